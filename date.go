@@ -1,0 +1,91 @@
+package hotel
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar date without a time of day or zone, as a hotel night is.
+// The zero value is not a valid date; check with IsZero.
+type Date struct {
+	t time.Time // midnight UTC of the date
+}
+
+// DateLayout is the wire and storage format of a Date (ISO 8601, YYYY-MM-DD).
+const DateLayout = "2006-01-02"
+
+// NewDate returns the date year-month-day, normalising out-of-range values as time.Date does.
+func NewDate(year int, month time.Month, day int) Date {
+	return Date{t: time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
+}
+
+// ParseDate parses a YYYY-MM-DD string. It rejects anything else, including
+// dates that do not exist (2025-02-30).
+func ParseDate(s string) (Date, error) {
+	if len(s) != len(DateLayout) {
+		return Date{}, fmt.Errorf("date %q is not in YYYY-MM-DD form", s)
+	}
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not a valid YYYY-MM-DD date", s)
+	}
+	return Date{t: t}, nil
+}
+
+// DateOf returns the calendar date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return NewDate(y, m, d)
+}
+
+// Today returns the current date in loc according to now: the hotel-local "today".
+func Today(now time.Time, loc *time.Location) Date {
+	return DateOf(now.In(loc))
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// AddDays returns d moved by n days (n may be negative).
+func (d Date) AddDays(n int) Date { return Date{t: d.t.AddDate(0, 0, n)} }
+
+// DaysUntil returns the number of nights from d to e (negative if e is before d).
+func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.t.After(e.t) }
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday { return d.t.Weekday() }
+
+// Time returns midnight UTC of d, the form drivers store.
+func (d Date) Time() time.Time { return d.t }
+
+// String formats d as YYYY-MM-DD.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(DateLayout)
+}
+
+// MarshalJSON encodes d as a "YYYY-MM-DD" string.
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON decodes a "YYYY-MM-DD" string.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date must be a string in YYYY-MM-DD form")
+	}
+	v, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

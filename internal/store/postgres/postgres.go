@@ -1,0 +1,432 @@
+// Package postgres is the production store driver, on pgx v5 with a
+// connection pool. Bulk loads use COPY; migrations take a transaction-scoped
+// advisory lock so replicas starting together apply each migration once.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// migrationLockID is the advisory lock key serialising migrations ("hotelmig").
+const migrationLockID = 0x686f74656c6d6967
+
+// Store is the PostgreSQL implementation of store.Store.
+type Store struct {
+	pool       *pgxpool.Pool
+	migrations []store.Migration
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Options tune Open.
+type Options struct {
+	// MaxConns caps the pool (0: pgx default, max(4, CPUs)).
+	MaxConns int32
+	// ConnectTimeout bounds how long Open retries an unreachable server.
+	ConnectTimeout time.Duration
+	// Logf, if set, reports each failed connection attempt.
+	Logf func(format string, args ...any)
+}
+
+// Open connects to the database at url (postgres:// or postgresql://, or a
+// key=value DSN), retrying with backoff for up to o.ConnectTimeout while the
+// server is unreachable. The error names host and port, never the password.
+func Open(ctx context.Context, url string, o Options) (*Store, error) {
+	ms, err := store.LoadMigrations(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL connection string (expected postgres://user:password@host:5432/dbname)")
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	where := net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port)))
+	if strings.HasPrefix(cfg.ConnConfig.Host, "/") {
+		where = cfg.ConnConfig.Host
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL at %s: %w", where, err)
+	}
+	deadline := time.Now().Add(o.ConnectTimeout)
+	backoff := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err = pool.Ping(ctx)
+		if err == nil {
+			return &Store{pool: pool, migrations: ms}, nil
+		}
+		if !isConnectError(err) || time.Now().Add(backoff).After(deadline) {
+			pool.Close()
+			return nil, fmt.Errorf("cannot use PostgreSQL at %s database %q (tried %d times over %s): %s",
+				where, cfg.ConnConfig.Database, attempt, o.ConnectTimeout, describe(err))
+		}
+		if o.Logf != nil {
+			o.Logf("PostgreSQL at %s not reachable yet (%s); retrying in %s", where, describe(err), backoff)
+		}
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			pool.Close()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// isConnectError reports whether err means "server not there (yet)" rather
+// than a configuration mistake such as a wrong password.
+func isConnectError(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// 57P03: the database system is starting up.
+		return pgErr.Code == "57P03"
+	}
+	var ne net.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &oe) || strings.Contains(err.Error(), "connect")
+}
+
+// describe gives the useful part of a connection error without credentials.
+func describe(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message + " (SQLSTATE " + pgErr.Code + ")"
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return oe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Driver returns "postgres".
+func (s *Store) Driver() string { return "postgres" }
+
+// Pool exposes the pool to tests and metrics in this module.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping checks the server answers.
+func (s *Store) Ping(ctx context.Context) error { return translate(s.pool.Ping(ctx)) }
+
+// Close closes the pool.
+func (s *Store) Close() error { s.pool.Close(); return nil }
+
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "23505", pgErr.Code == "23514", pgErr.Code == "23503":
+			return fmt.Errorf("%w: %v", store.ErrConflict, err)
+		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03":
+			return fmt.Errorf("%w: %v", store.ErrUnavailable, err)
+		}
+		return err
+	}
+	if pgconn.SafeToRetry(err) || isConnectError(err) {
+		return fmt.Errorf("%w: %v", store.ErrUnavailable, err)
+	}
+	return err
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return translate(pgx.BeginFunc(ctx, s.pool, fn))
+}
+
+// Migrate applies pending migrations in one transaction under an advisory lock.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	applied := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockID)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		done := map[int]bool{}
+		rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
+		if err != nil {
+			return err
+		}
+		vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			done[v] = true
+		}
+		for _, m := range s.migrations {
+			if done[m.Version] {
+				continue
+			}
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+				return err
+			}
+			applied++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return applied, nil
+}
+
+func (s *Store) appliedMigrations(ctx context.Context) (map[int]store.MigrationState, error) {
+	out := map[int]store.MigrationState{}
+	var exists bool
+	if err := s.pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return nil, translate(err)
+	}
+	if !exists {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT version, name, applied_at FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st store.MigrationState
+		if err := rows.Scan(&st.Version, &st.Name, &st.AppliedAt); err != nil {
+			return nil, err
+		}
+		st.Applied = true
+		out[st.Version] = st
+	}
+	return out, translate(rows.Err())
+}
+
+// Migrations reports every known or applied migration.
+func (s *Store) Migrations(ctx context.Context) ([]store.MigrationState, error) {
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return store.MergeMigrationStates(s.migrations, applied), nil
+}
+
+// CheckSchema compares the database with this binary's migrations.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	return store.SchemaCheck(s.migrations, applied)
+}
+
+// MaxIDs returns the largest hotel and room type ids.
+func (s *Store) MaxIDs(ctx context.Context) (int64, int64, error) {
+	var h, r int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM hotel), 0), coalesce((SELECT max(id) FROM room_type), 0)`).Scan(&h, &r)
+	return h, r, translate(err)
+}
+
+// progressEvery is how many COPY rows pass between progress reports.
+const progressEvery = 50_000
+
+// Load writes ds with COPY in one transaction. With ifEmpty it first takes a
+// lock that makes concurrent seeders queue, then checks for hotels.
+func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool, error) {
+	loaded := false
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if ifEmpty {
+			// Only seeding takes this lock; it conflicts with itself, not with reads.
+			if _, err := tx.Exec(ctx, `LOCK TABLE hotel IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+			var any bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hotel)`).Scan(&any); err != nil {
+				return err
+			}
+			if any {
+				return nil
+			}
+		}
+		next, stop := iter2(ds.Hotels)
+		defer stop()
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"hotel"}, []string{"id", "name", "location", "time_zone", "currency"},
+			pgx.CopyFromFunc(func() ([]any, error) {
+				h, ok := next()
+				if !ok {
+					return nil, nil
+				}
+				return []any{h.ID, h.Name, h.Location, h.TimeZone, h.Currency}, nil
+			})); err != nil {
+			return fmt.Errorf("copy hotels: %w", err)
+		}
+		nextRT, stopRT := iter2(ds.RoomTypes)
+		defer stopRT()
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"room_type"}, []string{"id", "hotel_id", "name", "max_occupancy"},
+			pgx.CopyFromFunc(func() ([]any, error) {
+				rt, ok := nextRT()
+				if !ok {
+					return nil, nil
+				}
+				return []any{rt.ID, rt.HotelID, rt.Name, int32(rt.MaxOccupancy)}, nil
+			})); err != nil {
+			return fmt.Errorf("copy room types: %w", err)
+		}
+		nextN, stopN := iter2(ds.Nights)
+		defer stopN()
+		var done int64
+		row := make([]any, 9)
+		price := &big.Int{}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory_night"},
+			[]string{"hotel_id", "room_type_id", "night", "capacity", "held", "blocked", "allowance", "price", "demand_level"},
+			pgx.CopyFromFunc(func() ([]any, error) {
+				n, ok := nextN()
+				if !ok {
+					return nil, nil
+				}
+				done++
+				if ds.Progress != nil && done%progressEvery == 0 {
+					ds.Progress(done)
+				}
+				price.SetInt64(int64(n.Price))
+				row[0], row[1] = n.HotelID, n.RoomTypeID
+				row[2] = pgtype.Date{Time: n.Date.Time(), Valid: true}
+				row[3], row[4], row[5], row[6] = int32(n.Capacity), int32(n.Held), int32(n.Blocked), int32(n.Allowance)
+				row[7] = pgtype.Numeric{Int: price, Exp: -2, Valid: true}
+				row[8] = n.DemandLevel
+				return row, nil
+			})); err != nil {
+			return fmt.Errorf("copy inventory nights: %w", err)
+		}
+		if ds.Progress != nil {
+			ds.Progress(done)
+		}
+		// Explicit ids do not advance identity sequences; move them past the data.
+		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('hotel', 'id'), greatest((SELECT max(id) FROM hotel), 1)),
+       setval(pg_get_serial_sequence('room_type', 'id'), greatest((SELECT max(id) FROM room_type), 1))`); err != nil {
+			return err
+		}
+		loaded = true
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return loaded, nil
+}
+
+// GetHotel returns one hotel.
+func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
+	var h hotel.Hotel
+	err := s.pool.QueryRow(ctx, `SELECT id, name, location, time_zone, currency FROM hotel WHERE id = $1`, id).
+		Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency)
+	return h, translate(err)
+}
+
+// ListRoomTypes returns a hotel's room types ordered by id.
+func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, hotel_id, name, max_occupancy FROM room_type WHERE hotel_id = $1 ORDER BY id`, hotelID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []hotel.RoomType
+	for rows.Next() {
+		var rt hotel.RoomType
+		if err := rows.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy); err != nil {
+			return nil, err
+		}
+		out = append(out, rt)
+	}
+	return out, translate(rows.Err())
+}
+
+// ListInventory returns inventory rows in (hotel, date, room type) order.
+func (s *Store) ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]hotel.InventoryItem, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.HotelID != 0 {
+		where = append(where, "n.hotel_id = "+arg(f.HotelID))
+	}
+	if f.Location != "" {
+		where = append(where, "lower(h.location) = lower("+arg(f.Location)+")")
+	}
+	if f.RoomType != "" {
+		where = append(where, "lower(rt.name) = lower("+arg(f.RoomType)+")")
+	}
+	if !f.StartDate.IsZero() {
+		where = append(where, "n.night >= "+arg(f.StartDate.Time())+"::date")
+	}
+	if !f.EndDate.IsZero() {
+		where = append(where, "n.night <= "+arg(f.EndDate.Time())+"::date")
+	}
+	if c := f.After; c != nil {
+		where = append(where, "(n.hotel_id, n.night, n.room_type_id) > ("+
+			arg(c.HotelID)+", "+arg(c.Date.Time())+"::date, "+arg(c.RoomTypeID)+")")
+	}
+	q := `SELECT n.hotel_id, h.name, h.location, n.room_type_id, rt.name, n.night,
+       n.capacity + n.allowance - n.held - n.blocked, n.capacity, (n.price * 100)::bigint, h.currency, n.demand_level
+FROM inventory_night n
+JOIN hotel h ON h.id = n.hotel_id
+JOIN room_type rt ON rt.id = n.room_type_id`
+	if len(where) > 0 {
+		q += "\nWHERE " + strings.Join(where, " AND ")
+	}
+	q += "\nORDER BY n.hotel_id, n.night, n.room_type_id LIMIT " + arg(f.Limit)
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := make([]hotel.InventoryItem, 0, min(f.Limit, 1024))
+	for rows.Next() {
+		var it hotel.InventoryItem
+		var night time.Time
+		var cents int64
+		if err := rows.Scan(&it.HotelID, &it.HotelName, &it.Location, &it.RoomTypeID, &it.RoomType, &night,
+			&it.AvailableRooms, &it.TotalRooms, &cents, &it.Currency, &it.DemandLevel); err != nil {
+			return nil, err
+		}
+		it.Date = hotel.DateOf(night)
+		it.RoomPrice = hotel.Cents(cents)
+		out = append(out, it)
+	}
+	return out, translate(rows.Err())
+}

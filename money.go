@@ -1,0 +1,71 @@
+package hotel
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Cents is an exact amount of money in hundredths of the currency unit.
+// Prices are never floats: 304 × 1.2 must be 364.80, not 364.79999.
+type Cents int64
+
+// ParseCents parses a decimal string with at most two fractional digits ("364.8", "130", "0.05").
+func ParseCents(s string) (Cents, error) {
+	bad := fmt.Errorf("amount %q is not a decimal with at most two fractional digits", s)
+	if s == "" || len(s) > 20 {
+		return 0, bad
+	}
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) {
+		return 0, bad
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return 0, bad
+		}
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	v, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		return 0, bad
+	}
+	if neg {
+		v = -v
+	}
+	return Cents(v), nil
+}
+
+// String formats c as a decimal with two fractional digits ("364.80").
+func (c Cents) String() string {
+	sign := ""
+	v := int64(c)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+}
+
+// MarshalJSON encodes c as a decimal string, so no client parses money as a float.
+func (c Cents) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+// UnmarshalJSON accepts a decimal string ("364.80").
+func (c *Cents) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("amount must be a decimal string such as \"120.50\"")
+	}
+	v, err := ParseCents(s)
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
