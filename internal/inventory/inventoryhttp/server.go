@@ -1,0 +1,152 @@
+// Package inventoryhttp is the inventory service over HTTP: the server
+// (routes and handlers) and a client implementing hotel.InventoryService, so
+// split mode runs the same code as all-in-one mode.
+package inventoryhttp
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+// Register adds the inventory routes to mux. This is the whole inventory API.
+func Register(mux *http.ServeMux, svc hotel.InventoryService) {
+	mux.Handle("GET /inventory", handleList(svc))
+	mux.Handle("GET /inventory/{$}", handleList(svc))
+	mux.Handle("GET /inventory/{hotel_id}", handleHotelInventory(svc))
+	mux.Handle("GET /inventory/hotel_name/{hotel_id}", handleHotelName(svc))
+	mux.Handle("GET /inventory/hotels/{hotel_id}", handleGetHotel(svc))
+}
+
+// listParams are the query parameters of the inventory listings.
+var listParams = []string{"location", "hotel_id", "room_type", "start_date", "end_date", "limit", "cursor"}
+
+func parseFilter(r *http.Request, allowed []string) (hotel.InventoryFilter, error) {
+	q := web.NewQuery(r, allowed...)
+	f := hotel.InventoryFilter{
+		Location:  q.String("location", 200),
+		RoomType:  q.String("room_type", 100),
+		StartDate: q.Date("start_date"),
+		EndDate:   q.Date("end_date"),
+		Limit:     int(q.Int64("limit", 1, hotel.MaxPageSize)),
+	}
+	if contains(allowed, "hotel_id") {
+		f.HotelID = q.Int64("hotel_id", 1, 1<<53)
+	}
+	cursor := q.String("cursor", 128)
+	if err := q.Err(); err != nil {
+		return f, err
+	}
+	if cursor != "" {
+		c, err := hotel.ParseInventoryCursor(cursor)
+		if err != nil {
+			return f, err
+		}
+		f.After = c
+	}
+	return f, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// writePage writes the items as a JSON array (the seed's shape) with a
+// Link: rel="next" header when another page exists.
+func writePage(w http.ResponseWriter, r *http.Request, p *hotel.InventoryPage) {
+	if p.Next != "" {
+		q := r.URL.Query()
+		q.Set("cursor", p.Next)
+		next := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+		w.Header().Set("Link", "<"+next.String()+`>; rel="next"`)
+	}
+	items := p.Items
+	if items == nil {
+		items = []hotel.InventoryItem{}
+	}
+	web.Encode(w, http.StatusOK, items)
+}
+
+func handleList(svc hotel.InventoryService) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, err := parseFilter(r, listParams)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		p, err := svc.ListInventory(r.Context(), f)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		writePage(w, r, p)
+	})
+}
+
+func handleHotelInventory(svc hotel.InventoryService) http.Handler {
+	allowed := []string{"start_date", "end_date", "room_type", "limit", "cursor"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := web.PathID(r, "hotel_id")
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		f, err := parseFilter(r, allowed)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		p, err := svc.HotelInventory(r.Context(), id, f)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		writePage(w, r, p)
+	})
+}
+
+// HotelName is the body of GET /inventory/hotel_name/{hotel_id} (seed shape).
+type HotelName struct {
+	HotelID   int64  `json:"hotel_id"`
+	HotelName string `json:"hotel_name"`
+}
+
+func handleHotelName(svc hotel.InventoryService) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, err := getHotel(svc, r)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		web.Encode(w, http.StatusOK, HotelName{HotelID: h.ID, HotelName: h.Name})
+	})
+}
+
+func handleGetHotel(svc hotel.InventoryService) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, err := getHotel(svc, r)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		web.Encode(w, http.StatusOK, h)
+	})
+}
+
+func getHotel(svc hotel.InventoryService, r *http.Request) (*hotel.Hotel, error) {
+	id, err := web.PathID(r, "hotel_id")
+	if err != nil {
+		return nil, err
+	}
+	if err := web.NewQuery(r).Err(); err != nil {
+		return nil, err
+	}
+	return svc.GetHotel(r.Context(), id)
+}
