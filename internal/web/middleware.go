@@ -82,7 +82,7 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 // panics into a 500 problem, sets baseline security headers and logs one
 // access line per request with the route template (never the raw path's
 // values or any body).
-func Middleware(log *slog.Logger, service string, next http.Handler) http.Handler {
+func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(RequestIDHeader)
@@ -117,7 +117,6 @@ func Middleware(log *slog.Logger, service string, next http.Handler) http.Handle
 				status = http.StatusOK
 			}
 			l.LogAttrs(ctx, slog.LevelInfo, "request",
-				slog.String("service", service),
 				slog.String("method", r.Method),
 				slog.String("route", route),
 				slog.Int("status", status),

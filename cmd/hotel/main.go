@@ -1,0 +1,74 @@
+// Command hotel is the hotel inventory and booking platform: one binary that
+// serves every target in one process (the default) or any of them alone.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+			if !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintln(os.Stderr, "hotel:", err)
+			}
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "hotel:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in the command line itself.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usage = `hotel — hotel inventory and booking platform
+
+Usage:
+  hotel serve   [flags]            run the targets (default all) on HOTEL_ADDR
+  hotel migrate up|status [flags]  apply or show database migrations
+  hotel seed    [--hotels N --days D --seed S] [flags]
+                                   load the sample hotels, or a large synthetic data set
+  hotel version                    print the version
+
+Run "hotel <command> -h" for the flags of a command. Every flag has an
+environment variable (see README); flags win over the environment, which
+wins over a .env file in the working directory.
+`
+
+// run is the whole program; main only supplies the process's environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return seed(ctx, rest, getenv, stdout, stderr)
+	case "version", "--version", "-version":
+		return printVersion(stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+}

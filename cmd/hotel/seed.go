@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/progress"
+	"github.com/hotelplatform/hotel/internal/sampledata"
+	"github.com/hotelplatform/hotel/internal/telemetry"
+)
+
+// seed loads the sample hotels (no --hotels) or a synthetic data set.
+func seed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	hotels := fs.Int("hotels", 0, "generate this many synthetic hotels (0: load the seven sample hotels)")
+	days := fs.Int("days", 365, "nights of inventory per room type, from today")
+	seedValue := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	// The database flags are parsed by config.Load from what remains.
+	var dbArgs []string
+	var own []string
+	for i := 0; i < len(args); i++ {
+		name := flagName(args[i])
+		if name == "hotels" || name == "days" || name == "seed" || name == "h" || name == "help" {
+			own = append(own, args[i])
+			if !containsEq(args[i]) && i+1 < len(args) && name != "h" && name != "help" {
+				own = append(own, args[i+1])
+				i++
+			}
+			continue
+		}
+		dbArgs = append(dbArgs, args[i])
+	}
+	if err := fs.Parse(own); err != nil {
+		return err
+	}
+	cfg, rest, err := config.Load("seed", dbArgs, getenv, stderr, dbFlags...)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || fs.NArg() > 0 {
+		return usageError{"usage: hotel seed [--hotels N --days D --seed S] [database flags]"}
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := prepareSchema(ctx, st, true, log); err != nil {
+		return err
+	}
+	if *hotels == 0 {
+		loc, err := time.LoadLocation(sampleZone)
+		if err != nil {
+			return err
+		}
+		loaded, err := st.Load(ctx, sampledata.Sample(hotel.Today(time.Now(), loc), *seedValue), true)
+		if err != nil {
+			return err
+		}
+		if !loaded {
+			fmt.Fprintln(stdout, "the database already has hotels; sample data not loaded")
+			return nil
+		}
+		fmt.Fprintln(stdout, "loaded the 7 sample hotels with 365 nights of inventory")
+		return nil
+	}
+	maxHotel, maxRoomType, err := st.MaxIDs(ctx)
+	if err != nil {
+		return err
+	}
+	opts := sampledata.SyntheticOptions{
+		Hotels: *hotels, Days: *days, Seed: *seedValue, Start: hotel.Today(time.Now(), time.UTC),
+		FirstHotelID: maxHotel + 1, FirstRoomTypeID: maxRoomType + 1,
+	}
+	ds, err := sampledata.Synthetic(opts)
+	if err != nil {
+		return err
+	}
+	total := sampledata.NightCount(opts)
+	bar := progress.New(stderr, "seeded", total, progress.WithUnit("nights"))
+	ds.Progress = bar.Set
+	start := time.Now()
+	if _, err := st.Load(ctx, ds, false); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	bar.Done()
+	elapsed := time.Since(start)
+	fmt.Fprintf(stdout, "seeded %d hotels, %d room types, %d nights into %s in %s (%.0f nights/s)\n",
+		opts.Hotels, opts.Hotels*4, total, st.Driver(), elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+	return nil
+}
+
+func flagName(arg string) string {
+	if len(arg) < 2 || arg[0] != '-' {
+		return ""
+	}
+	name := arg[1:]
+	if name[0] == '-' {
+		name = name[1:]
+	}
+	for i := range len(name) {
+		if name[i] == '=' {
+			return name[:i]
+		}
+	}
+	return name
+}
+
+func containsEq(arg string) bool {
+	for i := range len(arg) {
+		if arg[i] == '=' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/gateway"
+	"github.com/hotelplatform/hotel/internal/inventory"
+	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
+	"github.com/hotelplatform/hotel/internal/sampledata"
+	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/telemetry"
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample",
+	"shutdown-timeout", "upstream-timeout"}, dbFlags...)
+
+// sampleZone is the time zone of the sample hotels (all in Great Britain):
+// their first night is "today" there.
+const sampleZone = "Europe/London"
+
+// serve runs the configured targets until ctx is done, then shuts down
+// gracefully: stop accepting, let in-flight requests finish, close the store.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, rest, err := config.Load("serve", args, getenv, stderr, serveFlags...)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", rest)}
+	}
+	targetName := strings.Join(cfg.Targets, ",")
+	if !cfg.Split() {
+		targetName = "all"
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", targetName)
+	now := time.Now
+
+	var st store.Store
+	if cfg.NeedsStore() {
+		if st, err = openStore(ctx, cfg, log); err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := prepareSchema(ctx, st, cfg.AutoMigrate, log); err != nil {
+			return err
+		}
+	}
+
+	transport := gateway.NewTransport(cfg.UpstreamTimeout)
+	defer transport.CloseIdleConnections()
+	upstream := &http.Client{Transport: transport, Timeout: cfg.UpstreamTimeout}
+	mux := http.NewServeMux()
+	var checks []readyCheck
+
+	// inventory: the store-backed service, or a client of the remote one.
+	var inv hotel.InventoryService
+	if cfg.Has(config.TargetInventory) {
+		svc := inventory.NewService(st, now)
+		inventoryhttp.Register(mux, svc)
+		inv = svc
+		if cfg.SeedSample {
+			if err := seedSample(ctx, st, now, log); err != nil {
+				return err
+			}
+		}
+	} else if cfg.InventoryURL != "" {
+		if inv, err = inventoryhttp.NewClient(cfg.InventoryURL, upstream); err != nil {
+			return err
+		}
+	}
+	_ = inv // the booking service (next) is its consumer
+
+	if st != nil {
+		checks = append(checks, readyCheck{"database", func(ctx context.Context) error {
+			if err := st.Ping(ctx); err != nil {
+				return errors.New("unreachable")
+			}
+			if err := st.CheckSchema(ctx); err != nil {
+				return errors.New("schema not at this binary's version")
+			}
+			return nil
+		}})
+	}
+
+	// booking: its routes arrive with the booking service; the seed's
+	// /booking/{path} prefix already reaches it as /{path}.
+	if cfg.Has(config.TargetBooking) {
+		bookingMux := http.NewServeMux()
+		mux.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
+	}
+
+	if cfg.Has(config.TargetScheduler) {
+		log.Info("scheduler started", "jobs", 0)
+	}
+
+	// gateway: GET / and forwarding to services not in this process.
+	if cfg.Has(config.TargetGateway) {
+		mux.Handle("GET /{$}", gateway.HandleRoot())
+		if !cfg.Has(config.TargetInventory) {
+			u, _ := url.Parse(cfg.InventoryURL)
+			p := gateway.Proxy("inventory", u, "", transport)
+			mux.Handle("/inventory/", p)
+			mux.Handle("/inventory", p)
+			checks = append(checks, upstreamCheck("inventory", cfg.InventoryURL, upstream))
+		}
+		if !cfg.Has(config.TargetBooking) {
+			u, _ := url.Parse(cfg.BookingURL)
+			p := gateway.Proxy("booking", u, "", transport)
+			mux.Handle("/bookings/", p)
+			mux.Handle("/bookings", p)
+			mux.Handle("/booking/", gateway.Proxy("booking", u, "/booking", transport))
+			checks = append(checks, upstreamCheck("booking", cfg.BookingURL, upstream))
+		}
+	}
+
+	mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.Encode(w, http.StatusOK, map[string]string{"status": "ok"})
+	}))
+	mux.Handle("GET /readyz", handleReady(checks))
+
+	srv := &http.Server{
+		Handler:           web.Middleware(log, web.ProblemMux(mux)),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on HOTEL_ADDR=%s: %w", cfg.Addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "targets", cfg.Targets, "driver", cfg.Driver)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// seedSample loads the sample hotels when the database has no hotel.
+func seedSample(ctx context.Context, st store.Store, now func() time.Time, log *slog.Logger) error {
+	loc, err := time.LoadLocation(sampleZone)
+	if err != nil {
+		return fmt.Errorf("load time zone %s (is tzdata installed?): %w", sampleZone, err)
+	}
+	start := hotel.Today(now(), loc)
+	loaded, err := st.Load(ctx, sampledata.Sample(start, 1), true)
+	if err != nil {
+		return fmt.Errorf("seed sample hotels: %w", err)
+	}
+	if loaded {
+		log.Info("seeded sample hotels", "hotels", 7, "first_night", start.String(), "nights_per_room_type", 365)
+	}
+	return nil
+}
+
+// readyCheck is one dependency /readyz verifies.
+type readyCheck struct {
+	name  string
+	check func(context.Context) error
+}
+
+func upstreamCheck(name, base string, hc *http.Client) readyCheck {
+	return readyCheck{name, func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return errors.New("unreachable")
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("not ready (%d)", resp.StatusCode)
+		}
+		return nil
+	}}
+}
+
+// Readiness is the body of GET /readyz.
+type Readiness struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks"`
+}
+
+func handleReady(checks []readyCheck) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		res := Readiness{Status: "ready", Checks: map[string]string{}}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, c := range checks {
+			wg.Go(func() {
+				msg := "ok"
+				if err := c.check(ctx); err != nil {
+					msg = err.Error()
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				res.Checks[c.name] = msg
+				if msg != "ok" {
+					res.Status = "unavailable"
+				}
+			})
+		}
+		wg.Wait()
+		status := http.StatusOK
+		if res.Status != "ready" {
+			status = http.StatusServiceUnavailable
+		}
+		web.Encode(w, status, res)
+	})
+}

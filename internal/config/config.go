@@ -1,0 +1,316 @@
+// Package config reads the platform's configuration once, at start: from
+// flags, then the process environment, then an optional .env file, then
+// defaults (earlier wins). Validation errors are written for people.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Targets a process can run.
+const (
+	TargetGateway   = "gateway"
+	TargetBooking   = "booking"
+	TargetInventory = "inventory"
+	TargetScheduler = "scheduler"
+)
+
+// AllTargets is what --target=all expands to.
+var AllTargets = []string{TargetGateway, TargetBooking, TargetInventory, TargetScheduler}
+
+// Config is the validated configuration of a hotel process.
+type Config struct {
+	// Database
+	DatabaseURL      string // as given; empty means SQLite
+	Driver           string // "sqlite" or "postgres"
+	SQLitePath       string // for the sqlite driver
+	DataDir          string
+	DBConnectTimeout time.Duration
+	AutoMigrate      bool
+	SeedSample       bool
+
+	// Serving
+	Addr            string
+	Targets         []string // expanded, sorted
+	InventoryURL    string
+	BookingURL      string
+	ShutdownTimeout time.Duration
+	UpstreamTimeout time.Duration
+
+	// Logging
+	LogLevel  slog.Level
+	LogFormat string // json or text
+}
+
+// Has reports whether target runs in this process.
+func (c *Config) Has(target string) bool { return slices.Contains(c.Targets, target) }
+
+// NeedsStore reports whether any target in this process uses the database.
+func (c *Config) NeedsStore() bool {
+	return c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler)
+}
+
+// Split reports whether some targets run in other processes.
+func (c *Config) Split() bool { return len(c.Targets) < len(AllTargets) }
+
+// Setting describes one configuration value (for flags, docs and .env.example).
+type Setting struct {
+	Env, Flag, Default, Help string
+}
+
+// Settings lists every setting; the README's table is made from the same facts.
+var Settings = []Setting{
+	{"DATABASE_URL", "database-url", "", "PostgreSQL URL (postgres:// or postgresql://); empty uses the embedded SQLite file in HOTEL_DATA_DIR"},
+	{"HOTEL_DATA_DIR", "data-dir", "./data", "directory of the SQLite database file (hotel.db)"},
+	{"HOTEL_ADDR", "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free port)"},
+	{"HOTEL_TARGET", "target", "all", "targets to run: all, or a comma list of gateway, booking, inventory, scheduler"},
+	{"INVENTORY_URL", "inventory-url", "", "base URL of the inventory service, required when gateway or booking run without inventory"},
+	{"BOOKING_URL", "booking-url", "", "base URL of the booking service, required when gateway runs without booking"},
+	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"LOG_FORMAT", "log-format", "json", "json or text"},
+	{"HOTEL_AUTO_MIGRATE", "auto-migrate", "true", "apply database migrations at serve start"},
+	{"HOTEL_SEED_SAMPLE", "seed-sample", "true", "seed the sample hotels when the database is empty"},
+	{"HOTEL_DB_CONNECT_TIMEOUT", "db-connect-timeout", "30s", "how long to retry an unreachable database at start"},
+	{"HOTEL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may run after SIGTERM"},
+	{"HOTEL_UPSTREAM_TIMEOUT", "upstream-timeout", "30s", "timeout of calls between services in split mode"},
+}
+
+// Load parses args (flags of the subcommand; only the names in flagNames are
+// offered) with getenv and the .env file in the working directory (or
+// HOTEL_ENV_FILE). It returns flag.ErrHelp for -h.
+func Load(name string, args []string, getenv func(string) string, stderr io.Writer, flagNames ...string) (*Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	values := map[string]*string{}
+	for _, s := range Settings {
+		if slices.Contains(flagNames, s.Flag) {
+			values[s.Env] = fs.String(s.Flag, "", s.Help+" (env "+s.Env+", default "+orNone(s.Default)+")")
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	dotenv, err := readDotEnv(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	lookup := func(env string) string {
+		for _, s := range Settings {
+			if s.Env == env {
+				if p := values[env]; p != nil && set[s.Flag] {
+					return *p
+				}
+				if v := getenv(env); v != "" {
+					return v
+				}
+				if v, ok := dotenv[env]; ok && v != "" {
+					return v
+				}
+				return s.Default
+			}
+		}
+		panic("config: unknown setting " + env)
+	}
+	c, err := build(lookup)
+	return c, fs.Args(), err
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func readDotEnv(getenv func(string) string) (map[string]string, error) {
+	path := getenv("HOTEL_ENV_FILE")
+	explicit := path != ""
+	if !explicit {
+		path = ".env"
+	}
+	if _, err := os.Stat(path); err != nil {
+		if explicit {
+			return nil, fmt.Errorf("HOTEL_ENV_FILE=%s: %w", path, err)
+		}
+		return nil, nil
+	}
+	m, err := godotenv.Read(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a valid .env file (lines of NAME=value): %w", path, err)
+	}
+	return m, nil
+}
+
+func build(get func(string) string) (*Config, error) {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	c := &Config{DataDir: get("HOTEL_DATA_DIR"), Addr: get("HOTEL_ADDR")}
+
+	// Database.
+	c.DatabaseURL = strings.TrimSpace(get("DATABASE_URL"))
+	switch driver, path, err := ParseDatabaseURL(c.DatabaseURL); {
+	case err != nil:
+		errs = append(errs, err)
+	case driver == "sqlite" && path == "":
+		c.Driver, c.SQLitePath = driver, filepath.Join(c.DataDir, "hotel.db")
+	default:
+		c.Driver, c.SQLitePath = driver, path
+	}
+	c.DBConnectTimeout = duration(get, "HOTEL_DB_CONNECT_TIMEOUT", bad)
+	c.ShutdownTimeout = duration(get, "HOTEL_SHUTDOWN_TIMEOUT", bad)
+	c.UpstreamTimeout = duration(get, "HOTEL_UPSTREAM_TIMEOUT", bad)
+	c.AutoMigrate = boolean(get, "HOTEL_AUTO_MIGRATE", bad)
+	c.SeedSample = boolean(get, "HOTEL_SEED_SAMPLE", bad)
+
+	// Listening.
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("HOTEL_ADDR=%q must be host:port, e.g. 127.0.0.1:8080 or :8080", c.Addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		bad("HOTEL_ADDR=%q has an invalid port", c.Addr)
+	}
+
+	// Targets and the services they need.
+	targets, err := ParseTargets(get("HOTEL_TARGET"))
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.Targets = targets
+	c.InventoryURL = strings.TrimRight(strings.TrimSpace(get("INVENTORY_URL")), "/")
+	c.BookingURL = strings.TrimRight(strings.TrimSpace(get("BOOKING_URL")), "/")
+	for _, need := range []struct {
+		target, dep, env, val string
+	}{
+		{TargetGateway, TargetInventory, "INVENTORY_URL", c.InventoryURL},
+		{TargetGateway, TargetBooking, "BOOKING_URL", c.BookingURL},
+		{TargetBooking, TargetInventory, "INVENTORY_URL", c.InventoryURL},
+	} {
+		if !c.Has(need.target) || c.Has(need.dep) {
+			continue
+		}
+		if need.val == "" {
+			bad("target %s needs %s (where the %s service runs, e.g. http://127.0.0.1:8081), because %s is not a target of this process",
+				need.target, need.env, need.dep, need.dep)
+		} else if err := checkServiceURL(need.val); err != nil {
+			bad("%s: %v", need.env, err)
+		}
+	}
+
+	// Logging.
+	if err := c.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
+		bad("LOG_LEVEL=%q must be debug, info, warn or error", get("LOG_LEVEL"))
+	}
+	c.LogFormat = strings.ToLower(get("LOG_FORMAT"))
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		bad("LOG_FORMAT=%q must be json or text", get("LOG_FORMAT"))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("invalid configuration:\n  - %w", joinLines(errs))
+	}
+	return c, nil
+}
+
+func joinLines(errs []error) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "\n  - "))
+}
+
+func duration(get func(string) string, name string, bad func(string, ...any)) time.Duration {
+	d, err := time.ParseDuration(get(name))
+	if err != nil || d <= 0 {
+		bad("%s=%q must be a positive duration such as 30s or 2m", name, get(name))
+	}
+	return d
+}
+
+func boolean(get func(string) string, name string, bad func(string, ...any)) bool {
+	b, err := strconv.ParseBool(get(name))
+	if err != nil {
+		bad("%s=%q must be true or false", name, get(name))
+	}
+	return b
+}
+
+// ParseTargets expands a --target value ("all", or a comma list).
+func ParseTargets(s string) ([]string, error) {
+	seen := map[string]bool{}
+	for part := range strings.SplitSeq(s, ",") {
+		t := strings.ToLower(strings.TrimSpace(part))
+		switch {
+		case t == "all":
+			for _, a := range AllTargets {
+				seen[a] = true
+			}
+		case slices.Contains(AllTargets, t):
+			seen[t] = true
+		default:
+			return nil, fmt.Errorf("HOTEL_TARGET=%q: unknown target %q; use all, or a comma list of %s",
+				s, t, strings.Join(AllTargets, ", "))
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for t := range seen {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// ParseDatabaseURL picks the driver for a DATABASE_URL. Both postgres:// and
+// postgresql:// select PostgreSQL (no driver suffix needed, unlike the seed's
+// SQLAlchemy URLs); empty selects SQLite in the data directory; sqlite:PATH
+// names a SQLite file. Errors never repeat the URL, which may hold a password.
+func ParseDatabaseURL(s string) (driver, sqlitePath string, err error) {
+	if s == "" {
+		return "sqlite", "", nil
+	}
+	scheme, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return "", "", errors.New("DATABASE_URL must be a URL such as postgres://user:password@host:5432/hotel, or empty for the embedded SQLite database")
+	}
+	switch base, suffix, _ := strings.Cut(strings.ToLower(scheme), "+"); {
+	case (base == "postgres" || base == "postgresql") && suffix != "":
+		return "", "", fmt.Errorf("DATABASE_URL scheme %q has a driver suffix %q; write postgres:// or postgresql:// (this binary has its own driver)", scheme, "+"+suffix)
+	case base == "postgres" || base == "postgresql":
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" && u.Query().Get("host") == "" {
+			return "", "", errors.New("DATABASE_URL is not a valid PostgreSQL URL; expected postgres://user:password@host:5432/dbname")
+		}
+		return "postgres", "", nil
+	case base == "sqlite" || base == "file":
+		p := strings.TrimPrefix(rest, "//")
+		if p == "" {
+			return "", "", errors.New("DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/hotel.db")
+		}
+		return "sqlite", p, nil
+	default:
+		return "", "", fmt.Errorf("DATABASE_URL scheme %q is not supported; use postgres:// or postgresql://, or leave it empty for SQLite", scheme)
+	}
+}
+
+func checkServiceURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q must be an absolute http(s) URL such as http://127.0.0.1:8081", s)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+// Package gateway is the public front door: the seed's routes, forwarding to
+// the booking and inventory services (in process, or over HTTP in split mode).
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"time"
+
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+// Health is the body of GET / (the seed's gateway health answer).
+type Health struct {
+	Message string `json:"message"`
+	Status  string `json:"status"`
+}
+
+// HandleRoot answers GET / as the seed's gateway did.
+func HandleRoot() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.Encode(w, http.StatusOK, Health{Message: "API Gateway is running", Status: "ok"})
+	})
+}
+
+// NewTransport returns the HTTP transport used between services: bounded
+// dial and header timeouts, connection reuse.
+func NewTransport(timeout time.Duration) *http.Transport {
+	return &http.Transport{
+		Proxy:                 nil, // service-to-service calls never go through an outbound proxy
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// Proxy returns a reverse proxy to the service at target; stripPrefix, if
+// set, is removed from the path first (/booking/x → /x, as the seed did).
+// Upstream failures become problem+json answers, never hangs or HTML.
+func Proxy(name string, target *url.URL, stripPrefix string, transport http.RoundTripper) http.Handler {
+	rp := &httputil.ReverseProxy{
+		Transport: transport,
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			if stripPrefix != "" {
+				pr.Out.URL.Path = trimPrefix(pr.In.URL.Path, stripPrefix)
+				pr.Out.URL.RawPath = ""
+			}
+			pr.SetURL(target)
+			pr.SetXForwarded()
+			pr.Out.Header.Set(web.RequestIDHeader, web.RequestID(pr.In.Context()))
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			status, detail := http.StatusBadGateway, "The "+name+" service failed to answer."
+			var ne net.Error
+			switch {
+			case errors.Is(err, context.Canceled):
+				return // the client went away; nobody to answer
+			case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
+				status, detail = http.StatusGatewayTimeout, "The "+name+" service did not answer in time."
+			default:
+				var oe *net.OpError
+				if errors.As(err, &oe) && oe.Op == "dial" {
+					status, detail = http.StatusServiceUnavailable, "The "+name+" service is unavailable; try again shortly."
+				}
+			}
+			web.Logger(r.Context()).WarnContext(r.Context(), "upstream call failed", "upstream", name, "status", status, "err", err)
+			web.WriteProblem(w, web.Problem{
+				Type: "https://hotelplatform.dev/problems/unavailable", Title: http.StatusText(status), Status: status,
+				Detail: detail, Instance: r.URL.Path, Code: "unavailable", RequestID: web.RequestID(r.Context()),
+			})
+		},
+	}
+	return rp
+}
+
+func trimPrefix(path, prefix string) string {
+	if len(path) >= len(prefix) && path[:len(prefix)] == prefix {
+		path = path[len(prefix):]
+	}
+	if path == "" || path[0] != '/' {
+		path = "/" + path
+	}
+	return path
+}
