@@ -99,6 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// /booking/{path} prefix already reaches it as /{path}.
 	if cfg.Has(config.TargetBooking) {
 		bookingMux := http.NewServeMux()
+		registerOps(bookingMux, checks)
 		mux.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
 	}
 
@@ -126,10 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		web.Encode(w, http.StatusOK, map[string]string{"status": "ok"})
-	}))
-	mux.Handle("GET /readyz", handleReady(checks))
+	registerOps(mux, checks)
 
 	srv := &http.Server{
 		Handler:           web.Middleware(log, web.ProblemMux(mux)),
@@ -178,6 +176,14 @@ func seedSample(ctx context.Context, st store.Store, now func() time.Time, log *
 		log.Info("seeded sample hotels", "hotels", 7, "first_night", start.String(), "nights_per_room_type", 365)
 	}
 	return nil
+}
+
+// registerOps adds the operational routes every server has.
+func registerOps(mux *http.ServeMux, checks []readyCheck) {
+	mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.Encode(w, http.StatusOK, map[string]string{"status": "ok"})
+	}))
+	mux.Handle("GET /readyz", handleReady(checks))
 }
 
 // readyCheck is one dependency /readyz verifies.
