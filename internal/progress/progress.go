@@ -135,7 +135,7 @@ func (r *Reporter) Done() {
 		r.overwrite(b.String())
 	} else {
 		b.WriteByte('\n')
-		io.WriteString(r.w, b.String())
+		_, _ = io.WriteString(r.w, b.String())
 	}
 }
 
@@ -152,7 +152,7 @@ func (r *Reporter) line(now time.Time) {
 		fmt.Fprintf(&b, ", %d/s", rate)
 	}
 	b.WriteByte('\n')
-	io.WriteString(r.w, b.String())
+	_, _ = io.WriteString(r.w, b.String())
 	r.mark(now)
 }
 
@@ -191,7 +191,7 @@ func (r *Reporter) overwrite(s string) {
 	if r.finished {
 		out += "\n"
 	}
-	io.WriteString(r.w, out)
+	_, _ = io.WriteString(r.w, out)
 	r.lastWidth = len(s)
 }
 

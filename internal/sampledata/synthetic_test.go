@@ -116,8 +116,9 @@ func TestSyntheticPricesAreOrdered(t *testing.T) {
 	got := mustSynthetic(t, SyntheticOptions{Hotels: 30, Days: 1, Start: testStart})
 	for i := 0; i < len(got.nights); i += 4 {
 		n := got.nights[i : i+4]
-		if n[0].DemandLevel == n[1].DemandLevel && n[1].DemandLevel == n[2].DemandLevel && n[2].DemandLevel == n[3].DemandLevel &&
-			!(n[0].Price < n[1].Price && n[1].Price < n[2].Price && n[2].Price < n[3].Price) {
+		sameDemand := n[0].DemandLevel == n[1].DemandLevel && n[1].DemandLevel == n[2].DemandLevel && n[2].DemandLevel == n[3].DemandLevel
+		increasing := n[0].Price < n[1].Price && n[1].Price < n[2].Price && n[2].Price < n[3].Price
+		if sameDemand && !increasing {
 			t.Errorf("hotel %d: prices %s %s %s %s not increasing", n[0].HotelID, n[0].Price, n[1].Price, n[2].Price, n[3].Price)
 		}
 	}
@@ -202,7 +203,8 @@ func TestSyntheticDeterministic(t *testing.T) {
 	if digest(a) != digest(b) {
 		t.Fatal("same options gave different data")
 	}
-	if digest(a) != digest(a) {
+	first, second := digest(a), digest(a)
+	if first != second {
 		t.Fatal("iterating a data set twice gave different data")
 	}
 	o2 := o

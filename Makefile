@@ -1,0 +1,30 @@
+# The two set-up commands are `make run` and `make test`; see README.md.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+GOLANGCI := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+TEST_TIMEOUT ?= 20m
+
+.PHONY: run build test lint fmt clean
+
+## run: serve everything on 127.0.0.1:8080 with the embedded SQLite database
+run:
+	$(GO) run ./cmd/hotel serve
+
+## build: a static binary in bin/hotel
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/hotel ./cmd/hotel
+
+## test: the whole suite, race detector on, SQLite and a throwaway PostgreSQL
+test:
+	scripts/test.sh
+
+## lint: golangci-lint (pinned) with .golangci.yml
+lint:
+	$(GO) run $(GOLANGCI) run ./...
+
+fmt:
+	gofmt -w .
+
+clean:
+	rm -rf bin data
