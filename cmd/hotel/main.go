@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // hotel-local dates must work on images without /usr/share/zoneinfo
 )
 
 func main() {
