@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -153,7 +154,13 @@ func readDotEnv(getenv func(string) string) (map[string]string, error) {
 	}
 	m, err := godotenv.Read(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a valid .env file (lines of NAME=value): %w", path, err)
+		// godotenv's message quotes the rest of the file, passwords included,
+		// so only a read error (not a parse error) is passed on.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s is not a valid .env file (lines of NAME=value): %w", path, err)
+		}
+		return nil, fmt.Errorf("%s is not a valid .env file (lines of NAME=value)", path)
 	}
 	return m, nil
 }
@@ -284,7 +291,9 @@ func ParseDatabaseURL(s string) (driver, sqlitePath string, err error) {
 		return "sqlite", "", nil
 	}
 	scheme, rest, ok := strings.Cut(s, ":")
-	if !ok {
+	// Without a well-formed scheme the text before the first colon may be
+	// anything, e.g. "user=x password=secret" of a libpq key/value string.
+	if !ok || !validScheme(scheme) {
 		return "", "", errors.New("DATABASE_URL must be a URL such as postgres://user:password@host:5432/hotel, or empty for the embedded SQLite database")
 	}
 	switch base, suffix, _ := strings.Cut(strings.ToLower(scheme), "+"); {
@@ -305,6 +314,20 @@ func ParseDatabaseURL(s string) (driver, sqlitePath string, err error) {
 	default:
 		return "", "", fmt.Errorf("DATABASE_URL scheme %q is not supported; use postgres:// or postgresql://, or leave it empty for SQLite", scheme)
 	}
+}
+
+// validScheme reports whether s is an RFC 3986 scheme:
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
+func validScheme(s string) bool {
+	for i, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+		case i > 0 && ('0' <= r && r <= '9' || r == '+' || r == '-' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 func checkServiceURL(s string) error {

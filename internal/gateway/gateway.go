@@ -51,10 +51,24 @@ func Proxy(name string, target *url.URL, stripPrefix string, transport http.Roun
 			if stripPrefix != "" {
 				pr.Out.URL.Path = trimPrefix(pr.In.URL.Path, stripPrefix)
 				pr.Out.URL.RawPath = ""
+				// Keep the escaping (a%2Fb stays one segment), as http.StripPrefix
+				// does in all-in-one mode; URL.EscapedPath ignores a RawPath that
+				// does not match Path.
+				if pr.In.URL.RawPath != "" {
+					pr.Out.URL.RawPath = trimPrefix(pr.In.URL.RawPath, stripPrefix)
+				}
 			}
 			pr.SetURL(target)
 			pr.SetXForwarded()
 			pr.Out.Header.Set(web.RequestIDHeader, web.RequestID(pr.In.Context()))
+		},
+		// The gateway's middleware already set these on the response; the
+		// upstream's copies would be appended, not replace them.
+		ModifyResponse: func(resp *http.Response) error {
+			for _, h := range gatewayOwnedHeaders {
+				resp.Header.Del(h)
+			}
+			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			status, detail := http.StatusBadGateway, "The "+name+" service failed to answer."
@@ -79,6 +93,9 @@ func Proxy(name string, target *url.URL, stripPrefix string, transport http.Roun
 	}
 	return rp
 }
+
+// gatewayOwnedHeaders are set once by the gateway for every response.
+var gatewayOwnedHeaders = []string{web.RequestIDHeader, "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"}
 
 func trimPrefix(path, prefix string) string {
 	if len(path) >= len(prefix) && path[:len(prefix)] == prefix {

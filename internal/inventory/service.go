@@ -7,7 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -42,10 +44,16 @@ func storeError(err error, what string) error {
 	}
 }
 
+// hotelNotFound is the error of a hotel id that names no hotel.
+// inventoryhttp.Client answers ids ≤ 0 with the same error.
+func hotelNotFound(id int64) error {
+	return hotel.Errorf(hotel.ENOTFOUND, "Hotel %d was not found.", id)
+}
+
 // GetHotel returns a hotel. Errors: ENOTFOUND.
 func (s *Service) GetHotel(ctx context.Context, id int64) (*hotel.Hotel, error) {
 	if id <= 0 {
-		return nil, hotel.Errorf(hotel.ENOTFOUND, "Hotel %d was not found.", id)
+		return nil, hotelNotFound(id)
 	}
 	h, err := s.store.GetHotel(ctx, id)
 	if err != nil {
@@ -56,7 +64,10 @@ func (s *Service) GetHotel(ctx context.Context, id int64) (*hotel.Hotel, error) 
 
 // ListInventory returns a page of inventory rows.
 func (s *Service) ListInventory(ctx context.Context, f hotel.InventoryFilter) (*hotel.InventoryPage, error) {
-	if err := validateFilter(&f); err != nil {
+	var v hotel.Validation
+	checkFilter(&v, &f)
+	checkRange(&v, f)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	return s.page(ctx, f)
@@ -65,6 +76,19 @@ func (s *Service) ListInventory(ctx context.Context, f hotel.InventoryFilter) (*
 // HotelInventory returns a page of one hotel's inventory; missing dates
 // default to today (hotel-local) and DefaultRangeDays nights.
 func (s *Service) HotelInventory(ctx context.Context, hotelID int64, f hotel.InventoryFilter) (*hotel.InventoryPage, error) {
+	// The order of the checks is the HTTP server's: the id, then the inputs
+	// as given, then the hotel, then the range (which needs its "today").
+	if hotelID <= 0 {
+		return nil, hotelNotFound(hotelID)
+	}
+	var v hotel.Validation
+	if f.Location != "" {
+		v.Add("location", "is not a filter of one hotel's inventory")
+	}
+	checkFilter(&v, &f)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	h, err := s.GetHotel(ctx, hotelID)
 	if err != nil {
 		return nil, err
@@ -80,14 +104,19 @@ func (s *Service) HotelInventory(ctx context.Context, hotelID int64, f hotel.Inv
 	if f.EndDate.IsZero() {
 		f.EndDate = f.StartDate.AddDays(hotel.DefaultRangeDays - 1)
 	}
-	if err := validateFilter(&f); err != nil {
+	var r hotel.Validation
+	checkRange(&r, f)
+	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	return s.page(ctx, f)
 }
 
-func validateFilter(f *hotel.InventoryFilter) error {
-	var v hotel.Validation
+// checkFilter checks the fields of f as a caller gave them, with the rules
+// the HTTP server applies to its query, so an in-process caller gets the
+// answer an HTTP client would. It trims the text filters (as the server
+// does) and sets the default limit.
+func checkFilter(v *hotel.Validation, f *hotel.InventoryFilter) {
 	switch {
 	case f.Limit == 0:
 		f.Limit = hotel.DefaultPageSize
@@ -97,21 +126,54 @@ func validateFilter(f *hotel.InventoryFilter) error {
 	if f.HotelID < 0 {
 		v.Add("hotel_id", "must be a positive integer")
 	}
-	if len(f.Location) > 200 {
-		v.Add("location", "must be at most 200 characters")
+	f.Location = checkText(v, "location", f.Location, 200)
+	f.RoomType = checkText(v, "room_type", f.RoomType, 100)
+	if !f.StartDate.IsZero() && !onWire(f.StartDate) {
+		v.Add("start_date", "must be a date from year 1 to 9999")
 	}
-	if len(f.RoomType) > 100 {
-		v.Add("room_type", "must be at most 100 characters")
+	if !f.EndDate.IsZero() && !onWire(f.EndDate) {
+		v.Add("end_date", "must be a date from year 1 to 9999")
 	}
-	if !f.StartDate.IsZero() && !f.EndDate.IsZero() {
-		switch n := f.StartDate.DaysUntil(f.EndDate) + 1; {
-		case n < 1:
-			v.Add("end_date", "must not be before start_date")
-		case n > hotel.MaxRangeDays:
-			v.Add("end_date", fmt.Sprintf("the range may cover at most %d days; it covers %d", hotel.MaxRangeDays, n))
-		}
+	if c := f.After; c != nil && (c.HotelID <= 0 || c.RoomTypeID <= 0 || c.Date.IsZero() || !onWire(c.Date)) {
+		v.Add("cursor", "not a cursor returned by this API")
 	}
-	return v.Err()
+}
+
+// checkText trims s and checks it is UTF-8 of at most maxLen bytes without
+// control characters: PostgreSQL refuses NUL and invalid UTF-8 outright
+// (a 500) where SQLite would quietly match nothing.
+func checkText(v *hotel.Validation, field, s string, maxLen int) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case !utf8.ValidString(s):
+		v.Add(field, "must be valid UTF-8")
+	case len(s) > maxLen:
+		v.Add(field, fmt.Sprintf("must be at most %d bytes", maxLen))
+	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		v.Add(field, "must not contain control characters")
+	}
+	return s
+}
+
+// onWire reports whether d has the four-digit year YYYY-MM-DD can carry.
+// Beyond it the drivers disagree: SQLite compares dates as text, so
+// "10000-01-01" sorts before "2030-01-01".
+func onWire(d hotel.Date) bool {
+	y := d.Time().Year()
+	return y >= 1 && y <= 9999
+}
+
+// checkRange checks the date range once both ends are known.
+func checkRange(v *hotel.Validation, f hotel.InventoryFilter) {
+	if f.StartDate.IsZero() || f.EndDate.IsZero() || !onWire(f.StartDate) || !onWire(f.EndDate) {
+		return // nothing to check, or checkFilter already named the date
+	}
+	switch n := f.StartDate.DaysUntil(f.EndDate) + 1; {
+	case n < 1:
+		v.Add("end_date", "must not be before start_date")
+	case n > hotel.MaxRangeDays:
+		v.Add("end_date", fmt.Sprintf("the range may cover at most %d days; it covers %d", hotel.MaxRangeDays, n))
+	}
 }
 
 // page fetches one row more than asked to know whether a next page exists.

@@ -42,6 +42,10 @@ func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 		return v, decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		// The limit can first be hit while reading what follows the value.
+		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
+			return v, decodeError(err)
+		}
 		return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must hold exactly one JSON object."}
 	}
 	return v, nil

@@ -63,6 +63,9 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) (h
 
 // GetHotel returns a hotel. Errors: ENOTFOUND, EUNAVAILABLE.
 func (c *Client) GetHotel(ctx context.Context, id int64) (*hotel.Hotel, error) {
+	if id <= 0 {
+		return nil, hotelNotFound(id)
+	}
 	var h hotel.Hotel
 	if _, err := c.get(ctx, "/inventory/hotels/"+strconv.FormatInt(id, 10), nil, &h); err != nil {
 		return nil, err
@@ -77,7 +80,16 @@ func (c *Client) ListInventory(ctx context.Context, f hotel.InventoryFilter) (*h
 
 // HotelInventory returns a page of one hotel's inventory.
 func (c *Client) HotelInventory(ctx context.Context, hotelID int64, f hotel.InventoryFilter) (*hotel.InventoryPage, error) {
+	if hotelID <= 0 {
+		return nil, hotelNotFound(hotelID)
+	}
 	return c.page(ctx, "/inventory/"+strconv.FormatInt(hotelID, 10), f, false)
+}
+
+// hotelNotFound answers ids no hotel can have, as the in-process service
+// does; the server would refuse them as malformed paths (400) instead.
+func hotelNotFound(id int64) error {
+	return hotel.Errorf(hotel.ENOTFOUND, "Hotel %d was not found.", id)
 }
 
 func (c *Client) page(ctx context.Context, path string, f hotel.InventoryFilter, withHotel bool) (*hotel.InventoryPage, error) {

@@ -4,6 +4,8 @@
 package inventoryhttp
 
 import (
+	"errors"
+	"math"
 	"net/http"
 	"net/url"
 
@@ -33,20 +35,28 @@ func parseFilter(r *http.Request, allowed []string) (hotel.InventoryFilter, erro
 		Limit:     int(q.Int64("limit", 1, hotel.MaxPageSize)),
 	}
 	if contains(allowed, "hotel_id") {
-		f.HotelID = q.Int64("hotel_id", 1, 1<<53)
+		// Any positive int64, as in paths and in the in-process service.
+		f.HotelID = q.Int64("hotel_id", 1, math.MaxInt64)
 	}
 	cursor := q.String("cursor", 128)
-	if err := q.Err(); err != nil {
-		return f, err
-	}
+	err := q.Err()
 	if cursor != "" {
-		c, err := hotel.ParseInventoryCursor(cursor)
-		if err != nil {
-			return f, err
+		c, cerr := hotel.ParseInventoryCursor(cursor)
+		switch {
+		case cerr == nil:
+			f.After = c
+		case err == nil:
+			err = cerr
+		default:
+			// List a bad cursor with the other bad parameters, as the
+			// in-process service does, not one round trip later.
+			var qe, ce *hotel.Error
+			if errors.As(err, &qe) && errors.As(cerr, &ce) {
+				qe.Fields = append(qe.Fields, ce.Fields...)
+			}
 		}
-		f.After = c
 	}
-	return f, nil
+	return f, err
 }
 
 func contains(xs []string, x string) bool {
