@@ -59,6 +59,21 @@ type Store interface {
 	// ListInventory returns at most f.Limit rows matching f, ordered by hotel
 	// id, date, room type id, strictly after f.After when set.
 	ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]hotel.InventoryItem, error)
+
+	// CreateAPIKey stores k (its hash, never the key) and sets k.ID and
+	// k.CreatedAt. Errors: ErrConflict when an active key has the name.
+	CreateAPIKey(ctx context.Context, k *hotel.APIKey) error
+	// APIKeyByPrefix returns the key (active or revoked) with prefix. Errors: ErrNotFound.
+	APIKeyByPrefix(ctx context.Context, prefix string) (hotel.APIKey, error)
+	// ListAPIKeys returns every key, revoked ones included, oldest first.
+	ListAPIKeys(ctx context.Context) ([]hotel.APIKey, error)
+	// RevokeAPIKey revokes the active key called name. Errors: ErrNotFound.
+	RevokeAPIKey(ctx context.Context, name string, at time.Time) error
+	// TouchAPIKey records a use at at, writing at most once a minute per key.
+	TouchAPIKey(ctx context.Context, id int64, at time.Time) error
+	// BookingAccessHash returns the hash of a booking's access token (nil if
+	// it has none). Errors: ErrNotFound.
+	BookingAccessHash(ctx context.Context, bookingID string) ([]byte, error)
 }
 
 // Dataset is data to load with explicit ids. Each sequence may be iterated

@@ -34,6 +34,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ListInventoryFilters", func(t *testing.T) { t.Parallel(); testListFilters(t, h) })
 	t.Run("ListInventoryPagination", func(t *testing.T) { t.Parallel(); testListPagination(t, h) })
 	t.Run("NoOverbookingConstraint", func(t *testing.T) { t.Parallel(); testOverbookingConstraint(t, h) })
+	t.Run("APIKeys", func(t *testing.T) { t.Parallel(); testAPIKeys(t, h) })
 	t.Run("ConcurrentReadsDuringWrite", func(t *testing.T) { t.Parallel(); testConcurrentReads(t, h) })
 }
 

@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// tsLayout is the fixed-width UTC timestamp format stored in TEXT columns.
+const tsLayout = "2006-01-02T15:04:05.000000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
+
+// CreateAPIKey stores a key's hash and metadata.
+func (s *Store) CreateAPIKey(ctx context.Context, k *hotel.APIKey) error {
+	if k.CreatedAt.IsZero() {
+		k.CreatedAt = time.Now()
+	}
+	k.CreatedAt = k.CreatedAt.UTC().Truncate(time.Microsecond)
+	res, err := s.w.ExecContext(ctx, `INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`,
+		k.Name, k.Prefix, k.Hash, strings.Join(k.Scopes, ","), ts(k.CreatedAt))
+	if err != nil {
+		return translate(err)
+	}
+	k.ID, err = res.LastInsertId()
+	return err
+}
+
+const keyColumns = `id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at`
+
+func scanKey(row interface{ Scan(...any) error }) (hotel.APIKey, error) {
+	var k hotel.APIKey
+	var scopes, created string
+	var used, revoked sql.NullString
+	if err := row.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, &created, &used, &revoked); err != nil {
+		return k, translate(err)
+	}
+	k.Scopes = strings.Split(scopes, ",")
+	k.CreatedAt, _ = time.Parse(tsLayout, created)
+	if used.Valid {
+		k.LastUsedAt, _ = time.Parse(tsLayout, used.String)
+	}
+	k.Revoked = revoked.Valid
+	return k, nil
+}
+
+// APIKeyByPrefix finds a key by its public prefix.
+func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (hotel.APIKey, error) {
+	return scanKey(s.r.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM api_key WHERE prefix = ?`, prefix))
+}
+
+// ListAPIKeys lists every key, oldest first.
+func (s *Store) ListAPIKeys(ctx context.Context) ([]hotel.APIKey, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+keyColumns+` FROM api_key ORDER BY id`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []hotel.APIKey
+	for rows.Next() {
+		k, err := scanKey(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, translate(rows.Err())
+}
+
+// RevokeAPIKey revokes the active key called name.
+func (s *Store) RevokeAPIKey(ctx context.Context, name string, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL`, ts(at), name)
+	if err != nil {
+		return translate(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// TouchAPIKey records a use, at most once a minute per key.
+func (s *Store) TouchAPIKey(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE api_key SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		ts(at), id, ts(at.Add(-time.Minute)))
+	return translate(err)
+}
+
+// BookingAccessHash returns the hash of a booking's access token.
+func (s *Store) BookingAccessHash(ctx context.Context, bookingID string) ([]byte, error) {
+	var h []byte
+	err := s.r.QueryRowContext(ctx, `SELECT access_token_hash FROM booking WHERE id = ?`, bookingID).Scan(&h)
+	return h, translate(err)
+}
