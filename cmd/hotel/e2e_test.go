@@ -146,6 +146,9 @@ func waitReady(t *testing.T, base string) {
 	}
 }
 
+// testServiceKey is the service credential of split-mode tests.
+const testServiceKey = "test-service-key-0123456789abcdefghijklmnop"
+
 // system is a running platform reachable at its gateway.
 type system struct {
 	Gateway string
@@ -173,7 +176,7 @@ func startAll(t *testing.T, kind storeKind) *system {
 
 // startSplit runs each target in its own server, talking HTTP over loopback.
 func startSplit(t *testing.T, kind storeKind) *system {
-	db := dbEnv(t, kind)
+	db := maps(dbEnv(t, kind), map[string]string{"HOTEL_SERVICE_KEY": testServiceKey})
 	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
 	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
 	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler"}, db))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/inventory"
@@ -62,22 +63,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	transport := gateway.NewTransport(cfg.UpstreamTimeout)
 	defer transport.CloseIdleConnections()
 	upstream := &http.Client{Transport: transport, Timeout: cfg.UpstreamTimeout}
+	authn := auth.NewAuthenticator(st, cfg.AdminKey, cfg.ServiceKey, now)
 	mux := http.NewServeMux()
+	routes := auth.NewRouter(mux, authn, auth.Rules)
 	var checks []readyCheck
 
 	// inventory: the store-backed service, or a client of the remote one.
 	var inv hotel.InventoryService
 	if cfg.Has(config.TargetInventory) {
 		svc := inventory.NewService(st, now)
-		inventoryhttp.Register(mux, svc)
+		inventoryhttp.Register(routes, svc)
 		inv = svc
 		if cfg.SeedSample {
 			if err := seedSample(ctx, st, now, log); err != nil {
 				return err
 			}
 		}
+		// One process creates the first admin key; the inventory target is it.
+		if cfg.AdminKey == "" {
+			if err := bootstrapAdminKey(ctx, st, stdout, log); err != nil {
+				return err
+			}
+		}
 	} else if cfg.InventoryURL != "" {
-		if inv, err = inventoryhttp.NewClient(cfg.InventoryURL, upstream); err != nil {
+		if inv, err = inventoryhttp.NewClient(cfg.InventoryURL, upstream, cfg.ServiceKey); err != nil {
 			return err
 		}
 	}
@@ -99,8 +108,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// /booking/{path} prefix already reaches it as /{path}.
 	if cfg.Has(config.TargetBooking) {
 		bookingMux := http.NewServeMux()
-		registerOps(bookingMux, checks)
-		mux.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
+		registerOps(auth.NewRouter(bookingMux, authn, auth.Rules), checks)
+		routes.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
 	}
 
 	if cfg.Has(config.TargetScheduler) {
@@ -109,25 +118,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	// gateway: GET / and forwarding to services not in this process.
 	if cfg.Has(config.TargetGateway) {
-		mux.Handle("GET /{$}", gateway.HandleRoot())
+		routes.Handle("GET /{$}", gateway.HandleRoot())
 		if !cfg.Has(config.TargetInventory) {
 			u, _ := url.Parse(cfg.InventoryURL)
 			p := gateway.Proxy("inventory", u, "", transport)
-			mux.Handle("/inventory/", p)
-			mux.Handle("/inventory", p)
+			routes.Handle("/inventory/", p)
+			routes.Handle("/inventory", p)
 			checks = append(checks, upstreamCheck("inventory", cfg.InventoryURL, upstream))
 		}
 		if !cfg.Has(config.TargetBooking) {
 			u, _ := url.Parse(cfg.BookingURL)
 			p := gateway.Proxy("booking", u, "", transport)
-			mux.Handle("/bookings/", p)
-			mux.Handle("/bookings", p)
-			mux.Handle("/booking/", gateway.Proxy("booking", u, "/booking", transport))
+			routes.Handle("/bookings/", p)
+			routes.Handle("/bookings", p)
+			routes.Handle("/booking/", gateway.Proxy("booking", u, "/booking", transport))
 			checks = append(checks, upstreamCheck("booking", cfg.BookingURL, upstream))
 		}
 	}
 
-	registerOps(mux, checks)
+	registerOps(routes, checks)
 
 	srv := &http.Server{
 		Handler:           web.Middleware(log, web.ProblemMux(mux)),
@@ -179,11 +188,36 @@ func seedSample(ctx context.Context, st store.Store, now func() time.Time, log *
 }
 
 // registerOps adds the operational routes every server has.
-func registerOps(mux *http.ServeMux, checks []readyCheck) {
+func registerOps(mux web.Router, checks []readyCheck) {
 	mux.Handle("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		web.Encode(w, http.StatusOK, map[string]string{"status": "ok"})
 	}))
 	mux.Handle("GET /readyz", handleReady(checks))
+}
+
+// bootstrapAdminKey makes a fresh deployment administrable: when no
+// HOTEL_ADMIN_KEY is configured and the database has no API key at all, it
+// creates an admin key and prints it once to stdout (never to the log).
+func bootstrapAdminKey(ctx context.Context, st store.Store, stdout io.Writer, log *slog.Logger) error {
+	keys, err := st.ListAPIKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("list API keys: %w", err)
+	}
+	if len(keys) > 0 {
+		return nil
+	}
+	key, prefix, hash := auth.NewKey()
+	k := hotel.APIKey{Name: "admin", Prefix: prefix, Hash: hash, Scopes: []string{hotel.ScopeAdmin}}
+	if err := st.CreateAPIKey(ctx, &k); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil // another replica made it first
+		}
+		return fmt.Errorf("create the first admin key: %w", err)
+	}
+	log.Info("created the first admin API key and printed it once on standard output", "key_name", "admin")
+	fmt.Fprintf(stdout, "\nFirst start: generated an admin API key (shown only this once, store it safely):\n\n    %s\n\n"+
+		"Use it as:  curl -H 'Authorization: Bearer %s' …\nManage keys with: hotel keys create|list|revoke\n\n", key, key)
+	return nil
 }
 
 // readyCheck is one dependency /readyz verifies.

@@ -52,6 +52,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	UpstreamTimeout time.Duration
 
+	// Access control (secrets: environment or .env only, never flags)
+	AdminKey   string
+	ServiceKey string
+
 	// Logging
 	LogLevel  slog.Level
 	LogFormat string // json or text
@@ -88,7 +92,12 @@ var Settings = []Setting{
 	{"HOTEL_DB_CONNECT_TIMEOUT", "db-connect-timeout", "30s", "how long to retry an unreachable database at start"},
 	{"HOTEL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may run after SIGTERM"},
 	{"HOTEL_UPSTREAM_TIMEOUT", "upstream-timeout", "30s", "timeout of calls between services in split mode"},
+	{"HOTEL_ADMIN_KEY", "", "", "bootstrap admin API key (secret; environment or .env only)"},
+	{"HOTEL_SERVICE_KEY", "", "", "credential the services present to each other in split mode, at least 32 characters (secret; environment or .env only)"},
 }
+
+// MinServiceKeyLen is the shortest accepted service credential.
+const MinServiceKeyLen = 32
 
 // Load parses args (flags of the subcommand; only the names in flagNames are
 // offered) with getenv and the .env file in the working directory (or
@@ -98,7 +107,7 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 	fs.SetOutput(stderr)
 	values := map[string]*string{}
 	for _, s := range Settings {
-		if slices.Contains(flagNames, s.Flag) {
+		if s.Flag != "" && slices.Contains(flagNames, s.Flag) {
 			values[s.Env] = fs.String(s.Flag, "", s.Help+" (env "+s.Env+", default "+orNone(s.Default)+")")
 		}
 	}
@@ -217,6 +226,17 @@ func build(get func(string) string) (*Config, error) {
 		} else if err := checkServiceURL(need.val); err != nil {
 			bad("%s: %v", need.env, err)
 		}
+	}
+
+	// Secrets.
+	c.AdminKey = get("HOTEL_ADMIN_KEY")
+	c.ServiceKey = get("HOTEL_SERVICE_KEY")
+	if c.Split() && (c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler)) {
+		if len(c.ServiceKey) < MinServiceKeyLen {
+			bad("split mode needs HOTEL_SERVICE_KEY (at least %d random characters, the same in every service): services authenticate each other; generate one with: openssl rand -base64 33", MinServiceKeyLen)
+		}
+	} else if c.ServiceKey != "" && len(c.ServiceKey) < MinServiceKeyLen {
+		bad("HOTEL_SERVICE_KEY must be at least %d characters", MinServiceKeyLen)
 	}
 
 	// Logging.

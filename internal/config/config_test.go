@@ -312,7 +312,7 @@ func TestLoadValidation(t *testing.T) {
 		},
 		{
 			name: "scheduler alone needs no URLs",
-			env:  map[string]string{"HOTEL_TARGET": "scheduler"},
+			env:  map[string]string{"HOTEL_TARGET": "scheduler", "HOTEL_SERVICE_KEY": "0123456789abcdef0123456789abcdef"},
 			check: func(c *config.Config) string {
 				if !c.Split() || !c.NeedsStore() || c.Has("gateway") {
 					return "scheduler alone: want split, needs store, no gateway"
@@ -322,7 +322,31 @@ func TestLoadValidation(t *testing.T) {
 		},
 		{
 			name: "inventory alone needs no URLs",
-			env:  map[string]string{"HOTEL_TARGET": "inventory", "BOOKING_URL": "not checked when unused"},
+			env:  map[string]string{"HOTEL_TARGET": "inventory", "BOOKING_URL": "not checked when unused", "HOTEL_SERVICE_KEY": "0123456789abcdef0123456789abcdef"},
+		},
+		{
+			name:      "split mode needs a service key",
+			env:       map[string]string{"HOTEL_TARGET": "inventory"},
+			wantInErr: []string{"split mode needs HOTEL_SERVICE_KEY"},
+		},
+		{
+			name:      "split mode refuses a short service key",
+			env:       map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": "http://inv:8080", "HOTEL_SERVICE_KEY": "short"},
+			wantInErr: []string{"split mode needs HOTEL_SERVICE_KEY", "at least 32"},
+		},
+		{
+			name: "gateway alone needs no service key",
+			env:  map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": "http://inv:8080", "BOOKING_URL": "http://book:8080"},
+		},
+		{
+			name: "admin key is read from the environment",
+			env:  map[string]string{"HOTEL_ADMIN_KEY": "k"},
+			check: func(c *config.Config) string {
+				if c.AdminKey != "k" {
+					return "AdminKey not set"
+				}
+				return ""
+			},
 		},
 		{
 			name:      "unknown target",
@@ -620,7 +644,7 @@ func TestSettingsDistinct(t *testing.T) {
 	t.Parallel()
 	envs, flags := map[string]bool{}, map[string]bool{}
 	for _, s := range config.Settings {
-		if envs[s.Env] || flags[s.Flag] {
+		if envs[s.Env] || (s.Flag != "" && flags[s.Flag]) {
 			t.Errorf("setting %s/%s is listed twice", s.Env, s.Flag)
 		}
 		envs[s.Env], flags[s.Flag] = true, true

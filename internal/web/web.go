@@ -203,3 +203,9 @@ func ReadProblem(resp *http.Response) error {
 
 // discardLogger is used when no logger is in the context.
 var discardLogger = slog.New(slog.DiscardHandler)
+
+// Router is where a server's route file registers its routes: a
+// *http.ServeMux, or a wrapper that adds access control.
+type Router interface {
+	Handle(pattern string, h http.Handler)
+}

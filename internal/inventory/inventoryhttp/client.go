@@ -16,19 +16,21 @@ import (
 
 // Client is hotel.InventoryService over HTTP.
 type Client struct {
-	base *url.URL
-	hc   *http.Client
+	base       *url.URL
+	hc         *http.Client
+	serviceKey string
 }
 
 var _ hotel.InventoryService = (*Client)(nil)
 
-// NewClient returns a client of the inventory service at baseURL.
-func NewClient(baseURL string, hc *http.Client) (*Client, error) {
+// NewClient returns a client of the inventory service at baseURL that
+// authenticates with serviceKey (the platform's service credential).
+func NewClient(baseURL string, hc *http.Client, serviceKey string) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("inventory URL %q must be an absolute http(s) URL such as http://inventory:8080", baseURL)
 	}
-	return &Client{base: u, hc: hc}, nil
+	return &Client{base: u, hc: hc, serviceKey: serviceKey}, nil
 }
 
 // get performs a GET and decodes a 2xx JSON body into out.
@@ -41,6 +43,9 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) (h
 		return nil, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
+	if c.serviceKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.serviceKey)
+	}
 	if id := web.RequestID(ctx); id != "" {
 		req.Header.Set(web.RequestIDHeader, id)
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // Register adds the inventory routes to mux. This is the whole inventory API.
-func Register(mux *http.ServeMux, svc hotel.InventoryService) {
+func Register(mux web.Router, svc hotel.InventoryService) {
 	mux.Handle("GET /inventory", handleList(svc))
 	mux.Handle("GET /inventory/{$}", handleList(svc))
 	mux.Handle("GET /inventory/{hotel_id}", handleHotelInventory(svc))

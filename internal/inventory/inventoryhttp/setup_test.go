@@ -116,7 +116,7 @@ var modes = []mode{
 	}},
 	{"http", func(t *testing.T, st store.Store, now func() time.Time) hotel.InventoryService {
 		srv := serve(t, inventory.NewService(st, now))
-		c, err := inventoryhttp.NewClient(srv.URL, srv.Client())
+		c, err := inventoryhttp.NewClient(srv.URL, srv.Client(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
