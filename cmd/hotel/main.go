@@ -43,6 +43,8 @@ Usage:
   hotel migrate up|status [flags]  apply or show database migrations
   hotel seed    [--hotels N --days D --seed S] [flags]
                                    load the sample hotels, or a large synthetic data set
+  hotel keys create --name N --scopes s1,s2 | list | revoke NAME
+                                   manage API keys (a new key is printed once)
   hotel version                    print the version
 
 Run "hotel <command> -h" for the flags of a command. Every flag has an
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		return seed(ctx, rest, getenv, stdout, stderr)
+	case "keys":
+		return keys(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

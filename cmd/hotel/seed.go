@@ -22,20 +22,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	days := fs.Int("days", 365, "nights of inventory per room type, from today")
 	seedValue := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
 	// The database flags are parsed by config.Load from what remains.
-	var dbArgs []string
-	var own []string
-	for i := 0; i < len(args); i++ {
-		name := flagName(args[i])
-		if name == "hotels" || name == "days" || name == "seed" || name == "h" || name == "help" {
-			own = append(own, args[i])
-			if !containsEq(args[i]) && i+1 < len(args) && name != "h" && name != "help" {
-				own = append(own, args[i+1])
-				i++
-			}
-			continue
-		}
-		dbArgs = append(dbArgs, args[i])
-	}
+	own, dbArgs := splitArgs(args, "hotels", "days", "seed")
 	if err := fs.Parse(own); err != nil {
 		return err
 	}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/telemetry"
+)
+
+const keysUsage = "usage: hotel keys create --name NAME --scopes s1,s2 | hotel keys list | hotel keys revoke NAME   [database flags]"
+
+// keys manages API keys: create (the key is printed once), list, revoke.
+func keys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{keysUsage}
+	}
+	action, args := args[0], args[1:]
+	fs := flag.NewFlagSet("keys "+action, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	name := fs.String("name", "", "key name (unique among active keys)")
+	scopes := fs.String("scopes", "", "comma-separated scopes: "+strings.Join(hotel.AllScopes, ", "))
+	own, dbArgs := splitArgs(args, "name", "scopes")
+	if err := fs.Parse(own); err != nil {
+		return err
+	}
+	cfg, rest, err := config.Load("keys", dbArgs, getenv, stderr, dbFlags...)
+	if err != nil {
+		return err
+	}
+	rest = append(fs.Args(), rest...)
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := prepareSchema(ctx, st, cfg.AutoMigrate, log); err != nil {
+		return err
+	}
+	switch action {
+	case "create":
+		if len(rest) > 0 || *name == "" {
+			return usageError{keysUsage}
+		}
+		if len(*name) > 64 || strings.ContainsFunc(*name, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return errors.New("key name must be 1-64 characters without spaces or control characters")
+		}
+		sc, err := hotel.ParseScopes(*scopes)
+		if err != nil {
+			return errors.New(hotel.ErrorMessage(err))
+		}
+		key, prefix, hash := auth.NewKey()
+		k := hotel.APIKey{Name: *name, Prefix: prefix, Hash: hash, Scopes: sc}
+		if err := st.CreateAPIKey(ctx, &k); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return fmt.Errorf("an active key is already called %q; revoke it first or choose another name", *name)
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "created key %q with scopes %s; it is shown only now:\n%s\n", k.Name, strings.Join(sc, ","), key)
+		return nil
+	case "list":
+		if len(rest) > 0 {
+			return usageError{keysUsage}
+		}
+		ks, err := st.ListAPIKeys(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tPREFIX\tSCOPES\tCREATED\tLAST USED\tSTATE")
+		for _, k := range ks {
+			used, state := "never", "active"
+			if !k.LastUsedAt.IsZero() {
+				used = k.LastUsedAt.UTC().Format(time.RFC3339)
+			}
+			if k.Revoked {
+				state = "revoked"
+			}
+			fmt.Fprintf(tw, "%s\thk_%s_…\t%s\t%s\t%s\t%s\n", k.Name, k.Prefix, strings.Join(k.Scopes, ","),
+				k.CreatedAt.UTC().Format(time.RFC3339), used, state)
+		}
+		return tw.Flush()
+	case "revoke":
+		if len(rest) != 1 {
+			return usageError{keysUsage}
+		}
+		if err := st.RevokeAPIKey(ctx, rest[0], time.Now()); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("no active key is called %q (see hotel keys list)", rest[0])
+			}
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked key %q; it is refused from now on\n", rest[0])
+		return nil
+	default:
+		return usageError{keysUsage}
+	}
+}
+
+// splitArgs separates a command's own flags (names) from the rest, which
+// go to config.Load.
+func splitArgs(args []string, names ...string) (own, rest []string) {
+	isOwn := map[string]bool{"h": true, "help": true}
+	for _, n := range names {
+		isOwn[n] = true
+	}
+	for i := 0; i < len(args); i++ {
+		name := flagName(args[i])
+		if !isOwn[name] {
+			rest = append(rest, args[i])
+			continue
+		}
+		own = append(own, args[i])
+		if !containsEq(args[i]) && name != "h" && name != "help" && i+1 < len(args) {
+			own = append(own, args[i+1])
+			i++
+		}
+	}
+	return own, rest
+}
