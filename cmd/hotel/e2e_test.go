@@ -80,10 +80,16 @@ func env(kv map[string]string) func(string) string {
 // it is ready.
 func startServe(t *testing.T, vars map[string]string, args ...string) *proc {
 	t.Helper()
+	return startServeOut(t, vars, io.Discard, args...)
+}
+
+// startServeOut is startServe with the server's standard output captured.
+func startServeOut(t *testing.T, vars map[string]string, stdout io.Writer, args ...string) *proc {
+	t.Helper()
 	vars = maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug"})
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &proc{cancel: cancel, done: make(chan error, 1), logs: newLogSink()}
-	go func() { p.done <- run(ctx, append([]string{"serve"}, args...), env(vars), io.Discard, p.logs) }()
+	go func() { p.done <- run(ctx, append([]string{"serve"}, args...), env(vars), stdout, p.logs) }()
 	t.Cleanup(func() { p.stop(t) })
 	select {
 	case addr := <-p.logs.addr:
@@ -169,18 +175,18 @@ func dbEnv(t *testing.T, kind storeKind) map[string]string {
 	return map[string]string{"HOTEL_DATA_DIR": t.TempDir()}
 }
 
-func startAll(t *testing.T, kind storeKind) *system {
-	p := startServe(t, dbEnv(t, kind))
+func startAll(t *testing.T, db map[string]string) *system {
+	p := startServe(t, maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey, "HOTEL_SERVICE_KEY": testServiceKey}, db))
 	return &system{Gateway: p.URL, procs: map[string]*proc{"all": p}}
 }
 
 // startSplit runs each target in its own server, talking HTTP over loopback.
-func startSplit(t *testing.T, kind storeKind) *system {
-	db := maps(dbEnv(t, kind), map[string]string{"HOTEL_SERVICE_KEY": testServiceKey})
+func startSplit(t *testing.T, db map[string]string) *system {
+	db = maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
 	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
 	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
 	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler"}, db))
-	gw := startServe(t, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL})
+	gw := startServe(t, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey})
 	return &system{Gateway: gw.URL, procs: map[string]*proc{"inventory": inv, "booking": book, "scheduler": sched, "gateway": gw}}
 }
 
@@ -209,13 +215,17 @@ func TestEndToEnd(t *testing.T) {
 		for _, mode := range []string{"all", "split"} {
 			t.Run(string(kind)+"/"+mode, func(t *testing.T) {
 				t.Parallel()
+				db := dbEnv(t, kind)
+				cs := callers(t, db)
 				var sys *system
 				if mode == "all" {
-					sys = startAll(t, kind)
+					sys = startAll(t, db)
 				} else {
-					sys = startSplit(t, kind)
+					sys = startSplit(t, db)
 				}
 				checkInventoryAPI(t, sys.Gateway)
+				checkAccessMatrix(t, sys.Gateway, cs)
+				checkNoSecretsInLogs(t, sys, cs)
 				if mode == "split" {
 					checkSplitReadiness(t, sys)
 				}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+)
+
+var keyPattern = regexp.MustCompile(`hk_[a-z2-7]{12}_[A-Za-z0-9_-]{43}`)
+
+// createKey runs `hotel keys create` and returns the printed key.
+func createKey(t *testing.T, db map[string]string, name, scopes string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"keys", "create", "--name", name, "--scopes", scopes}, env(db), &out, &errOut); err != nil {
+		t.Fatalf("keys create %s: %v\n%s", name, err, errOut.String())
+	}
+	key := keyPattern.FindString(out.String())
+	if key == "" {
+		t.Fatalf("keys create printed no key: %q", out.String())
+	}
+	return key
+}
+
+func TestKeysCLI(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []storeKind{sqliteStore, postgresStore} {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			db := dbEnv(t, kind)
+			ctx := context.Background()
+			key := createKey(t, db, "frontdesk", "bookings:read,guests:read")
+			var out bytes.Buffer
+			if err := run(ctx, []string{"keys", "list"}, env(db), &out, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), "frontdesk") || !strings.Contains(out.String(), "bookings:read,guests:read") ||
+				strings.Contains(out.String(), key) || !strings.Contains(out.String(), "active") {
+				t.Fatalf("keys list:\n%s", out.String())
+			}
+			err := run(ctx, []string{"keys", "create", "--name", "frontdesk", "--scopes", "admin"}, env(db), io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), "already called") {
+				t.Fatalf("duplicate name = %v", err)
+			}
+			err = run(ctx, []string{"keys", "create", "--name", "x", "--scopes", "root"}, env(db), io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), `unknown scope "root"`) {
+				t.Fatalf("bad scope = %v", err)
+			}
+			if err := run(ctx, []string{"keys", "revoke", "frontdesk"}, env(db), io.Discard, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			if err := run(ctx, []string{"keys", "revoke", "frontdesk"}, env(db), io.Discard, io.Discard); err == nil {
+				t.Fatal("revoking twice succeeded")
+			}
+			out.Reset()
+			_ = run(ctx, []string{"keys", "list"}, env(db), &out, io.Discard)
+			if !strings.Contains(out.String(), "revoked") {
+				t.Fatalf("revoked key not listed as revoked:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// syncBuffer is a goroutine-safe bytes.Buffer for a server's stdout.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestFirstStartPrintsAdminKeyOnce(t *testing.T) {
+	t.Parallel()
+	db := dbEnv(t, sqliteStore)
+	var out syncBuffer
+	p := startServeOut(t, db, &out)
+	key := keyPattern.FindString(out.String())
+	if key == "" {
+		t.Fatalf("first start printed no admin key:\n%s", out.String())
+	}
+	if strings.Contains(p.logs.String(), key) {
+		t.Fatal("the admin key reached the log")
+	}
+	p.stop(t)
+	// The printed key is an admin key.
+	var out2 syncBuffer
+	startServeOut(t, db, &out2)
+	if keyPattern.MatchString(out2.String()) {
+		t.Fatal("a second start printed another key")
+	}
+	var list bytes.Buffer
+	if err := run(context.Background(), []string{"keys", "list"}, env(db), &list, io.Discard); err != nil ||
+		!strings.Contains(list.String(), "admin") || strings.Count(list.String(), "\n") != 2 {
+		t.Fatalf("keys after two starts:\n%s (%v)", list.String(), err)
+	}
+}
+
+// caller is one kind of client of the access matrix.
+type caller struct {
+	name   string
+	header string
+	p      hotel.Principal // what the caller is, if its credentials are good
+	bad    bool            // credentials are wrong or revoked
+}
+
+func callers(t *testing.T, db map[string]string) []caller {
+	cs := []caller{
+		{name: "anonymous", p: hotel.Principal{Kind: hotel.Anonymous}},
+		{name: "wrong key", header: "Bearer hk_aaaaaaaaaaaa_" + strings.Repeat("A", 43), bad: true},
+		{name: "other booking's token", header: "Bearer bt_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b_" + strings.Repeat("B", 43), bad: true},
+		{name: "service", header: "Bearer " + testServiceKey, p: hotel.Principal{Kind: hotel.Service}},
+		{name: "HOTEL_ADMIN_KEY", header: "Bearer " + testAdminKey, p: hotel.Principal{Kind: hotel.StaffKey, Scopes: []string{hotel.ScopeAdmin}}},
+	}
+	revoked := createKey(t, db, "revoked", "admin")
+	if err := run(context.Background(), []string{"keys", "revoke", "revoked"}, env(db), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cs = append(cs, caller{name: "revoked key", header: "Bearer " + revoked, bad: true})
+	for _, sc := range hotel.AllScopes {
+		key := createKey(t, db, "key-"+strings.ReplaceAll(sc, ":", "-"), sc)
+		cs = append(cs, caller{name: sc, header: "Bearer " + key, p: hotel.Principal{Kind: hotel.StaffKey, Scopes: []string{sc}}})
+	}
+	return cs
+}
+
+const testAdminKey = "k"
+
+// concrete turns a ServeMux pattern into a method and a path to call.
+func concrete(pattern string) (string, string) {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = http.MethodGet, pattern
+	}
+	path = strings.NewReplacer("{$}", "", "{hotel_id}", "111", "{booking_id}", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").Replace(path)
+	if path == "/booking/" {
+		path = "/booking/healthz"
+	}
+	return method, path
+}
+
+// checkAccessMatrix calls every route of the rules table as every caller.
+func checkAccessMatrix(t *testing.T, gateway string, cs []caller) {
+	for _, pattern := range auth.Table() {
+		rule := auth.Rules[pattern]
+		method, path := concrete(pattern)
+		for _, c := range cs {
+			req, _ := http.NewRequest(method, gateway+path, nil)
+			if c.header != "" {
+				req.Header.Set("Authorization", c.header)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			resp.Body.Close()
+			allowed := rule.Public || rule.Forward || c.p.Has(hotel.ScopeAdmin) ||
+				(rule.Scope != "" && c.p.Has(rule.Scope)) || (rule.Service && c.p.Kind == hotel.Service)
+			denied := resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden
+			switch {
+			case resp.StatusCode >= 500:
+				t.Errorf("%s %s as %s = %d", method, path, c.name, resp.StatusCode)
+			case allowed && denied:
+				t.Errorf("%s %s as %s = %d, want access (rule: %s)", method, path, c.name, resp.StatusCode, rule.Describe())
+			case !allowed && (c.bad || c.p.Kind == hotel.Anonymous) && resp.StatusCode != http.StatusUnauthorized:
+				t.Errorf("%s %s as %s = %d, want 401", method, path, c.name, resp.StatusCode)
+			case !allowed && !c.bad && c.p.Kind != hotel.Anonymous && resp.StatusCode != http.StatusForbidden:
+				t.Errorf("%s %s as %s = %d, want 403", method, path, c.name, resp.StatusCode)
+			}
+		}
+	}
+}
+
+// checkNoSecretsInLogs fails if any credential of cs appears in the logs of sys.
+func checkNoSecretsInLogs(t *testing.T, sys *system, cs []caller) {
+	for name, p := range sys.procs {
+		logs := p.logs.String()
+		for _, c := range cs {
+			if secret := strings.TrimPrefix(c.header, "Bearer "); len(secret) > 8 && strings.Contains(logs, secret) {
+				t.Errorf("the %s credential appears in the %s log", c.name, name)
+			}
+		}
+	}
+}
