@@ -314,7 +314,7 @@ func ParseDatabaseURL(s string) (driver, sqlitePath string, err error) {
 	// Without a well-formed scheme the text before the first colon may be
 	// anything, e.g. "user=x password=secret" of a libpq key/value string.
 	if !ok || !validScheme(scheme) {
-		return "", "", errors.New("DATABASE_URL must be a URL such as postgres://user:password@host:5432/hotel, or empty for the embedded SQLite database")
+		return "", "", errors.New("DATABASE_URL must be a URL such as postgres://user:$PASSWORD@host:5432/hotel, or empty for the embedded SQLite database")
 	}
 	switch base, suffix, _ := strings.Cut(strings.ToLower(scheme), "+"); {
 	case (base == "postgres" || base == "postgresql") && suffix != "":
@@ -322,7 +322,7 @@ func ParseDatabaseURL(s string) (driver, sqlitePath string, err error) {
 	case base == "postgres" || base == "postgresql":
 		u, err := url.Parse(s)
 		if err != nil || u.Host == "" && u.Query().Get("host") == "" {
-			return "", "", errors.New("DATABASE_URL is not a valid PostgreSQL URL; expected postgres://user:password@host:5432/dbname")
+			return "", "", errors.New("DATABASE_URL is not a valid PostgreSQL URL; expected postgres://user:$PASSWORD@host:5432/dbname")
 		}
 		return "postgres", "", nil
 	case base == "sqlite" || base == "file":

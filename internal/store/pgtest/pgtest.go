@@ -153,7 +153,7 @@ func start() (*server, error) {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			// Not echoing the value: it may hold a password.
-			return nil, fmt.Errorf("%s must be a postgres://user[:password]@host[:port]/db URL", envURL)
+			return nil, fmt.Errorf("%s must be a postgres://user[:$PASSWORD]@host[:port]/db URL", envURL)
 		}
 		s := &server{admin: u, idle: make(chan *pgx.Conn, 4)}
 		if err := s.exec("SELECT 1"); err != nil {

@@ -57,7 +57,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL connection string (expected postgres://user:password@host:5432/dbname)")
+		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL connection string (expected postgres://user:$PASSWORD@host:5432/dbname)")
 	}
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
