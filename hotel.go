@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,12 +26,21 @@ type Hotel struct {
 // Zone returns the hotel's time zone, falling back to UTC if the stored
 // name is unknown to this machine's zone database (stores validate on write).
 func (h Hotel) Zone() *time.Location {
+	if loc, ok := zones.Load(h.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(h.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
+	zones.Store(h.TimeZone, loc)
 	return loc
 }
+
+// zones caches loaded time zones: time.LoadLocation parses the zone database
+// on every call, and Zone is on the request path. There are a few hundred
+// zone names at most, so the cache is bounded.
+var zones sync.Map
 
 // RoomType is a kind of room a hotel sells, with its own nightly inventory.
 type RoomType struct {

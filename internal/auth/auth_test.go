@@ -7,10 +7,12 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/sqlite"
 	"github.com/hotelplatform/hotel/internal/store/storetest"
 	"github.com/hotelplatform/hotel/internal/web"
@@ -284,4 +286,56 @@ func containsScope(s string) bool {
 		}
 	}
 	return false
+}
+
+// countingStore counts TouchAPIKey writes over a real store.
+type countingStore struct {
+	store.Store
+	mu      sync.Mutex
+	touches int
+}
+
+func (c *countingStore) TouchAPIKey(ctx context.Context, id int64, at time.Time) error {
+	c.mu.Lock()
+	c.touches++
+	c.mu.Unlock()
+	return c.Store.TouchAPIKey(ctx, id, at)
+}
+
+func TestAuthenticateWritesLastUseAtMostOncePerMinute(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hotel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	key, prefix, hash := NewKey()
+	if err := st.CreateAPIKey(ctx, &hotel.APIKey{Name: "k", Prefix: prefix, Hash: hash, Scopes: []string{hotel.ScopeAdmin}}); err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{Store: st}
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	a := NewAuthenticator(cs, "", "", func() time.Time { return now })
+	for range 5 {
+		if _, err := a.Authenticate(ctx, "Bearer "+key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cs.touches != 1 {
+		t.Fatalf("5 uses within a minute wrote last use %d times, want 1", cs.touches)
+	}
+	now = now.Add(time.Minute + time.Second)
+	if _, err := a.Authenticate(ctx, "Bearer "+key); err != nil {
+		t.Fatal(err)
+	}
+	if cs.touches != 2 {
+		t.Fatalf("a use over a minute later wrote %d times in all, want 2", cs.touches)
+	}
+	if k, _ := st.APIKeyByPrefix(ctx, prefix); !k.LastUsedAt.Equal(now) {
+		t.Fatalf("last use = %v, want %v", k.LastUsedAt, now)
+	}
 }

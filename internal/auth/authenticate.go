@@ -32,6 +32,10 @@ func NewAuthenticator(st store.Store, adminKey, serviceKey string, now func() ti
 	return a
 }
 
+// touchEvery is how stale an API key's last-use time may get; the stores
+// apply the same minute in TouchAPIKey.
+const touchEvery = time.Minute
+
 // errBadCredentials is the one answer to every kind of wrong credential, so
 // a caller cannot tell a revoked key from an unknown one.
 var errBadCredentials = &hotel.Error{Code: hotel.EUNAUTHORIZED, Message: "The credentials are missing, invalid or revoked."}
@@ -65,8 +69,13 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (hotel.
 		if k.Revoked || !Equal(h, k.Hash) {
 			return hotel.Principal{}, errBadCredentials
 		}
-		if err := a.store.TouchAPIKey(ctx, k.ID, a.now()); err != nil {
-			web.Logger(ctx).WarnContext(ctx, "could not record API key use", "key", k.Name, "err", err)
+		// The row just read says when the key was last recorded; only write
+		// when that is stale, so authenticated reads do not take SQLite's
+		// write lock on every request.
+		if now := a.now(); now.Sub(k.LastUsedAt) > touchEvery {
+			if err := a.store.TouchAPIKey(ctx, k.ID, now); err != nil {
+				web.Logger(ctx).WarnContext(ctx, "could not record API key use", "key", k.Name, "err", err)
+			}
 		}
 		return hotel.Principal{Kind: hotel.StaffKey, Name: k.Name, Scopes: k.Scopes}, nil
 	}
