@@ -122,7 +122,7 @@ func splitArgs(args []string, names ...string) (own, rest []string) {
 			continue
 		}
 		own = append(own, args[i])
-		if !containsEq(args[i]) && name != "h" && name != "help" && i+1 < len(args) {
+		if !strings.Contains(args[i], "=") && name != "h" && name != "help" && i+1 < len(args) {
 			own = append(own, args[i+1])
 			i++
 		}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -43,11 +44,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	if *hotels == 0 {
-		loc, err := time.LoadLocation(sampleZone)
-		if err != nil {
-			return err
-		}
-		loaded, err := st.Load(ctx, sampledata.Sample(hotel.Today(time.Now(), loc), *seedValue), true)
+		loaded, err := seedSample(ctx, st, time.Now, *seedValue)
 		if err != nil {
 			return err
 		}
@@ -85,26 +82,11 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 }
 
 func flagName(arg string) string {
-	if len(arg) < 2 || arg[0] != '-' {
+	name, ok := strings.CutPrefix(arg, "-")
+	if !ok || name == "" {
 		return ""
 	}
-	name := arg[1:]
-	if name[0] == '-' {
-		name = name[1:]
-	}
-	for i := range len(name) {
-		if name[i] == '=' {
-			return name[:i]
-		}
-	}
+	name = strings.TrimPrefix(name, "-")
+	name, _, _ = strings.Cut(name, "=")
 	return name
-}
-
-func containsEq(arg string) bool {
-	for i := range len(arg) {
-		if arg[i] == '=' {
-			return true
-		}
-	}
-	return false
 }

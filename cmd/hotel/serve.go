@@ -68,15 +68,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	routes := auth.NewRouter(mux, authn, auth.Rules)
 	var checks []readyCheck
 
-	// inventory: the store-backed service, or a client of the remote one.
-	var inv hotel.InventoryService
+	// inventory: the store-backed service. (The booking service will reach a
+	// remote one through inventoryhttp.Client.)
 	if cfg.Has(config.TargetInventory) {
 		svc := inventory.NewService(st, now)
 		inventoryhttp.Register(routes, svc)
-		inv = svc
 		if cfg.SeedSample {
-			if err := seedSample(ctx, st, now, log); err != nil {
+			loaded, err := seedSample(ctx, st, now, 1)
+			if err != nil {
 				return err
+			}
+			if loaded {
+				log.Info("seeded sample hotels", "hotels", 7, "nights_per_room_type", sampledata.SampleDays)
 			}
 		}
 		// One process creates the first admin key; the inventory target is it.
@@ -85,12 +88,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				return err
 			}
 		}
-	} else if cfg.InventoryURL != "" {
-		if inv, err = inventoryhttp.NewClient(cfg.InventoryURL, upstream, cfg.ServiceKey); err != nil {
-			return err
-		}
 	}
-	_ = inv // the booking service (next) is its consumer
 
 	if st != nil {
 		checks = append(checks, readyCheck{"database", func(ctx context.Context) error {
@@ -170,21 +168,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// seedSample loads the sample hotels when the database has no hotel.
-func seedSample(ctx context.Context, st store.Store, now func() time.Time, log *slog.Logger) error {
+// seedSample loads the sample hotels, their first night today in their
+// zone, when the database has no hotel; it reports whether it loaded them.
+func seedSample(ctx context.Context, st store.Store, now func() time.Time, seed uint64) (bool, error) {
 	loc, err := time.LoadLocation(sampleZone)
 	if err != nil {
-		return fmt.Errorf("load time zone %s (is tzdata installed?): %w", sampleZone, err)
+		return false, fmt.Errorf("load time zone %s: %w", sampleZone, err)
 	}
-	start := hotel.Today(now(), loc)
-	loaded, err := st.Load(ctx, sampledata.Sample(start, 1), true)
+	loaded, err := st.Load(ctx, sampledata.Sample(hotel.Today(now(), loc), seed), true)
 	if err != nil {
-		return fmt.Errorf("seed sample hotels: %w", err)
+		return false, fmt.Errorf("seed sample hotels: %w", err)
 	}
-	if loaded {
-		log.Info("seeded sample hotels", "hotels", 7, "first_night", start.String(), "nights_per_room_type", 365)
-	}
-	return nil
+	return loaded, nil
 }
 
 // registerOps adds the operational routes every server has.

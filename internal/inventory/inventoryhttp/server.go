@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/web"
@@ -34,7 +35,7 @@ func parseFilter(r *http.Request, allowed []string) (hotel.InventoryFilter, erro
 		EndDate:   q.Date("end_date"),
 		Limit:     int(q.Int64("limit", 1, hotel.MaxPageSize)),
 	}
-	if contains(allowed, "hotel_id") {
+	if slices.Contains(allowed, "hotel_id") {
 		// Any positive int64, as in paths and in the in-process service.
 		f.HotelID = q.Int64("hotel_id", 1, math.MaxInt64)
 	}
@@ -57,15 +58,6 @@ func parseFilter(r *http.Request, allowed []string) (hotel.InventoryFilter, erro
 		}
 	}
 	return f, err
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // writePage writes the items as a JSON array (the seed's shape) with a
