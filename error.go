@@ -32,7 +32,10 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
-	Err     error // underlying cause, never shown to clients
+	// Nights names the nights at fault of an inventory conflict (sold out,
+	// nothing to unblock, capacity below what is held).
+	Nights []Date
+	Err    error // underlying cause, never shown to clients
 }
 
 // Error implements error.

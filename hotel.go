@@ -48,6 +48,9 @@ type RoomType struct {
 	HotelID      int64  `json:"hotel_id"`
 	Name         string `json:"room_type"`
 	MaxOccupancy int    `json:"max_occupancy"`
+	// OverbookingAllowance is how many rooms may be sold beyond capacity on
+	// each night (default 0: no overbooking).
+	OverbookingAllowance int `json:"overbooking_allowance"`
 }
 
 // Demand levels of an inventory night (the seed's demand_level).
@@ -140,6 +143,12 @@ type InventoryService interface {
 	// date means today in the hotel's time zone; a zero end date means
 	// DefaultRangeDays-1 days after the start. Errors: ENOTFOUND, EINVALID.
 	HotelInventory(ctx context.Context, hotelID int64, f InventoryFilter) (*InventoryPage, error)
+
+	// Search returns a page of offers for a stay. Errors: EINVALID.
+	Search(ctx context.Context, q SearchQuery) (*SearchPage, error)
+
+	Holds
+	InventoryAdmin
 }
 
 // String encodes c as an opaque, URL-safe page token.

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"time"
 
@@ -74,7 +75,113 @@ type Store interface {
 	// BookingAccessHash returns the hash of a booking's access token (nil if
 	// it has none). Errors: ErrNotFound.
 	BookingAccessHash(ctx context.Context, bookingID string) ([]byte, error)
+
+	Catalogue
+	Inventory
 }
+
+// Catalogue is the hotel and room type part of the contract.
+type Catalogue interface {
+	// CreateHotel inserts h and sets h.ID. Errors: ErrConflict (name taken).
+	CreateHotel(ctx context.Context, h *hotel.Hotel) error
+	// UpdateHotel replaces name, location, time zone and currency of h.ID.
+	// Errors: ErrNotFound, ErrConflict (name taken).
+	UpdateHotel(ctx context.Context, h hotel.Hotel) error
+	// ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.
+	ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Hotel, error)
+	// GetRoomType returns one room type of a hotel. Errors: ErrNotFound.
+	GetRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error)
+	// CreateRoomType inserts rt and sets rt.ID. Errors: ErrNotFound (hotel),
+	// ErrConflict (name taken in the hotel, case-insensitively).
+	CreateRoomType(ctx context.Context, rt *hotel.RoomType) error
+	// UpdateRoomType replaces name, max occupancy and overbooking allowance;
+	// the allowance is copied onto every inventory night of the room type in
+	// the same transaction. Errors: ErrNotFound, ErrConflict (name taken),
+	// *NightsError wrapping ErrConflict (a lower allowance would leave nights
+	// overbooked).
+	UpdateRoomType(ctx context.Context, rt hotel.RoomType) error
+}
+
+// Inventory is the availability, hold, adjustment and calendar part of the
+// contract. Every write here is one transaction that keeps
+// held + blocked <= capacity + allowance by a conditional UPDATE backed by
+// the CHECK constraint — never a read in Go followed by a write — and
+// retries serialization failures and deadlocks itself.
+type Inventory interface {
+	// Search returns at most q.Limit offers (see hotel.SearchQuery) in one SQL
+	// query: room types that fit q.Guests() with at least one room for sale
+	// on every night of [q.CheckIn, q.CheckOut), ordered by total price,
+	// hotel id, room type id, strictly after q.After when set. The caller
+	// validates q; the store does not check "past" dates.
+	Search(ctx context.Context, q hotel.SearchQuery) ([]hotel.Offer, error)
+
+	// CreateHold holds one room on every night of [req.CheckIn, req.CheckOut)
+	// of the room type, or nothing. With an existing hold for req.BookingID
+	// made by the same request (hotel, room type, dates as first asked) it
+	// changes nothing and returns that hold with created=false, whatever its
+	// state now (moved, released). Errors: *NightsError wrapping ErrConflict
+	// (nights without a room for sale or without inventory), ErrConflict
+	// (the id holds a different request).
+	CreateHold(ctx context.Context, req hotel.HoldRequest) (h hotel.Hold, created bool, err error)
+	// GetHold returns a hold. Errors: ErrNotFound.
+	GetHold(ctx context.Context, bookingID string) (hotel.Hold, error)
+	// MoveHold releases the hold's nights and takes the nights of m in one
+	// transaction (nights in both are kept, not re-taken). Moving to where the
+	// hold already is changes nothing. Errors: ErrNotFound, ErrConflict (the
+	// hold is released), *NightsError wrapping ErrConflict (sold out; the hold
+	// is unchanged).
+	MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove) (hotel.Hold, error)
+	// ReleaseHold returns the held nights on or after r.From (all when zero)
+	// to inventory. A hold with no night left becomes released. Releasing
+	// nights no longer held changes nothing. Errors: ErrNotFound.
+	ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldRelease) (hotel.Hold, error)
+
+	// Adjust applies a (sets ID, CreatedAt; RoomType is the room type's name):
+	// blocked += NumRooms on every night of [StartDate, EndDate], all or
+	// nothing, and records it. With a.IdempotencyKey set and an earlier
+	// adjustment by the same Actor with that key: if its request (hotel,
+	// room type, dates, num_rooms, reason) is the same, *a is replaced by it
+	// and replayed is true; otherwise ErrIdempotencyMismatch. Errors:
+	// *NightsError wrapping ErrConflict (not enough rooms for sale to block,
+	// or fewer blocked rooms than asked to unblock), *NightsError wrapping
+	// ErrNotFound (nights without inventory).
+	Adjust(ctx context.Context, a *hotel.Adjustment) (replayed bool, err error)
+	// ListAdjustments returns at most limit adjustments of a hotel with id >
+	// afterID, oldest first.
+	ListAdjustments(ctx context.Context, hotelID, afterID int64, limit int) ([]hotel.Adjustment, error)
+
+	// SetCalendar applies u to existing nights and, when u.Capacity and
+	// u.Price are both set, creates the missing nights (allowance from the
+	// room type, demand level u.DemandLevel or medium). Errors: *NightsError
+	// wrapping ErrConflict (capacity below held + blocked - allowance),
+	// *NightsError wrapping ErrNotFound (missing nights and no capacity or
+	// price to create them). Nothing changes on error.
+	SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.CalendarResult, error)
+}
+
+// ErrIdempotencyMismatch: an idempotency key was reused for a different request.
+var ErrIdempotencyMismatch = errors.New("store: idempotency key reused with a different request")
+
+// NightsError is a refusal that concerns particular nights. It wraps
+// ErrConflict or ErrNotFound.
+type NightsError struct {
+	Err    error
+	Nights []hotel.Date // ascending
+}
+
+func (e *NightsError) Error() string {
+	return fmt.Sprintf("%v: %d night(s) from %s", e.Err, len(e.Nights), first(e.Nights))
+}
+
+func first(ds []hotel.Date) string {
+	if len(ds) == 0 {
+		return "-"
+	}
+	return ds[0].String()
+}
+
+// Unwrap returns ErrConflict or ErrNotFound.
+func (e *NightsError) Unwrap() error { return e.Err }
 
 // Dataset is data to load with explicit ids. Each sequence may be iterated
 // once; Nights must only name hotels and room types from the other two.

@@ -1,0 +1,196 @@
+package hotel
+
+import (
+	"context"
+	"time"
+)
+
+// Offer is one room type of one hotel available for every night of a stay
+// (an availability search result).
+type Offer struct {
+	HotelID      int64  `json:"hotel_id"`
+	HotelName    string `json:"hotel_name"`
+	Location     string `json:"location"`
+	TimeZone     string `json:"time_zone"`
+	RoomTypeID   int64  `json:"room_type_id"`
+	RoomType     string `json:"room_type"`
+	MaxOccupancy int    `json:"max_occupancy"`
+	CheckIn      Date   `json:"check_in"`
+	CheckOut     Date   `json:"check_out"`
+	// AvailableRooms is the lowest number of rooms for sale over the stay.
+	AvailableRooms int          `json:"available_rooms"`
+	NightlyPrices  []NightPrice `json:"nightly_prices"`
+	TotalPrice     Cents        `json:"total_price"`
+	Currency       string       `json:"currency"`
+}
+
+// NightPrice is the price of one night.
+type NightPrice struct {
+	Date  Date  `json:"date"`
+	Price Cents `json:"price"`
+}
+
+// SearchQuery asks for offers. Location or HotelID is required. Offers come
+// ordered by total price, hotel id, room type id; After continues a page.
+type SearchQuery struct {
+	Location string // case-insensitive exact match
+	HotelID  int64
+	RoomType string // room type name, case-insensitive exact match
+	CheckIn  Date
+	CheckOut Date // exclusive: the stay is the nights [CheckIn, CheckOut)
+	Adults   int
+	Children int
+	// MaxPrice, when positive, excludes room types with any night above it.
+	MaxPrice Cents
+	Limit    int
+	After    *SearchCursor
+}
+
+// Guests returns the party size.
+func (q SearchQuery) Guests() int { return q.Adults + q.Children }
+
+// SearchCursor is the position after the last offer of a page.
+type SearchCursor struct {
+	Total      Cents
+	HotelID    int64
+	RoomTypeID int64
+}
+
+// SearchPage is one page of offers; Next is empty on the last page.
+type SearchPage struct {
+	Offers []Offer
+	Next   string
+}
+
+// Search limits.
+const (
+	// MaxStayNights is the longest stay search and holds accept.
+	MaxStayNights = 30
+	// DefaultSearchPageSize and MaxSearchPageSize bound a search page.
+	DefaultSearchPageSize = 50
+	MaxSearchPageSize     = 500
+)
+
+// Hold statuses.
+const (
+	HoldHeld     = "held"     // the hold's nights are taken from inventory
+	HoldReleased = "released" // every night has been returned
+)
+
+// HoldRequest asks to hold one room of a room type for every night of
+// [CheckIn, CheckOut) for a booking.
+type HoldRequest struct {
+	BookingID  string `json:"-"`
+	HotelID    int64  `json:"hotel_id"`
+	RoomTypeID int64  `json:"room_type_id"`
+	CheckIn    Date   `json:"check_in"`
+	CheckOut   Date   `json:"check_out"`
+}
+
+// Hold is the inventory a booking holds: one room of one room type on each
+// of its nights. Nights lists the nights currently held, with prices; a
+// released hold has none. CheckIn and CheckOut describe the stay the hold
+// was last made for (an early departure moves CheckOut earlier).
+type Hold struct {
+	BookingID  string       `json:"booking_id"`
+	HotelID    int64        `json:"hotel_id"`
+	RoomTypeID int64        `json:"room_type_id"`
+	CheckIn    Date         `json:"check_in"`
+	CheckOut   Date         `json:"check_out"`
+	Status     string       `json:"status"`
+	Nights     []NightPrice `json:"nights"`
+	TotalPrice Cents        `json:"total_price"`
+	Currency   string       `json:"currency"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+}
+
+// HoldMove asks to move a hold to another stay and/or room type of the same hotel.
+type HoldMove struct {
+	RoomTypeID int64 `json:"room_type_id"`
+	CheckIn    Date  `json:"check_in"`
+	CheckOut   Date  `json:"check_out"`
+}
+
+// HoldRelease asks to return a hold's nights to inventory: all of them, or
+// with From set only the nights on or after From (an early departure).
+type HoldRelease struct {
+	From Date `json:"from,omitzero"`
+}
+
+// Adjustment takes rooms out of sale (NumRooms > 0, "blocked") or returns
+// blocked rooms to sale (NumRooms < 0) for every night of [StartDate, EndDate]
+// (inclusive; the seed's single date when EndDate equals StartDate).
+type Adjustment struct {
+	ID         int64     `json:"adjustment_id"`
+	HotelID    int64     `json:"hotel_id"`
+	RoomTypeID int64     `json:"room_type_id"`
+	RoomType   string    `json:"room_type"`
+	StartDate  Date      `json:"date"`
+	EndDate    Date      `json:"end_date"`
+	NumRooms   int       `json:"num_rooms"`
+	Reason     string    `json:"reason,omitempty"`
+	Actor      string    `json:"actor"` // the key name (or principal) that made it
+	CreatedAt  time.Time `json:"created_at"`
+	// IdempotencyKey, when set, makes a retry of the same request return this
+	// adjustment instead of applying it twice.
+	IdempotencyKey string `json:"-"`
+}
+
+// CalendarUpdate sets capacity, price and/or demand level for every night of
+// [StartDate, EndDate] (inclusive) of one room type. Nil fields keep their
+// value; nights that do not exist yet are created and need Capacity and Price.
+type CalendarUpdate struct {
+	HotelID     int64   `json:"-"`
+	RoomTypeID  int64   `json:"room_type_id"`
+	StartDate   Date    `json:"start_date"`
+	EndDate     Date    `json:"end_date"`
+	Capacity    *int    `json:"capacity,omitempty"`
+	Price       *Cents  `json:"price,omitempty"`
+	DemandLevel *string `json:"demand_level,omitempty"`
+}
+
+// CalendarResult reports what a calendar update did.
+type CalendarResult struct {
+	Updated int `json:"updated"`
+	Created int `json:"created"`
+}
+
+// HotelFilter selects hotels, ordered by id.
+type HotelFilter struct {
+	Location string // case-insensitive exact match
+	AfterID  int64
+	Limit    int
+}
+
+// InventoryAdmin is the part of the inventory service that changes the
+// catalogue and calendar; callers need the inventory:write scope.
+type InventoryAdmin interface {
+	CreateHotel(ctx context.Context, h *Hotel) error
+	UpdateHotel(ctx context.Context, h *Hotel) error
+	ListHotels(ctx context.Context, f HotelFilter) ([]Hotel, error)
+	ListRoomTypes(ctx context.Context, hotelID int64) ([]RoomType, error)
+	CreateRoomType(ctx context.Context, rt *RoomType) error
+	UpdateRoomType(ctx context.Context, rt *RoomType) error
+	SetCalendar(ctx context.Context, u CalendarUpdate) (*CalendarResult, error)
+	// Adjust blocks or unblocks rooms; replayed is true when the adjustment's
+	// IdempotencyKey matched an earlier identical request.
+	Adjust(ctx context.Context, a *Adjustment) (replayed bool, err error)
+	ListAdjustments(ctx context.Context, hotelID int64, afterID int64, limit int) ([]Adjustment, error)
+}
+
+// Holds is the reservation-hold API the booking service uses to take rooms.
+// Every call is idempotent on the booking id.
+type Holds interface {
+	// CreateHold holds every night or none. created is false when an
+	// identical hold already existed. Errors: ECONFLICT (sold out, with the
+	// short nights in Error.Nights; or the id used for another request),
+	// ENOTFOUND (hotel or room type), EINVALID.
+	CreateHold(ctx context.Context, req HoldRequest) (h *Hold, created bool, err error)
+	GetHold(ctx context.Context, bookingID string) (*Hold, error)
+	// MoveHold takes the new nights and returns the old ones atomically.
+	// Errors: ECONFLICT (sold out with Nights; hold released), ENOTFOUND.
+	MoveHold(ctx context.Context, bookingID string, m HoldMove) (*Hold, error)
+	// ReleaseHold returns nights to inventory; releasing again changes nothing.
+	ReleaseHold(ctx context.Context, bookingID string, r HoldRelease) (*Hold, error)
+}
