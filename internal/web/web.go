@@ -148,6 +148,8 @@ type Problem struct {
 	Code      string             `json:"code"`
 	RequestID string             `json:"request_id,omitempty"`
 	Errors    []hotel.FieldError `json:"errors,omitempty"`
+	// Nights names the nights at fault of an inventory conflict.
+	Nights []hotel.Date `json:"nights,omitempty"`
 }
 
 // ProblemContentType is the media type of problem responses.
@@ -173,6 +175,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	var he *hotel.Error
 	if errors.As(err, &he) {
 		p.Errors = he.Fields
+		p.Nights = he.Nights
 	}
 	WriteProblem(w, p)
 }
@@ -196,7 +199,7 @@ func ReadProblem(resp *http.Response) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	var p Problem
 	if err := json.Unmarshal(body, &p); err == nil && p.Code != "" {
-		return &hotel.Error{Code: p.Code, Message: p.Detail, Fields: p.Errors}
+		return &hotel.Error{Code: p.Code, Message: p.Detail, Fields: p.Errors, Nights: p.Nights}
 	}
 	return &hotel.Error{Code: CodeOf(resp.StatusCode), Message: fmt.Sprintf("Upstream answered %d %s.", resp.StatusCode, http.StatusText(resp.StatusCode))}
 }

@@ -257,6 +257,7 @@ func TestError(t *testing.T) {
 		wantCode   string
 		wantDetail string
 		wantFields []hotel.FieldError
+		wantNights []hotel.Date
 	}{
 		{
 			name: "plain Go error", err: errors.New(internal),
@@ -285,6 +286,13 @@ func TestError(t *testing.T) {
 				Fields: []hotel.FieldError{{Field: "nights", Reason: "must be positive"}, {Field: "email", Reason: "is required"}}},
 			wantStatus: 400, wantCode: hotel.EINVALID, wantDetail: "The request has invalid fields.",
 			wantFields: []hotel.FieldError{{Field: "nights", Reason: "must be positive"}, {Field: "email", Reason: "is required"}},
+		},
+		{
+			name: "conflict with nights",
+			err: &hotel.Error{Code: hotel.ECONFLICT, Message: "Sold out on 1 night.",
+				Nights: []hotel.Date{hotel.NewDate(2030, 1, 2)}},
+			wantStatus: 409, wantCode: hotel.ECONFLICT, wantDetail: "Sold out on 1 night.",
+			wantNights: []hotel.Date{hotel.NewDate(2030, 1, 2)},
 		},
 		{name: "unavailable", err: hotel.Errorf(hotel.EUNAVAILABLE, "Try later."), wantStatus: 503, wantCode: hotel.EUNAVAILABLE, wantDetail: "Try later."},
 		{name: "unauthorized", err: hotel.Errorf(hotel.EUNAUTHORIZED, "Log in."), wantStatus: 401, wantCode: hotel.EUNAUTHORIZED, wantDetail: "Log in."},
@@ -318,6 +326,7 @@ func TestError(t *testing.T) {
 				Code:      tt.wantCode,
 				RequestID: "req-123",
 				Errors:    tt.wantFields,
+				Nights:    tt.wantNights,
 			}
 			if !reflect.DeepEqual(p, want) {
 				t.Errorf("problem =\n%+v\nwant\n%+v", p, want)
@@ -436,6 +445,7 @@ func TestReadProblem(t *testing.T) {
 			{Field: "start_date", Reason: "must be a real date"}, {Field: "limit", Reason: "too big"},
 		}},
 		hotel.Errorf(hotel.ERATELIMITED, "Slow down."),
+		{Code: hotel.ECONFLICT, Message: "Sold out on 2 nights.", Nights: []hotel.Date{hotel.NewDate(2030, 1, 2), hotel.NewDate(2030, 1, 4)}},
 	}
 	for _, sent := range errs {
 		t.Run(sent.Code, func(t *testing.T) {
