@@ -185,11 +185,13 @@ type Holds interface {
 	// CreateHold holds every night or none. created is false when an
 	// identical hold already existed. Errors: ECONFLICT (sold out, with the
 	// short nights in Error.Nights; or the id used for another request),
-	// ENOTFOUND (hotel or room type), EINVALID.
+	// EINVALID (bad input, or a hotel or room type that does not exist,
+	// naming the field).
 	CreateHold(ctx context.Context, req HoldRequest) (h *Hold, created bool, err error)
 	GetHold(ctx context.Context, bookingID string) (*Hold, error)
 	// MoveHold takes the new nights and returns the old ones atomically.
-	// Errors: ECONFLICT (sold out with Nights; hold released), ENOTFOUND.
+	// Errors: ECONFLICT (sold out with Nights; hold released), ENOTFOUND
+	// (no hold), EINVALID.
 	MoveHold(ctx context.Context, bookingID string, m HoldMove) (*Hold, error)
 	// ReleaseHold returns nights to inventory; releasing again changes nothing.
 	ReleaseHold(ctx context.Context, bookingID string, r HoldRelease) (*Hold, error)
