@@ -17,6 +17,11 @@ const (
 	EFORBIDDEN    = "forbidden"    // credentials lack the permission
 	ETOOLARGE     = "too_large"    // request body too large
 	ERATELIMITED  = "rate_limited" // too many requests
+	// EUNPROCESSABLE: well-formed but refused as a whole, e.g. an
+	// Idempotency-Key reused with a different request.
+	EUNPROCESSABLE = "unprocessable"
+	// EPRECONDITION: an If-Match precondition (the resource's version) failed.
+	EPRECONDITION = "precondition_failed"
 )
 
 // FieldError names one invalid input field and why it is invalid.

@@ -85,6 +85,12 @@ func PrincipalFrom(ctx context.Context) hotel.Principal {
 	return hotel.Principal{Kind: hotel.Anonymous}
 }
 
+// WithPrincipal returns ctx carrying p, as the Router does for a request.
+// Services and tests use it to act as a caller.
+func WithPrincipal(ctx context.Context, p hotel.Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
 // decide applies rule to an authenticated principal.
 func (r Rule) decide(p hotel.Principal, req *http.Request) error {
 	switch {
@@ -143,6 +149,6 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 			web.Error(w, r, err)
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		h.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 	}))
 }

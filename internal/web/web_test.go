@@ -299,6 +299,8 @@ func TestError(t *testing.T) {
 		{name: "forbidden", err: hotel.Errorf(hotel.EFORBIDDEN, "No."), wantStatus: 403, wantCode: hotel.EFORBIDDEN, wantDetail: "No."},
 		{name: "too large", err: hotel.Errorf(hotel.ETOOLARGE, "Big."), wantStatus: 413, wantCode: hotel.ETOOLARGE, wantDetail: "Big."},
 		{name: "rate limited", err: hotel.Errorf(hotel.ERATELIMITED, "Slow down."), wantStatus: 429, wantCode: hotel.ERATELIMITED, wantDetail: "Slow down."},
+		{name: "unprocessable", err: hotel.Errorf(hotel.EUNPROCESSABLE, "Key reused."), wantStatus: 422, wantCode: hotel.EUNPROCESSABLE, wantDetail: "Key reused."},
+		{name: "precondition", err: hotel.Errorf(hotel.EPRECONDITION, "Version moved."), wantStatus: 412, wantCode: hotel.EPRECONDITION, wantDetail: "Version moved."},
 		{name: "unknown code", err: hotel.Errorf("teapot", "Short and stout."), wantStatus: 500, wantCode: "teapot", wantDetail: "Short and stout."},
 	}
 	for _, tt := range tests {

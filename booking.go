@@ -1,0 +1,164 @@
+package hotel
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Booking statuses. Transitions (Transition is the one place that knows them):
+// pending → confirmed → completed; confirmed → cancelled; pending → failed.
+const (
+	StatusPending   = "pending"
+	StatusConfirmed = "confirmed"
+	StatusCancelled = "cancelled"
+	StatusCompleted = "completed"
+	StatusFailed    = "failed"
+)
+
+var transitions = map[string][]string{
+	StatusPending:   {StatusConfirmed, StatusFailed},
+	StatusConfirmed: {StatusCompleted, StatusCancelled},
+}
+
+// CanTransition reports whether a booking may go from status from to to.
+func CanTransition(from, to string) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Redacted replaces personal data a caller may not see.
+const Redacted = "[REDACTED]"
+
+// CanSeePII reports whether p may see the personal data (guest name, any
+// future PII field) of booking bookingID: keys with guests:read (or admin)
+// and the booking's own access token.
+func (p Principal) CanSeePII(bookingID string) bool {
+	return p.Has(ScopeGuestsRead) || (p.Kind == BookingOwner && strings.EqualFold(p.BookingID, bookingID))
+}
+
+// Booking is a guest's stay: one room of one room type for StayLength nights
+// from ArrivalDate (seed field names).
+type Booking struct {
+	ID               string `json:"booking_id"`
+	ConfirmationCode string `json:"confirmation_code"`
+	// AccessToken lets its holder read, modify and cancel this booking only.
+	// It is returned once, in the response that creates the booking.
+	AccessToken  string `json:"access_token,omitempty"`
+	HotelID      int64  `json:"hotel_id"`
+	HotelName    string `json:"hotel_name"`
+	RoomTypeID   int64  `json:"room_type_id"`
+	RoomType     string `json:"room_type"`
+	GuestName    string `json:"guest_name"`
+	ArrivalDate  Date   `json:"arrival_date"`
+	StayLength   int    `json:"stay_length"`
+	CheckOutDate Date   `json:"check_out_date"`
+	Adults       int    `json:"adults"`
+	Children     int    `json:"children"`
+	MealPlan     string `json:"meal_plan,omitempty"`
+	// MarketSegment and BookingChannel are the seed's optional analytics fields.
+	MarketSegment  string `json:"market_segment,omitempty"`
+	BookingChannel string `json:"booking_channel,omitempty"`
+	IsWeekend      bool   `json:"is_weekend"` // derived: any night is a Saturday or Sunday
+	IsHoliday      bool   `json:"is_holiday"`
+	// RoomPrice is the first night's price (seed compatibility); TotalPrice is
+	// the sum of NightlyPrices, never RoomPrice × StayLength.
+	RoomPrice     Cents        `json:"room_price"`
+	NightlyPrices []NightPrice `json:"nightly_prices"`
+	TotalPrice    Cents        `json:"total_price"`
+	Currency      string       `json:"currency"`
+	Status        string       `json:"reservation_status"`
+	// DepartedOn is set by an early departure: the day the guest left.
+	DepartedOn Date `json:"departed_on,omitzero"`
+	Version    int  `json:"version"`
+	// SyncPending marks a booking whose hold may not match it yet (a saga
+	// step in flight or interrupted); the recovery pass finishes it.
+	SyncPending bool      `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Redact replaces the personal data of b unless p may see it.
+func (b *Booking) Redact(p Principal) {
+	if !p.CanSeePII(b.ID) {
+		b.GuestName = Redacted
+	}
+}
+
+// WeekendNight reports whether any night of [arrival, arrival+nights) is a
+// Saturday or Sunday night (the seed's is_weekend).
+func WeekendNight(arrival Date, nights int) bool {
+	for i := range min(nights, 7) {
+		if wd := arrival.AddDays(i).Weekday(); wd == time.Saturday || wd == time.Sunday {
+			return true
+		}
+	}
+	return false
+}
+
+// NewBooking is the body of POST /bookings/ (seed fields).
+type NewBooking struct {
+	GuestName      string `json:"guest_name"`
+	HotelID        int64  `json:"hotel_id"`
+	RoomType       string `json:"room_type"` // room type name, case-insensitive
+	ArrivalDate    Date   `json:"arrival_date"`
+	StayLength     int    `json:"stay_length"`
+	Adults         int    `json:"adults"`
+	Children       int    `json:"children"`
+	MealPlan       string `json:"meal_plan,omitempty"`
+	MarketSegment  string `json:"market_segment,omitempty"`
+	BookingChannel string `json:"booking_channel,omitempty"`
+	IsHoliday      bool   `json:"is_holiday,omitempty"`
+}
+
+// BookingChange is the body of PATCH /bookings/{id}: nil fields keep their value.
+type BookingChange struct {
+	GuestName   *string `json:"guest_name,omitempty"`
+	ArrivalDate *Date   `json:"arrival_date,omitempty"`
+	StayLength  *int    `json:"stay_length,omitempty"`
+	RoomType    *string `json:"room_type,omitempty"`
+	Adults      *int    `json:"adults,omitempty"`
+	Children    *int    `json:"children,omitempty"`
+}
+
+// BookingFilter selects bookings, newest first by id (ids are time-ordered).
+type BookingFilter struct {
+	HotelID          int64
+	Status           string
+	ArrivalFrom      Date // inclusive
+	ArrivalTo        Date // inclusive
+	ConfirmationCode string
+	Limit            int
+	// BeforeID continues a page: only ids strictly less than it.
+	BeforeID string
+}
+
+// BookingPage is one page of bookings; Next is empty on the last page.
+type BookingPage struct {
+	Bookings []Booking
+	Next     string
+}
+
+// BookingService is the booking bounded context. Every method acts as the
+// principal in ctx only in what it shows (Redact); access rules are enforced
+// by the router.
+type BookingService interface {
+	// Create books a room: pending → hold every night → confirmed. Errors:
+	// EINVALID (fields named), ECONFLICT (sold out, Error.Nights), EUNAVAILABLE.
+	Create(ctx context.Context, nb NewBooking) (*Booking, error)
+	Get(ctx context.Context, id string) (*Booking, error)
+	List(ctx context.Context, f BookingFilter) (*BookingPage, error)
+	// Modify applies c; a change of dates, length or room type moves the hold
+	// atomically and re-prices. version, if positive, must equal the booking's
+	// (optimistic concurrency). Errors: ECONFLICT (not confirmed, sold out,
+	// version), EINVALID, ENOTFOUND.
+	Modify(ctx context.Context, id string, c BookingChange, version int) (*Booking, error)
+	// Cancel cancels a confirmed booking and releases its nights exactly once.
+	Cancel(ctx context.Context, id string, version int) (*Booking, error)
+	// CheckOut completes a stay early and returns the remaining nights.
+	CheckOut(ctx context.Context, id string, version int) (*Booking, error)
+}

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// Bookings is the booking part of the contract. The booking row is the
+// source of truth; its hold lives in the inventory part (possibly another
+// database), and SyncPending marks rows whose hold may not match yet.
+type Bookings interface {
+	// InsertBooking stores b with the hash of its access token. b.Version
+	// becomes 1, CreatedAt/UpdatedAt are set; NightlyPrices are stored when
+	// present. Errors: ErrConflict (id or confirmation code taken),
+	// ErrNotFound (hotel or room type does not exist).
+	InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) error
+	// GetBooking returns a booking with its hotel and room type names and its
+	// nightly prices (ordered by night). Errors: ErrNotFound.
+	GetBooking(ctx context.Context, id string) (hotel.Booking, error)
+	// ListBookings returns at most f.Limit bookings matching f, ordered by id
+	// descending (newest first), with names and nightly prices, in a fixed
+	// number of queries whatever the page size (no query per row).
+	ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error)
+	// UpdateBooking writes every mutable field of b (status, guest name,
+	// room type, arrival, stay length, guests, prices and nightly prices,
+	// departed_on, SyncPending) when the stored version equals b.Version,
+	// then sets b.Version to the stored version + 1 and b.UpdatedAt. The
+	// status change must be allowed by hotel.CanTransition (or unchanged).
+	// Errors: ErrNotFound; ErrConflict (the version moved on, or the status
+	// transition is not allowed — nothing is written).
+	UpdateBooking(ctx context.Context, b *hotel.Booking) error
+	// SyncPendingBookings returns at most limit bookings with SyncPending set
+	// and updated_at before before, oldest first.
+	SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error)
+
+	// BeginIdempotent claims (rec.Scope, rec.Key) for a request. When the key
+	// is new (or its record expired, or it is in flight since before
+	// staleBefore — an abandoned request), it stores rec as in flight and
+	// returns nil, true. Otherwise it returns the existing record and false.
+	BeginIdempotent(ctx context.Context, rec IdempotencyRecord, staleBefore time.Time) (*IdempotencyRecord, bool, error)
+	// FinishIdempotent stores the response of a claimed key.
+	FinishIdempotent(ctx context.Context, scope, key string, status int, body []byte) error
+	// AbandonIdempotent deletes an in-flight claim (the request failed in a
+	// way the client may retry with the same key).
+	AbandonIdempotent(ctx context.Context, scope, key string) error
+	// PurgeIdempotent deletes records that expired before at and returns how many.
+	PurgeIdempotent(ctx context.Context, at time.Time) (int64, error)
+}
+
+// IdempotencyRecord is a request made with an Idempotency-Key and, once it
+// finished, its response.
+type IdempotencyRecord struct {
+	Scope       string // who made it (principal) and what route
+	Key         string
+	RequestHash []byte // SHA-256 of method, path and body
+	// ResourceID is the booking the request created or acted on, known at claim time.
+	ResourceID string
+	Done       bool // false: in flight
+	Status     int
+	Body       []byte
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
