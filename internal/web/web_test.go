@@ -401,6 +401,8 @@ func TestStatusCodeRoundTrip(t *testing.T) {
 		{hotel.EFORBIDDEN, 403},
 		{hotel.ETOOLARGE, 413},
 		{hotel.ERATELIMITED, 429},
+		{hotel.EUNPROCESSABLE, 422},
+		{hotel.EPRECONDITION, 412},
 	}
 	for _, tt := range codes {
 		t.Run(tt.code, func(t *testing.T) {
@@ -423,7 +425,7 @@ func TestStatusCodeRoundTrip(t *testing.T) {
 		{599, hotel.EINTERNAL},
 		{405, hotel.EINVALID},
 		{418, hotel.EINVALID},
-		{422, hotel.EINVALID},
+		{410, hotel.EINVALID},
 	}
 	for _, tt := range others {
 		if got := web.CodeOf(tt.status); got != tt.want {
