@@ -52,6 +52,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	UpstreamTimeout time.Duration
 
+	// Bookings
+	MaxStayNights    int           // longest bookable stay
+	InventoryTimeout time.Duration // per call from booking to inventory
+	RecoverAfter     time.Duration // age of an unfinished booking step before recovery finishes it
+
 	// Access control (secrets: environment or .env only, never flags)
 	AdminKey   string
 	ServiceKey string
@@ -92,6 +97,9 @@ var Settings = []Setting{
 	{"HOTEL_DB_CONNECT_TIMEOUT", "db-connect-timeout", "30s", "how long to retry an unreachable database at start"},
 	{"HOTEL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may run after SIGTERM"},
 	{"HOTEL_UPSTREAM_TIMEOUT", "upstream-timeout", "30s", "timeout of calls between services in split mode"},
+	{"HOTEL_MAX_STAY_NIGHTS", "max-stay-nights", "30", "longest stay a booking may have, in nights (1-366)"},
+	{"HOTEL_INVENTORY_TIMEOUT", "inventory-timeout", "5s", "timeout of each call from the booking service to inventory (retried with backoff)"},
+	{"HOTEL_RECOVER_AFTER", "recover-after", "1m", "how old an unfinished booking step must be before the recovery pass finishes it; must exceed the longest request"},
 	{"HOTEL_ADMIN_KEY", "", "", "bootstrap admin API key (secret; environment or .env only)"},
 	{"HOTEL_SERVICE_KEY", "", "", "credential the services present to each other in split mode, at least 32 characters (secret; environment or .env only)"},
 }
@@ -192,6 +200,13 @@ func build(get func(string) string) (*Config, error) {
 	c.DBConnectTimeout = duration(get, "HOTEL_DB_CONNECT_TIMEOUT", bad)
 	c.ShutdownTimeout = duration(get, "HOTEL_SHUTDOWN_TIMEOUT", bad)
 	c.UpstreamTimeout = duration(get, "HOTEL_UPSTREAM_TIMEOUT", bad)
+	c.InventoryTimeout = duration(get, "HOTEL_INVENTORY_TIMEOUT", bad)
+	c.RecoverAfter = duration(get, "HOTEL_RECOVER_AFTER", bad)
+	if n, err := strconv.Atoi(get("HOTEL_MAX_STAY_NIGHTS")); err != nil || n < 1 || n > 366 {
+		bad("HOTEL_MAX_STAY_NIGHTS=%q must be a whole number of nights from 1 to 366", get("HOTEL_MAX_STAY_NIGHTS"))
+	} else {
+		c.MaxStayNights = n
+	}
 	c.AutoMigrate = boolean(get, "HOTEL_AUTO_MIGRATE", bad)
 	c.SeedSample = boolean(get, "HOTEL_SEED_SAMPLE", bad)
 

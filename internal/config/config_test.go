@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -129,6 +130,9 @@ func TestLoadDefaults(t *testing.T) {
 		Targets:          []string{"booking", "gateway", "inventory", "scheduler"},
 		ShutdownTimeout:  15 * time.Second,
 		UpstreamTimeout:  30 * time.Second,
+		MaxStayNights:    30,
+		InventoryTimeout: 5 * time.Second,
+		RecoverAfter:     time.Minute,
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        "json",
 	}
@@ -254,6 +258,32 @@ func TestLoadValidation(t *testing.T) {
 		wantInErr []string                    // every one must appear; none means success
 		check     func(*config.Config) string // for successes: "" or what is wrong
 	}{
+		// Bookings.
+		{
+			name:      "max stay not a number",
+			env:       map[string]string{"HOTEL_MAX_STAY_NIGHTS": "thirty"},
+			wantInErr: []string{`HOTEL_MAX_STAY_NIGHTS="thirty" must be a whole number of nights from 1 to 366`},
+		},
+		{
+			name:      "max stay out of range",
+			env:       map[string]string{"HOTEL_MAX_STAY_NIGHTS": "0"},
+			wantInErr: []string{`HOTEL_MAX_STAY_NIGHTS="0" must be`},
+		},
+		{
+			name: "max stay raised",
+			env:  map[string]string{"HOTEL_MAX_STAY_NIGHTS": "90", "HOTEL_RECOVER_AFTER": "5m"},
+			check: func(c *config.Config) string {
+				if c.MaxStayNights != 90 || c.RecoverAfter != 5*time.Minute {
+					return fmt.Sprintf("MaxStayNights, RecoverAfter = %d, %v", c.MaxStayNights, c.RecoverAfter)
+				}
+				return ""
+			},
+		},
+		{
+			name:      "bad inventory timeout",
+			env:       map[string]string{"HOTEL_INVENTORY_TIMEOUT": "soon"},
+			wantInErr: []string{"HOTEL_INVENTORY_TIMEOUT"},
+		},
 		// Targets and split mode.
 		{
 			name:      "gateway without inventory needs INVENTORY_URL",
