@@ -253,13 +253,13 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 				return fmt.Errorf("insert hotel %d: %w", h.ID, err)
 			}
 		}
-		rs, err := tx.PrepareContext(ctx, `INSERT INTO room_type (id, hotel_id, name, max_occupancy) VALUES (?, ?, ?, ?)`)
+		rs, err := tx.PrepareContext(ctx, `INSERT INTO room_type (id, hotel_id, name, max_occupancy, overbooking_allowance) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer rs.Close()
 		for rt := range ds.RoomTypes {
-			if _, err := rs.ExecContext(ctx, rt.ID, rt.HotelID, rt.Name, rt.MaxOccupancy); err != nil {
+			if _, err := rs.ExecContext(ctx, rt.ID, rt.HotelID, rt.Name, rt.MaxOccupancy, rt.OverbookingAllowance); err != nil {
 				return fmt.Errorf("insert room type %d: %w", rt.ID, err)
 			}
 		}
@@ -333,15 +333,15 @@ func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
 
 // ListRoomTypes returns a hotel's room types ordered by id.
 func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, hotel_id, name, max_occupancy FROM room_type WHERE hotel_id = ? ORDER BY id`, hotelID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+roomTypeColumns+` FROM room_type WHERE hotel_id = ? ORDER BY id`, hotelID)
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
 	var out []hotel.RoomType
 	for rows.Next() {
-		var rt hotel.RoomType
-		if err := rows.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy); err != nil {
+		rt, err := scanRoomType(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, rt)

@@ -1,0 +1,328 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// Holds. inventory_night.held of a night always equals the number of
+// hold_night rows of that night: every statement below that changes one
+// changes the other in the same transaction.
+
+// errEmptyStay refuses a stay without nights (the caller validates stays; the
+// hold table's CHECK would refuse it too).
+var errEmptyStay = fmt.Errorf("%w: a stay needs at least one night", store.ErrConflict)
+
+// CreateHold holds one room on every night of the stay, or nothing.
+func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Hold, bool, error) {
+	var h hotel.Hold
+	created := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var hotelID, rtID int64
+		var in, out string
+		err := tx.QueryRowContext(ctx, `SELECT hotel_id, request_room_type_id, request_check_in, request_check_out FROM hold WHERE booking_id = ?`,
+			req.BookingID).Scan(&hotelID, &rtID, &in, &out)
+		switch {
+		case err == nil:
+			if hotelID != req.HotelID || rtID != req.RoomTypeID || in != req.CheckIn.String() || out != req.CheckOut.String() {
+				return fmt.Errorf("%w: booking %s already holds a different request", store.ErrConflict, req.BookingID)
+			}
+			h, err = loadHold(ctx, tx, req.BookingID)
+			return err
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if !req.CheckIn.Before(req.CheckOut) {
+			return errEmptyStay
+		}
+		taken, err := claimNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut, nil)
+		if err != nil {
+			return err
+		}
+		at := ts(now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
+    request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
+			req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(),
+			req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(), at, at); err != nil {
+			return err
+		}
+		if err := recordNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, taken); err != nil {
+			return err
+		}
+		created = true
+		h, err = loadHold(ctx, tx, req.BookingID)
+		return err
+	})
+	if err != nil {
+		return hotel.Hold{}, false, err
+	}
+	return h, created, nil
+}
+
+// claimNights takes one room on every night of [in, out) of the room type
+// that booking does not already hold, by one conditional UPDATE (the CHECK
+// constraint backs it). kept are the nights of the stay the booking keeps.
+// It returns the price of each night taken, or a *store.NightsError naming
+// the nights it could not take (sold out or without inventory), in which
+// case the caller must roll back.
+func claimNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rtID int64, in, out hotel.Date, kept map[string]bool) (map[string]int64, error) {
+	rows, err := tx.QueryContext(ctx, `UPDATE inventory_night SET held = held + 1, updated_at = `+nowSQL+`
+WHERE hotel_id = ? AND room_type_id = ? AND night >= ? AND night < ?
+  AND held + blocked < capacity + allowance
+  AND NOT EXISTS (SELECT 1 FROM hold_night hn WHERE hn.booking_id = ? AND hn.night = inventory_night.night)
+RETURNING night, price_cents`, hotelID, rtID, in.String(), out.String(), bookingID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	taken := map[string]int64{}
+	for rows.Next() {
+		var night string
+		var price int64
+		if err := rows.Scan(&night, &price); err != nil {
+			return nil, err
+		}
+		taken[night] = price
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(taken)+len(kept) == in.DaysUntil(out) {
+		return taken, nil
+	}
+	var short []hotel.Date
+	for _, d := range except(datesFrom(in, in.DaysUntil(out)), taken) {
+		if !kept[d.String()] {
+			short = append(short, d)
+		}
+	}
+	return nil, nightsErr(store.ErrConflict, short)
+}
+
+// recordNights stores the nights just taken for booking with their prices.
+func recordNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rtID int64, taken map[string]int64) error {
+	if len(taken) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price_cents) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for night, price := range taken {
+		if _, err := stmt.ExecContext(ctx, bookingID, hotelID, rtID, night, price); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// releaseNights returns to inventory the nights of h that match cond (an SQL
+// condition on hold_night.night with its args) and deletes their hold_night
+// rows. It reports how many nights it released.
+func releaseNights(ctx context.Context, tx *sql.Tx, h hotel.Hold, cond string, args ...any) (int64, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE inventory_night SET held = held - 1, updated_at = `+nowSQL+`
+WHERE hotel_id = ? AND room_type_id = ?
+  AND night IN (SELECT night FROM hold_night WHERE booking_id = ? AND `+cond+`)`,
+		append([]any{h.HotelID, h.RoomTypeID, h.BookingID}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	res, err = tx.ExecContext(ctx, `DELETE FROM hold_night WHERE booking_id = ? AND `+cond, append([]any{h.BookingID}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	deleted, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if deleted != n {
+		return 0, fmt.Errorf("hold %s: released %d inventory nights for %d held nights", h.BookingID, n, deleted)
+	}
+	return n, nil
+}
+
+// GetHold returns a hold.
+func (s *Store) GetHold(ctx context.Context, bookingID string) (hotel.Hold, error) {
+	h, err := loadHold(ctx, s.r, bookingID)
+	return h, translate(err)
+}
+
+// loadHold reads a hold and its nights in one query (one snapshot).
+func loadHold(ctx context.Context, q queryer, bookingID string) (hotel.Hold, error) {
+	rows, err := q.QueryContext(ctx, `SELECT h.booking_id, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
+       h.created_at, h.updated_at, ho.currency, hn.night, hn.price_cents
+FROM hold h
+JOIN hotel ho ON ho.id = h.hotel_id
+LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
+WHERE h.booking_id = ?
+ORDER BY hn.night`, bookingID)
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	defer rows.Close()
+	var h hotel.Hold
+	found := false
+	for rows.Next() {
+		var in, out, created, updated string
+		var night sql.NullString
+		var price sql.NullInt64
+		if err := rows.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out, &h.Status,
+			&created, &updated, &h.Currency, &night, &price); err != nil {
+			return hotel.Hold{}, err
+		}
+		if !found {
+			found = true
+			if err := parseHoldHeader(&h, in, out, created, updated); err != nil {
+				return hotel.Hold{}, err
+			}
+		}
+		if night.Valid {
+			d, err := parseNight(night.String)
+			if err != nil {
+				return hotel.Hold{}, err
+			}
+			h.Nights = append(h.Nights, hotel.NightPrice{Date: d, Price: hotel.Cents(price.Int64)})
+			h.TotalPrice += hotel.Cents(price.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return hotel.Hold{}, err
+	}
+	if !found {
+		return hotel.Hold{}, store.ErrNotFound
+	}
+	if h.Nights == nil {
+		h.Nights = []hotel.NightPrice{}
+	}
+	return h, nil
+}
+
+func parseHoldHeader(h *hotel.Hold, in, out, created, updated string) error {
+	var err error
+	if h.CheckIn, err = parseNight(in); err != nil {
+		return err
+	}
+	if h.CheckOut, err = parseNight(out); err != nil {
+		return err
+	}
+	if h.CreatedAt, err = parseTS(created); err != nil {
+		return err
+	}
+	h.UpdatedAt, err = parseTS(updated)
+	return err
+}
+
+// MoveHold releases the hold's nights outside the new stay and takes the new
+// stay's nights it does not hold yet, in one transaction; on a shortage
+// everything rolls back.
+func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove) (hotel.Hold, error) {
+	var h hotel.Hold
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := loadHold(ctx, tx, bookingID)
+		if err != nil {
+			return err
+		}
+		h = cur
+		if cur.Status == hotel.HoldReleased {
+			return fmt.Errorf("%w: hold %s is released", store.ErrConflict, bookingID)
+		}
+		rtID := m.RoomTypeID
+		if rtID == 0 {
+			rtID = cur.RoomTypeID
+		}
+		if !m.CheckIn.Before(m.CheckOut) {
+			return errEmptyStay
+		}
+		if rtID == cur.RoomTypeID && m.CheckIn.String() == cur.CheckIn.String() && m.CheckOut.String() == cur.CheckOut.String() {
+			return nil
+		}
+		kept := map[string]bool{}
+		cond := `1`
+		var args []any
+		if rtID == cur.RoomTypeID {
+			cond, args = `(night < ? OR night >= ?)`, []any{m.CheckIn.String(), m.CheckOut.String()}
+			for _, n := range cur.Nights {
+				if !n.Date.Before(m.CheckIn) && n.Date.Before(m.CheckOut) {
+					kept[n.Date.String()] = true
+				}
+			}
+		}
+		if _, err := releaseNights(ctx, tx, cur, cond, args...); err != nil {
+			return err
+		}
+		taken, err := claimNights(ctx, tx, bookingID, cur.HotelID, rtID, m.CheckIn, m.CheckOut, kept)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE hold SET room_type_id = ?, check_in = ?, check_out = ?, updated_at = ? WHERE booking_id = ?`,
+			rtID, m.CheckIn.String(), m.CheckOut.String(), ts(now()), bookingID); err != nil {
+			return err
+		}
+		if err := recordNights(ctx, tx, bookingID, cur.HotelID, rtID, taken); err != nil {
+			return err
+		}
+		h, err = loadHold(ctx, tx, bookingID)
+		return err
+	})
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	return h, nil
+}
+
+// ReleaseHold returns the held nights on or after r.From (all when zero).
+// Releasing what is no longer held writes nothing.
+func (s *Store) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldRelease) (hotel.Hold, error) {
+	var h hotel.Hold
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := loadHold(ctx, tx, bookingID)
+		if err != nil {
+			return err
+		}
+		h = cur
+		if cur.Status == hotel.HoldReleased {
+			return nil
+		}
+		// Every stored night compares >= "", so a zero From releases all.
+		released, err := releaseNights(ctx, tx, cur, `night >= ?`, r.From.String())
+		if err != nil {
+			return err
+		}
+		checkOut := cur.CheckOut
+		if !r.From.IsZero() && r.From.Before(checkOut) {
+			checkOut = r.From
+			if checkOut.Before(cur.CheckIn) {
+				checkOut = cur.CheckIn
+			}
+		}
+		earlier := checkOut.Before(cur.CheckOut)
+		status := hotel.HoldHeld
+		if int(released) == len(cur.Nights) {
+			status = hotel.HoldReleased
+		}
+		if released == 0 && !earlier && status == cur.Status {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE hold SET check_out = ?, status = ?, updated_at = ? WHERE booking_id = ?`,
+			checkOut.String(), status, ts(now()), bookingID); err != nil {
+			return err
+		}
+		h, err = loadHold(ctx, tx, bookingID)
+		return err
+	})
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	return h, nil
+}
