@@ -36,6 +36,27 @@ var Rules = map[string]Rule{
 	"GET /inventory/hotel_name/{hotel_id}": {Public: true},
 	"GET /inventory/hotels/{hotel_id}":     {Public: true},
 
+	// Availability search and the catalogue.
+	"GET /inventory/search":                                      {Public: true},
+	"GET /inventory/hotels":                                      {Public: true},
+	"GET /inventory/hotels/{hotel_id}/room-types":                {Public: true},
+	"GET /inventory/hotels/{hotel_id}/room-types/{room_type_id}": {Public: true},
+
+	// Inventory administration: hotels, room types, calendar, adjustments.
+	"POST /inventory/hotels":                                       {Scope: hotel.ScopeInventoryWrite},
+	"PATCH /inventory/hotels/{hotel_id}":                           {Scope: hotel.ScopeInventoryWrite},
+	"POST /inventory/hotels/{hotel_id}/room-types":                 {Scope: hotel.ScopeInventoryWrite},
+	"PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}": {Scope: hotel.ScopeInventoryWrite},
+	"PUT /inventory/hotels/{hotel_id}/calendar":                    {Scope: hotel.ScopeInventoryWrite},
+	"POST /inventory/{hotel_id}/adjust":                            {Scope: hotel.ScopeInventoryWrite},
+	"GET /inventory/hotels/{hotel_id}/adjustments":                 {Scope: hotel.ScopeInventoryWrite},
+
+	// Reservation holds: only the platform's services (the booking service).
+	"PUT /inventory/holds/{booking_id}":          {Service: true},
+	"GET /inventory/holds/{booking_id}":          {Service: true},
+	"POST /inventory/holds/{booking_id}/move":    {Service: true},
+	"POST /inventory/holds/{booking_id}/release": {Service: true},
+
 	// Gateway forwarding; the service behind enforces the same table.
 	"/inventory/": {Forward: true},
 	"/inventory":  {Forward: true},

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/hotelplatform/hotel"
@@ -36,19 +38,62 @@ func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 			return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must be JSON (Content-Type: application/json)."}
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
 		return v, decodeError(err)
 	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, withField[T](decodeError(err), body)
+	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		// The limit can first be hit while reading what follows the value.
-		if maxErr := (*http.MaxBytesError)(nil); errors.As(err, &maxErr) {
-			return v, decodeError(err)
-		}
 		return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must hold exactly one JSON object."}
 	}
 	return v, nil
+}
+
+// hotelPkg is the import path of the domain package.
+var hotelPkg = reflect.TypeFor[hotel.Date]().PkgPath()
+
+// withField names the field at fault of a decoding error that names none —
+// errors from a field type's own UnmarshalJSON (dates, money) do not say
+// where they happened — by decoding the object's members one by one.
+func withField[T any](err error, body []byte) error {
+	var he *hotel.Error
+	if !errors.As(err, &he) || he.Code != hotel.EINVALID || len(he.Fields) > 0 {
+		return err
+	}
+	t := reflect.TypeFor[T]()
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var members map[string]json.RawMessage
+	if t.Kind() != reflect.Struct || json.Unmarshal(body, &members) != nil {
+		return err
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		raw, ok := members[name]
+		if !ok || !f.IsExported() {
+			continue
+		}
+		if ferr := json.Unmarshal(raw, reflect.New(f.Type).Interface()); ferr != nil {
+			// The domain's own types (dates, money) write their errors for
+			// clients; any other text stays out of the response.
+			reason := "has an invalid value"
+			if f.Type.PkgPath() == hotelPkg {
+				reason = ferr.Error()
+			}
+			return &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
+				Fields: []hotel.FieldError{{Field: name, Reason: reason}}}
+		}
+	}
+	return err
 }
 
 // decodeError turns a json error into a client-safe EINVALID (or ETOOLARGE).

@@ -119,8 +119,8 @@ func TestDecode(t *testing.T) {
 			wantFields: []hotel.FieldError{{Field: "body", Reason: "must be an object"}},
 		},
 		{
-			name: "custom unmarshaler error is generic", body: `{"check_in":"2025-02-30"}`, wantCode: hotel.EINVALID,
-			wantMessage: "could not be read as the expected JSON object",
+			name: "custom unmarshaler error names its field", body: `{"check_in":"2025-02-30"}`, wantCode: hotel.EINVALID,
+			wantFields: []hotel.FieldError{{Field: "check_in", Reason: `date "2025-02-30" is not a valid YYYY-MM-DD date`}},
 		},
 
 		{name: "malformed", body: `{"name":}`, wantCode: hotel.EINVALID, wantMessage: "not valid JSON"},

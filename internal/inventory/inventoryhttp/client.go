@@ -1,10 +1,13 @@
 package inventoryhttp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,14 +38,35 @@ func NewClient(baseURL string, hc *http.Client, serviceKey string) (*Client, err
 
 // get performs a GET and decodes a 2xx JSON body into out.
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any) (http.Header, error) {
+	h, _, err := c.do(ctx, http.MethodGet, path, q, nil, nil, out)
+	return h, err
+}
+
+// do sends a request with body (JSON, when not nil) and extra headers, and
+// decodes a 2xx JSON answer into out. Non-2xx answers become the server's
+// *hotel.Error (web.ReadProblem); a service that cannot be reached, or
+// answers something unreadable, is EUNAVAILABLE.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, hdr http.Header, body, out any) (http.Header, int, error) {
 	u := *c.base
 	u.Path += path
 	u.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, 0, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
+		}
+		rd = bytes.NewReader(b)
 	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, 0, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
+	}
+	maps.Copy(req.Header, hdr)
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if c.serviceKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.serviceKey)
 	}
@@ -52,18 +76,18 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) (h
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The request was cancelled.", Err: err}
+			return nil, 0, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The request was cancelled.", Err: err}
 		}
-		return nil, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The inventory service is unavailable; try again shortly.", Err: err}
+		return nil, 0, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The inventory service is unavailable; try again shortly.", Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return nil, web.ReadProblem(resp)
+		return nil, resp.StatusCode, web.ReadProblem(resp)
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return nil, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The inventory service sent an unreadable answer.", Err: err}
+		return nil, resp.StatusCode, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The inventory service sent an unreadable answer.", Err: err}
 	}
-	return resp.Header, nil
+	return resp.Header, resp.StatusCode, nil
 }
 
 // GetHotel returns a hotel. Errors: ENOTFOUND, EUNAVAILABLE.

@@ -14,13 +14,34 @@ import (
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
-// Register adds the inventory routes to mux. This is the whole inventory API.
+// Register adds the inventory routes to mux. This is the whole inventory
+// API; auth.Rules says who may call each route.
 func Register(mux web.Router, svc hotel.InventoryService) {
+	// Reads (seed routes, search and the catalogue): public.
 	mux.Handle("GET /inventory", handleList(svc))
 	mux.Handle("GET /inventory/{$}", handleList(svc))
 	mux.Handle("GET /inventory/{hotel_id}", handleHotelInventory(svc))
 	mux.Handle("GET /inventory/hotel_name/{hotel_id}", handleHotelName(svc))
 	mux.Handle("GET /inventory/hotels/{hotel_id}", handleGetHotel(svc))
+	mux.Handle("GET /inventory/search", handleSearch(svc))
+	mux.Handle("GET /inventory/hotels", handleListHotels(svc))
+	mux.Handle("GET /inventory/hotels/{hotel_id}/room-types", handleListRoomTypes(svc))
+	mux.Handle("GET /inventory/hotels/{hotel_id}/room-types/{room_type_id}", handleGetRoomType(svc))
+
+	// Administration: the inventory:write scope.
+	mux.Handle("POST /inventory/hotels", handleCreateHotel(svc))
+	mux.Handle("PATCH /inventory/hotels/{hotel_id}", handleUpdateHotel(svc))
+	mux.Handle("POST /inventory/hotels/{hotel_id}/room-types", handleCreateRoomType(svc))
+	mux.Handle("PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}", handleUpdateRoomType(svc))
+	mux.Handle("PUT /inventory/hotels/{hotel_id}/calendar", handleSetCalendar(svc))
+	mux.Handle("POST /inventory/{hotel_id}/adjust", handleAdjust(svc))
+	mux.Handle("GET /inventory/hotels/{hotel_id}/adjustments", handleListAdjustments(svc))
+
+	// Reservation holds: the service credential (the booking service).
+	mux.Handle("PUT /inventory/holds/{booking_id}", handleCreateHold(svc))
+	mux.Handle("GET /inventory/holds/{booking_id}", handleGetHold(svc))
+	mux.Handle("POST /inventory/holds/{booking_id}/move", handleMoveHold(svc))
+	mux.Handle("POST /inventory/holds/{booking_id}/release", handleReleaseHold(svc))
 }
 
 // listParams are the query parameters of the inventory listings.
@@ -39,41 +60,66 @@ func parseFilter(r *http.Request, allowed []string) (hotel.InventoryFilter, erro
 		// Any positive int64, as in paths and in the in-process service.
 		f.HotelID = q.Int64("hotel_id", 1, math.MaxInt64)
 	}
-	cursor := q.String("cursor", 128)
-	err := q.Err()
-	if cursor != "" {
-		c, cerr := hotel.ParseInventoryCursor(cursor)
-		switch {
-		case cerr == nil:
-			f.After = c
-		case err == nil:
-			err = cerr
-		default:
-			// List a bad cursor with the other bad parameters, as the
-			// in-process service does, not one round trip later.
-			var qe, ce *hotel.Error
-			if errors.As(err, &qe) && errors.As(cerr, &ce) {
-				qe.Fields = append(qe.Fields, ce.Fields...)
-			}
-		}
+	var cerr error
+	if cursor := q.String("cursor", 128); cursor != "" {
+		f.After, cerr = hotel.ParseInventoryCursor(cursor)
 	}
-	return f, err
+	// A bad cursor is listed with the other bad parameters, as the
+	// in-process service does, not one round trip later.
+	return f, merge(q.Err(), cerr)
 }
 
 // writePage writes the items as a JSON array (the seed's shape) with a
 // Link: rel="next" header when another page exists.
 func writePage(w http.ResponseWriter, r *http.Request, p *hotel.InventoryPage) {
-	if p.Next != "" {
-		q := r.URL.Query()
-		q.Set("cursor", p.Next)
-		next := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
-		w.Header().Set("Link", "<"+next.String()+`>; rel="next"`)
-	}
+	setNext(w, r, p.Next)
 	items := p.Items
 	if items == nil {
 		items = []hotel.InventoryItem{}
 	}
 	web.Encode(w, http.StatusOK, items)
+}
+
+// setNext adds a Link: rel="next" header pointing at this request's URL
+// with the cursor replaced by next, when next is set.
+func setNext(w http.ResponseWriter, r *http.Request, next string) {
+	if next == "" {
+		return
+	}
+	q := r.URL.Query()
+	q.Set("cursor", next)
+	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+	w.Header().Set("Link", "<"+u.String()+`>; rel="next"`)
+}
+
+// merge joins the invalid parameters of several EINVALID errors into one,
+// so a client learns all of them at once. A single error is returned
+// unchanged; an error of another code wins.
+func merge(errs ...error) error {
+	var found []*hotel.Error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var he *hotel.Error
+		if !errors.As(err, &he) || he.Code != hotel.EINVALID {
+			return err
+		}
+		found = append(found, he)
+	}
+	switch len(found) {
+	case 0:
+		return nil
+	case 1:
+		return found[0]
+	}
+	var v hotel.Validation
+	for _, he := range found {
+		for _, f := range he.Fields {
+			v.Add(f.Field, f.Reason)
+		}
+	}
+	return v.Err()
 }
 
 func handleList(svc hotel.InventoryService) http.Handler {

@@ -391,9 +391,10 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 	}
 }
 
-// panicking is an InventoryService whose every method panics with a message
-// full of internals.
-type panicking struct{}
+// panicking is an InventoryService whose every method panics: the read
+// methods with a message full of internals, the others (reaching the nil
+// embedded interface) with a nil dereference.
+type panicking struct{ hotel.InventoryService }
 
 const panicText = "pgx: SELECT secret FROM sqlite_master; goroutine 7 [running]"
 

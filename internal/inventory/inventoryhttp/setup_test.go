@@ -149,3 +149,13 @@ func checkError(t *testing.T, err error, code, field string) {
 		t.Fatalf("error %v names fields %v, want %q among them", err, errorFields(err), field)
 	}
 }
+
+// asError returns err's *hotel.Error, failing t when there is none.
+func asError(t *testing.T, err error) *hotel.Error {
+	t.Helper()
+	var he *hotel.Error
+	if !errors.As(err, &he) {
+		t.Fatalf("error %v is not a *hotel.Error", err)
+	}
+	return he
+}

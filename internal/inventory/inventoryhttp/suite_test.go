@@ -57,6 +57,11 @@ func runSuite(t *testing.T, newSvc newService) {
 		{"CursorPastTheEnd", testCursorPastTheEnd},
 		{"Filters", testFilters},
 		{"ExactPrices", testExactPrices},
+		{"SearchOffers", testSearchOffers},
+		{"SearchPages", testSearchPages},
+		{"SearchHotelLocalPast", testSearchHotelLocalPast},
+		{"SearchErrors", testSearchErrors},
+		{"CatalogueReads", testCatalogueReads},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

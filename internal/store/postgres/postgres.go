@@ -295,13 +295,13 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		}
 		nextRT, stopRT := iter2(ds.RoomTypes)
 		defer stopRT()
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"room_type"}, []string{"id", "hotel_id", "name", "max_occupancy"},
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"room_type"}, []string{"id", "hotel_id", "name", "max_occupancy", "overbooking_allowance"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				rt, ok := nextRT()
 				if !ok {
 					return nil, nil
 				}
-				return []any{rt.ID, rt.HotelID, rt.Name, int32(rt.MaxOccupancy)}, nil
+				return []any{rt.ID, rt.HotelID, rt.Name, int32(rt.MaxOccupancy), int32(rt.OverbookingAllowance)}, nil
 			})); err != nil {
 			return fmt.Errorf("copy room types: %w", err)
 		}
@@ -358,20 +358,12 @@ func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
 
 // ListRoomTypes returns a hotel's room types ordered by id.
 func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, hotel_id, name, max_occupancy FROM room_type WHERE hotel_id = $1 ORDER BY id`, hotelID)
+	rows, err := s.pool.Query(ctx, `SELECT `+roomTypeColumns+` FROM room_type WHERE hotel_id = $1 ORDER BY id`, hotelID)
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
-	var out []hotel.RoomType
-	for rows.Next() {
-		var rt hotel.RoomType
-		if err := rows.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy); err != nil {
-			return nil, err
-		}
-		out = append(out, rt)
-	}
-	return out, translate(rows.Err())
+	out, err := pgx.CollectRows(rows, scanRoomType)
+	return out, translate(err)
 }
 
 // ListInventory returns inventory rows in (hotel, date, room type) order.

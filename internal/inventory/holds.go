@@ -1,0 +1,145 @@
+package inventory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// The hold methods take no "past" rule: the booking service decides which
+// stays may be sold; holds only guarantee the rooms. A stay may have up to
+// hotel.MaxRangeDays nights (the longest calendar range), so any stay the
+// booking service accepts can be held.
+
+// CreateHold holds one room on every night of the stay, or none.
+func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel.Hold, bool, error) {
+	if err := CheckBookingID(req.BookingID); err != nil {
+		return nil, false, err
+	}
+	var v hotel.Validation
+	requiredID(&v, "hotel_id", req.HotelID)
+	requiredID(&v, "room_type_id", req.RoomTypeID)
+	checkStay(&v, req.CheckIn, req.CheckOut, hotel.MaxRangeDays)
+	if err := v.Err(); err != nil {
+		return nil, false, err
+	}
+	if _, err := s.store.GetHotel(ctx, req.HotelID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, false, hotelInvalid("hotel_id")
+		}
+		return nil, false, storeError(err, "hold hotel")
+	}
+	rt, err := s.bodyRoomType(ctx, req.HotelID, req.RoomTypeID)
+	if err != nil {
+		return nil, false, err
+	}
+	h, created, err := s.store.CreateHold(ctx, req)
+	if err != nil {
+		if isPlainConflict(err) {
+			return nil, false, &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: fmt.Sprintf(
+				"Booking %s already holds rooms for a different request; a booking id holds one request only.", req.BookingID)}
+		}
+		return nil, false, nightsFault(err, soldOut(rt.Name), rt.Name, "check_in", "create hold")
+	}
+	return &h, created, nil
+}
+
+// GetHold returns the hold of a booking. Errors: EINVALID, ENOTFOUND.
+func (s *Service) GetHold(ctx context.Context, bookingID string) (*hotel.Hold, error) {
+	if err := CheckBookingID(bookingID); err != nil {
+		return nil, err
+	}
+	h, err := s.store.GetHold(ctx, bookingID)
+	if err != nil {
+		return nil, storeError(err, holdName(bookingID))
+	}
+	return &h, nil
+}
+
+// MoveHold moves a hold to m's stay and room type (zero RoomTypeID keeps
+// the hold's room type) in one transaction.
+func (s *Service) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove) (*hotel.Hold, error) {
+	if err := CheckBookingID(bookingID); err != nil {
+		return nil, err
+	}
+	var v hotel.Validation
+	checkID(&v, "room_type_id", m.RoomTypeID)
+	checkStay(&v, m.CheckIn, m.CheckOut, hotel.MaxRangeDays)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.GetHold(ctx, bookingID)
+	if err != nil {
+		return nil, storeError(err, holdName(bookingID))
+	}
+	if m.RoomTypeID == 0 {
+		m.RoomTypeID = cur.RoomTypeID
+	}
+	rt, err := s.bodyRoomType(ctx, cur.HotelID, m.RoomTypeID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.store.MoveHold(ctx, bookingID, m)
+	if err != nil {
+		if isPlainConflict(err) {
+			return nil, &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: fmt.Sprintf(
+				"The hold of booking %s is released; a released hold cannot move.", bookingID)}
+		}
+		if errors.Is(err, store.ErrNotFound) && !isNights(err) {
+			return nil, storeError(err, holdName(bookingID))
+		}
+		return nil, nightsFault(err, soldOut(rt.Name), rt.Name, "check_in", "move hold")
+	}
+	return &h, nil
+}
+
+// ReleaseHold returns a hold's nights (from r.From on, or all) to inventory.
+func (s *Service) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldRelease) (*hotel.Hold, error) {
+	if err := CheckBookingID(bookingID); err != nil {
+		return nil, err
+	}
+	if !r.From.IsZero() && !onWire(r.From) {
+		var v hotel.Validation
+		v.Add("from", "must be a date from year 1 to 9999")
+		return nil, v.Err()
+	}
+	h, err := s.store.ReleaseHold(ctx, bookingID, r)
+	if err != nil {
+		return nil, storeError(err, holdName(bookingID))
+	}
+	return &h, nil
+}
+
+func holdName(bookingID string) string { return "The hold of booking " + bookingID }
+
+// soldOut is the conflict message of a hold that found no room.
+func soldOut(roomType string) func(string) string {
+	return func(nights string) string { return fmt.Sprintf("No %s left on %s.", roomType, nights) }
+}
+
+// bodyRoomType returns a room type named by id in a request body: one the
+// hotel does not have makes the request invalid (EINVALID room_type_id).
+func (s *Service) bodyRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error) {
+	rt, err := s.store.GetRoomType(ctx, hotelID, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return rt, roomTypeInvalid("room_type_id", hotelID)
+	case err != nil:
+		return rt, storeError(err, "room type lookup")
+	}
+	return rt, nil
+}
+
+// isNights reports whether err is a *store.NightsError.
+func isNights(err error) bool {
+	var ne *store.NightsError
+	return errors.As(err, &ne)
+}
+
+// isPlainConflict reports whether err is store.ErrConflict not about nights.
+func isPlainConflict(err error) bool {
+	return errors.Is(err, store.ErrConflict) && !isNights(err)
+}

@@ -1,0 +1,95 @@
+package inventoryhttp
+
+import (
+	"github.com/hotelplatform/hotel"
+)
+
+// Request bodies of the write routes, shared by the server (which decodes
+// them, rejecting unknown fields) and the client (which encodes them). Zero
+// dates and ids are left out, so a missing value reaches the service as
+// missing and both implementations name the same field.
+
+// holdBody is the body of PUT /inventory/holds/{booking_id}.
+type holdBody struct {
+	HotelID    int64      `json:"hotel_id,omitzero"`
+	RoomTypeID int64      `json:"room_type_id,omitzero"`
+	CheckIn    hotel.Date `json:"check_in,omitzero"`
+	CheckOut   hotel.Date `json:"check_out,omitzero"`
+}
+
+// moveBody is the body of POST /inventory/holds/{booking_id}/move.
+type moveBody struct {
+	RoomTypeID int64      `json:"room_type_id,omitzero"`
+	CheckIn    hotel.Date `json:"check_in,omitzero"`
+	CheckOut   hotel.Date `json:"check_out,omitzero"`
+}
+
+// hotelBody is the body of POST /inventory/hotels (every field required)
+// and PATCH /inventory/hotels/{hotel_id} (any of them).
+type hotelBody struct {
+	Name     *string `json:"hotel_name,omitempty"`
+	Location *string `json:"location,omitempty"`
+	TimeZone *string `json:"time_zone,omitempty"`
+	Currency *string `json:"currency,omitempty"`
+}
+
+// apply copies the fields present in b onto h.
+func (b hotelBody) apply(h *hotel.Hotel) {
+	set(&h.Name, b.Name)
+	set(&h.Location, b.Location)
+	set(&h.TimeZone, b.TimeZone)
+	set(&h.Currency, b.Currency)
+}
+
+// roomTypeBody is the body of POST …/room-types (room_type and
+// max_occupancy required) and PATCH …/room-types/{room_type_id} (any).
+type roomTypeBody struct {
+	Name                 *string `json:"room_type,omitempty"`
+	MaxOccupancy         *int    `json:"max_occupancy,omitempty"`
+	OverbookingAllowance *int    `json:"overbooking_allowance,omitempty"`
+}
+
+// apply copies the fields present in b onto rt.
+func (b roomTypeBody) apply(rt *hotel.RoomType) {
+	set(&rt.Name, b.Name)
+	set(&rt.MaxOccupancy, b.MaxOccupancy)
+	set(&rt.OverbookingAllowance, b.OverbookingAllowance)
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// calendarBody is the body of PUT /inventory/hotels/{hotel_id}/calendar.
+type calendarBody struct {
+	RoomTypeID  int64        `json:"room_type_id,omitzero"`
+	StartDate   hotel.Date   `json:"start_date,omitzero"`
+	EndDate     hotel.Date   `json:"end_date,omitzero"`
+	Capacity    *int         `json:"capacity,omitempty"`
+	Price       *hotel.Cents `json:"price,omitempty"`
+	DemandLevel *string      `json:"demand_level,omitempty"`
+}
+
+// adjustBody is the body of POST /inventory/{hotel_id}/adjust (the seed's
+// room_type, date, num_rooms; end_date, reason and room_type_id optional).
+type adjustBody struct {
+	RoomType   string     `json:"room_type,omitempty"`
+	RoomTypeID int64      `json:"room_type_id,omitzero"`
+	Date       hotel.Date `json:"date,omitzero"`
+	EndDate    hotel.Date `json:"end_date,omitzero"`
+	NumRooms   int        `json:"num_rooms"`
+	Reason     string     `json:"reason,omitempty"`
+}
+
+// searchBody is the body of GET /inventory/search.
+type searchBody struct {
+	Offers []hotel.Offer `json:"offers"`
+}
+
+// Headers of the adjust route.
+const (
+	idempotencyKeyHeader = "Idempotency-Key"
+	replayedHeader       = "Idempotent-Replayed"
+)

@@ -1,0 +1,392 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// Lock order, so that concurrent writers never wait on each other in a
+// cycle: a transaction locks at most one hold row, before any inventory
+// night; inventory nights are locked by room type, then date.
+
+// CreateHold holds one room on every night of the stay, or none. The hold
+// row is inserted first: a concurrent request with the same booking id waits
+// on the primary key until this transaction ends, then finds the row.
+func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Hold, bool, error) {
+	id, err := uuid.Parse(req.BookingID)
+	if err != nil {
+		// The hold table keys holds by UUID: no other id can ever be held.
+		return hotel.Hold{}, false, fmt.Errorf("%w: booking id is not a UUID", store.ErrConflict)
+	}
+	var h hotel.Hold
+	var created bool
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		created = false
+		var at time.Time
+		var currency string
+		err := tx.QueryRow(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
+    request_room_type_id, request_check_in, request_check_out)
+VALUES ($1, $2, $3, $4, $5, 'held', $3, $4, $5)
+ON CONFLICT (booking_id) DO NOTHING
+RETURNING created_at, (SELECT currency FROM hotel WHERE id = $2)`,
+			id, req.HotelID, req.RoomTypeID, req.CheckIn.Time(), req.CheckOut.Time()).Scan(&at, &currency)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows): // the hold exists
+			if err := sameRequest(ctx, tx, id, req); err != nil {
+				return err
+			}
+			h, err = getHold(ctx, tx, id)
+			return err
+		case hasCode(err, codeForeignKeyViolation):
+			return store.ErrNotFound // no such room type in the hotel
+		case err != nil:
+			return err
+		}
+		taken, short, err := take(ctx, tx, id, req.HotelID, req.RoomTypeID, stay(req.CheckIn, req.CheckOut))
+		if err != nil {
+			return err
+		}
+		if len(short) > 0 {
+			return nightsError(store.ErrConflict, short)
+		}
+		h = hotel.Hold{
+			BookingID: id.String(), HotelID: req.HotelID, RoomTypeID: req.RoomTypeID,
+			CheckIn: req.CheckIn, CheckOut: req.CheckOut, Status: hotel.HoldHeld,
+			Nights: taken, TotalPrice: total(taken), Currency: currency,
+			CreatedAt: at.UTC(), UpdatedAt: at.UTC(),
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return hotel.Hold{}, false, err
+	}
+	return h, created, nil
+}
+
+// sameRequest returns nil when the existing hold of id was made by req, else
+// ErrConflict.
+func sameRequest(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequest) error {
+	var hotelID, roomTypeID int64
+	var in, out time.Time
+	err := tx.QueryRow(ctx, `SELECT hotel_id, request_room_type_id, request_check_in, request_check_out FROM hold WHERE booking_id = $1`, id).
+		Scan(&hotelID, &roomTypeID, &in, &out)
+	if err != nil {
+		return err
+	}
+	if hotelID != req.HotelID || roomTypeID != req.RoomTypeID || hotel.DateOf(in) != req.CheckIn || hotel.DateOf(out) != req.CheckOut {
+		return store.ErrConflict
+	}
+	return nil
+}
+
+// oneOf is the condition "a night of room type $2 of hotel $1 in the date
+// array $5", with $3 and $4 the first and last of those dates: the range
+// lets the primary key index find the nights without scanning the room
+// type's whole calendar.
+const oneOf = `hotel_id = $1 AND room_type_id = $2 AND night BETWEEN $3 AND $4 AND night = ANY($5::date[])`
+
+// oneOfArgs returns the arguments of oneOf for nights (ascending, not empty).
+func oneOfArgs(hotelID, roomTypeID int64, nights []hotel.Date) []any {
+	return []any{hotelID, roomTypeID, nights[0].Time(), nights[len(nights)-1].Time(), dates(nights)}
+}
+
+// lockNights locks the existing nights among nights (ascending) of a room
+// type in date order.
+func lockNights(ctx context.Context, tx pgx.Tx, hotelID, roomTypeID int64, nights []hotel.Date) error {
+	if len(nights) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT FROM inventory_night WHERE `+oneOf+` ORDER BY night FOR NO KEY UPDATE`,
+		oneOfArgs(hotelID, roomTypeID, nights)...)
+	return err
+}
+
+// take holds one room on each of nights (ascending) of a room type for the
+// booking, recording hold_night rows with the prices of the moment. It
+// returns the nights taken and those it could not take (no inventory row or
+// no room for sale); the caller must roll back when any is short. Rows are
+// locked in date order before the conditional update.
+func take(ctx context.Context, tx pgx.Tx, id uuid.UUID, hotelID, roomTypeID int64, nights []hotel.Date) (taken []hotel.NightPrice, short []hotel.Date, err error) {
+	if len(nights) == 0 {
+		return nil, nil, nil
+	}
+	rows, err := tx.Query(ctx, `WITH l AS (
+    SELECT night FROM inventory_night WHERE `+oneOf+`
+    ORDER BY night
+    FOR NO KEY UPDATE),
+u AS (
+    UPDATE inventory_night n SET held = n.held + 1, updated_at = now()
+    FROM l
+    WHERE n.hotel_id = $1 AND n.room_type_id = $2 AND n.night = l.night
+      AND n.held + n.blocked < n.capacity + n.allowance
+    RETURNING n.night, n.price),
+i AS (
+    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
+    SELECT $6, $1, $2, night, price FROM u)
+SELECT night, (price * 100)::bigint FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	taken, err = pgx.CollectRows(rows, scanNightPrice)
+	if err != nil {
+		return nil, nil, err
+	}
+	got := make([]hotel.Date, len(taken))
+	for i, np := range taken {
+		got[i] = np.Date
+	}
+	return taken, minus(nights, got), nil
+}
+
+func scanNightPrice(row pgx.CollectableRow) (hotel.NightPrice, error) {
+	var night time.Time
+	var cents int64
+	err := row.Scan(&night, &cents)
+	return hotel.NightPrice{Date: hotel.DateOf(night), Price: hotel.Cents(cents)}, err
+}
+
+// release returns to inventory every night the booking holds except those in
+// keep, deleting their hold_night rows; it reports how many it returned.
+func release(ctx context.Context, tx pgx.Tx, id uuid.UUID, keep []hotel.Date) (int64, error) {
+	tag, err := tx.Exec(ctx, `WITH d AS (
+    DELETE FROM hold_night WHERE booking_id = $1 AND night <> ALL($2::date[])
+    RETURNING hotel_id, room_type_id, night),
+l AS (
+    SELECT n.hotel_id, n.room_type_id, n.night
+    FROM inventory_night n JOIN d ON d.hotel_id = n.hotel_id AND d.room_type_id = n.room_type_id AND d.night = n.night
+    ORDER BY n.room_type_id, n.night
+    FOR NO KEY UPDATE OF n)
+UPDATE inventory_night n SET held = n.held - 1, updated_at = now()
+FROM l
+WHERE n.hotel_id = l.hotel_id AND n.room_type_id = l.room_type_id AND n.night = l.night`, id, dates(keep))
+	return tag.RowsAffected(), err
+}
+
+// lockedHold is the hold row as MoveHold and ReleaseHold lock it.
+type lockedHold struct {
+	hotelID, roomTypeID int64
+	checkIn, checkOut   hotel.Date
+	status              string
+}
+
+// lockHold locks the hold row of id for the rest of the transaction, so
+// concurrent moves and releases of one hold run one after the other.
+func lockHold(ctx context.Context, tx pgx.Tx, id uuid.UUID) (lockedHold, error) {
+	var l lockedHold
+	var in, out time.Time
+	err := tx.QueryRow(ctx, `SELECT hotel_id, room_type_id, check_in, check_out, status FROM hold WHERE booking_id = $1 FOR UPDATE`, id).
+		Scan(&l.hotelID, &l.roomTypeID, &in, &out, &l.status)
+	l.checkIn, l.checkOut = hotel.DateOf(in), hotel.DateOf(out)
+	return l, err
+}
+
+// nights returns the nights the hold holds: its stay while held, none once released.
+func (l lockedHold) nights() []hotel.Date {
+	if l.status != hotel.HoldHeld {
+		return nil
+	}
+	return stay(l.checkIn, l.checkOut)
+}
+
+// GetHold returns a hold with its nights.
+func (s *Store) GetHold(ctx context.Context, bookingID string) (hotel.Hold, error) {
+	id, err := uuid.Parse(bookingID)
+	if err != nil {
+		return hotel.Hold{}, store.ErrNotFound
+	}
+	return getHold(ctx, s.pool, id)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func getHold(ctx context.Context, q querier, id uuid.UUID) (hotel.Hold, error) {
+	var h hotel.Hold
+	var in, out time.Time
+	var nights []time.Time
+	var prices []int64
+	err := q.QueryRow(ctx, `SELECT h.booking_id::text, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
+       h.created_at, h.updated_at, ho.currency,
+       coalesce(array_agg(hn.night ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}'),
+       coalesce(array_agg((hn.price * 100)::bigint ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
+FROM hold h
+JOIN hotel ho ON ho.id = h.hotel_id
+LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
+WHERE h.booking_id = $1
+GROUP BY h.booking_id, ho.id`, id).Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out, &h.Status,
+		&h.CreatedAt, &h.UpdatedAt, &h.Currency, &nights, &prices)
+	if err != nil {
+		return hotel.Hold{}, translate(err)
+	}
+	h.CheckIn, h.CheckOut = hotel.DateOf(in), hotel.DateOf(out)
+	h.CreatedAt, h.UpdatedAt = h.CreatedAt.UTC(), h.UpdatedAt.UTC()
+	h.Nights = make([]hotel.NightPrice, len(nights))
+	for i := range nights {
+		h.Nights[i] = hotel.NightPrice{Date: hotel.DateOf(nights[i]), Price: hotel.Cents(prices[i])}
+	}
+	h.TotalPrice = total(h.Nights)
+	return h, nil
+}
+
+// total adds up nightly prices.
+func total(nights []hotel.NightPrice) hotel.Cents {
+	var t hotel.Cents
+	for _, n := range nights {
+		t += n.Price
+	}
+	return t
+}
+
+// MoveHold releases the hold's nights and takes those of m in one
+// transaction, keeping nights that are in both.
+func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove) (hotel.Hold, error) {
+	id, err := uuid.Parse(bookingID)
+	if err != nil {
+		return hotel.Hold{}, store.ErrNotFound
+	}
+	var h hotel.Hold
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		cur, err := lockHold(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.status != hotel.HoldHeld {
+			return store.ErrConflict
+		}
+		if cur.roomTypeID != m.RoomTypeID || cur.checkIn != m.CheckIn || cur.checkOut != m.CheckOut {
+			if err := move(ctx, tx, id, cur, m); err != nil {
+				return err
+			}
+		}
+		h, err = getHold(ctx, tx, id)
+		return err
+	})
+	return h, err
+}
+
+// move does the work of MoveHold on the locked hold cur.
+func move(ctx context.Context, tx pgx.Tx, id uuid.UUID, cur lockedHold, m hotel.HoldMove) error {
+	old, want := cur.nights(), stay(m.CheckIn, m.CheckOut)
+	var keep []hotel.Date
+	if m.RoomTypeID == cur.roomTypeID {
+		keep = minus(old, minus(old, want)) // old ∩ want
+	} else {
+		var ok bool
+		err := tx.QueryRow(ctx, `SELECT true FROM room_type WHERE hotel_id = $1 AND id = $2`, cur.hotelID, m.RoomTypeID).Scan(&ok)
+		if err != nil {
+			return err // ErrNotFound: not a room type of the hotel
+		}
+	}
+	freed, added := minus(old, keep), minus(want, keep)
+	// Lock every night the move touches in (room type, date) order first:
+	// releasing then taking would otherwise lock out of order.
+	if m.RoomTypeID == cur.roomTypeID {
+		if err := lockNights(ctx, tx, cur.hotelID, cur.roomTypeID, union(freed, added)); err != nil {
+			return err
+		}
+	} else {
+		first, second := lockSet{cur.roomTypeID, freed}, lockSet{m.RoomTypeID, added}
+		if second.roomTypeID < first.roomTypeID {
+			first, second = second, first
+		}
+		for _, l := range []lockSet{first, second} {
+			if err := lockNights(ctx, tx, cur.hotelID, l.roomTypeID, l.nights); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := release(ctx, tx, id, keep); err != nil {
+		return err
+	}
+	_, short, err := take(ctx, tx, id, cur.hotelID, m.RoomTypeID, added)
+	if err != nil {
+		return err
+	}
+	if len(short) > 0 {
+		return nightsError(store.ErrConflict, short)
+	}
+	_, err = tx.Exec(ctx, `UPDATE hold SET room_type_id = $2, check_in = $3, check_out = $4, updated_at = now() WHERE booking_id = $1`,
+		id, m.RoomTypeID, m.CheckIn.Time(), m.CheckOut.Time())
+	return err
+}
+
+// lockSet is nights of one room type to lock.
+type lockSet struct {
+	roomTypeID int64
+	nights     []hotel.Date
+}
+
+// union returns the nights of a and b (each ascending, disjoint) in order.
+func union(a, b []hotel.Date) []hotel.Date {
+	out := append(slices.Clone(a), b...)
+	slices.SortFunc(out, func(x, y hotel.Date) int { return x.Time().Compare(y.Time()) })
+	return out
+}
+
+// ReleaseHold returns the held nights on or after r.From (all when zero).
+// The hold row is locked first, so concurrent duplicate releases return the
+// nights once.
+func (s *Store) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldRelease) (hotel.Hold, error) {
+	id, err := uuid.Parse(bookingID)
+	if err != nil {
+		return hotel.Hold{}, store.ErrNotFound
+	}
+	var h hotel.Hold
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		cur, err := lockHold(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		// Keep the nights before keepTo: none without From, else those
+		// before From; an early departure moves the check-out to keepTo.
+		keepTo, checkOut := cur.checkIn, cur.checkOut
+		if !r.From.IsZero() {
+			keepTo = earliest(cur.checkOut, latest(cur.checkIn, r.From))
+			checkOut = keepTo
+		}
+		status := hotel.HoldReleased
+		if keepTo.After(cur.checkIn) {
+			status = hotel.HoldHeld
+		}
+		if cur.status == hotel.HoldHeld && (checkOut != cur.checkOut || status != cur.status) {
+			if _, err := release(ctx, tx, id, stay(cur.checkIn, keepTo)); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE hold SET check_out = $2, status = $3, updated_at = now() WHERE booking_id = $1`,
+				id, checkOut.Time(), status); err != nil {
+				return err
+			}
+		}
+		h, err = getHold(ctx, tx, id)
+		return err
+	})
+	return h, err
+}
+
+// latest returns the later of two dates.
+func latest(a, b hotel.Date) hotel.Date {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// earliest returns the earlier of two dates.
+func earliest(a, b hotel.Date) hotel.Date {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
