@@ -78,6 +78,7 @@ type Store interface {
 
 	Catalogue
 	Inventory
+	Bookings
 }
 
 // Catalogue is the hotel and room type part of the contract.

@@ -1,0 +1,372 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// Bookings. A booking row and its booking_night rows are written together in
+// one transaction (retried by write on serialization failures and
+// deadlocks); reads fetch both in one query.
+
+var _ store.Bookings = (*Store)(nil)
+
+// bookingStatuses lists every booking status.
+var bookingStatuses = []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
+
+// statusesBefore returns the statuses a booking may have when it is written
+// with status to: to itself, and those hotel.CanTransition allows to go to it.
+func statusesBefore(to string) []string {
+	out := []string{to}
+	for _, from := range bookingStatuses {
+		if hotel.CanTransition(from, to) {
+			out = append(out, from)
+		}
+	}
+	return out
+}
+
+// date returns d as a DATE, NULL when zero.
+func date(d hotel.Date) pgtype.Date { return pgtype.Date{Time: d.Time(), Valid: !d.IsZero()} }
+
+// cents returns the prices of nights in cents and their dates, to bind to
+// bigint[] and date[] parameters.
+func cents(nights []hotel.NightPrice) ([]time.Time, []int64) {
+	ds, ps := make([]time.Time, len(nights)), make([]int64, len(nights))
+	for i, n := range nights {
+		ds[i], ps[i] = n.Date.Time(), int64(n.Price)
+	}
+	return ds, ps
+}
+
+// InsertBooking stores b, its nightly prices and the hash of its access token.
+func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) error {
+	id, err := uuid.Parse(b.ID)
+	if err != nil {
+		return fmt.Errorf("booking id %q is not a UUID", b.ID)
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
+    arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
+    is_weekend, is_holiday, total_price, currency, status, access_token_hash, departed_on, version, sync_pending,
+    created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)`,
+			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+			b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
+			date(b.DepartedOn), b.SyncPending, at)
+		if hasCode(err, codeForeignKeyViolation) {
+			return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
+		}
+		if err != nil {
+			return err
+		}
+		return setNights(ctx, tx, id, b.NightlyPrices)
+	})
+	if err != nil {
+		return err
+	}
+	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
+	return nil
+}
+
+// distinctNights refuses a night given twice (an upsert would take the last).
+func distinctNights(nights []hotel.NightPrice) error {
+	seen := make(map[hotel.Date]bool, len(nights))
+	for _, n := range nights {
+		if seen[n.Date] {
+			return fmt.Errorf("%w: night %s given twice", store.ErrConflict, n.Date)
+		}
+		seen[n.Date] = true
+	}
+	return nil
+}
+
+// setNights makes the booking's nights exactly nights in one statement,
+// writing only the rows that differ.
+func setNights(ctx context.Context, tx pgx.Tx, id uuid.UUID, nights []hotel.NightPrice) error {
+	if err := distinctNights(nights); err != nil {
+		return err
+	}
+	ds, ps := cents(nights)
+	_, err := tx.Exec(ctx, `WITH d AS (
+    DELETE FROM booking_night WHERE booking_id = $1 AND night <> ALL($2::date[]))
+INSERT INTO booking_night (booking_id, night, price)
+SELECT $1, n, p / 100.0 FROM unnest($2::date[], $3::bigint[]) AS t(n, p)
+ON CONFLICT (booking_id, night) DO UPDATE SET price = excluded.price
+WHERE booking_night.price <> excluded.price`, id, ds, ps)
+	return err
+}
+
+// bookingQuery selects bookings b (a subquery over booking with the
+// placeholders %[1]s: condition, %[2]s: order, %[3]s: limit parameter), each
+// with its names and its nights aggregated in night order.
+const bookingQuery = `SELECT b.id::text, b.confirmation_code, b.hotel_id, h.name, b.room_type_id, rt.name, b.guest_name,
+       b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
+       coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
+       b.is_weekend, b.is_holiday, coalesce((b.total_price * 100)::bigint, 0), b.currency, b.status, b.departed_on,
+       b.version, b.sync_pending, b.created_at, b.updated_at,
+       coalesce(n.nights, '{}'), coalesce(n.prices, '{}')
+FROM (SELECT * FROM booking b WHERE %[1]s ORDER BY %[2]s LIMIT %[3]s) b
+JOIN hotel h ON h.id = b.hotel_id
+JOIN room_type rt ON rt.id = b.room_type_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(night ORDER BY night) AS nights, array_agg((price * 100)::bigint ORDER BY night) AS prices
+    FROM booking_night WHERE booking_id = b.id) n
+ORDER BY %[2]s`
+
+// queryBookings returns at most limit bookings matching cond (SQL over the
+// booking row b with parameters args) in order, with names and nightly
+// prices, from one query.
+func (s *Store) queryBookings(ctx context.Context, cond, order string, limit int, args ...any) ([]hotel.Booking, error) {
+	if limit <= 0 {
+		return []hotel.Booking{}, nil
+	}
+	args = append(args, limit)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(bookingQuery, cond, order, "$"+strconv.Itoa(len(args))), args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out, err := pgx.CollectRows(rows, scanBooking)
+	return out, translate(err)
+}
+
+func scanBooking(row pgx.CollectableRow) (hotel.Booking, error) {
+	var b hotel.Booking
+	var arrival, checkOut time.Time
+	var departed pgtype.Date
+	var total int64
+	var nights []time.Time
+	var prices []int64
+	if err := row.Scan(&b.ID, &b.ConfirmationCode, &b.HotelID, &b.HotelName, &b.RoomTypeID, &b.RoomType, &b.GuestName,
+		&arrival, &b.StayLength, &checkOut, &b.Adults, &b.Children,
+		&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
+		&b.IsWeekend, &b.IsHoliday, &total, &b.Currency, &b.Status, &departed,
+		&b.Version, &b.SyncPending, &b.CreatedAt, &b.UpdatedAt, &nights, &prices); err != nil {
+		return b, err
+	}
+	b.ArrivalDate, b.CheckOutDate = hotel.DateOf(arrival), hotel.DateOf(checkOut)
+	if departed.Valid {
+		b.DepartedOn = hotel.DateOf(departed.Time)
+	}
+	b.TotalPrice = hotel.Cents(total)
+	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
+	for i := range nights {
+		b.NightlyPrices = append(b.NightlyPrices, hotel.NightPrice{Date: hotel.DateOf(nights[i]), Price: hotel.Cents(prices[i])})
+	}
+	if len(b.NightlyPrices) > 0 {
+		b.RoomPrice = b.NightlyPrices[0].Price
+	}
+	return b, nil
+}
+
+// GetBooking returns a booking with its names and nightly prices.
+func (s *Store) GetBooking(ctx context.Context, id string) (hotel.Booking, error) {
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return hotel.Booking{}, store.ErrNotFound
+	}
+	bs, err := s.queryBookings(ctx, "b.id = $1", "b.id", 1, u)
+	if err != nil {
+		return hotel.Booking{}, err
+	}
+	if len(bs) == 0 {
+		return hotel.Booking{}, store.ErrNotFound
+	}
+	return bs[0], nil
+}
+
+// ListBookings returns bookings matching f, newest first, in one query.
+func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error) {
+	conds := []string{"true"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, cond+" $"+strconv.Itoa(len(args)))
+	}
+	if f.HotelID != 0 {
+		add("b.hotel_id =", f.HotelID)
+	}
+	if f.Status != "" {
+		add("b.status =", f.Status)
+	}
+	if !f.ArrivalFrom.IsZero() {
+		add("b.arrival_date >=", date(f.ArrivalFrom))
+	}
+	if !f.ArrivalTo.IsZero() {
+		add("b.arrival_date <=", date(f.ArrivalTo))
+	}
+	if f.ConfirmationCode != "" {
+		add("b.confirmation_code =", f.ConfirmationCode)
+	}
+	if f.BeforeID != "" {
+		before, err := uuid.Parse(f.BeforeID)
+		if err != nil {
+			return nil, fmt.Errorf("booking cursor %q is not a UUID", f.BeforeID)
+		}
+		add("b.id <", before)
+	}
+	return s.queryBookings(ctx, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
+}
+
+// SyncPendingBookings returns bookings marked sync-pending and last updated
+// before before, oldest update first (ties by id).
+func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error) {
+	return s.queryBookings(ctx, "b.sync_pending AND b.updated_at < $1", "b.updated_at, b.id", limit, before)
+}
+
+// UpdateBooking writes the mutable fields of b by one conditional UPDATE (on
+// the version and the allowed previous statuses), then makes its nights
+// those of b, in one transaction. A concurrent update of the same version
+// waits for the row lock, then finds the version moved on.
+func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
+	id, err := uuid.Parse(b.ID)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
+    arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
+    total_price = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
+WHERE id = $1 AND version = $2 AND status = ANY($16::text[])`,
+			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
+			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
+			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return updateRefused(ctx, tx, id, b)
+		}
+		return setNights(ctx, tx, id, b.NightlyPrices)
+	})
+	if err != nil {
+		return err
+	}
+	b.Version++
+	b.UpdatedAt = at
+	return nil
+}
+
+// updateRefused explains why the conditional update of b matched no row:
+// ErrNotFound, or ErrConflict naming the version or the transition.
+func updateRefused(ctx context.Context, q querier, id uuid.UUID, b *hotel.Booking) error {
+	var version int
+	var status string
+	if err := q.QueryRow(ctx, `SELECT version, status FROM booking WHERE id = $1`, id).Scan(&version, &status); err != nil {
+		return err // pgx.ErrNoRows: translated to ErrNotFound
+	}
+	if version != b.Version {
+		return fmt.Errorf("%w: booking %s is at version %d, not %d", store.ErrConflict, b.ID, version, b.Version)
+	}
+	return fmt.Errorf("%w: booking %s cannot go from %s to %s", store.ErrConflict, b.ID, status, b.Status)
+}
+
+// Idempotency records.
+
+// claimTimes fills a claim's CreatedAt (now when zero) and normalises both
+// timestamps to what the store keeps (UTC, microseconds).
+func claimTimes(rec *store.IdempotencyRecord) error {
+	if rec.CreatedAt.IsZero() {
+		rec.CreatedAt = time.Now()
+	}
+	if rec.ExpiresAt.IsZero() {
+		return errors.New("idempotency record without an expiry time")
+	}
+	rec.CreatedAt = rec.CreatedAt.UTC().Truncate(time.Microsecond)
+	rec.ExpiresAt = rec.ExpiresAt.UTC().Truncate(time.Microsecond)
+	return nil
+}
+
+// BeginIdempotent claims (rec.Scope, rec.Key) as of rec.CreatedAt (now when
+// zero; rec.ExpiresAt is required). One upsert inserts a new record or takes
+// over one that expired by then or is in flight since before staleBefore:
+// concurrent claimants wait on the row and re-check the condition against
+// the winner's record, so exactly one claims. A loser reads the record the
+// upsert left locked.
+func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord, staleBefore time.Time) (*store.IdempotencyRecord, bool, error) {
+	if err := claimTimes(&rec); err != nil {
+		return nil, false, err
+	}
+	var existing *store.IdempotencyRecord
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		existing = nil
+		tag, err := tx.Exec(ctx, `INSERT INTO idempotency_record (scope, key, request_hash, resource_id, done, created_at, expires_at)
+VALUES ($1, $2, $3, $4, false, $5, $6)
+ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, resource_id = excluded.resource_id,
+    done = false, status = NULL, body = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at
+WHERE idempotency_record.expires_at <= excluded.created_at
+   OR (NOT idempotency_record.done AND idempotency_record.created_at < $7)`,
+			rec.Scope, rec.Key, rec.RequestHash, text(rec.ResourceID), rec.CreatedAt, rec.ExpiresAt, staleBefore)
+		if err != nil || tag.RowsAffected() == 1 {
+			return err
+		}
+		existing, err = getIdempotent(ctx, tx, rec.Scope, rec.Key)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errRetry // deleted since the upsert saw it
+		}
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return existing, existing == nil, nil
+}
+
+// getIdempotent reads one record.
+func getIdempotent(ctx context.Context, q querier, scope, key string) (*store.IdempotencyRecord, error) {
+	r := store.IdempotencyRecord{Scope: scope, Key: key}
+	var resource pgtype.Text
+	var status pgtype.Int4
+	err := q.QueryRow(ctx, `SELECT request_hash, resource_id, done, status, body, created_at, expires_at
+FROM idempotency_record WHERE scope = $1 AND key = $2`, scope, key).
+		Scan(&r.RequestHash, &resource, &r.Done, &status, &r.Body, &r.CreatedAt, &r.ExpiresAt)
+	if err != nil {
+		return nil, err
+	}
+	r.ResourceID, r.Status = resource.String, int(status.Int32)
+	r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
+	return &r, nil
+}
+
+// FinishIdempotent stores the response of a claimed key. Errors: ErrNotFound.
+func (s *Store) FinishIdempotent(ctx context.Context, scope, key string, status int, body []byte) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE idempotency_record SET done = true, status = $3, body = $4 WHERE scope = $1 AND key = $2`,
+		scope, key, status, body)
+	if err != nil {
+		return translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: no idempotency record %q", store.ErrNotFound, key)
+	}
+	return nil
+}
+
+// AbandonIdempotent deletes an in-flight claim; a finished record stays.
+func (s *Store) AbandonIdempotent(ctx context.Context, scope, key string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND NOT done`, scope, key)
+	return translate(err)
+}
+
+// PurgeIdempotent deletes the records that expired before at.
+func (s *Store) PurgeIdempotent(ctx context.Context, at time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM idempotency_record WHERE expires_at < $1`, at)
+	if err != nil {
+		return 0, translate(err)
+	}
+	return tag.RowsAffected(), nil
+}
