@@ -15,6 +15,8 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/inventory"
@@ -26,7 +28,7 @@ import (
 )
 
 var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample",
-	"shutdown-timeout", "upstream-timeout"}, dbFlags...)
+	"shutdown-timeout", "upstream-timeout", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
 
 // sampleZone is the time zone of the sample hotels (all in Great Britain):
 // their first night is "today" there.
@@ -60,6 +62,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
+	// Background loops end with ctx, before the store closes.
+	var background sync.WaitGroup
+	defer background.Wait()
+
 	transport := gateway.NewTransport(cfg.UpstreamTimeout)
 	defer transport.CloseIdleConnections()
 	upstream := &http.Client{Transport: transport, Timeout: cfg.UpstreamTimeout}
@@ -68,10 +74,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	routes := auth.NewRouter(mux, authn, auth.Rules)
 	var checks []readyCheck
 
-	// inventory: the store-backed service. (The booking service will reach a
-	// remote one through inventoryhttp.Client.)
+	// inventory: the store-backed service; the booking service reaches a
+	// remote one through inventoryhttp.Client.
+	var inv hotel.InventoryService
 	if cfg.Has(config.TargetInventory) {
 		svc := inventory.NewService(st, now)
+		inv = svc
 		inventoryhttp.Register(routes, svc)
 		if cfg.SeedSample {
 			loaded, err := seedSample(ctx, st, now, 1)
@@ -102,12 +110,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}})
 	}
 
-	// booking: its routes arrive with the booking service; the seed's
-	// /booking/{path} prefix already reaches it as /{path}.
+	// booking: the /bookings routes, also under the seed's /booking/{path}
+	// prefix (as /{path}); inventory in process or over HTTP.
 	if cfg.Has(config.TargetBooking) {
+		if inv == nil {
+			c, err := inventoryhttp.NewClient(cfg.InventoryURL, &http.Client{Transport: transport}, cfg.ServiceKey)
+			if err != nil {
+				return err
+			}
+			inv = c
+		}
+		svc := booking.New(st, inv, booking.Config{
+			MaxStayNights: cfg.MaxStayNights, CallTimeout: cfg.InventoryTimeout, RecoverAfter: cfg.RecoverAfter,
+		}, now, log)
+		bookinghttp.Register(routes, svc, st, now)
 		bookingMux := http.NewServeMux()
-		registerOps(auth.NewRouter(bookingMux, authn, auth.Rules), checks)
+		prefixed := auth.NewRouter(bookingMux, authn, auth.Rules)
+		bookinghttp.Register(prefixed, svc, st, now)
+		registerOps(prefixed, checks)
 		routes.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
+		background.Go(func() { recoverLoop(ctx, svc, log) })
 	}
 
 	if cfg.Has(config.TargetScheduler) {
@@ -273,4 +295,24 @@ func handleReady(checks []readyCheck) http.Handler {
 		}
 		web.Encode(w, status, res)
 	})
+}
+
+// recoverEvery is how often the booking target runs its recovery pass.
+const recoverEvery = time.Minute
+
+// recoverLoop runs the booking recovery pass at start — settling what a
+// crash left half done — and then every recoverEvery until ctx ends.
+func recoverLoop(ctx context.Context, svc *booking.Service, log *slog.Logger) {
+	t := time.NewTicker(recoverEvery)
+	defer t.Stop()
+	for {
+		if _, err := svc.Recover(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("booking recovery pass failed; retrying at the next tick", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -57,6 +57,17 @@ var Rules = map[string]Rule{
 	"POST /inventory/holds/{booking_id}/move":    {Service: true},
 	"POST /inventory/holds/{booking_id}/release": {Service: true},
 
+	// Bookings (seed routes): anyone may book; staff keys by scope; the
+	// booking's access token for that booking only.
+	"POST /bookings/":                       {Public: true},
+	"POST /bookings":                        {Public: true},
+	"GET /bookings/":                        {Scope: hotel.ScopeBookingsRead},
+	"GET /bookings":                         {Scope: hotel.ScopeBookingsRead},
+	"GET /bookings/{booking_id}":            {Scope: hotel.ScopeBookingsRead, Owner: true},
+	"PATCH /bookings/{booking_id}":          {Scope: hotel.ScopeBookingsWrite, Owner: true},
+	"DELETE /bookings/{booking_id}":         {Scope: hotel.ScopeBookingsWrite, Owner: true},
+	"POST /bookings/{booking_id}/check-out": {Scope: hotel.ScopeBookingsWrite, Owner: true},
+
 	// Gateway forwarding; the service behind enforces the same table.
 	"/inventory/": {Forward: true},
 	"/inventory":  {Forward: true},
@@ -154,8 +165,22 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 	if !ok {
 		panic(fmt.Sprintf("auth: route %q has no access rule in auth.Rules", pattern))
 	}
-	if rule.Public || rule.Forward {
+	if rule.Forward {
 		rt.mux.Handle(pattern, h)
+		return
+	}
+	if rule.Public {
+		// Anyone may call; a caller that presents valid credentials is
+		// still known (its Idempotency-Keys are its own, it sees what its
+		// scopes allow). Bad credentials are ignored, not refused.
+		rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if cred := r.Header.Get("Authorization"); cred != "" {
+				if p, err := rt.authn.Authenticate(r.Context(), cred); err == nil {
+					r = r.WithContext(WithPrincipal(r.Context(), p))
+				}
+			}
+			h.ServeHTTP(w, r)
+		}))
 		return
 	}
 	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

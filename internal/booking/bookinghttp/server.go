@@ -1,0 +1,214 @@
+// Package bookinghttp is the booking service over HTTP: the seed's
+// /bookings routes, with ETags, If-Match and Idempotency-Key. The gateway
+// proxies these routes, so there is no client.
+package bookinghttp
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+// Register adds the booking routes to mux. This is the whole booking API;
+// auth.Rules says who may call each route. st keeps the Idempotency-Key
+// records; now is the clock.
+func Register(mux web.Router, svc hotel.BookingService, st store.Bookings, now func() time.Time) {
+	a := &api{svc: svc, keys: st, now: now}
+	if c, ok := svc.(creator); ok {
+		a.createWithID = c.CreateWithID
+	}
+	create := a.idempotent(newBookingID, a.create)
+	mux.Handle("POST /bookings/", collection(create))
+	mux.Handle("POST /bookings", collection(create))
+	mux.Handle("GET /bookings/", collection(http.HandlerFunc(a.list)))
+	mux.Handle("GET /bookings", collection(http.HandlerFunc(a.list)))
+	mux.Handle("GET /bookings/{booking_id}", http.HandlerFunc(a.get))
+	mux.Handle("PATCH /bookings/{booking_id}", a.idempotent(pathBookingID, a.modify))
+	mux.Handle("DELETE /bookings/{booking_id}", a.idempotent(pathBookingID, a.cancel))
+	mux.Handle("POST /bookings/{booking_id}/check-out", a.idempotent(pathBookingID, a.checkOut))
+}
+
+// creator is a booking service whose creates a retry can resume by id
+// (booking.Service is one).
+type creator interface {
+	CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error)
+}
+
+type api struct {
+	svc          hotel.BookingService
+	createWithID func(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) // nil: not resumable
+	keys         store.Bookings
+	now          func() time.Time
+}
+
+// retryAfter is what 503 answers tell clients to wait, in seconds.
+const retryAfter = "5"
+
+// collection answers 404 for paths the subtree patterns "… /bookings/"
+// match beyond the collection itself (/bookings/a/b).
+func collection(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/bookings/" && r.URL.Path != "/bookings" {
+			web.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// fail writes err as a problem; 503s say when to retry.
+func fail(w http.ResponseWriter, r *http.Request, err error) {
+	if hotel.ErrorCode(err) == hotel.EUNAVAILABLE {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+	web.Error(w, r, err)
+}
+
+// writeBooking writes one booking with its ETag.
+func writeBooking(w http.ResponseWriter, status int, b *hotel.Booking) {
+	w.Header().Set("ETag", etag(b.Version))
+	w.Header().Set("Cache-Control", "no-store")
+	web.Encode(w, status, b)
+}
+
+func etag(version int) string { return `W/"` + strconv.Itoa(version) + `"` }
+
+// create handles POST /bookings/: 201 with Location and the booking,
+// access token included (only here).
+func (a *api) create(w http.ResponseWriter, r *http.Request, id string) {
+	nb, err := web.Decode[hotel.NewBooking](w, r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	var b *hotel.Booking
+	if a.createWithID != nil {
+		b, err = a.createWithID(r.Context(), id, nb)
+	} else {
+		b, err = a.svc.Create(r.Context(), nb)
+	}
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/bookings/"+b.ID)
+	writeBooking(w, http.StatusCreated, b)
+}
+
+// listParams are the query parameters of GET /bookings/.
+var listParams = []string{"limit", "cursor", "hotel_id", "status", "arrival_from", "arrival_to", "confirmation_code"}
+
+// list handles GET /bookings/: a JSON array, newest first, with a
+// Link: rel="next" header when another page exists.
+func (a *api) list(w http.ResponseWriter, r *http.Request) {
+	q := web.NewQuery(r, listParams...)
+	f := hotel.BookingFilter{
+		HotelID:          q.Int64("hotel_id", 1, math.MaxInt64),
+		Status:           q.String("status", 20),
+		ArrivalFrom:      q.Date("arrival_from"),
+		ArrivalTo:        q.Date("arrival_to"),
+		ConfirmationCode: q.String("confirmation_code", 16),
+		Limit:            int(q.Int64("limit", 1, booking.MaxPageSize)),
+		BeforeID:         q.String("cursor", 64),
+	}
+	if err := q.Err(); err != nil {
+		fail(w, r, err)
+		return
+	}
+	page, err := a.svc.List(r.Context(), f)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	if page.Next != "" {
+		v := r.URL.Query()
+		v.Set("cursor", page.Next)
+		u := url.URL{Path: r.URL.Path, RawQuery: v.Encode()}
+		w.Header().Set("Link", "<"+u.String()+`>; rel="next"`)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	items := page.Bookings
+	if items == nil {
+		items = []hotel.Booking{}
+	}
+	web.Encode(w, http.StatusOK, items)
+}
+
+// get handles GET /bookings/{booking_id}.
+func (a *api) get(w http.ResponseWriter, r *http.Request) {
+	b, err := a.svc.Get(r.Context(), r.PathValue("booking_id"))
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	writeBooking(w, http.StatusOK, b)
+}
+
+// modify handles PATCH /bookings/{booking_id}.
+func (a *api) modify(w http.ResponseWriter, r *http.Request, id string) {
+	version, err := ifMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	c, err := web.Decode[hotel.BookingChange](w, r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	b, err := a.svc.Modify(r.Context(), id, c, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	writeBooking(w, http.StatusOK, b)
+}
+
+// cancel handles DELETE /bookings/{booking_id}: 200 with the cancelled booking.
+func (a *api) cancel(w http.ResponseWriter, r *http.Request, id string) {
+	a.transition(w, r, id, a.svc.Cancel)
+}
+
+// checkOut handles POST /bookings/{booking_id}/check-out (early departure).
+func (a *api) checkOut(w http.ResponseWriter, r *http.Request, id string) {
+	a.transition(w, r, id, a.svc.CheckOut)
+}
+
+func (a *api) transition(w http.ResponseWriter, r *http.Request, id string,
+	do func(ctx context.Context, id string, version int) (*hotel.Booking, error)) {
+	version, err := ifMatch(r)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	b, err := do(r.Context(), id, version)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	writeBooking(w, http.StatusOK, b)
+}
+
+// ifMatch returns the version an If-Match header asks for: 0 when absent
+// or "*". It accepts the ETags this API sends (W/"3"), weak or strong.
+func ifMatch(r *http.Request) (int, error) {
+	v := strings.TrimSpace(r.Header.Get("If-Match"))
+	if v == "" || v == "*" {
+		return 0, nil
+	}
+	s := strings.TrimPrefix(v, "W/")
+	if n, err := strconv.Atoi(strings.Trim(s, `"`)); err == nil && n > 0 && len(s) >= 3 && s[0] == '"' && s[len(s)-1] == '"' {
+		return n, nil
+	}
+	return 0, &hotel.Error{Code: hotel.EINVALID, Message: "The If-Match header is not an ETag of this API.",
+		Fields: []hotel.FieldError{{Field: "If-Match", Reason: `must be one ETag as sent in a response, such as W/"3"`}}}
+}

@@ -1,0 +1,278 @@
+// Package booking implements hotel.BookingService: the booking rules and the
+// saga that keeps a booking and its inventory hold equal through timeouts,
+// crashes and retries.
+//
+// The booking row is the source of truth. Every step that touches the hold
+// is idempotent on the booking id, and a booking whose hold may not match it
+// carries SyncPending until the step that makes them equal has finished; the
+// recovery pass (Recover) finishes whatever a request left half done.
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// Page sizes of List.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// Config tunes the service; zero fields take their defaults.
+type Config struct {
+	// MaxStayNights is the longest stay a booking may have (default
+	// hotel.MaxStayNights, which is also the longest hold inventory takes).
+	MaxStayNights int
+	// CallTimeout bounds each call to the inventory service (default 5s).
+	CallTimeout time.Duration
+	// Retries is how often a call that found inventory unavailable is
+	// retried (default 3; negative: never). Only EUNAVAILABLE is retried:
+	// every hold call is idempotent on the booking id, so a retry after a
+	// timeout cannot take a second room.
+	Retries int
+	// Backoff is the wait before the first retry (default 100ms); it doubles
+	// with each retry, up to 16 times Backoff, with random jitter.
+	Backoff time.Duration
+	// RecoverAfter is how long a booking must have been SyncPending before
+	// Recover touches it (default 1 minute). It must exceed the longest a
+	// request can take, so recovery never races a request still running.
+	RecoverAfter time.Duration
+	// CacheTTL is how long a hotel and its room types, looked up from the
+	// inventory service, are reused (default 1 minute).
+	CacheTTL time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxStayNights <= 0 {
+		c.MaxStayNights = hotel.MaxStayNights
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = 5 * time.Second
+	}
+	switch {
+	case c.Retries == 0:
+		c.Retries = 3
+	case c.Retries < 0:
+		c.Retries = 0
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = 100 * time.Millisecond
+	}
+	if c.RecoverAfter <= 0 {
+		c.RecoverAfter = time.Minute
+	}
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = time.Minute
+	}
+	return c
+}
+
+// Service is the booking service over a store (the booking rows and
+// idempotency records) and an inventory service (holds, hotels, room types),
+// in process or remote.
+type Service struct {
+	store   store.Bookings
+	inv     hotel.InventoryService
+	cfg     Config
+	now     func() time.Time
+	log     *slog.Logger
+	newCode func() string // confirmation codes; replaced in tests
+
+	mu     sync.Mutex
+	hotels map[int64]cachedHotel // see hotelInfo
+}
+
+var _ hotel.BookingService = (*Service)(nil)
+
+// New returns a Service. st is normally the store.Store of the process; only
+// its booking part is used. now is the clock (time.Now in production).
+func New(st store.Bookings, inv hotel.InventoryService, cfg Config, now func() time.Time, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		store: st, inv: inv, cfg: cfg.withDefaults(), now: now, log: log.With("component", "booking"),
+		newCode: newConfirmationCode, hotels: map[int64]cachedHotel{},
+	}
+}
+
+// Get returns a booking. Errors: ENOTFOUND.
+func (s *Service) Get(ctx context.Context, id string) (*hotel.Booking, error) {
+	b, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return shown(ctx, b), nil
+}
+
+// List returns a page of bookings matching f, newest first. Errors: EINVALID.
+func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.BookingPage, error) {
+	if err := checkFilter(&f); err != nil {
+		return nil, err
+	}
+	want := f.Limit
+	f.Limit++ // one more row says whether another page exists
+	rows, err := s.store.ListBookings(ctx, f)
+	if err != nil {
+		return nil, storeError(err, "")
+	}
+	page := &hotel.BookingPage{Bookings: make([]hotel.Booking, 0, min(len(rows), want))}
+	if len(rows) > want {
+		rows = rows[:want]
+		page.Next = rows[want-1].ID
+	}
+	p := auth.PrincipalFrom(ctx)
+	for _, b := range rows {
+		b.AccessToken = ""
+		b.Redact(p)
+		page.Bookings = append(page.Bookings, b)
+	}
+	return page, nil
+}
+
+// checkFilter validates f, sets the default limit and normalises the text filters.
+func checkFilter(f *hotel.BookingFilter) error {
+	var v hotel.Validation
+	switch {
+	case f.Limit == 0:
+		f.Limit = DefaultPageSize
+	case f.Limit < 0 || f.Limit > MaxPageSize:
+		v.Add("limit", fmt.Sprintf("must be between 1 and %d", MaxPageSize))
+	}
+	if f.HotelID < 0 {
+		v.Add("hotel_id", "must be a positive integer")
+	}
+	switch f.Status {
+	case "", hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed:
+	default:
+		v.Add("status", "must be one of pending, confirmed, cancelled, completed, failed")
+	}
+	if !f.ArrivalFrom.IsZero() && !f.ArrivalTo.IsZero() && f.ArrivalTo.Before(f.ArrivalFrom) {
+		v.Add("arrival_to", "must not be before arrival_from")
+	}
+	f.ConfirmationCode = strings.ToUpper(strings.TrimSpace(f.ConfirmationCode))
+	if c := f.ConfirmationCode; c != "" && (len(c) > 16 || strings.ContainsFunc(c, notAlnum)) {
+		v.Add("confirmation_code", "must be a confirmation code such as K7PQ2MXA")
+	}
+	if f.BeforeID != "" {
+		id, ok := canonicalID(f.BeforeID)
+		if !ok {
+			v.Add("cursor", "not a cursor returned by this API")
+		}
+		f.BeforeID = id
+	}
+	return v.Err()
+}
+
+func notAlnum(r rune) bool { return (r < 'A' || r > 'Z') && (r < '0' || r > '9') }
+
+// load reads a booking by id (any case). Errors: ENOTFOUND, EUNAVAILABLE.
+func (s *Service) load(ctx context.Context, id string) (hotel.Booking, error) {
+	cid, ok := canonicalID(id)
+	if !ok {
+		return hotel.Booking{}, notFound(id)
+	}
+	b, err := s.store.GetBooking(ctx, cid)
+	return b, storeError(err, cid)
+}
+
+// update writes b (conditional on b.Version) with the service's clock.
+func (s *Service) update(ctx context.Context, b *hotel.Booking) error {
+	b.UpdatedAt = s.now()
+	return s.store.UpdateBooking(ctx, b)
+}
+
+// shown is what a caller gets back: no access token, personal data
+// redacted unless the principal in ctx may see it.
+func shown(ctx context.Context, b hotel.Booking) *hotel.Booking {
+	b.AccessToken = ""
+	b.Redact(auth.PrincipalFrom(ctx))
+	return &b
+}
+
+// canonicalID returns id in the lower-case canonical UUID form, or false if
+// it is not a UUID (no booking can have it).
+func canonicalID(id string) (string, bool) {
+	if len(id) != 36 {
+		return "", false
+	}
+	id = strings.ToLower(id)
+	for i, r := range id {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return "", false
+			}
+		default:
+			if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+				return "", false
+			}
+		}
+	}
+	return id, true
+}
+
+func notFound(id string) error {
+	return hotel.Errorf(hotel.ENOTFOUND, "Booking %s was not found.", clip(id))
+}
+
+// clip bounds an id echoed in a message (it may come from a path).
+func clip(s string) string {
+	if len(s) > 40 {
+		return strings.ToValidUTF8(s[:40], "?") + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// storeError translates a store error into a domain error.
+func storeError(err error, id string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return notFound(id)
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The booking database is unavailable; try again shortly.", Err: err}
+	default:
+		return &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: fmt.Errorf("booking %s: %w", id, err)}
+	}
+}
+
+// changed is the error of an update that lost to another one: the stored
+// version moved on. With an explicit version (If-Match) it is a failed
+// precondition; without, a conflict.
+func changed(id string, version int, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return storeError(err, id)
+	}
+	if version > 0 {
+		return &hotel.Error{Code: hotel.EPRECONDITION, Message: fmt.Sprintf("Booking %s is no longer at version %d; fetch it again.", id, version), Err: err}
+	}
+	return &hotel.Error{Code: hotel.ECONFLICT, Message: fmt.Sprintf("Booking %s was changed by another request at the same time; fetch it and try again.", id), Err: err}
+}
+
+// checkVersion refuses a stale explicit version before anything is written.
+func checkVersion(b hotel.Booking, version int) error {
+	if version > 0 && b.Version != version {
+		return hotel.Errorf(hotel.EPRECONDITION, "Booking %s is at version %d, not %d; fetch it again.", b.ID, b.Version, version)
+	}
+	return nil
+}
+
+// mustBeConfirmed is the rule that only confirmed bookings change.
+func mustBeConfirmed(b hotel.Booking, action string) error {
+	if b.Status != hotel.StatusConfirmed {
+		return hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be %s; booking %s is %s.", action, b.ID, b.Status)
+	}
+	return nil
+}
