@@ -314,7 +314,9 @@ func testHoldErrors(t *testing.T, svc hotel.InventoryService) {
 		checkError(t, err, hotel.EINVALID, tc.field)
 	}
 	// The longest stay is MaxRangeDays nights; no "past" rule applies.
-	long := with(func(r *hotel.HoldRequest) { r.CheckIn, r.CheckOut = date("2030-01-01"), date("2030-01-01").AddDays(hotel.MaxRangeDays) })
+	long := with(func(r *hotel.HoldRequest) {
+		r.CheckIn, r.CheckOut = date("2030-01-01"), date("2030-01-01").AddDays(hotel.MaxRangeDays)
+	})
 	_, _, err = svc.CreateHold(ctx, long)
 	must(t, err)
 

@@ -45,7 +45,9 @@ func placeholders(n int) string {
 func nullText(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 // nullDate is d as YYYY-MM-DD, or NULL when zero.
-func nullDate(d hotel.Date) sql.NullString { return sql.NullString{String: d.String(), Valid: !d.IsZero()} }
+func nullDate(d hotel.Date) sql.NullString {
+	return sql.NullString{String: d.String(), Valid: !d.IsZero()}
+}
 
 // flag stores a bool as the 0/1 INTEGER the schema checks for.
 func flag(b bool) int {
