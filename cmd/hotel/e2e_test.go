@@ -225,6 +225,7 @@ func TestEndToEnd(t *testing.T) {
 				}
 				checkInventoryAPI(t, sys.Gateway)
 				checkAccessMatrix(t, sys.Gateway, cs)
+				checkBookingFlow(t, sys, cs)
 				checkNoSecretsInLogs(t, sys, cs)
 				if mode == "split" {
 					checkSplitReadiness(t, sys)
