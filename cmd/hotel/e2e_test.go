@@ -78,13 +78,13 @@ func env(kv map[string]string) func(string) string {
 
 // startServe runs `hotel serve` with env until the test ends and waits until
 // it is ready.
-func startServe(t *testing.T, vars map[string]string, args ...string) *proc {
+func startServe(t testing.TB, vars map[string]string, args ...string) *proc {
 	t.Helper()
 	return startServeOut(t, vars, io.Discard, args...)
 }
 
 // startServeOut is startServe with the server's standard output captured.
-func startServeOut(t *testing.T, vars map[string]string, stdout io.Writer, args ...string) *proc {
+func startServeOut(t testing.TB, vars map[string]string, stdout io.Writer, args ...string) *proc {
 	t.Helper()
 	vars = maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug"})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -104,7 +104,7 @@ func startServeOut(t *testing.T, vars map[string]string, stdout io.Writer, args 
 }
 
 // stop cancels the server's context and checks it shuts down cleanly; safe to call twice.
-func (p *proc) stop(t *testing.T) {
+func (p *proc) stop(t testing.TB) {
 	t.Helper()
 	p.once.Do(func() {
 		p.cancel()
@@ -130,7 +130,7 @@ func maps(a, defaults map[string]string) map[string]string {
 	return out
 }
 
-func waitReady(t *testing.T, base string) {
+func waitReady(t testing.TB, base string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -168,20 +168,20 @@ const (
 	postgresStore storeKind = "postgres"
 )
 
-func dbEnv(t *testing.T, kind storeKind) map[string]string {
+func dbEnv(t testing.TB, kind storeKind) map[string]string {
 	if kind == postgresStore {
 		return map[string]string{"DATABASE_URL": pgtest.NewDatabase(t)}
 	}
 	return map[string]string{"HOTEL_DATA_DIR": t.TempDir()}
 }
 
-func startAll(t *testing.T, db map[string]string) *system {
+func startAll(t testing.TB, db map[string]string) *system {
 	p := startServe(t, maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey, "HOTEL_SERVICE_KEY": testServiceKey}, db))
 	return &system{Gateway: p.URL, procs: map[string]*proc{"all": p}}
 }
 
 // startSplit runs each target in its own server, talking HTTP over loopback.
-func startSplit(t *testing.T, db map[string]string) *system {
+func startSplit(t testing.TB, db map[string]string) *system {
 	db = maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
 	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
 	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))

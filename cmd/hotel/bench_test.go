@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// BenchmarkCreateBooking measures bookings created per second through the
+// gateway — HTTP, validation, the booking row, the hold of every night and
+// the confirmation — in all-in-one and split mode on both stores. Stays of
+// 1–3 nights of the sample hotels' two largest room types, arrivals spread
+// over 300 days, from parallel clients (GOMAXPROCS × -cpu × 4 goroutines).
+// Sold-out answers (409) are counted, not failures. Run it with a fixed
+// count so the sample inventory is not exhausted:
+//
+//	go test -run '^$' -bench CreateBooking -benchtime 2000x ./cmd/hotel/
+func BenchmarkCreateBooking(b *testing.B) {
+	for _, kind := range []storeKind{sqliteStore, postgresStore} {
+		for _, mode := range []string{"all", "split"} {
+			b.Run(string(kind)+"/"+mode, func(b *testing.B) {
+				db := dbEnv(b, kind)
+				db["LOG_LEVEL"] = "info" // as in production: one access-log line per request
+				var sys *system
+				if mode == "all" {
+					sys = startAll(b, db)
+				} else {
+					sys = startSplit(b, db)
+				}
+				benchCreate(b, sys.Gateway)
+			})
+		}
+	}
+}
+
+func benchCreate(b *testing.B, gw string) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := hotel.Today(time.Now(), london)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	var seq, soldOut, failed atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		rng := rand.New(rand.NewPCG(uint64(seq.Add(1)), 42))
+		for pb.Next() {
+			body := fmt.Sprintf(`{"guest_name":"Bench Guest","hotel_id":%d,"room_type":%q,"arrival_date":"%s","stay_length":%d,"adults":2,"children":0}`,
+				111*(1+rng.IntN(7)), []string{"Standard Rooms", "Deluxe Rooms"}[rng.IntN(2)], today.AddDays(1+rng.IntN(300)), 1+rng.IntN(3))
+			resp, err := hc.Post(gw+"/bookings/", "application/json", strings.NewReader(body))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case http.StatusCreated:
+			case http.StatusConflict:
+				soldOut.Add(1)
+			default:
+				failed.Add(1)
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
+	b.ReportMetric(float64(soldOut.Load()), "sold-out")
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d creates failed with neither 201 nor 409", n, b.N)
+	}
+}
