@@ -79,6 +79,7 @@ type Store interface {
 	Catalogue
 	Inventory
 	Bookings
+	Jobs
 }
 
 // Catalogue is the hotel and room type part of the contract.

@@ -55,6 +55,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("CalendarAllowance", func(t *testing.T) { t.Parallel(); testCalendarAllowance(t, h) })
 	t.Run("HoldProperty", func(t *testing.T) { t.Parallel(); testHoldProperty(t, h) })
 	t.Run("Bookings", func(t *testing.T) { t.Parallel(); testBookings(t, h) })
+	t.Run("Jobs", func(t *testing.T) { t.Parallel(); testJobs(t, h) })
 }
 
 func migrated(t *testing.T, h Harness) store.Store {

@@ -1,0 +1,120 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// HotelTimeZones returns the distinct time zones of the hotels.
+func (s *Store) HotelTimeZones(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT time_zone FROM hotel ORDER BY time_zone`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	zones, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return zones, translate(err)
+}
+
+// DueCheckouts returns confirmed bookings of zone's hotels checking out on or before cutoff.
+func (s *Store) DueCheckouts(ctx context.Context, zone string, cutoff hotel.Date, limit int) ([]hotel.Booking, error) {
+	return s.queryBookings(ctx,
+		`b.status = 'confirmed' AND b.check_out_date <= $1 AND b.hotel_id IN (SELECT id FROM hotel WHERE time_zone = $2)`,
+		"b.check_out_date, b.id", limit, date(cutoff), zone)
+}
+
+// AcquireLease takes or renews a job lease by one conditional upsert.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `INSERT INTO job_lease (name, holder, expires_at) VALUES ($1, $2, $4)
+ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+WHERE job_lease.holder = excluded.holder OR job_lease.expires_at <= $3`, name, holder, now, until)
+	if err != nil {
+		return false, translate(err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ReleaseLease ends holder's lease.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM job_lease WHERE name = $1 AND holder = $2`, name, holder)
+	return translate(err)
+}
+
+// driftQuery compares, night by night, the held counter with the hold
+// nights and with the bookings that should hold it.
+const driftQuery = `WITH h AS (
+    SELECT hotel_id, room_type_id, night, count(*) AS n FROM hold_night GROUP BY 1, 2, 3),
+b AS (
+    SELECT b.hotel_id, b.room_type_id, bn.night, count(*) AS n
+    FROM booking b JOIN booking_night bn ON bn.booking_id = b.id
+    WHERE b.status = 'confirmed' OR (b.status = 'completed' AND bn.night < coalesce(b.departed_on, b.check_out_date))
+    GROUP BY 1, 2, 3),
+busy AS (
+    SELECT b.hotel_id, b.room_type_id, bn.night FROM booking b JOIN booking_night bn ON bn.booking_id = b.id WHERE b.sync_pending
+    UNION
+    SELECT hn.hotel_id, hn.room_type_id, hn.night FROM hold_night hn JOIN booking b ON b.id = hn.booking_id WHERE b.sync_pending),
+c AS (
+    SELECT i.hotel_id, i.room_type_id, i.night, i.held, coalesce(h.n, 0) AS holds, coalesce(b.n, 0) AS booked
+    FROM inventory_night i
+    LEFT JOIN h USING (hotel_id, room_type_id, night)
+    LEFT JOIN b USING (hotel_id, room_type_id, night)
+    WHERE i.held > 0 OR h.n IS NOT NULL OR b.n IS NOT NULL)
+SELECT c.hotel_id, c.room_type_id, c.night, c.held, c.holds, c.booked FROM c
+WHERE (c.held <> c.holds OR c.held <> c.booked)
+  AND NOT EXISTS (SELECT 1 FROM busy WHERE busy.hotel_id = c.hotel_id AND busy.room_type_id = c.room_type_id AND busy.night = c.night)
+ORDER BY 1, 2, 3
+LIMIT $1`
+
+// Drift returns nights whose counts disagree.
+func (s *Store) Drift(ctx context.Context, limit int) ([]store.NightDrift, error) {
+	rows, err := s.pool.Query(ctx, driftQuery, limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.NightDrift, error) {
+		var d store.NightDrift
+		var night time.Time
+		var holds, booked int64
+		err := row.Scan(&d.HotelID, &d.RoomTypeID, &night, &d.Held, &holds, &booked)
+		d.Date, d.HoldNights, d.Bookings = hotel.DateOf(night), int(holds), int(booked)
+		return d, err
+	})
+	return out, translate(err)
+}
+
+// NightBookings returns the bookings and holds on a night.
+func (s *Store) NightBookings(ctx context.Context, n store.NightKey) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT b.id::text FROM booking b JOIN booking_night bn ON bn.booking_id = b.id
+WHERE b.hotel_id = $1 AND b.room_type_id = $2 AND bn.night = $3
+UNION
+SELECT booking_id::text FROM hold_night WHERE hotel_id = $1 AND room_type_id = $2 AND night = $3
+ORDER BY 1`, n.HotelID, n.RoomTypeID, date(n.Date))
+	if err != nil {
+		return nil, translate(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, translate(err)
+}
+
+// ResyncHeld sets held from the hold nights of each night.
+func (s *Store) ResyncHeld(ctx context.Context, nights []store.NightKey) (int64, error) {
+	var changed int64
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		changed = 0
+		for _, n := range nights {
+			tag, err := tx.Exec(ctx, `UPDATE inventory_night i SET held = c.n, updated_at = now()
+FROM (SELECT count(*)::int AS n FROM hold_night WHERE hotel_id = $1 AND room_type_id = $2 AND night = $3) c
+WHERE i.hotel_id = $1 AND i.room_type_id = $2 AND i.night = $3 AND i.held <> c.n`, n.HotelID, n.RoomTypeID, date(n.Date))
+			if err != nil {
+				return err
+			}
+			changed += tag.RowsAffected()
+		}
+		return nil
+	})
+	return changed, err
+}
