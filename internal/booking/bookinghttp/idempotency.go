@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -186,19 +187,21 @@ func validKey(k string) bool {
 
 // scope is who makes the request and on which route: a key is the
 // caller's own, and the same key on two routes names two requests.
+// POST /bookings and POST /bookings/ are one route.
 func scope(r *http.Request) string {
 	p := auth.PrincipalFrom(r.Context())
 	s := string(p.Kind) + ":" + p.Name
 	if p.Kind == hotel.BookingOwner {
 		s += ":" + p.BookingID
 	}
-	return s + " " + r.Pattern
+	return s + " " + strings.TrimSuffix(r.Pattern, "/")
 }
 
-// requestHash is the SHA-256 of the method, path and body.
+// requestHash is the SHA-256 of the method, path (either spelling of the
+// collection) and body.
 func requestHash(r *http.Request, body []byte) []byte {
 	h := sha256.New()
-	_, _ = io.WriteString(h, r.Method+"\n"+r.URL.Path+"\n")
+	_, _ = io.WriteString(h, r.Method+"\n"+strings.TrimSuffix(r.URL.Path, "/")+"\n")
 	_, _ = h.Write(body)
 	return h.Sum(nil)
 }

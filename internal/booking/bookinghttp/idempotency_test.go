@@ -1,0 +1,511 @@
+package bookinghttp_test
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
+)
+
+const keyHeader = "Idempotency-Key"
+
+// checkReplay checks that r replays first: the same status and body (less
+// the access token), with Idempotent-Replayed: true and the same ETag and
+// Location.
+func checkReplay(t *testing.T, first, r response) {
+	t.Helper()
+	if r.Status != first.Status || r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay: status %d, Idempotent-Replayed %q; want %d, true:\n%s", r.Status, r.Header.Get("Idempotent-Replayed"), first.Status, r.Body)
+	}
+	for _, h := range []string{"ETag", "Location", "Content-Type"} {
+		if r.Header.Get(h) != first.Header.Get(h) {
+			t.Fatalf("replay %s = %q, first answer had %q", h, r.Header.Get(h), first.Header.Get(h))
+		}
+	}
+	if r.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("replay Cache-Control = %q", r.Header.Get("Cache-Control"))
+	}
+	if bytes.Contains(r.Body, []byte("access_token")) || bytes.Contains(r.Body, []byte("bt_")) {
+		t.Fatalf("replay carries the access token: %s", r.Body)
+	}
+	if first.Status >= 400 {
+		if !bytes.Equal(r.Body, first.Body) {
+			t.Fatalf("replayed problem differs:\n%s\nfirst:\n%s", r.Body, first.Body)
+		}
+		return
+	}
+	var a, b bookingJSON
+	decodeStrict(t, first.Body, &a)
+	decodeStrict(t, r.Body, &b)
+	a.AccessToken = nil
+	checkBooking(t, b, a)
+}
+
+func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 0, 2)
+		first := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "order-1")
+		created := first.booking(t, http.StatusCreated)
+		checkCreated(t, first, created)
+		for range 2 {
+			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "order-1")
+			checkReplay(t, first, r)
+		}
+		// POST /bookings is the same route: a retry there replays too,
+		// rather than booking a second room.
+		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings", body, keyHeader, "order-1"))
+		b.do(t, http.MethodPost, "/bookings", with(body, "adults", 1), keyHeader, "order-1").
+			problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		// The same JSON spelled differently is a different request.
+		r := b.do(t, http.MethodPost, "/bookings/", `{"guest_name":"Ada Lovelace", "hotel_id":100, "room_type":"Standard Rooms",
+			"arrival_date":"2030-01-01","stay_length":2,"adults":2,"children":0}`, keyHeader, "order-1")
+		p := r.problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		if p.Detail != "This Idempotency-Key was used for a different request; use a new key for a new request." {
+			t.Fatalf("detail = %q", p.Detail)
+		}
+		r = b.do(t, http.MethodPost, "/bookings/", with(body, "stay_length", 3), keyHeader, "order-1")
+		r.problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		if r.Header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("422 marked as replayed")
+		}
+		all := b.CheckInventory(t)
+		if len(all) != 1 || all[0].ID != created.BookingID || b.Faults.Calls(bookingtest.CreateHold) != 1 {
+			t.Fatalf("%d bookings, %d CreateHold calls; want 1, 1", len(all), b.Faults.Calls(bookingtest.CreateHold))
+		}
+		// The replayed booking is the stored one.
+		got := b.do(t, http.MethodGet, "/bookings/"+created.BookingID, nil, "Authorization", bearer(*created.AccessToken)).booking(t, http.StatusOK)
+		if got.Version != 2 || got.ConfirmationCode != created.ConfirmationCode {
+			t.Fatalf("stored booking %+v", got)
+		}
+
+		// A refused request is replayed as refused, even once it would pass.
+		bad := with(body, "arrival_date", "2029-12-30")
+		first = b.do(t, http.MethodPost, "/bookings/", bad, keyHeader, "order-2")
+		first.problem(t, http.StatusBadRequest, hotel.EINVALID)
+		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", bad, keyHeader, "order-2"))
+
+		// A sold-out answer is replayed too.
+		for _, g := range []string{"A", "B"} {
+			b.create(t, deluxe(g, 30, 1))
+		}
+		late := deluxe("Late", 30, 1)
+		first = b.do(t, http.MethodPost, "/bookings/", late, keyHeader, "order-3")
+		first.problem(t, http.StatusConflict, hotel.ECONFLICT)
+		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", late, keyHeader, "order-3"))
+
+		// Key syntax: 1 to 255 printable ASCII characters.
+		long := strings.Repeat("k", 255)
+		b.do(t, http.MethodPost, "/bookings/", standard("Long Key", 1, 1), keyHeader, long).booking(t, http.StatusCreated)
+		for _, k := range []string{long + "k", "clé"} {
+			r := b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, k)
+			fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", "must be 1 to 255 printable ASCII characters"))
+		}
+		n := 0
+		for _, bk := range b.CheckInventory(t) {
+			if bk.GuestName == "Bad Key" {
+				t.Fatal("a request with an invalid key was served")
+			}
+			n++
+		}
+		if n != 5 { // Ada, A, B, Late (failed), Long Key
+			t.Fatalf("%d bookings, want 5", n)
+		}
+	})
+}
+
+func TestIdempotentCreateConcurrent(t *testing.T) {
+	t.Parallel()
+	const n = 8
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 2, 3)
+		start := make(chan struct{})
+		results := make([]response, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				results[i], errs[i] = b.send(http.MethodPost, "/bookings/", body, keyHeader, "same-key")
+			})
+		}
+		close(start)
+		wg.Wait()
+
+		var fresh, replayed, inFlight int
+		var created response
+		id := ""
+		for i, r := range results {
+			if errs[i] != nil {
+				t.Fatalf("request %d: %v", i, errs[i])
+			}
+			checkClean(t, "concurrent POST", r)
+			switch {
+			case r.Status == http.StatusCreated:
+				bk := r.booking(t, http.StatusCreated)
+				if id == "" {
+					id = bk.BookingID
+				}
+				if bk.BookingID != id {
+					t.Fatalf("two bookings: %s and %s", id, bk.BookingID)
+				}
+				if r.Header.Get("Idempotent-Replayed") == "true" {
+					replayed++
+					if bk.AccessToken != nil {
+						t.Fatal("replay with an access token")
+					}
+				} else {
+					fresh++
+					created = r
+					checkCreated(t, r, bk)
+				}
+			case r.Status == http.StatusConflict:
+				p := r.problem(t, http.StatusConflict, hotel.ECONFLICT)
+				if p.Detail != "A request with this Idempotency-Key is still in progress; retry shortly." || r.Header.Get("Retry-After") != "1" {
+					t.Fatalf("in-flight answer: %q, Retry-After %q", p.Detail, r.Header.Get("Retry-After"))
+				}
+				inFlight++
+			default:
+				t.Fatalf("request %d: status %d:\n%s", i, r.Status, r.Body)
+			}
+		}
+		if fresh != 1 || fresh+replayed+inFlight != n {
+			t.Fatalf("%d created, %d replayed, %d in flight; want exactly 1 created", fresh, replayed, inFlight)
+		}
+		all := b.CheckInventory(t)
+		if len(all) != 1 || all[0].ID != id || all[0].Status != hotel.StatusConfirmed {
+			t.Fatalf("bookings %+v, want one confirmed %s", all, id)
+		}
+		if c := b.Faults.Calls(bookingtest.CreateHold); c != 1 {
+			t.Fatalf("%d CreateHold calls, want 1", c)
+		}
+		wantHeld := map[bookingtest.Night]int{
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(2)}: 1,
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(3)}: 1,
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(4)}: 1,
+		}
+		if held := b.Held(t); !maps.Equal(held, wantHeld) {
+			t.Fatalf("held %v, want %v", held, wantHeld)
+		}
+		// Afterwards, every retry replays.
+		checkReplay(t, created, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "same-key"))
+	})
+}
+
+func TestIdempotentCreateResumesAfterUnavailable(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 0, 2)
+		// The hold is taken but its answer is lost, every time: 503, the
+		// booking left pending.
+		b.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, After: true})
+		for range 2 {
+			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me")
+			r.problem(t, http.StatusServiceUnavailable, hotel.EUNAVAILABLE)
+			if r.Header.Get("Retry-After") != "5" || r.Header.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("503 headers: %v", r.Header)
+			}
+		}
+		all := b.AllBookings(t)
+		if len(all) != 1 || all[0].Status != hotel.StatusPending {
+			t.Fatalf("after two 503s: %+v, want one pending booking", all)
+		}
+		pending := all[0].ID
+
+		// Inventory is back: the retry resumes that booking.
+		b.Faults.Clear()
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me")
+		got := r.booking(t, http.StatusCreated)
+		if got.BookingID != pending || got.Status != "confirmed" || got.AccessToken != nil || got.TotalPrice != "609.00" {
+			t.Fatalf("resumed create: %+v, want booking %s confirmed, no token", got, pending)
+		}
+		if r.Header.Get("Location") != "/bookings/"+pending || r.Header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("resumed create headers: %v", r.Header)
+		}
+		// The resumed booking was stored by the first attempt, under a
+		// token the client never received; an anonymous caller sees it
+		// redacted (booking.Service.resume redacts for the caller).
+		if got.GuestName != hotel.Redacted {
+			t.Fatalf("resumed create guest_name = %q", got.GuestName)
+		}
+		checkReplay(t, r, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me"))
+
+		all = b.CheckInventory(t)
+		if len(all) != 1 || all[0].ID != pending || all[0].Status != hotel.StatusConfirmed || all[0].SyncPending {
+			t.Fatalf("bookings after the resume: %+v", all)
+		}
+		wantHeld := map[bookingtest.Night]int{
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(0)}: 1,
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(1)}: 1,
+		}
+		if held := b.Held(t); !maps.Equal(held, wantHeld) {
+			t.Fatalf("held %v, want %v", held, wantHeld)
+		}
+		if c := b.Faults.Calls(bookingtest.CreateHold); c != 4+4+1 {
+			t.Fatalf("%d CreateHold calls, want 9 (two attempts of 4, then 1)", c)
+		}
+		// A new key is a new booking.
+		other := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me-2").booking(t, http.StatusCreated)
+		if other.BookingID == pending || other.AccessToken == nil {
+			t.Fatalf("new key: %+v", other)
+		}
+		b.CheckInventory(t)
+	})
+}
+
+// gate is an inventory whose first CreateHold waits, once entered, until
+// the gate opens.
+type gate struct {
+	hotel.InventoryService
+	calls   atomic.Int32
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+// newGate returns a gate that opens at the latest when t ends.
+func newGate(t *testing.T) *gate {
+	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
+	t.Cleanup(g.open) // before the server's cleanup, which waits for requests
+	return g
+}
+
+func (g *gate) open() { g.once.Do(func() { close(g.release) }) }
+
+func (g *gate) wrap(inv hotel.InventoryService) hotel.InventoryService {
+	g.InventoryService = inv
+	return g
+}
+
+func (g *gate) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel.Hold, bool, error) {
+	if g.calls.Add(1) == 1 {
+		close(g.entered)
+		select {
+		case <-g.release:
+		case <-ctx.Done():
+			return nil, false, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "gate timed out", Err: ctx.Err()}
+		}
+	}
+	return g.InventoryService.CreateHold(ctx, req)
+}
+
+type result struct {
+	r   response
+	err error
+}
+
+// inFlight starts a create with key that stops inside CreateHold, and
+// returns where its answer will arrive.
+func inFlight(t *testing.T, b *bench, g *gate, body map[string]any, key string) <-chan result {
+	t.Helper()
+	done := make(chan result, 1)
+	go func() {
+		r, err := b.send(http.MethodPost, "/bookings/", body, keyHeader, key)
+		done <- result{r, err}
+	}()
+	select {
+	case <-g.entered:
+	case res := <-done:
+		t.Fatalf("first request ended before CreateHold: %v %d %s", res.err, res.r.Status, res.r.Body)
+	}
+	return done
+}
+
+// wait returns the answer of an inFlight request.
+func wait(t *testing.T, c <-chan result) response {
+	t.Helper()
+	res := <-c
+	if res.err != nil {
+		t.Fatalf("first request: %v", res.err)
+	}
+	checkClean(t, "first POST", res.r)
+	return res.r
+}
+
+func TestIdempotentCreateInFlight(t *testing.T) {
+	t.Parallel()
+	eachCombo(t, func(t *testing.T, d bookingtest.Driver, m bookingtest.Mode) {
+		g := newGate(t)
+		b := newBench(t, d, m, g.wrap)
+		body := standard("Ada Lovelace", 0, 2)
+		first := inFlight(t, b, g, body, "slow")
+
+		// While the first request runs: 409 with Retry-After, or 422 for
+		// another request under the key.
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "slow")
+		p := r.problem(t, http.StatusConflict, hotel.ECONFLICT)
+		if p.Detail != "A request with this Idempotency-Key is still in progress; retry shortly." || r.Header.Get("Retry-After") != "1" {
+			t.Fatalf("in flight: %q, Retry-After %q", p.Detail, r.Header.Get("Retry-After"))
+		}
+		b.do(t, http.MethodPost, "/bookings/", with(body, "adults", 1), keyHeader, "slow").
+			problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		// Another key is not held up.
+		b.do(t, http.MethodPost, "/bookings/", standard("Grace Hopper", 5, 1), keyHeader, "fast").booking(t, http.StatusCreated)
+
+		g.open()
+		r1 := wait(t, first)
+		created := r1.booking(t, http.StatusCreated)
+		checkCreated(t, r1, created)
+		checkReplay(t, r1, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "slow"))
+		if all := b.CheckInventory(t); len(all) != 2 {
+			t.Fatalf("%d bookings, want 2", len(all))
+		}
+	})
+}
+
+func TestIdempotentCreateLeaseExpired(t *testing.T) {
+	t.Parallel()
+	eachCombo(t, func(t *testing.T, d bookingtest.Driver, m bookingtest.Mode) {
+		g := newGate(t)
+		b := newBench(t, d, m, g.wrap)
+		body := standard("Ada Lovelace", 0, 2)
+		first := inFlight(t, b, g, body, "stuck")
+		all := b.AllBookings(t)
+		if len(all) != 1 || all[0].Status != hotel.StatusPending {
+			t.Fatalf("while in flight: %+v", all)
+		}
+		// Past the in-flight lease the claim counts as abandoned: a retry
+		// resumes the same booking instead of waiting or making another.
+		b.Clock.Add(3 * time.Minute)
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "stuck")
+		resumed := r.booking(t, http.StatusCreated)
+		if resumed.BookingID != all[0].ID || resumed.Status != "confirmed" || resumed.AccessToken != nil {
+			t.Fatalf("resumed: %+v", resumed)
+		}
+		// The stuck request, let go, answers with the same booking.
+		g.open()
+		r1 := wait(t, first)
+		got := r1.booking(t, http.StatusCreated)
+		if got.BookingID != all[0].ID || got.Status != "confirmed" || got.AccessToken == nil {
+			t.Fatalf("first request: %+v", got)
+		}
+		after := b.CheckInventory(t)
+		if len(after) != 1 || after[0].Status != hotel.StatusConfirmed {
+			t.Fatalf("bookings: %+v", after)
+		}
+		if c := g.calls.Load(); c != 2 {
+			t.Fatalf("%d CreateHold calls, want 2", c)
+		}
+		wantHeld := map[bookingtest.Night]int{
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(0)}: 1,
+			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(1)}: 1,
+		}
+		if held := b.Held(t); !maps.Equal(held, wantHeld) {
+			t.Fatalf("held %v, want %v", held, wantHeld)
+		}
+		r = b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "stuck")
+		if r.booking(t, http.StatusCreated).BookingID != all[0].ID || r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("later retry: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+func TestIdempotencyKeysPerCaller(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		k1 := b.staffKey(t, "agent-1", hotel.ScopeBookingsRead)
+		k2 := b.staffKey(t, "agent-2", hotel.ScopeBookingsWrite)
+		body := standard("Ada Lovelace", 0, 1)
+		callers := []struct {
+			who     string
+			headers []string
+		}{
+			{"anonymous", nil},
+			{"agent-1", []string{"Authorization", bearer(k1)}},
+			{"agent-2", []string{"Authorization", bearer(k2)}},
+			{"admin", []string{"Authorization", bearer(adminKey)}},
+		}
+		firsts := map[string]response{}
+		seen := map[string]bool{}
+		for _, c := range callers {
+			r := b.do(t, http.MethodPost, "/bookings/", body, append([]string{keyHeader, "shared"}, c.headers...)...)
+			bk := r.booking(t, http.StatusCreated)
+			checkCreated(t, r, bk)
+			if seen[bk.BookingID] {
+				t.Fatalf("%s got another caller's booking %s", c.who, bk.BookingID)
+			}
+			seen[bk.BookingID] = true
+			firsts[c.who] = r
+		}
+		// Each caller's retry replays its own booking; another body under
+		// the key is refused for that caller only.
+		for _, c := range callers {
+			r := b.do(t, http.MethodPost, "/bookings/", body, append([]string{keyHeader, "shared"}, c.headers...)...)
+			checkReplay(t, firsts[c.who], r)
+			b.do(t, http.MethodPost, "/bookings/", with(body, "stay_length", 2), append([]string{keyHeader, "shared"}, c.headers...)...).
+				problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		}
+		// Bad credentials on the public route count as anonymous.
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "shared", "Authorization", bearer("nonsense"))
+		checkReplay(t, firsts["anonymous"], r)
+		if all := b.CheckInventory(t); len(all) != len(callers) {
+			t.Fatalf("%d bookings, want %d", len(all), len(callers))
+		}
+	})
+}
+
+func TestIdempotentChanges(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		writer := b.staffKey(t, "writer", hotel.ScopeBookingsWrite, hotel.ScopeGuestsRead)
+		bk := b.create(t, standard("Ada Lovelace", 0, 2))
+		path := "/bookings/" + bk.BookingID
+		auth := []string{"Authorization", bearer(writer)}
+
+		// PATCH: applied once, replayed after.
+		change := map[string]any{"stay_length": 3}
+		first := b.do(t, http.MethodPatch, path, change, append(auth, keyHeader, "p-1")...)
+		if got := first.booking(t, http.StatusOK); got.StayLength != 3 || got.Version != 4 || first.Header.Get("ETag") != etag(4) {
+			t.Fatalf("PATCH: %+v", got)
+		}
+		checkReplay(t, first, b.do(t, http.MethodPatch, path, change, append(auth, keyHeader, "p-1")...))
+		if s := b.stored(t, bk.BookingID); s.Version != 4 || s.StayLength != 3 {
+			t.Fatalf("stored after a replayed PATCH: version %d, %d nights", s.Version, s.StayLength)
+		}
+		b.do(t, http.MethodPatch, path, map[string]any{"stay_length": 4}, append(auth, keyHeader, "p-1")...).
+			problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		// The same key on another route names another request.
+		r := b.do(t, http.MethodPost, "/bookings/", standard("Grace Hopper", 9, 1), append(auth, keyHeader, "p-1")...)
+		r.booking(t, http.StatusCreated)
+
+		// DELETE: a retried cancel replays 200 instead of answering 409.
+		first = b.do(t, http.MethodDelete, path, nil, append(auth, keyHeader, "cancel-1")...)
+		if got := first.booking(t, http.StatusOK); got.Status != "cancelled" || got.Version != 6 {
+			t.Fatalf("DELETE: %+v", got)
+		}
+		for range 2 {
+			checkReplay(t, first, b.do(t, http.MethodDelete, path, nil, append(auth, keyHeader, "cancel-1")...))
+		}
+		// Without the key, with another key, or as another caller: 409.
+		b.do(t, http.MethodDelete, path, nil, auth...).problem(t, http.StatusConflict, hotel.ECONFLICT)
+		b.do(t, http.MethodDelete, path, nil, append(auth, keyHeader, "cancel-2")...).problem(t, http.StatusConflict, hotel.ECONFLICT)
+		b.do(t, http.MethodDelete, path, nil, "Authorization", bearer(*bk.AccessToken), keyHeader, "cancel-1").
+			problem(t, http.StatusConflict, hotel.ECONFLICT)
+		// The key on another booking is another request (the path is hashed).
+		other := b.create(t, standard("Grace Hopper", 3, 1))
+		b.do(t, http.MethodDelete, "/bookings/"+other.BookingID, nil, append(auth, keyHeader, "cancel-1")...).
+			problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		if s := b.stored(t, other.BookingID); s.Status != hotel.StatusConfirmed {
+			t.Fatalf("other booking %s", s.Status)
+		}
+
+		// Check-out with a key, during the stay.
+		stay := b.create(t, standard("Alan Turing", 0, 3))
+		b.Clock.Set(t, "2030-01-02T09:00:00Z")
+		co := "/bookings/" + stay.BookingID + "/check-out"
+		first = b.do(t, http.MethodPost, co, nil, "Authorization", bearer(*stay.AccessToken), keyHeader, "out")
+		if got := first.booking(t, http.StatusOK); got.Status != "completed" || got.DepartedOn != "2030-01-02" {
+			t.Fatalf("check-out: %+v", got)
+		}
+		checkReplay(t, first, b.do(t, http.MethodPost, co, nil, "Authorization", bearer(*stay.AccessToken), keyHeader, "out"))
+		b.CheckInventory(t)
+	})
+}
