@@ -86,7 +86,11 @@ func withField[T any](err error, body []byte) error {
 			// The domain's own types (dates, money) write their errors for
 			// clients; any other text stays out of the response.
 			reason := "has an invalid value"
-			if f.Type.PkgPath() == hotelPkg {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.PkgPath() == hotelPkg {
 				reason = ferr.Error()
 			}
 			return &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
