@@ -185,7 +185,7 @@ func startSplit(t testing.TB, db map[string]string) *system {
 	db = maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
 	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
 	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
-	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler"}, db))
+	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
 	gw := startServe(t, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey})
 	return &system{Gateway: gw.URL, procs: map[string]*proc{"inventory": inv, "booking": book, "scheduler": sched, "gateway": gw}}
 }

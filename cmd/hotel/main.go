@@ -45,6 +45,10 @@ Usage:
                                    load the sample hotels, or a large synthetic data set
   hotel keys create --name N --scopes s1,s2 | list | revoke NAME
                                    manage API keys (a new key is printed once)
+  hotel jobs run NAME [flags]      run a scheduler job now: complete-checkouts,
+                                   recover-pending, reconcile
+  hotel check [--repair] [flags]   prove held rooms equal bookings on every night
+                                   (exit 1 on drift); --repair fixes it from the bookings
   hotel version                    print the version
 
 Run "hotel <command> -h" for the flags of a command. Every flag has an
@@ -67,6 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seed(ctx, rest, getenv, stdout, stderr)
 	case "keys":
 		return keys(ctx, rest, getenv, stdout, stderr)
+	case "jobs":
+		return jobs(ctx, rest, getenv, stdout, stderr)
+	case "check":
+		return check(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":

@@ -13,6 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
@@ -22,12 +26,13 @@ import (
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/sampledata"
+	"github.com/hotelplatform/hotel/internal/scheduler"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
-var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample",
+var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "admin-addr",
 	"shutdown-timeout", "upstream-timeout", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
 
 // sampleZone is the time zone of the sample hotels (all in Great Britain):
@@ -65,6 +70,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// Background loops end with ctx, before the store closes.
 	var background sync.WaitGroup
 	defer background.Wait()
+
+	// Metrics: the Go runtime and process, and what the modules register;
+	// served on the admin listener (HOTEL_ADMIN_ADDR), never publicly.
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if cfg.AdminAddr != "" {
+		stop, err := serveAdmin(ctx, cfg.AdminAddr, registry, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	transport := gateway.NewTransport(cfg.UpstreamTimeout)
 	defer transport.CloseIdleConnections()
@@ -110,9 +127,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}})
 	}
 
-	// booking: the /bookings routes, also under the seed's /booking/{path}
-	// prefix (as /{path}); inventory in process or over HTTP.
-	if cfg.Has(config.TargetBooking) {
+	// The booking service, for the booking and scheduler targets, over
+	// inventory in process or over HTTP.
+	var bookings *booking.Service
+	if cfg.Has(config.TargetBooking) || cfg.Has(config.TargetScheduler) {
 		if inv == nil {
 			c, err := inventoryhttp.NewClient(cfg.InventoryURL, &http.Client{Transport: transport}, cfg.ServiceKey)
 			if err != nil {
@@ -120,20 +138,45 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			}
 			inv = c
 		}
-		svc := booking.New(st, inv, booking.Config{
+		bookings = booking.New(st, inv, booking.Config{
 			MaxStayNights: cfg.MaxStayNights, CallTimeout: cfg.InventoryTimeout, RecoverAfter: cfg.RecoverAfter,
 		}, now, log)
-		bookinghttp.Register(routes, svc, st, now)
-		bookingMux := http.NewServeMux()
-		prefixed := auth.NewRouter(bookingMux, authn, auth.Rules)
-		bookinghttp.Register(prefixed, svc, st, now)
-		registerOps(prefixed, checks)
-		routes.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
-		background.Go(func() { recoverLoop(ctx, svc, log) })
 	}
 
+	// booking: the /bookings routes, also under the seed's /booking/{path}
+	// prefix (as /{path}).
+	if cfg.Has(config.TargetBooking) {
+		bookinghttp.Register(routes, bookings, st, now)
+		bookingMux := http.NewServeMux()
+		prefixed := auth.NewRouter(bookingMux, authn, auth.Rules)
+		bookinghttp.Register(prefixed, bookings, st, now)
+		registerOps(prefixed, checks)
+		routes.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
+		if !cfg.Has(config.TargetScheduler) {
+			// Settle what a crash left half done; the scheduler's
+			// recover-pending job does it every minute from then on.
+			background.Go(func() {
+				if _, err := bookings.Recover(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("booking recovery pass at start failed; the scheduler will retry", "err", err)
+				}
+			})
+		}
+	}
+
+	// scheduler: the periodic jobs, each at start and then on its interval.
 	if cfg.Has(config.TargetScheduler) {
-		log.Info("scheduler started", "jobs", 0)
+		drift := prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "hotel_reconcile_drift_nights", Help: "Nights whose held rooms differed from bookings at the last reconciliation.",
+		})
+		if err := registry.Register(drift); err != nil {
+			return err
+		}
+		jobs := scheduler.Jobs(st, bookings, scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt}, now, log, drift)
+		sched, err := scheduler.New(st, jobs, now, log, registry)
+		if err != nil {
+			return err
+		}
+		background.Go(func() { sched.Start(ctx) })
 	}
 
 	// gateway: GET / and forwarding to services not in this process.
@@ -297,22 +340,17 @@ func handleReady(checks []readyCheck) http.Handler {
 	})
 }
 
-// recoverEvery is how often the booking target runs its recovery pass.
-const recoverEvery = time.Minute
-
-// recoverLoop runs the booking recovery pass at start — settling what a
-// crash left half done — and then every recoverEvery until ctx ends.
-func recoverLoop(ctx context.Context, svc *booking.Service, log *slog.Logger) {
-	t := time.NewTicker(recoverEvery)
-	defer t.Stop()
-	for {
-		if _, err := svc.Recover(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("booking recovery pass failed; retrying at the next tick", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// serveAdmin serves /metrics from reg on addr until the returned stop is
+// called: the admin listener, kept off the public gateway.
+func serveAdmin(ctx context.Context, addr string, reg *prometheus.Registry, log *slog.Logger) (func(), error) {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on HOTEL_ADMIN_ADDR=%s: %w", addr, err)
 	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("admin listener", "addr", ln.Addr().String(), "paths", []string{"/metrics"})
+	return func() { _ = srv.Close() }, nil
 }

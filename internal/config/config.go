@@ -57,6 +57,12 @@ type Config struct {
 	InventoryTimeout time.Duration // per call from booking to inventory
 	RecoverAfter     time.Duration // age of an unfinished booking step before recovery finishes it
 
+	// Scheduler
+	CheckoutRunAt time.Duration // hotel-local time of day (since midnight) of the daily completion
+
+	// AdminAddr is the listen address of the admin listener (/metrics); empty: none.
+	AdminAddr string
+
 	// Access control (secrets: environment or .env only, never flags)
 	AdminKey   string
 	ServiceKey string
@@ -100,6 +106,8 @@ var Settings = []Setting{
 	{"HOTEL_MAX_STAY_NIGHTS", "max-stay-nights", "30", "longest stay a booking may have, in nights (1-366)"},
 	{"HOTEL_INVENTORY_TIMEOUT", "inventory-timeout", "5s", "timeout of each call from the booking service to inventory (retried with backoff)"},
 	{"HOTEL_RECOVER_AFTER", "recover-after", "1m", "how old an unfinished booking step must be before the recovery pass finishes it; must exceed the longest request"},
+	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
+	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"HOTEL_ADMIN_KEY", "", "", "bootstrap admin API key (secret; environment or .env only)"},
 	{"HOTEL_SERVICE_KEY", "", "", "credential the services present to each other in split mode, at least 32 characters (secret; environment or .env only)"},
 }
@@ -207,6 +215,17 @@ func build(get func(string) string) (*Config, error) {
 	} else {
 		c.MaxStayNights = n
 	}
+	if t, err := time.Parse("15:04", get("HOTEL_CHECKOUT_RUN_AT")); err != nil {
+		bad("HOTEL_CHECKOUT_RUN_AT=%q must be a time of day as HH:MM, e.g. 03:00", get("HOTEL_CHECKOUT_RUN_AT"))
+	} else {
+		c.CheckoutRunAt = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	c.AdminAddr = strings.TrimSpace(get("HOTEL_ADMIN_ADDR"))
+	if c.AdminAddr != "" {
+		if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
+			bad("HOTEL_ADMIN_ADDR=%q must be host:port, e.g. 127.0.0.1:9090", c.AdminAddr)
+		}
+	}
 	c.AutoMigrate = boolean(get, "HOTEL_AUTO_MIGRATE", bad)
 	c.SeedSample = boolean(get, "HOTEL_SEED_SAMPLE", bad)
 
@@ -231,6 +250,7 @@ func build(get func(string) string) (*Config, error) {
 		{TargetGateway, TargetInventory, "INVENTORY_URL", c.InventoryURL},
 		{TargetGateway, TargetBooking, "BOOKING_URL", c.BookingURL},
 		{TargetBooking, TargetInventory, "INVENTORY_URL", c.InventoryURL},
+		{TargetScheduler, TargetInventory, "INVENTORY_URL", c.InventoryURL},
 	} {
 		if !c.Has(need.target) || c.Has(need.dep) {
 			continue

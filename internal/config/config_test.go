@@ -133,6 +133,7 @@ func TestLoadDefaults(t *testing.T) {
 		MaxStayNights:    30,
 		InventoryTimeout: 5 * time.Second,
 		RecoverAfter:     time.Minute,
+		CheckoutRunAt:    3 * time.Hour,
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        "json",
 	}
@@ -280,6 +281,26 @@ func TestLoadValidation(t *testing.T) {
 			},
 		},
 		{
+			name:      "bad check-out run time",
+			env:       map[string]string{"HOTEL_CHECKOUT_RUN_AT": "25:00"},
+			wantInErr: []string{`HOTEL_CHECKOUT_RUN_AT="25:00" must be a time of day`},
+		},
+		{
+			name:      "bad admin address",
+			env:       map[string]string{"HOTEL_ADMIN_ADDR": "9090"},
+			wantInErr: []string{`HOTEL_ADMIN_ADDR="9090" must be host:port`},
+		},
+		{
+			name: "check-out run time and admin address",
+			env:  map[string]string{"HOTEL_CHECKOUT_RUN_AT": "04:30", "HOTEL_ADMIN_ADDR": "127.0.0.1:9090"},
+			check: func(c *config.Config) string {
+				if c.CheckoutRunAt != 4*time.Hour+30*time.Minute || c.AdminAddr != "127.0.0.1:9090" {
+					return fmt.Sprintf("CheckoutRunAt, AdminAddr = %v, %q", c.CheckoutRunAt, c.AdminAddr)
+				}
+				return ""
+			},
+		},
+		{
 			name:      "bad inventory timeout",
 			env:       map[string]string{"HOTEL_INVENTORY_TIMEOUT": "soon"},
 			wantInErr: []string{"HOTEL_INVENTORY_TIMEOUT"},
@@ -341,8 +362,8 @@ func TestLoadValidation(t *testing.T) {
 			},
 		},
 		{
-			name: "scheduler alone needs no URLs",
-			env:  map[string]string{"HOTEL_TARGET": "scheduler", "HOTEL_SERVICE_KEY": "0123456789abcdef0123456789abcdef"},
+			name: "scheduler alone needs the inventory URL only",
+			env:  map[string]string{"HOTEL_TARGET": "scheduler", "HOTEL_SERVICE_KEY": "0123456789abcdef0123456789abcdef", "INVENTORY_URL": "http://127.0.0.1:8081"},
 			check: func(c *config.Config) string {
 				if !c.Split() || !c.NeedsStore() || c.Has("gateway") {
 					return "scheduler alone: want split, needs store, no gateway"

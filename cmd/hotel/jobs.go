@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/inventory"
+	"github.com/hotelplatform/hotel/internal/scheduler"
+	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/telemetry"
+)
+
+const jobsUsage = "usage: hotel jobs run NAME   (complete-checkouts, recover-pending, reconcile)   [database flags]"
+
+// jobFlags are the settings the jobs read, besides the database's.
+var jobFlags = append([]string{"checkout-run-at", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
+
+// jobs runs one scheduler job now, under its lease, as a replica would.
+func jobs(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) < 2 || args[0] != "run" {
+		return usageError{jobsUsage}
+	}
+	name := args[1]
+	cfg, rest, err := config.Load("jobs run", args[2:], getenv, stderr, jobFlags...)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError{jobsUsage}
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", "jobs")
+	return withServices(ctx, cfg, log, func(st store.Store, b *booking.Service) error {
+		sched, err := scheduler.New(st, scheduler.Jobs(st, b, scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt}, time.Now, log, nil), time.Now, log, nil)
+		if err != nil {
+			return err
+		}
+		res, err := sched.Run(ctx, name)
+		switch {
+		case errors.Is(err, scheduler.ErrUnknownJob):
+			return usageError{err.Error()}
+		case err != nil:
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %d item(s)", name, res.Items)
+		for _, k := range []string{"completed", "skipped", "confirmed", "failed", "moved", "released", "errors", "purged_keys", "drifting_nights"} {
+			if v, ok := res.Counts[k]; ok {
+				fmt.Fprintf(stdout, ", %s %d", k, v)
+			}
+		}
+		fmt.Fprintln(stdout)
+		return nil
+	})
+}
+
+const checkUsage = "usage: hotel check [--repair]   [database flags]"
+
+// errDrift makes `hotel check` exit non-zero when inventory and bookings differ.
+var errDrift = errors.New("inventory differs from bookings")
+
+// check proves invariant 2 — on every night, rooms held equal the bookings
+// that hold it — and with --repair restores it from the bookings.
+func check(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	repair := fs.Bool("repair", false, "fix drift from the bookings, which are the source of truth")
+	var own, dbArgs []string
+	for _, a := range args { // --repair takes no value, unlike splitArgs' flags
+		if n := flagName(a); n == "repair" || n == "h" || n == "help" {
+			own = append(own, a)
+		} else {
+			dbArgs = append(dbArgs, a)
+		}
+	}
+	if err := fs.Parse(own); err != nil {
+		return err
+	}
+	cfg, rest, err := config.Load("check", dbArgs, getenv, stderr, jobFlags...)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || fs.NArg() > 0 {
+		return usageError{checkUsage}
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", "check")
+	return withServices(ctx, cfg, log, func(st store.Store, b *booking.Service) error {
+		rep, err := scheduler.Reconcile(ctx, st, b, *repair)
+		if err != nil {
+			return err
+		}
+		if len(rep.Drift) == 0 {
+			fmt.Fprintln(stdout, "ok: on every night, held rooms equal the bookings that hold them")
+			return nil
+		}
+		fmt.Fprintf(stdout, "drift on %d night(s):\n", len(rep.Drift))
+		for _, d := range rep.Drift {
+			fmt.Fprintf(stdout, "  hotel %d room type %d %s: held %d, hold nights %d, bookings %d\n",
+				d.HotelID, d.RoomTypeID, d.Date, d.Held, d.HoldNights, d.Bookings)
+		}
+		if !*repair {
+			fmt.Fprintln(stdout, "run `hotel check --repair` to fix it from the bookings")
+			return errDrift
+		}
+		fmt.Fprintf(stdout, "repaired: %d booking hold(s) resynced, %d held count(s) reset\n", rep.Resynced, rep.Recounted)
+		if len(rep.Remaining) > 0 {
+			fmt.Fprintf(stdout, "still drifting on %d night(s) (bookings that overbook, or holds that cannot be taken back):\n", len(rep.Remaining))
+			for _, d := range rep.Remaining {
+				fmt.Fprintf(stdout, "  hotel %d room type %d %s: held %d, hold nights %d, bookings %d\n",
+					d.HotelID, d.RoomTypeID, d.Date, d.Held, d.HoldNights, d.Bookings)
+			}
+			return errDrift
+		}
+		fmt.Fprintln(stdout, "ok: no drift remains")
+		return nil
+	})
+}
+
+// withServices opens the store (whose schema must be current) and runs fn
+// with the booking service over the inventory of the same database.
+func withServices(ctx context.Context, cfg *config.Config, log *slog.Logger, fn func(store.Store, *booking.Service) error) error {
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return fmt.Errorf("refusing to run: %w", err)
+	}
+	b := booking.New(st, inventory.NewService(st, time.Now), booking.Config{
+		MaxStayNights: cfg.MaxStayNights, CallTimeout: cfg.InventoryTimeout, RecoverAfter: cfg.RecoverAfter,
+	}, time.Now, log)
+	return fn(st, b)
+}

@@ -1,0 +1,227 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// Job names.
+const (
+	JobCompleteCheckouts = "complete-checkouts"
+	JobRecoverPending    = "recover-pending"
+	JobReconcile         = "reconcile"
+)
+
+// Bookings is what the jobs need of the booking service.
+type Bookings interface {
+	CompleteStay(ctx context.Context, b hotel.Booking) (bool, error)
+	Recover(ctx context.Context) (booking.Report, error)
+	Resync(ctx context.Context, id string) error
+}
+
+// Config tunes the jobs; zero fields take their defaults.
+type Config struct {
+	// CheckoutRunAt is the hotel-local time of day from which the previous
+	// day's check-outs are completed (default 0: midnight).
+	CheckoutRunAt time.Duration
+	// CheckoutEvery is how often complete-checkouts looks for due stays
+	// (default 5 minutes): each hotel's stays complete at the first run
+	// after its local CheckoutRunAt.
+	CheckoutEvery time.Duration
+	// BatchSize is how many bookings complete-checkouts reads at a time
+	// (default 500); each booking is its own small update.
+	BatchSize int
+	// RecoverEvery is the interval of recover-pending (default 1 minute).
+	RecoverEvery time.Duration
+	// ReconcileEvery is the interval of reconcile (default 24 hours).
+	ReconcileEvery time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.CheckoutEvery <= 0 {
+		c.CheckoutEvery = 5 * time.Minute
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 500
+	}
+	if c.RecoverEvery <= 0 {
+		c.RecoverEvery = time.Minute
+	}
+	if c.ReconcileEvery <= 0 {
+		c.ReconcileEvery = 24 * time.Hour
+	}
+	return c
+}
+
+// Jobs returns the platform's jobs over st (due stays, leases, drift) and
+// the booking service. drift, if not nil, is set to the drifting nights
+// found by the last reconcile run.
+func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog.Logger, drift prometheus.Gauge) []Job {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	zones := &zoneCache{}
+	return []Job{
+		{
+			Name: JobCompleteCheckouts, Every: cfg.CheckoutEvery, Lease: 10 * time.Minute,
+			Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
+				return completeCheckouts(ctx, st, b, zones, cfg, now, renew)
+			},
+		},
+		{
+			Name: JobRecoverPending, Every: cfg.RecoverEvery, Lease: 5 * time.Minute,
+			Run: func(ctx context.Context, _ func(context.Context) error) (Result, error) {
+				rep, err := b.Recover(ctx)
+				return Result{Items: rep.Examined, Counts: map[string]int{
+					"confirmed": rep.Confirmed, "failed": rep.Failed, "moved": rep.Moved, "released": rep.Released,
+					"errors": rep.Errors, "purged_keys": int(rep.PurgedKeys),
+				}}, err
+			},
+		},
+		{
+			Name: JobReconcile, Every: cfg.ReconcileEvery, Lease: 30 * time.Minute,
+			Run: func(ctx context.Context, _ func(context.Context) error) (Result, error) {
+				rep, err := Reconcile(ctx, st, nil, false)
+				if err != nil {
+					return Result{}, err
+				}
+				if drift != nil {
+					drift.Set(float64(len(rep.Drift)))
+				}
+				for _, d := range rep.Drift {
+					log.WarnContext(ctx, "inventory drift: held rooms differ from bookings", "hotel_id", d.HotelID,
+						"room_type_id", d.RoomTypeID, "night", d.Date, "held", d.Held, "hold_nights", d.HoldNights, "bookings", d.Bookings)
+				}
+				return Result{Items: len(rep.Drift), Counts: map[string]int{"drifting_nights": len(rep.Drift)}}, nil
+			},
+		},
+	}
+}
+
+// completeCheckouts completes, zone by zone, every confirmed stay whose
+// check-out is due in its hotel's time zone, batch by batch.
+func completeCheckouts(ctx context.Context, st store.Jobs, b Bookings, zones *zoneCache, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	names, err := st.HotelTimeZones(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("list time zones: %w", err)
+	}
+	res := Result{Counts: map[string]int{"completed": 0, "skipped": 0}}
+	for _, name := range names {
+		loc, err := zones.get(name)
+		if err != nil {
+			return res, fmt.Errorf("time zone %q of a hotel: %w", name, err)
+		}
+		cutoff := CheckoutCutoff(now(), loc, cfg.CheckoutRunAt)
+		seen := map[string]bool{}
+		for {
+			batch, err := st.DueCheckouts(ctx, name, cutoff, cfg.BatchSize)
+			if err != nil {
+				return res, fmt.Errorf("due check-outs in %s: %w", name, err)
+			}
+			fresh := 0
+			for _, bk := range batch {
+				if seen[bk.ID] {
+					continue // changed under us and still confirmed: next run
+				}
+				seen[bk.ID] = true
+				fresh++
+				res.Items++
+				done, err := b.CompleteStay(ctx, bk)
+				if err != nil {
+					return res, fmt.Errorf("complete booking %s: %w", bk.ID, err)
+				}
+				if done {
+					res.Counts["completed"]++
+				} else {
+					res.Counts["skipped"]++
+				}
+			}
+			if fresh == 0 || len(batch) < cfg.BatchSize {
+				break
+			}
+			if err := renew(ctx); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}
+
+// ReconcileReport is what Reconcile found and did.
+type ReconcileReport struct {
+	// Drift is the nights that disagreed before any repair.
+	Drift []store.NightDrift
+	// Resynced is the bookings (or holds) whose hold was made to match.
+	Resynced int
+	// Recounted is the nights whose held count was reset from their holds.
+	Recounted int64
+	// Remaining is the nights still disagreeing after the repair.
+	Remaining []store.NightDrift
+}
+
+// maxDrift bounds the nights one reconciliation looks at.
+const maxDrift = 10000
+
+// Reconcile compares held rooms with bookings night by night. With b not
+// nil it repairs from the bookings, the source of truth: first every
+// booking and hold on a drifting night is resynced (its hold put where the
+// booking says), then each night's held count is reset to its hold nights.
+func Reconcile(ctx context.Context, st store.Jobs, b Bookings, repair bool) (ReconcileReport, error) {
+	var rep ReconcileReport
+	drift, err := st.Drift(ctx, maxDrift)
+	if err != nil {
+		return rep, fmt.Errorf("compare held rooms with bookings: %w", err)
+	}
+	rep.Drift = drift
+	if !repair || len(drift) == 0 {
+		return rep, nil
+	}
+	if b == nil {
+		return rep, fmt.Errorf("repair needs the booking service")
+	}
+	done := map[string]bool{}
+	for _, d := range drift {
+		ids, err := st.NightBookings(ctx, d.NightKey)
+		if err != nil {
+			return rep, fmt.Errorf("bookings on a drifting night: %w", err)
+		}
+		for _, id := range ids {
+			if done[id] {
+				continue
+			}
+			done[id] = true
+			if err := b.Resync(ctx, id); err != nil {
+				return rep, fmt.Errorf("resync booking %s: %w", id, err)
+			}
+			rep.Resynced++
+		}
+	}
+	after, err := st.Drift(ctx, maxDrift)
+	if err != nil {
+		return rep, fmt.Errorf("compare held rooms with bookings: %w", err)
+	}
+	var keys []store.NightKey
+	for _, d := range after {
+		if d.Held != d.HoldNights {
+			keys = append(keys, d.NightKey)
+		}
+	}
+	if len(keys) > 0 {
+		if rep.Recounted, err = st.ResyncHeld(ctx, keys); err != nil {
+			return rep, fmt.Errorf("reset held counts: %w", err)
+		}
+	}
+	if rep.Remaining, err = st.Drift(ctx, maxDrift); err != nil {
+		return rep, fmt.Errorf("compare held rooms with bookings: %w", err)
+	}
+	return rep, nil
+}
