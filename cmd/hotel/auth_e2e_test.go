@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
@@ -183,6 +185,11 @@ func checkAccessMatrix(t *testing.T, gateway string, cs []caller) {
 			switch {
 			case resp.StatusCode >= 500:
 				t.Errorf("%s %s as %s = %d", method, path, c.name, resp.StatusCode)
+			case !allowed && rule.Owner && c.p.Kind == hotel.BookingOwner:
+				// Another booking's token: the booking is not revealed.
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("%s %s as %s = %d, want 404", method, path, c.name, resp.StatusCode)
+				}
 			case allowed && denied:
 				t.Errorf("%s %s as %s = %d, want access (rule: %s)", method, path, c.name, resp.StatusCode, rule.Describe())
 			case !allowed && (c.bad || c.p.Kind == hotel.Anonymous) && resp.StatusCode != http.StatusUnauthorized:
@@ -204,4 +211,24 @@ func checkNoSecretsInLogs(t *testing.T, sys *system, cs []caller) {
 			}
 		}
 	}
+}
+
+// bookingTokenCaller books a room through gw and returns the caller holding
+// that booking's access token: for every other booking, a stranger.
+func bookingTokenCaller(t *testing.T, gw string) caller {
+	t.Helper()
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		ID    string `json:"booking_id"`
+		Token string `json:"access_token"`
+	}
+	body := fmt.Sprintf(`{"guest_name":"Matrix Guest","hotel_id":222,"room_type":"Standard Rooms","arrival_date":"%s","stay_length":1,"adults":1}`,
+		hotel.Today(time.Now(), london).AddDays(40))
+	if r := call(t, "POST", gw+"/bookings/", body, &b); r.StatusCode != http.StatusCreated || b.Token == "" {
+		t.Fatalf("booking for the matrix = %d", r.StatusCode)
+	}
+	return caller{name: "another booking's real token", header: "Bearer " + b.Token, p: hotel.Principal{Kind: hotel.BookingOwner, BookingID: b.ID}}
 }

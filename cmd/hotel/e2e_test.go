@@ -224,6 +224,7 @@ func TestEndToEnd(t *testing.T) {
 					sys = startSplit(t, db)
 				}
 				checkInventoryAPI(t, sys.Gateway)
+				cs = append(cs, bookingTokenCaller(t, sys.Gateway))
 				checkAccessMatrix(t, sys.Gateway, cs)
 				checkBookingFlow(t, sys, cs)
 				checkNoSecretsInLogs(t, sys, cs)
