@@ -157,7 +157,7 @@ type CalendarResult struct {
 }
 
 // HotelFilter selects hotels, ordered by id.
-type HotelFilter struct {
+type HotelFilter struct { //nolint:revive // named like InventoryFilter and BookingFilter beside it
 	Location string // case-insensitive exact match
 	AfterID  int64
 	Limit    int

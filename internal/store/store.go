@@ -161,7 +161,7 @@ type Inventory interface {
 	SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.CalendarResult, error)
 }
 
-// ErrIdempotencyMismatch: an idempotency key was reused for a different request.
+// ErrIdempotencyMismatch means an idempotency key was reused for a different request.
 var ErrIdempotencyMismatch = errors.New("store: idempotency key reused with a different request")
 
 // NightsError is a refusal that concerns particular nights. It wraps

@@ -148,8 +148,8 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 				t.Fatalf("request %d: %v", i, errs[i])
 			}
 			checkClean(t, "concurrent POST", r)
-			switch {
-			case r.Status == http.StatusCreated:
+			switch r.Status {
+			case http.StatusCreated:
 				bk := r.booking(t, http.StatusCreated)
 				if id == "" {
 					id = bk.BookingID
@@ -167,7 +167,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 					created = r
 					checkCreated(t, r, bk)
 				}
-			case r.Status == http.StatusConflict:
+			case http.StatusConflict:
 				p := r.problem(t, http.StatusConflict, hotel.ECONFLICT)
 				if p.Detail != "A request with this Idempotency-Key is still in progress; retry shortly." || r.Header.Get("Retry-After") != "1" {
 					t.Fatalf("in-flight answer: %q, Retry-After %q", p.Detail, r.Header.Get("Retry-After"))

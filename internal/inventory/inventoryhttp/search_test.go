@@ -26,7 +26,7 @@ func offer(rt int64, in, out hotel.Date) hotel.Offer {
 		RoomTypeID: rt, RoomType: r.Name, MaxOccupancy: r.MaxOccupancy, CheckIn: in, CheckOut: out,
 		AvailableRooms: 10, Currency: h.Currency, NightlyPrices: []hotel.NightPrice{}}
 	for d := in; d.Before(out); d = d.AddDays(1) {
-		price := hotel.Cents(30400 + 6080*int64(rt%2))
+		price := hotel.Cents(30400 + 6080*(rt%2))
 		o.NightlyPrices = append(o.NightlyPrices, hotel.NightPrice{Date: d, Price: price})
 		o.TotalPrice += price
 	}
