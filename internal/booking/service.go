@@ -269,10 +269,19 @@ func checkVersion(b hotel.Booking, version int) error {
 	return nil
 }
 
-// mustBeConfirmed is the rule that only confirmed bookings change.
+// mustBeConfirmed is the rule that only confirmed bookings change, and
+// only when no other change is under way: a confirmed booking marked
+// SyncPending is being moved by another request (or its move was
+// interrupted and Recover has not finished it). Claiming it anyway would
+// race that move — both calls would move the hold, the first one's last
+// update would fail, and the hold could end on the stay the row does not
+// have, with the mark cleared.
 func mustBeConfirmed(b hotel.Booking, action string) error {
 	if b.Status != hotel.StatusConfirmed {
 		return hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be %s; booking %s is %s.", action, b.ID, b.Status)
+	}
+	if b.SyncPending {
+		return hotel.Errorf(hotel.ECONFLICT, "Booking %s is being changed by another request; fetch it and try again shortly.", b.ID)
 	}
 	return nil
 }

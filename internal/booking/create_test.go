@@ -1,0 +1,355 @@
+package booking_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
+)
+
+// codeAlphabet is the alphabet of confirmation codes (no 0/O, 1/I).
+const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+func TestCreate(t *testing.T) {
+	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		nb := standard(0, 3, "  Ottoline Quarrendon-Vale  ")
+		nb.RoomType = "standard ROOMS" // case-insensitive
+		nb.Children = 0
+		nb.MealPlan = " BB "
+		nb.MarketSegment = "Online TA"
+		nb.BookingChannel = "TA/TO"
+		nb.IsHoliday = true
+		b := mustCreate(t, e, nb)
+
+		// The id is a canonical UUIDv7.
+		if len(b.ID) != 36 || b.ID != strings.ToLower(b.ID) || b.ID[14] != '7' || !strings.ContainsRune("89ab", rune(b.ID[19])) {
+			t.Errorf("booking id %q is not a canonical UUIDv7", b.ID)
+		}
+		if len(b.ConfirmationCode) != 8 || strings.Trim(b.ConfirmationCode, codeAlphabet) != "" {
+			t.Errorf("confirmation code %q is not 8 characters of %s", b.ConfirmationCode, codeAlphabet)
+		}
+		// The access token authenticates as this booking's owner.
+		if b.AccessToken == "" {
+			t.Fatal("Create returned no access token")
+		}
+		p, err := auth.NewAuthenticator(e.Store, "", "", e.Clock.Now).Authenticate(context.Background(), "Bearer "+b.AccessToken)
+		if err != nil || p.Kind != hotel.BookingOwner || p.BookingID != b.ID {
+			t.Errorf("access token authenticates as %+v, %v; want the owner of %s", p, err, b.ID)
+		}
+
+		want := hotel.Booking{
+			ID: b.ID, ConfirmationCode: b.ConfirmationCode,
+			HotelID: bookingtest.London, HotelName: londonName,
+			RoomTypeID: bookingtest.LondonStandard, RoomType: "Standard Rooms",
+			GuestName:   "Ottoline Quarrendon-Vale",
+			ArrivalDate: bookingtest.Day(0), StayLength: 3, CheckOutDate: bookingtest.Day(3),
+			Adults: 2, MealPlan: "BB", MarketSegment: "Online TA", BookingChannel: "TA/TO",
+			IsWeekend: false, // Tue, Wed, Thu nights
+			IsHoliday: true,
+			RoomPrice: 30400, TotalPrice: 30400 + 30500 + 30600, Currency: "GBP",
+			NightlyPrices: []hotel.NightPrice{
+				{Date: bookingtest.Day(0), Price: 30400}, {Date: bookingtest.Day(1), Price: 30500}, {Date: bookingtest.Day(2), Price: 30600},
+			},
+			Status: hotel.StatusConfirmed, CreatedAt: b.CreatedAt,
+		}
+		same(t, *b, want)
+		if b.TotalPrice == b.RoomPrice*3 {
+			t.Fatalf("total %d is first night × length", b.TotalPrice)
+		}
+		// The store stamps rows with its own (wall) clock.
+		if b.CreatedAt.IsZero() || b.UpdatedAt.Before(b.CreatedAt) {
+			t.Errorf("created/updated at = %v/%v", b.CreatedAt, b.UpdatedAt)
+		}
+
+		// Get returns the same booking, without the token.
+		g := get(t, e, b.ID)
+		if g.AccessToken != "" {
+			t.Errorf("Get returned the access token")
+		}
+		if g.Version != b.Version {
+			t.Errorf("Get version = %d, Create returned %d", g.Version, b.Version)
+		}
+		same(t, *g, *b)
+		if st := stored(t, e, b.ID); st.SyncPending {
+			t.Errorf("confirmed booking is still marked SyncPending")
+		}
+		// Ids are accepted in any case.
+		same(t, *get(t, e, strings.ToUpper(b.ID)), *b)
+
+		// A weekend night in the stay, in the Auckland hotel (its own
+		// currency): Saturday 2030-01-05.
+		w := mustCreate(t, e, stay(bookingtest.Auckland, "Deluxe Rooms", 4, 1, "Peregrine Ashdown"))
+		if !w.IsWeekend || w.HotelName != aucklandName || w.Currency != "NZD" || w.RoomTypeID != aucklandDeluxe {
+			t.Errorf("Auckland weekend booking = weekend %v, hotel %q, currency %q, room type %d",
+				w.IsWeekend, w.HotelName, w.Currency, w.RoomTypeID)
+		}
+		checkStay(t, w, aucklandDeluxe, 4, 1)
+
+		checkHeld(t, e, merge(nights(bookingtest.LondonStandard, 0, 3, 1), nights(aucklandDeluxe, 4, 1, 1)))
+		e.CheckInventory(t)
+		e.CheckSettled(t)
+	})
+}
+
+func TestGetRedaction(t *testing.T) {
+	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		const name = "Wilhelmina Thistlewood"
+		b := mustCreate(t, e, standard(1, 1, name))
+		other := mustCreate(t, e, standard(1, 1, "Barnaby Quillfeather"))
+		for _, c := range []struct {
+			who  string
+			ctx  context.Context
+			want string
+		}{
+			{"guests:read", desk, name},
+			{"admin", admin, name},
+			{"owner", owner(b.ID), name},
+			{"owner, id in upper case", owner(strings.ToUpper(b.ID)), name},
+			{"bookings:read only", clerk, hotel.Redacted},
+			{"owner of another booking", owner(other.ID), hotel.Redacted},
+			{"service", service, hotel.Redacted},
+			{"anonymous", context.Background(), hotel.Redacted},
+		} {
+			g, err := e.Service.Get(c.ctx, b.ID)
+			if err != nil {
+				t.Fatalf("%s: Get: %v", c.who, err)
+			}
+			if g.GuestName != c.want || g.AccessToken != "" {
+				t.Errorf("%s: Get guest name = %q (token %q), want %q and no token", c.who, g.GuestName, g.AccessToken, c.want)
+			}
+		}
+		for _, id := range []string{"not-a-uuid", "01890a5d-ac96-774b-bcce-b302099a8057", "", strings.Repeat("x", 500)} {
+			_, err := e.Service.Get(desk, id)
+			checkError(t, err, hotel.ENOTFOUND)
+		}
+	})
+}
+
+func TestCreateValidation(t *testing.T) {
+	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		mod := func(f func(nb *hotel.NewBooking)) hotel.NewBooking {
+			nb := standard(2, 2, "Valid Name")
+			f(&nb)
+			return nb
+		}
+		cases := []struct {
+			name  string
+			nb    hotel.NewBooking
+			field string
+		}{
+			{"no guest name", mod(func(nb *hotel.NewBooking) { nb.GuestName = "" }), "guest_name"},
+			{"blank guest name", mod(func(nb *hotel.NewBooking) { nb.GuestName = " \t  " }), "guest_name"},
+			{"101 characters", mod(func(nb *hotel.NewBooking) { nb.GuestName = strings.Repeat("é", 101) }), "guest_name"},
+			{"bell character", mod(func(nb *hotel.NewBooking) { nb.GuestName = "Ann\aSmith" }), "guest_name"},
+			{"newline", mod(func(nb *hotel.NewBooking) { nb.GuestName = "Ann\nSmith" }), "guest_name"},
+			{"DEL", mod(func(nb *hotel.NewBooking) { nb.GuestName = "Ann\x7fSmith" }), "guest_name"},
+			{"C1 control", mod(func(nb *hotel.NewBooking) { nb.GuestName = "Ann\u0085Smith" }), "guest_name"},
+			{"invalid UTF-8", mod(func(nb *hotel.NewBooking) { nb.GuestName = "Ann\xffSmith" }), "guest_name"},
+			{"zero nights", mod(func(nb *hotel.NewBooking) { nb.StayLength = 0 }), "stay_length"},
+			{"negative nights", mod(func(nb *hotel.NewBooking) { nb.StayLength = -2 }), "stay_length"},
+			{"31 nights", mod(func(nb *hotel.NewBooking) { nb.StayLength = 31 }), "stay_length"},
+			{"no adults", mod(func(nb *hotel.NewBooking) { nb.Adults = 0 }), "adults"},
+			{"negative children", mod(func(nb *hotel.NewBooking) { nb.Children = -1 }), "children"},
+			{"party of 3 in a room for 2", mod(func(nb *hotel.NewBooking) { nb.Adults, nb.Children = 2, 1 }), "adults"},
+			{"party of 4 in a room for 3", mod(func(nb *hotel.NewBooking) { nb.RoomType, nb.Adults = "Deluxe Rooms", 4 }), "adults"},
+			{"no hotel", mod(func(nb *hotel.NewBooking) { nb.HotelID = 0 }), "hotel_id"},
+			{"unknown hotel", mod(func(nb *hotel.NewBooking) { nb.HotelID = 999 }), "hotel_id"},
+			{"no room type", mod(func(nb *hotel.NewBooking) { nb.RoomType = "  " }), "room_type"},
+			{"unknown room type", mod(func(nb *hotel.NewBooking) { nb.RoomType = "Penthouse" }), "room_type"},
+			{"other hotel's room type", mod(func(nb *hotel.NewBooking) { nb.RoomType = "Standard" }), "room_type"},
+			{"no arrival", mod(func(nb *hotel.NewBooking) { nb.ArrivalDate = hotel.Date{} }), "arrival_date"},
+			{"arrival yesterday in London", mod(func(nb *hotel.NewBooking) { nb.ArrivalDate = hotel.NewDate(2029, 12, 30) }), "arrival_date"},
+			// At noon UTC on 2029-12-31 it is already 2030-01-01 in Auckland.
+			{"arrival yesterday in Auckland", mod(func(nb *hotel.NewBooking) {
+				nb.HotelID, nb.ArrivalDate = bookingtest.Auckland, hotel.NewDate(2029, 12, 31)
+			}), "arrival_date"},
+			{"long meal plan", mod(func(nb *hotel.NewBooking) { nb.MealPlan = strings.Repeat("B", 51) }), "meal_plan"},
+			{"control in market segment", mod(func(nb *hotel.NewBooking) { nb.MarketSegment = "on\x00line" }), "market_segment"},
+		}
+		for _, c := range cases {
+			b, err := e.Service.Create(desk, c.nb)
+			if b != nil {
+				t.Fatalf("%s: Create returned a booking %+v", c.name, b)
+			}
+			he := checkError(t, err, hotel.EINVALID, c.field)
+			if c.field == "guest_name" && strings.Contains(err.Error(), "Smith") {
+				t.Errorf("%s: the error repeats the guest name: %v", c.name, he)
+			}
+		}
+		// Several faults are all named at once.
+		_, err := e.Service.Create(desk, hotel.NewBooking{HotelID: bookingtest.London, RoomType: "Standard Rooms", StayLength: 0})
+		checkError(t, err, hotel.EINVALID, "guest_name", "stay_length", "adults", "arrival_date")
+
+		// Nothing was stored, held or even asked of the inventory's holds.
+		if all := e.AllBookings(t); len(all) != 0 {
+			t.Fatalf("invalid creates stored %d bookings", len(all))
+		}
+		if n := e.Faults.Calls(bookingtest.CreateHold); n != 0 {
+			t.Fatalf("invalid creates made %d CreateHold calls", n)
+		}
+		checkHeld(t, e, nil)
+
+		// The limits themselves are valid.
+		long := "  " + strings.Repeat("ü", 100) + "  "
+		b := mustCreate(t, e, mod(func(nb *hotel.NewBooking) { nb.GuestName, nb.StayLength = long, 30 }))
+		if b.GuestName != strings.Repeat("ü", 100) || b.StayLength != 30 {
+			t.Errorf("100-character name, 30 nights: got %q, %d", b.GuestName, b.StayLength)
+		}
+		checkStay(t, b, bookingtest.LondonStandard, 2, 30)
+		b = mustCreate(t, e, mod(func(nb *hotel.NewBooking) { nb.RoomType, nb.Adults, nb.Children = "Deluxe Rooms", 1, 2 }))
+		if b.Adults != 1 || b.Children != 2 || b.RoomTypeID != bookingtest.LondonDeluxe {
+			t.Errorf("party of 3 in Deluxe: %+v", b)
+		}
+		// Today at the hotel is not in the past: 2030-01-01 in Auckland.
+		b = mustCreate(t, e, stay(bookingtest.Auckland, "Standard Rooms", 0, 1, "Auckland Today"))
+		checkStay(t, b, bookingtest.AucklandStandard, 0, 1)
+		// Half an hour before London's midnight it is 2030-01-02 in
+		// Auckland: the same arrival is past there and today in London.
+		e.Clock.Set(t, "2030-01-01T11:30:00Z")
+		_, err = e.Service.Create(desk, stay(bookingtest.Auckland, "Standard Rooms", 0, 1, "Auckland Late"))
+		checkError(t, err, hotel.EINVALID, "arrival_date")
+		b = mustCreate(t, e, stay(bookingtest.London, "Standard Rooms", 0, 1, "London Today"))
+		checkStay(t, b, bookingtest.LondonStandard, 0, 1)
+
+		if all := e.AllBookings(t); len(all) != 4 {
+			t.Fatalf("%d bookings stored, want the 4 valid ones", len(all))
+		}
+		e.CheckInventory(t)
+		e.CheckSettled(t)
+	})
+}
+
+func TestCreateMaxStayConfigured(t *testing.T) {
+	each(t, booking.Config{MaxStayNights: 5}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		_, err := e.Service.Create(desk, standard(0, 6, "Six Nights"))
+		he := checkError(t, err, hotel.EINVALID, "stay_length")
+		if !strings.Contains(he.Fields[0].Reason, "5") {
+			t.Errorf("reason %q does not name the limit 5", he.Fields[0].Reason)
+		}
+		b := mustCreate(t, e, standard(0, 5, "Five Nights"))
+		checkStay(t, b, bookingtest.LondonStandard, 0, 5)
+		// The limit holds for changes too.
+		_, err = e.Service.Modify(desk, b.ID, hotel.BookingChange{StayLength: ptr(6)}, 0)
+		checkError(t, err, hotel.EINVALID, "stay_length")
+		e.CheckInventory(t)
+	})
+}
+
+func TestCreateSoldOut(t *testing.T) {
+	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		// London Deluxe has SmallCapacity (2) rooms a night.
+		for range bookingtest.SmallCapacity {
+			mustCreate(t, e, deluxe(11, 1, "Early Bird"))
+		}
+		before := e.Held(t)
+		_, err := e.Service.Create(desk, deluxe(10, 3, "Latecomer Lou"))
+		he := checkError(t, err, hotel.ECONFLICT)
+		if len(he.Nights) != 1 || he.Nights[0] != bookingtest.Day(11) {
+			t.Fatalf("sold-out nights = %v, want [%s]", he.Nights, bookingtest.Day(11))
+		}
+		if !strings.Contains(he.Message, "Deluxe Rooms") {
+			t.Errorf("message %q does not name the room type", he.Message)
+		}
+		checkHeld(t, e, before)
+
+		// The booking was recorded and failed: no hold, nothing pending.
+		var failed []hotel.Booking
+		for _, b := range e.AllBookings(t) {
+			if b.Status == hotel.StatusFailed {
+				failed = append(failed, b)
+			}
+		}
+		if len(failed) != 1 || failed[0].SyncPending || failed[0].GuestName != "Latecomer Lou" {
+			t.Fatalf("failed bookings = %+v, want the sold-out one, settled", failed)
+		}
+		if _, err := e.Local.GetHold(context.Background(), failed[0].ID); hotel.ErrorCode(err) != hotel.ENOTFOUND {
+			t.Fatalf("GetHold of the failed booking = %v, want ENOTFOUND", err)
+		}
+		// A failed booking cannot be changed.
+		_, err = e.Service.Cancel(desk, failed[0].ID, 0)
+		checkError(t, err, hotel.ECONFLICT)
+		_, err = e.Service.Modify(desk, failed[0].ID, hotel.BookingChange{GuestName: ptr("Other")}, 0)
+		checkError(t, err, hotel.ECONFLICT)
+
+		// The nights either side were not sold out: a shorter stay fits.
+		mustCreate(t, e, deluxe(12, 2, "Next Day"))
+		rep := recoverLater(t, e)
+		if rep.Examined != 0 {
+			t.Errorf("recovery examined %d bookings after a clean sell-out", rep.Examined)
+		}
+		e.CheckInventory(t)
+		e.CheckSettled(t)
+	})
+}
+
+func TestStatusTransitions(t *testing.T) {
+	t.Parallel()
+	all := []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
+	allowed := map[[2]string]bool{
+		{hotel.StatusPending, hotel.StatusConfirmed}:   true,
+		{hotel.StatusConfirmed, hotel.StatusCompleted}: true,
+		{hotel.StatusConfirmed, hotel.StatusCancelled}: true,
+		{hotel.StatusPending, hotel.StatusFailed}:      true,
+	}
+	for _, from := range all {
+		for _, to := range all {
+			if got := hotel.CanTransition(from, to); got != allowed[[2]string{from, to}] {
+				t.Errorf("CanTransition(%s, %s) = %v", from, to, got)
+			}
+		}
+	}
+}
+
+func TestOnlyConfirmedChange(t *testing.T) {
+	each(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		e.Clock.Set(t, "2030-01-03T12:00:00Z") // London: day 2
+		try := func(id, status string) {
+			t.Helper()
+			_, err := e.Service.Modify(desk, id, hotel.BookingChange{GuestName: ptr("New Name")}, 0)
+			checkError(t, err, hotel.ECONFLICT)
+			_, err = e.Service.Modify(desk, id, hotel.BookingChange{StayLength: ptr(1)}, 0)
+			checkError(t, err, hotel.ECONFLICT)
+			_, err = e.Service.Cancel(desk, id, 0)
+			checkError(t, err, hotel.ECONFLICT)
+			_, err = e.Service.CheckOut(desk, id, 0)
+			checkError(t, err, hotel.ECONFLICT)
+			if got := stored(t, e, id).Status; got != status {
+				t.Fatalf("status became %s, want %s", got, status)
+			}
+		}
+		cancelled := mustCreate(t, e, standard(3, 2, "To Cancel"))
+		if b, err := e.Service.Cancel(desk, cancelled.ID, 0); err != nil || b.Status != hotel.StatusCancelled {
+			t.Fatalf("Cancel = %+v, %v", b, err)
+		}
+		try(cancelled.ID, hotel.StatusCancelled)
+
+		completed := mustCreate(t, e, standard(2, 2, "To Complete"))
+		if b, err := e.Service.CheckOut(desk, completed.ID, 0); err != nil || b.Status != hotel.StatusCompleted {
+			t.Fatalf("CheckOut = %+v, %v", b, err)
+		}
+		try(completed.ID, hotel.StatusCompleted)
+
+		e.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, Times: 1})
+		_, err := e.Service.Create(desk, standard(4, 1, "Left Pending"))
+		checkError(t, err, hotel.EUNAVAILABLE)
+		var pending string
+		for _, b := range e.AllBookings(t) {
+			if b.Status == hotel.StatusPending {
+				pending = b.ID
+			}
+		}
+		if pending == "" {
+			t.Fatal("no pending booking after an unavailable inventory")
+		}
+		try(pending, hotel.StatusPending)
+		// Recovery moves it on: pending → failed (no hold was taken).
+		recoverLater(t, e)
+		try(pending, hotel.StatusFailed)
+		e.CheckInventory(t)
+		e.CheckSettled(t)
+	})
+}

@@ -1,0 +1,169 @@
+package booking_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
+)
+
+// workloadSeed is the seed of TestRandomWorkload: BOOKING_WORKLOAD_SEED
+// replays a run, otherwise a fresh one is drawn (and logged).
+func workloadSeed(t *testing.T) uint64 {
+	if s := os.Getenv("BOOKING_WORKLOAD_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("BOOKING_WORKLOAD_SEED: %v", err)
+		}
+		return v
+	}
+	return rand.Uint64()
+}
+
+// The workload's guests share a surname no log may contain.
+const workloadSurname = "Vexhollow"
+
+func TestRandomWorkload(t *testing.T) {
+	const (
+		workers = 8
+		ops     = 40
+	)
+	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		seed := workloadSeed(t)
+		t.Logf("seed %d (replay with BOOKING_WORKLOAD_SEED=%d)", seed, seed)
+
+		// Bookings whose stay has begun once the clock moves on (check-out
+		// candidates), made while they are still in the future.
+		var begun []string
+		const nBegun = 20
+		for i := range nBegun {
+			h := bookingtest.London
+			if i%2 == 1 {
+				h = bookingtest.Auckland
+			}
+			b := mustCreate(t, e, stay(h, "Standard Rooms", i%6, 1+i%4, fmt.Sprintf("Begun %s %d", workloadSurname, i)))
+			begun = append(begun, b.ID)
+		}
+		// Day 5 in London, day 6 in Auckland.
+		e.Clock.Set(t, "2030-01-06T12:00:00Z")
+		const firstDay = 6 // no arrival before it is in the past anywhere
+
+		var (
+			mu      sync.Mutex
+			shared  = slices.Clone(begun)
+			counts  = map[string]int{}
+			failure []string
+		)
+		record := func(op string, err error, allowed ...string) {
+			code := hotel.ErrorCode(err)
+			mu.Lock()
+			defer mu.Unlock()
+			counts[op+" "+orOK(code)]++
+			if code != "" && !slices.Contains(allowed, code) {
+				failure = append(failure, fmt.Sprintf("%s: %v", op, err))
+			}
+		}
+		pick := func(r *rand.Rand) string {
+			mu.Lock()
+			defer mu.Unlock()
+			return shared[r.IntN(len(shared))]
+		}
+		roomTypes := []string{"Standard Rooms", "Deluxe Rooms"}
+
+		var wg sync.WaitGroup
+		for w := range workers {
+			r := rand.New(rand.NewPCG(seed, uint64(w)))
+			wg.Go(func() {
+				for i := range ops {
+					switch op := r.IntN(10); {
+					case op < 3: // create
+						h := bookingtest.London
+						if r.IntN(3) == 0 {
+							h = bookingtest.Auckland
+						}
+						nb := stay(h, roomTypes[r.IntN(2)], firstDay+r.IntN(20), 1+r.IntN(5), fmt.Sprintf("Guest %s %d-%d", workloadSurname, w, i))
+						nb.Adults = 1 + r.IntN(2)
+						b, err := e.Service.Create(desk, nb)
+						record("create", err, hotel.ECONFLICT) // sold out
+						if err == nil {
+							mu.Lock()
+							shared = append(shared, b.ID)
+							mu.Unlock()
+						}
+					case op < 6: // modify
+						id := pick(r)
+						version := 0
+						if r.IntN(2) == 0 { // If-Match with what was just read (it may go stale)
+							b, err := e.Service.Get(desk, id)
+							record("get", err)
+							if err == nil {
+								version = b.Version
+							}
+						}
+						var c hotel.BookingChange
+						switch r.IntN(4) {
+						case 0:
+							c.GuestName = ptr(fmt.Sprintf("Renamed %s %d-%d", workloadSurname, w, i))
+						case 1:
+							c.ArrivalDate = ptr(bookingtest.Day(firstDay + r.IntN(20)))
+						case 2:
+							c.StayLength = ptr(1 + r.IntN(5))
+						default:
+							c.RoomType = ptr(roomTypes[r.IntN(2)])
+							c.Adults = ptr(1)
+						}
+						_, err := e.Service.Modify(desk, id, c, version)
+						// Not confirmed, sold out, stay begun, a concurrent change; stale version.
+						record("modify", err, hotel.ECONFLICT, hotel.EPRECONDITION)
+					case op < 8: // cancel
+						_, err := e.Service.Cancel(desk, pick(r), 0)
+						record("cancel", err, hotel.ECONFLICT)
+					default: // check out, mostly the stays that have begun
+						id := begun[r.IntN(len(begun))]
+						if r.IntN(4) == 0 {
+							id = pick(r)
+						}
+						_, err := e.Service.CheckOut(desk, id, 0)
+						record("checkout", err, hotel.ECONFLICT) // not arrived, not confirmed, concurrent change
+					}
+				}
+			})
+		}
+		wg.Wait()
+		t.Logf("outcomes: %v", counts)
+		if len(failure) > 0 {
+			t.Fatalf("seed %d: %d unexpected errors:\n%s", seed, len(failure), strings.Join(failure, "\n"))
+		}
+		for _, op := range []string{"create", "modify", "cancel", "checkout"} {
+			if counts[op+" ok"] == 0 {
+				t.Errorf("seed %d: no %s succeeded (%v): the workload did not exercise it", seed, op, counts)
+			}
+		}
+		bookings := e.CheckInventory(t)
+		e.CheckSettled(t)
+		if rep := recoverLater(t, e); rep != (booking.Report{}) {
+			t.Fatalf("seed %d: nothing was left to recover, but Recover did %+v", seed, rep)
+		}
+		if len(bookings) != nBegun+counts["create ok"]+counts["create conflict"] {
+			t.Fatalf("%d bookings stored, want the %d + %d created + %d failed", len(bookings), nBegun, counts["create ok"], counts["create conflict"])
+		}
+		if logs := e.Logs(); strings.Contains(logs, workloadSurname) {
+			t.Fatalf("a guest name reached the logs")
+		}
+	})
+}
+
+func orOK(code string) string {
+	if code == "" {
+		return "ok"
+	}
+	return code
+}
