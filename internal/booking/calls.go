@@ -55,16 +55,6 @@ func (c cachedHotel) roomType(name string) (hotel.RoomType, bool) {
 	return hotel.RoomType{}, false
 }
 
-// roomTypeByID returns the room type with id.
-func (c cachedHotel) roomTypeByID(id int64) (hotel.RoomType, bool) {
-	for _, rt := range c.roomTypes {
-		if rt.ID == id {
-			return rt, true
-		}
-	}
-	return hotel.RoomType{}, false
-}
-
 // today is the hotel-local date at now.
 func (c cachedHotel) today(now time.Time) hotel.Date { return hotel.Today(now, c.hotel.Zone()) }
 

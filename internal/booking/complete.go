@@ -14,7 +14,9 @@ import (
 // of two schedulers completing the same booking one does it and the other
 // gets false. A release that fails leaves the booking marked for Recover.
 func (s *Service) CompleteStay(ctx context.Context, b hotel.Booking) (bool, error) {
-	if b.Status != hotel.StatusConfirmed {
+	if b.Status != hotel.StatusConfirmed || b.SyncPending {
+		// Not due, or a change is still settling its hold: Recover
+		// finishes it and the next run completes it.
 		return false, nil
 	}
 	b.Status = hotel.StatusCompleted

@@ -1,9 +1,11 @@
 package booking_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/booking"
@@ -46,6 +48,12 @@ func TestCreateInventoryUnavailable(t *testing.T) {
 		checkHeld(t, e, nights(bookingtest.LondonStandard, 5, 2, 1))
 
 		e.Faults.Clear()
+		// A booking marked less than RecoverAfter ago may still belong to a
+		// running request: recovery leaves it alone.
+		e.Clock.Add(30 * time.Second)
+		if rep, err := e.Service.Recover(context.Background()); err != nil || rep.Examined != 0 {
+			t.Fatalf("Recover 30s after = %+v, %v; want the fresh booking left alone", rep, err)
+		}
 		rep := recoverLater(t, e)
 		if rep != (booking.Report{Examined: 1, Failed: 1, Released: 1}) {
 			t.Fatalf("Recover = %+v, want 1 examined, failed and released", rep)

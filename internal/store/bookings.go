@@ -12,8 +12,9 @@ import (
 // database), and SyncPending marks rows whose hold may not match yet.
 type Bookings interface {
 	// InsertBooking stores b with the hash of its access token. b.Version
-	// becomes 1, CreatedAt/UpdatedAt are set; NightlyPrices are stored when
-	// present. Errors: ErrConflict (id or confirmation code taken),
+	// becomes 1; CreatedAt and UpdatedAt both become b.CreatedAt (the
+	// service's clock; the current time when zero), to the microsecond.
+	// NightlyPrices are stored when present. Errors: ErrConflict (id or confirmation code taken),
 	// ErrNotFound (hotel or room type does not exist).
 	InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) error
 	// GetBooking returns a booking with its hotel and room type names and its
@@ -26,7 +27,9 @@ type Bookings interface {
 	// UpdateBooking writes every mutable field of b (status, guest name,
 	// room type, arrival, stay length, guests, prices and nightly prices,
 	// departed_on, SyncPending) when the stored version equals b.Version,
-	// then sets b.Version to the stored version + 1 and b.UpdatedAt. The
+	// then sets b.Version to the stored version + 1. updated_at becomes
+	// b.UpdatedAt (the service's clock; the current time when zero), so the
+	// recovery pass ages bookings by the same clock that marks them. The
 	// status change must be allowed by hotel.CanTransition (or unchanged).
 	// Errors: ErrNotFound; ErrConflict (the version moved on, or the status
 	// transition is not allowed — nothing is written).
@@ -62,4 +65,13 @@ type IdempotencyRecord struct {
 	Body       []byte
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
+}
+
+// Stamp is the timestamp a driver stores for t: t in UTC to the
+// microsecond (what both databases keep), or the current time when t is zero.
+func Stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.UTC().Truncate(time.Microsecond)
 }

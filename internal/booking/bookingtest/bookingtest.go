@@ -81,7 +81,7 @@ var Drivers = []Driver{
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { s.Close() })
+		t.Cleanup(func() { _ = s.Close() })
 		return s
 	}},
 	{"postgres", func(t *testing.T) store.Store {
@@ -89,7 +89,7 @@ var Drivers = []Driver{
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { s.Close() })
+		t.Cleanup(func() { _ = s.Close() })
 		return s
 	}},
 }
@@ -334,7 +334,7 @@ type Server struct {
 // StartServer serves h until the test ends.
 func StartServer(t *testing.T, h http.Handler) *Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func StartServer(t *testing.T, h http.Handler) *Server {
 
 func (s *Server) serve(l net.Listener) {
 	srv := httptest.NewUnstartedServer(s.h)
-	srv.Listener.Close()
+	_ = srv.Listener.Close()
 	srv.Listener = l
 	srv.Start()
 	s.mu.Lock()
@@ -371,7 +371,7 @@ func (s *Server) Stop() {
 // Restart serves again on the same address.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
-	l, err := net.Listen("tcp", s.addr)
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", s.addr)
 	if err != nil {
 		t.Fatalf("restart inventory server: %v", err)
 	}

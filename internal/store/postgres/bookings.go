@@ -56,7 +56,7 @@ func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash [
 	if err != nil {
 		return fmt.Errorf("booking id %q is not a UUID", b.ID)
 	}
-	at := time.Now().UTC().Truncate(time.Microsecond)
+	at := store.Stamp(b.CreatedAt)
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
     arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
@@ -237,7 +237,7 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
 	if err != nil {
 		return store.ErrNotFound
 	}
-	at := time.Now().UTC().Truncate(time.Microsecond)
+	at := store.Stamp(b.UpdatedAt)
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
     arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,

@@ -65,7 +65,7 @@ func isForeignKeyViolation(err error) bool {
 
 // InsertBooking stores b, its nightly prices and the hash of its access token.
 func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) error {
-	at := now()
+	at := store.Stamp(b.CreatedAt)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
     arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
@@ -270,7 +270,7 @@ func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit
 // the version and the allowed previous statuses), then makes its nights
 // those of b, in one transaction.
 func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
-	at := now()
+	at := store.Stamp(b.UpdatedAt)
 	from := statusesBefore(b.Status)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE booking SET status = ?, guest_name = ?, room_type_id = ?,
