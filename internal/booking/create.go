@@ -30,8 +30,10 @@ func (s *Service) Create(ctx context.Context, nb hotel.NewBooking) (*hotel.Booki
 // retried request can resume its own booking: when booking id already
 // exists, a pending one is taken on to confirmed (or failed) and any other
 // is returned as it is; nb is then not looked at (the caller vouches it is
-// the request that created the booking). The access token is in the result
-// only when this call inserted the booking.
+// the request that created the booking). A resumed booking gets a new
+// access token, replacing the one its first attempt made: that attempt's
+// answer never reached the client (it retried), and without a token the
+// guest could not manage the booking.
 func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) {
 	cid, ok := canonicalID(id)
 	if !ok {
@@ -40,7 +42,11 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	}
 	switch existing, err := s.store.GetBooking(ctx, cid); {
 	case err == nil:
-		return s.resume(ctx, existing)
+		b, err := s.resume(ctx, existing)
+		if err != nil {
+			return nil, err
+		}
+		return s.reissueToken(ctx, b)
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, storeError(err, cid)
 	}
@@ -113,35 +119,43 @@ func (s *Service) insert(ctx context.Context, b *hotel.Booking, tokenHash []byte
 }
 
 // resume continues the creation of booking b, found under the id of a
-// retried create.
-func (s *Service) resume(ctx context.Context, b hotel.Booking) (*hotel.Booking, error) {
+// retried create, and returns it as stored.
+func (s *Service) resume(ctx context.Context, b hotel.Booking) (hotel.Booking, error) {
 	for range 3 {
 		switch b.Status {
 		case hotel.StatusFailed:
-			return nil, hotel.Errorf(hotel.ECONFLICT, "Booking %s could not be completed and has failed; make a new booking (with a new Idempotency-Key).", b.ID)
+			return b, hotel.Errorf(hotel.ECONFLICT, "Booking %s could not be completed and has failed; make a new booking (with a new Idempotency-Key).", b.ID)
 		case hotel.StatusPending:
 		default:
-			return shown(ctx, b), nil
+			return b, nil
 		}
 		// Touch the row first: Recover leaves recently changed bookings
 		// alone, so it will not race this request.
 		b.SyncPending = true
 		err := s.update(ctx, &b)
 		if err == nil {
-			confirmed, err := s.confirm(ctx, b)
-			if err != nil {
-				return nil, err
-			}
-			return shown(ctx, confirmed), nil
+			return s.confirm(ctx, b)
 		}
 		if !errors.Is(err, store.ErrConflict) {
-			return nil, storeError(err, b.ID)
+			return b, storeError(err, b.ID)
 		}
 		if b, err = s.load(ctx, b.ID); err != nil {
-			return nil, err
+			return b, err
 		}
 	}
-	return nil, changed(b.ID, 0, store.ErrConflict)
+	return b, changed(b.ID, 0, store.ErrConflict)
+}
+
+// reissueToken gives resumed booking b a new access token (replacing the
+// old one) and returns it with the token, unredacted: the caller sent the
+// guest's name itself and now holds the booking's token.
+func (s *Service) reissueToken(ctx context.Context, b hotel.Booking) (*hotel.Booking, error) {
+	token, hash := auth.NewBookingToken(b.ID)
+	if err := s.store.SetBookingAccessHash(ctx, b.ID, hash); err != nil {
+		return nil, storeError(err, b.ID)
+	}
+	b.AccessToken = token
+	return &b, nil
 }
 
 // confirm takes the hold of pending booking b and records the outcome: the

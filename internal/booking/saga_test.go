@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
 )
@@ -130,8 +131,8 @@ func TestCreateWithIDResumes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("retried CreateWithID: %v", err)
 		}
-		if b.ID != id || b.Status != hotel.StatusConfirmed || b.GuestName != nb.GuestName || b.AccessToken != "" {
-			t.Fatalf("retry = %+v, want booking %s confirmed, without a token (not inserted by this call)", b, id)
+		if b.ID != id || b.Status != hotel.StatusConfirmed || b.GuestName != nb.GuestName || opens(t, e, b.AccessToken) != id {
+			t.Fatalf("retry = %+v, want booking %s confirmed, with a new token that opens it (the first never reached the client)", b, id)
 		}
 		checkStay(t, b, bookingtest.LondonStandard, 3, 2)
 		checkHeld(t, e, nights(bookingtest.LondonStandard, 3, 2, 1)) // no second hold
@@ -141,6 +142,10 @@ func TestCreateWithIDResumes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if opens(t, e, b2.AccessToken) != id || opens(t, e, b.AccessToken) != "" {
+			t.Fatal("a second retry's token does not replace the first's")
+		}
+		b2.AccessToken = b.AccessToken
 		same(t, *b2, *b)
 		if e.Faults.Calls(bookingtest.CreateHold) != calls || stored(t, e, id).Version != version {
 			t.Fatal("retrying a confirmed booking called inventory or wrote the booking")
@@ -195,7 +200,7 @@ func TestCreateWithIDConcurrentRetries(t *testing.T) {
 			wg.Go(func() { results[i], errs[i] = e.Service.CreateWithID(desk, id, standard(30, 2, "Same Request")) })
 		}
 		wg.Wait()
-		tokens := 0
+		var tokens []string
 		for i := range n {
 			switch code := hotel.ErrorCode(errs[i]); code {
 			case "":
@@ -203,16 +208,22 @@ func TestCreateWithIDConcurrentRetries(t *testing.T) {
 					t.Errorf("retry %d = %+v", i, results[i])
 				}
 				checkStay(t, results[i], bookingtest.LondonStandard, 30, 2)
-				if results[i].AccessToken != "" {
-					tokens++
-				}
+				tokens = append(tokens, results[i].AccessToken)
 			case hotel.ECONFLICT, hotel.EUNAVAILABLE: // lost a race with another retry: retry again
 			default:
 				t.Errorf("retry %d: %v", i, errs[i])
 			}
 		}
-		if tokens > 1 {
-			t.Fatalf("%d retries got the access token, want at most 1 (the one that inserted)", tokens)
+		// Every answer carries a token; only the one issued last opens the
+		// booking (a client keeps the answer it finally got).
+		working := 0
+		for _, tok := range tokens {
+			if opens(t, e, tok) == id {
+				working++
+			}
+		}
+		if len(tokens) > 0 && working != 1 {
+			t.Fatalf("%d of %d tokens open the booking, want exactly 1", working, len(tokens))
 		}
 		// However the races went, one more retry settles it.
 		b, err := e.Service.CreateWithID(desk, id, standard(30, 2, "Same Request"))
@@ -439,4 +450,20 @@ func TestCheckOutReleaseFails(t *testing.T) {
 		e.CheckInventory(t)
 		e.CheckSettled(t)
 	})
+}
+
+// opens returns the id of the booking token opens, or "" if it opens none.
+func opens(t *testing.T, e *bookingtest.Env, token string) string {
+	t.Helper()
+	if token == "" {
+		return ""
+	}
+	p, err := auth.NewAuthenticator(e.Store, "", "", e.Clock.Now).Authenticate(context.Background(), "Bearer "+token)
+	switch {
+	case hotel.ErrorCode(err) == hotel.EUNAUTHORIZED:
+		return ""
+	case err != nil:
+		t.Fatalf("Authenticate: %v", err)
+	}
+	return p.BookingID
 }

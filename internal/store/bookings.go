@@ -17,6 +17,9 @@ type Bookings interface {
 	// NightlyPrices are stored when present. Errors: ErrConflict (id or confirmation code taken),
 	// ErrNotFound (hotel or room type does not exist).
 	InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) error
+	// SetBookingAccessHash replaces the hash of a booking's access token:
+	// the token issued before stops working. Errors: ErrNotFound.
+	SetBookingAccessHash(ctx context.Context, id string, tokenHash []byte) error
 	// GetBooking returns a booking with its hotel and room type names and its
 	// nightly prices (ordered by night). Errors: ErrNotFound.
 	GetBooking(ctx context.Context, id string) (hotel.Booking, error)

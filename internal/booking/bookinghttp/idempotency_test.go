@@ -224,17 +224,20 @@ func TestIdempotentCreateResumesAfterUnavailable(t *testing.T) {
 		b.Faults.Clear()
 		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me")
 		got := r.booking(t, http.StatusCreated)
-		if got.BookingID != pending || got.Status != "confirmed" || got.AccessToken != nil || got.TotalPrice != "609.00" {
-			t.Fatalf("resumed create: %+v, want booking %s confirmed, no token", got, pending)
+		if got.BookingID != pending || got.Status != "confirmed" || got.AccessToken == nil || got.TotalPrice != "609.00" {
+			t.Fatalf("resumed create: %+v, want booking %s confirmed, with a token", got, pending)
 		}
 		if r.Header.Get("Location") != "/bookings/"+pending || r.Header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("resumed create headers: %v", r.Header)
 		}
-		// The resumed booking was stored by the first attempt, under a
-		// token the client never received; an anonymous caller sees it
-		// redacted (booking.Service.resume redacts for the caller).
-		if got.GuestName != hotel.Redacted {
+		// The first attempt's token never reached the client: the resumed
+		// answer carries a new one, which opens the booking, and shows the
+		// name the client sent.
+		if got.GuestName != "Ada Lovelace" {
 			t.Fatalf("resumed create guest_name = %q", got.GuestName)
+		}
+		if r := b.do(t, http.MethodGet, "/bookings/"+pending, "", "Authorization", "Bearer "+*got.AccessToken); r.Status != http.StatusOK {
+			t.Fatalf("GET with the resumed create's token = %d", r.Status)
 		}
 		checkReplay(t, r, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me"))
 
@@ -377,7 +380,7 @@ func TestIdempotentCreateLeaseExpired(t *testing.T) {
 		b.Clock.Add(3 * time.Minute)
 		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "stuck")
 		resumed := r.booking(t, http.StatusCreated)
-		if resumed.BookingID != all[0].ID || resumed.Status != "confirmed" || resumed.AccessToken != nil {
+		if resumed.BookingID != all[0].ID || resumed.Status != "confirmed" || resumed.AccessToken == nil {
 			t.Fatalf("resumed: %+v", resumed)
 		}
 		// The stuck request, let go, answers with the same booking.
@@ -386,6 +389,12 @@ func TestIdempotentCreateLeaseExpired(t *testing.T) {
 		got := r1.booking(t, http.StatusCreated)
 		if got.BookingID != all[0].ID || got.Status != "confirmed" || got.AccessToken == nil {
 			t.Fatalf("first request: %+v", got)
+		}
+		// The retry's token replaced the stuck request's.
+		for tok, want := range map[string]int{*resumed.AccessToken: http.StatusOK, *got.AccessToken: http.StatusUnauthorized} {
+			if r := b.do(t, http.MethodGet, "/bookings/"+all[0].ID, "", "Authorization", "Bearer "+tok); r.Status != want {
+				t.Fatalf("GET with a token = %d, want %d", r.Status, want)
+			}
 		}
 		after := b.CheckInventory(t)
 		if len(after) != 1 || after[0].Status != hotel.StatusConfirmed {

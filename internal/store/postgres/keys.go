@@ -93,3 +93,19 @@ func (s *Store) BookingAccessHash(ctx context.Context, bookingID string) ([]byte
 	err = s.pool.QueryRow(ctx, `SELECT access_token_hash FROM booking WHERE id = $1`, id).Scan(&h)
 	return h, translate(err)
 }
+
+// SetBookingAccessHash replaces the hash of a booking's access token.
+func (s *Store) SetBookingAccessHash(ctx context.Context, bookingID string, tokenHash []byte) error {
+	id, err := uuid.Parse(bookingID)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE booking SET access_token_hash = $2 WHERE id = $1`, id, tokenHash)
+	if err != nil {
+		return translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}

@@ -96,3 +96,19 @@ func (s *Store) BookingAccessHash(ctx context.Context, bookingID string) ([]byte
 	err := s.r.QueryRowContext(ctx, `SELECT access_token_hash FROM booking WHERE id = ?`, bookingID).Scan(&h)
 	return h, translate(err)
 }
+
+// SetBookingAccessHash replaces the hash of a booking's access token.
+func (s *Store) SetBookingAccessHash(ctx context.Context, bookingID string, tokenHash []byte) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE booking SET access_token_hash = ? WHERE id = ?`, tokenHash, bookingID)
+	if err != nil {
+		return translate(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}

@@ -211,7 +211,18 @@ func testBookingInsertGet(t *testing.T, h Harness) {
 		if b, err := s.GetBooking(ctx, id); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("GetBooking(%q) = %+v, %v; want ErrNotFound", id, b, err)
 		}
+		if err := s.SetBookingAccessHash(ctx, id, tokenHash("x")); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("SetBookingAccessHash(%q) = %v; want ErrNotFound", id, err)
+		}
 	}
+	// A new token replaces the old one; the booking is otherwise unchanged.
+	if err := s.SetBookingAccessHash(ctx, full.ID, tokenHash("rotated")); err != nil {
+		t.Fatal(err)
+	}
+	if hash, err := s.BookingAccessHash(ctx, full.ID); err != nil || !slices.Equal(hash, tokenHash("rotated")) {
+		t.Fatalf("after SetBookingAccessHash: %x, %v", hash, err)
+	}
+	getBooking(t, s, "after a new token", stored[full.ID])
 }
 
 func testBookingInsertRefused(t *testing.T, h Harness) {
