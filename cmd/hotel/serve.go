@@ -33,7 +33,7 @@ import (
 )
 
 var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "admin-addr",
-	"shutdown-timeout", "upstream-timeout", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
+	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
 
 // sampleZone is the time zone of the sample hotels (all in Great Britain):
 // their first night is "today" there.
@@ -203,8 +203,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	srv := &http.Server{
 		Handler:           web.Middleware(log, web.ProblemMux(mux)),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
+		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,

@@ -50,6 +50,7 @@ type Config struct {
 	InventoryURL    string
 	BookingURL      string
 	ShutdownTimeout time.Duration
+	ReadTimeout     time.Duration // whole request, headers and body
 	UpstreamTimeout time.Duration
 
 	// Bookings
@@ -103,6 +104,7 @@ var Settings = []Setting{
 	{"HOTEL_DB_CONNECT_TIMEOUT", "db-connect-timeout", "30s", "how long to retry an unreachable database at start"},
 	{"HOTEL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may run after SIGTERM"},
 	{"HOTEL_UPSTREAM_TIMEOUT", "upstream-timeout", "30s", "timeout of calls between services in split mode"},
+	{"HOTEL_READ_TIMEOUT", "read-timeout", "30s", "longest a client may take to send a request (headers and body); slower clients are cut off"},
 	{"HOTEL_MAX_STAY_NIGHTS", "max-stay-nights", "30", "longest stay a booking may have, in nights (1-366)"},
 	{"HOTEL_INVENTORY_TIMEOUT", "inventory-timeout", "5s", "timeout of each call from the booking service to inventory (retried with backoff)"},
 	{"HOTEL_RECOVER_AFTER", "recover-after", "1m", "how old an unfinished booking step must be before the recovery pass finishes it; must exceed the longest request"},
@@ -208,6 +210,7 @@ func build(get func(string) string) (*Config, error) {
 	c.DBConnectTimeout = duration(get, "HOTEL_DB_CONNECT_TIMEOUT", bad)
 	c.ShutdownTimeout = duration(get, "HOTEL_SHUTDOWN_TIMEOUT", bad)
 	c.UpstreamTimeout = duration(get, "HOTEL_UPSTREAM_TIMEOUT", bad)
+	c.ReadTimeout = duration(get, "HOTEL_READ_TIMEOUT", bad)
 	c.InventoryTimeout = duration(get, "HOTEL_INVENTORY_TIMEOUT", bad)
 	c.RecoverAfter = duration(get, "HOTEL_RECOVER_AFTER", bad)
 	if n, err := strconv.Atoi(get("HOTEL_MAX_STAY_NIGHTS")); err != nil || n < 1 || n > 366 {

@@ -134,6 +134,7 @@ func TestLoadDefaults(t *testing.T) {
 		InventoryTimeout: 5 * time.Second,
 		RecoverAfter:     time.Minute,
 		CheckoutRunAt:    3 * time.Hour,
+		ReadTimeout:      30 * time.Second,
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        "json",
 	}
