@@ -86,7 +86,8 @@ func startServe(t testing.TB, vars map[string]string, args ...string) *proc {
 // startServeOut is startServe with the server's standard output captured.
 func startServeOut(t testing.TB, vars map[string]string, stdout io.Writer, args ...string) *proc {
 	t.Helper()
-	vars = maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug"})
+	// Tests send bursts from one address: limits high unless a test sets its own.
+	vars = maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug", "HOTEL_RATE_LIMIT": "100000", "HOTEL_RATE_BURST": "100000"})
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &proc{cancel: cancel, done: make(chan error, 1), logs: newLogSink()}
 	go func() { p.done <- run(ctx, append([]string{"serve"}, args...), env(vars), stdout, p.logs) }()
@@ -186,7 +187,13 @@ func startSplit(t testing.TB, db map[string]string) *system {
 	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
 	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
 	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
-	gw := startServe(t, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey})
+	gwEnv := map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey}
+	for k, v := range db { // the gateway's own settings; it has no database here
+		if strings.HasPrefix(k, "HOTEL_RATE_") || k == "HOTEL_CORS_ORIGINS" {
+			gwEnv[k] = v
+		}
+	}
+	gw := startServe(t, gwEnv)
 	return &system{Gateway: gw.URL, procs: map[string]*proc{"inventory": inv, "booking": book, "scheduler": sched, "gateway": gw}}
 }
 

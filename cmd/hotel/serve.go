@@ -33,7 +33,7 @@ import (
 )
 
 var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "admin-addr",
-	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
+	"shutdown-timeout", "upstream-timeout", "read-timeout", "rate-limit", "rate-burst", "rate-limit-exempt", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
 
 // sampleZone is the time zone of the sample hotels (all in Great Britain):
 // their first night is "today" there.
@@ -201,8 +201,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	registerOps(routes, checks)
 
+	handler := web.ProblemMux(mux)
+	if cfg.Has(config.TargetGateway) {
+		// The front door: browsers from the allowed origins, and a token
+		// bucket per client (its verified key, else its IP).
+		identify := gateway.IdentifyByCredential(authn, cfg.RateExemptAdmin, cfg.RateExemptService, auth.WithVerified)
+		handler = gateway.CORS(cfg.CORSOrigins,
+			gateway.RateLimit(gateway.RateLimitConfig{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, identify, handler))
+	}
 	srv := &http.Server{
-		Handler:           web.Middleware(log, web.ProblemMux(mux)),
+		Handler:           web.Middleware(log, handler),
 		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      60 * time.Second,

@@ -123,6 +123,31 @@ func WithPrincipal(ctx context.Context, p hotel.Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
+type verifiedKey struct{}
+
+// verified is a principal already resolved from an Authorization header.
+type verified struct {
+	header string
+	p      hotel.Principal
+}
+
+// WithVerified returns ctx carrying p as resolved from the Authorization
+// header (by the gateway's rate limiter), so the router does not look the
+// credential up a second time for the same request.
+func WithVerified(ctx context.Context, header string, p hotel.Principal) context.Context {
+	return context.WithValue(ctx, verifiedKey{}, verified{header, p})
+}
+
+// authenticate resolves the request's credentials, reusing a principal
+// resolved earlier in the request from the same header.
+func (rt *Router) authenticate(r *http.Request) (hotel.Principal, error) {
+	header := r.Header.Get("Authorization")
+	if v, ok := r.Context().Value(verifiedKey{}).(verified); ok && v.header == header {
+		return v.p, nil
+	}
+	return rt.authn.Authenticate(r.Context(), header)
+}
+
 // decide applies rule to an authenticated principal.
 func (r Rule) decide(p hotel.Principal, req *http.Request) error {
 	switch {
@@ -175,7 +200,7 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 		// scopes allow). Bad credentials are ignored, not refused.
 		rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if cred := r.Header.Get("Authorization"); cred != "" {
-				if p, err := rt.authn.Authenticate(r.Context(), cred); err == nil {
+				if p, err := rt.authenticate(r); err == nil {
 					r = r.WithContext(WithPrincipal(r.Context(), p))
 				}
 			}
@@ -184,7 +209,7 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 		return
 	}
 	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := rt.authn.Authenticate(r.Context(), r.Header.Get("Authorization"))
+		p, err := rt.authenticate(r)
 		if err == nil {
 			err = rule.decide(p, r)
 		}

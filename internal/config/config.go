@@ -61,6 +61,13 @@ type Config struct {
 	// Scheduler
 	CheckoutRunAt time.Duration // hotel-local time of day (since midnight) of the daily completion
 
+	// Gateway limits
+	RateLimit         float64  // requests per second per client; 0: off
+	RateBurst         int      // bucket size
+	RateExemptAdmin   bool     // admin keys are not limited
+	RateExemptService bool     // the service credential is not limited
+	CORSOrigins       []string // allowed browser origins; "*" any
+
 	// AdminAddr is the listen address of the admin listener (/metrics); empty: none.
 	AdminAddr string
 
@@ -78,7 +85,9 @@ func (c *Config) Has(target string) bool { return slices.Contains(c.Targets, tar
 
 // NeedsStore reports whether any target in this process uses the database.
 func (c *Config) NeedsStore() bool {
-	return c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler)
+	// A gateway on PostgreSQL reads API keys too, to rate limit by key.
+	return c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler) ||
+		(c.Has(TargetGateway) && c.Driver == "postgres")
 }
 
 // Split reports whether some targets run in other processes.
@@ -108,6 +117,10 @@ var Settings = []Setting{
 	{"HOTEL_MAX_STAY_NIGHTS", "max-stay-nights", "30", "longest stay a booking may have, in nights (1-366)"},
 	{"HOTEL_INVENTORY_TIMEOUT", "inventory-timeout", "5s", "timeout of each call from the booking service to inventory (retried with backoff)"},
 	{"HOTEL_RECOVER_AFTER", "recover-after", "1m", "how old an unfinished booking step must be before the recovery pass finishes it; must exceed the longest request"},
+	{"HOTEL_RATE_LIMIT", "rate-limit", "50", "requests per second each client may make through the gateway (its verified key or token, else its IP); 0 turns limiting off"},
+	{"HOTEL_RATE_BURST", "rate-burst", "100", "requests a client may make at once before the rate applies"},
+	{"HOTEL_RATE_LIMIT_EXEMPT", "rate-limit-exempt", "admin,service", "callers not rate limited: a comma list of admin (admin keys) and service (the service credential), or none"},
+	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"HOTEL_ADMIN_KEY", "", "", "bootstrap admin API key (secret; environment or .env only)"},
@@ -222,6 +235,38 @@ func build(get func(string) string) (*Config, error) {
 		bad("HOTEL_CHECKOUT_RUN_AT=%q must be a time of day as HH:MM, e.g. 03:00", get("HOTEL_CHECKOUT_RUN_AT"))
 	} else {
 		c.CheckoutRunAt = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	if f, err := strconv.ParseFloat(get("HOTEL_RATE_LIMIT"), 64); err != nil || f < 0 || f > 1e6 || f != f {
+		bad("HOTEL_RATE_LIMIT=%q must be a number of requests per second from 0 (off) to 1000000", get("HOTEL_RATE_LIMIT"))
+	} else {
+		c.RateLimit = f
+	}
+	if n, err := strconv.Atoi(get("HOTEL_RATE_BURST")); err != nil || n < 1 || n > 1_000_000 {
+		bad("HOTEL_RATE_BURST=%q must be a whole number of requests from 1 to 1000000", get("HOTEL_RATE_BURST"))
+	} else {
+		c.RateBurst = n
+	}
+	for _, v := range strings.Split(get("HOTEL_RATE_LIMIT_EXEMPT"), ",") {
+		switch strings.TrimSpace(v) {
+		case "admin":
+			c.RateExemptAdmin = true
+		case "service":
+			c.RateExemptService = true
+		case "", "none":
+		default:
+			bad("HOTEL_RATE_LIMIT_EXEMPT=%q must be a comma list of admin and service, or none", get("HOTEL_RATE_LIMIT_EXEMPT"))
+		}
+	}
+	for _, o := range strings.Split(get("HOTEL_CORS_ORIGINS"), ",") {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "") {
+			bad("HOTEL_CORS_ORIGINS: %q is not an origin such as https://book.example.com (or *)", o)
+			continue
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
 	}
 	c.AdminAddr = strings.TrimSpace(get("HOTEL_ADMIN_ADDR"))
 	if c.AdminAddr != "" {

@@ -120,23 +120,27 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Driver:           "sqlite",
-		SQLitePath:       filepath.Join("data", "hotel.db"),
-		DataDir:          "./data",
-		DBConnectTimeout: 30 * time.Second,
-		AutoMigrate:      true,
-		SeedSample:       true,
-		Addr:             "127.0.0.1:8080",
-		Targets:          []string{"booking", "gateway", "inventory", "scheduler"},
-		ShutdownTimeout:  15 * time.Second,
-		UpstreamTimeout:  30 * time.Second,
-		MaxStayNights:    30,
-		InventoryTimeout: 5 * time.Second,
-		RecoverAfter:     time.Minute,
-		CheckoutRunAt:    3 * time.Hour,
-		ReadTimeout:      30 * time.Second,
-		LogLevel:         slog.LevelInfo,
-		LogFormat:        "json",
+		Driver:            "sqlite",
+		SQLitePath:        filepath.Join("data", "hotel.db"),
+		DataDir:           "./data",
+		DBConnectTimeout:  30 * time.Second,
+		AutoMigrate:       true,
+		SeedSample:        true,
+		Addr:              "127.0.0.1:8080",
+		Targets:           []string{"booking", "gateway", "inventory", "scheduler"},
+		ShutdownTimeout:   15 * time.Second,
+		UpstreamTimeout:   30 * time.Second,
+		MaxStayNights:     30,
+		InventoryTimeout:  5 * time.Second,
+		RecoverAfter:      time.Minute,
+		CheckoutRunAt:     3 * time.Hour,
+		ReadTimeout:       30 * time.Second,
+		RateLimit:         50,
+		RateBurst:         100,
+		RateExemptAdmin:   true,
+		RateExemptService: true,
+		LogLevel:          slog.LevelInfo,
+		LogFormat:         "json",
 	}
 	if !equalConfig(*c, want) {
 		t.Errorf("Load() =\n%+v\nwant\n%+v", *c, want)
@@ -280,6 +284,33 @@ func TestLoadValidation(t *testing.T) {
 				}
 				return ""
 			},
+		},
+		{
+			name: "rate limits and CORS",
+			env: map[string]string{"HOTEL_RATE_LIMIT": "2.5", "HOTEL_RATE_BURST": "5", "HOTEL_RATE_LIMIT_EXEMPT": "service",
+				"HOTEL_CORS_ORIGINS": "https://book.example.com/, http://localhost:5173"},
+			check: func(c *config.Config) string {
+				if c.RateLimit != 2.5 || c.RateBurst != 5 || c.RateExemptAdmin || !c.RateExemptService ||
+					fmt.Sprint(c.CORSOrigins) != "[https://book.example.com http://localhost:5173]" {
+					return fmt.Sprintf("%v %v %v %v %v", c.RateLimit, c.RateBurst, c.RateExemptAdmin, c.RateExemptService, c.CORSOrigins)
+				}
+				return ""
+			},
+		},
+		{
+			name: "limits off, nobody exempt",
+			env:  map[string]string{"HOTEL_RATE_LIMIT": "0", "HOTEL_RATE_LIMIT_EXEMPT": "none"},
+			check: func(c *config.Config) string {
+				if c.RateLimit != 0 || c.RateExemptAdmin || c.RateExemptService {
+					return fmt.Sprintf("%v %v %v", c.RateLimit, c.RateExemptAdmin, c.RateExemptService)
+				}
+				return ""
+			},
+		},
+		{
+			name:      "bad rate limits and origins",
+			env:       map[string]string{"HOTEL_RATE_LIMIT": "fast", "HOTEL_RATE_BURST": "0", "HOTEL_RATE_LIMIT_EXEMPT": "root", "HOTEL_CORS_ORIGINS": "book.example.com,https://x.example/path"},
+			wantInErr: []string{`HOTEL_RATE_LIMIT="fast"`, `HOTEL_RATE_BURST="0"`, `HOTEL_RATE_LIMIT_EXEMPT="root"`, `"book.example.com" is not an origin`, `"https://x.example/path" is not an origin`},
 		},
 		{
 			name:      "bad check-out run time",
