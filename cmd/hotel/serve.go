@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hotelplatform/hotel"
@@ -73,8 +72,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	// Metrics: the Go runtime and process, and what the modules register;
 	// served on the admin listener (HOTEL_ADMIN_ADDR), never publicly.
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := telemetry.NewMetrics(targetName)
+	registry := metrics.Registry
+	if st != nil {
+		if ps, ok := st.(interface{ PoolStats() store.PoolStats }); ok {
+			var pending func(context.Context) (int, error)
+			if cfg.Has(config.TargetBooking) || cfg.Has(config.TargetScheduler) {
+				pending = func(ctx context.Context) (int, error) {
+					bs, err := st.SyncPendingBookings(ctx, now().Add(24*time.Hour), 1000)
+					return len(bs), err
+				}
+			}
+			metrics.RegisterDatabase(targetName, cfg.Driver, ps.PoolStats, pending)
+		}
+	}
 	if cfg.AdminAddr != "" {
 		stop, err := serveAdmin(ctx, cfg.AdminAddr, registry, log)
 		if err != nil {
@@ -95,7 +106,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// remote one through inventoryhttp.Client.
 	var inv hotel.InventoryService
 	if cfg.Has(config.TargetInventory) {
-		svc := inventory.NewService(st, now)
+		svc := metrics.InstrumentInventory(inventory.NewService(st, now))
 		inv = svc
 		inventoryhttp.Register(routes, svc)
 		if cfg.SeedSample {
@@ -138,7 +149,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			}
 			inv = c
 		}
-		bookings = booking.New(st, inv, booking.Config{
+		bookings = booking.New(st, inv, booking.Config{Events: metrics,
 			MaxStayNights: cfg.MaxStayNights, CallTimeout: cfg.InventoryTimeout, RecoverAfter: cfg.RecoverAfter,
 		}, now, log)
 	}
@@ -146,10 +157,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// booking: the /bookings routes, also under the seed's /booking/{path}
 	// prefix (as /{path}).
 	if cfg.Has(config.TargetBooking) {
-		bookinghttp.Register(routes, bookings, st, now)
+		bookinghttp.Register(routes, bookings, st, now, bookinghttp.OnReplay(metrics.IdempotentReplay))
 		bookingMux := http.NewServeMux()
 		prefixed := auth.NewRouter(bookingMux, authn, auth.Rules)
-		bookinghttp.Register(prefixed, bookings, st, now)
+		bookinghttp.Register(prefixed, bookings, st, now, bookinghttp.OnReplay(metrics.IdempotentReplay))
 		registerOps(prefixed, checks)
 		routes.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
 		if !cfg.Has(config.TargetScheduler) {
@@ -210,7 +221,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			gateway.RateLimit(gateway.RateLimitConfig{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, identify, handler))
 	}
 	srv := &http.Server{
-		Handler:           web.Middleware(log, handler),
+		Handler:           web.Middleware(log, handler, metrics.ObserveRequest),
 		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      60 * time.Second,

@@ -61,10 +61,11 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	b.MarketSegment = checkLabel(&v, "market_segment", nb.MarketSegment)
 	b.BookingChannel = checkLabel(&v, "booking_channel", nb.BookingChannel)
 	c, err := s.check(ctx, &v, &b, true)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = v.Err()
 	}
-	if err := v.Err(); err != nil {
+	if err != nil {
+		s.cfg.Events.BookingFailed(err)
 		return nil, err
 	}
 	b.Currency = c.hotel.Currency
@@ -84,8 +85,10 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	s.log.InfoContext(ctx, "booking recorded", "booking_id", b.ID, "hotel_id", b.HotelID, "status", b.Status)
 	b, err = s.confirm(ctx, b)
 	if err != nil {
+		s.cfg.Events.BookingFailed(err)
 		return nil, err
 	}
+	s.cfg.Events.BookingCreated()
 	// No redaction: the caller holds the access token that lets it see
 	// this booking's guest name, and sent that name itself.
 	b.AccessToken = token

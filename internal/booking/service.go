@@ -50,7 +50,21 @@ type Config struct {
 	// CacheTTL is how long a hotel and its room types, looked up from the
 	// inventory service, are reused (default 1 minute).
 	CacheTTL time.Duration
+	// Events is told of each creation's outcome (metrics); nil: nobody.
+	Events Events
 }
+
+// Events receives the outcomes of booking creations.
+type Events interface {
+	BookingCreated()
+	BookingFailed(err error) // by the error's code: sold out, invalid, unavailable
+}
+
+// noEvents discards events.
+type noEvents struct{}
+
+func (noEvents) BookingCreated()     {}
+func (noEvents) BookingFailed(error) {}
 
 func (c Config) withDefaults() Config {
 	if c.MaxStayNights <= 0 {
@@ -73,6 +87,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheTTL <= 0 {
 		c.CacheTTL = time.Minute
+	}
+	if c.Events == nil {
+		c.Events = noEvents{}
 	}
 	return c
 }

@@ -203,3 +203,23 @@ type MigrationState struct {
 	AppliedAt time.Time
 	Known     bool // false: applied in the database, unknown to this binary
 }
+
+// PoolStats is the state of a store's connection pool, for metrics.
+type PoolStats struct {
+	Acquired, Idle, Total int
+	// Errors counts database errors since the process started: failures
+	// and unavailability, not "not found" or constraint conflicts, which
+	// are answers.
+	Errors int64
+}
+
+// IsSentinel reports whether err is already one of the store's sentinel
+// errors (a driver translating it again must leave it, and not count it).
+func IsSentinel(err error) bool {
+	for _, s := range []error{ErrNotFound, ErrConflict, ErrUnavailable, ErrSchemaBehind, ErrSchemaAhead, ErrIdempotencyMismatch} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -19,7 +20,25 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	loggerKey
+	routeKey
 )
+
+// routeSlot receives the route template that served a request, from the
+// innermost ProblemMux that matched it: middleware in between may serve a
+// copy of the request, whose Pattern the outer one would not see.
+type routeSlot struct {
+	mu      sync.Mutex
+	pattern string
+}
+
+// recordRoute notes pattern as the request's route template.
+func recordRoute(ctx context.Context, pattern string) {
+	if s, ok := ctx.Value(routeKey).(*routeSlot); ok {
+		s.mu.Lock()
+		s.pattern = pattern
+		s.mu.Unlock()
+	}
+}
 
 // RequestIDHeader carries the request id across services and back to clients.
 const RequestIDHeader = "X-Request-ID"
@@ -78,12 +97,17 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// Observer is told of every request a Middleware served: its method, route
+// template ("unmatched" when no route matched), status and duration (the
+// metrics' hook).
+type Observer func(method, route string, status int, d time.Duration)
+
 // Middleware wraps every route of a server: it accepts a sane X-Request-ID or
 // makes one, returns it, puts a request logger in the context, recovers
 // panics into a 500 problem, sets baseline security headers and logs one
 // access line per request with the route template (never the raw path's
 // values or any body).
-func Middleware(log *slog.Logger, next http.Handler) http.Handler {
+func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(RequestIDHeader)
@@ -91,7 +115,8 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			id = NewRequestID()
 		}
 		l := log.With("request_id", id)
-		ctx := context.WithValue(WithRequestID(r.Context(), id), loggerKey, l)
+		slot := &routeSlot{}
+		ctx := context.WithValue(context.WithValue(WithRequestID(r.Context(), id), loggerKey, l), routeKey, slot)
 		r = r.WithContext(ctx)
 		h := w.Header()
 		h.Set(RequestIDHeader, id)
@@ -110,6 +135,11 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 				}
 			}
 			route := r.Pattern
+			slot.mu.Lock()
+			if slot.pattern != "" {
+				route = slot.pattern
+			}
+			slot.mu.Unlock()
 			if route == "" {
 				route = "unmatched"
 			}
@@ -117,12 +147,16 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
+			elapsed := time.Since(start)
 			l.LogAttrs(ctx, slog.LevelInfo, "request",
 				slog.String("method", r.Method),
 				slog.String("route", route),
 				slog.Int("status", status),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", elapsed),
 				slog.Int64("bytes", rec.bytes))
+			for _, o := range observers {
+				o(r.Method, route, status, elapsed)
+			}
 		}()
 		next.ServeHTTP(rec, r)
 	})

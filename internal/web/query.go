@@ -127,6 +127,7 @@ func PathID(r *http.Request, name string) (int64, error) {
 func ProblemMux(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern != "" {
+			recordRoute(r.Context(), pattern)
 			mux.ServeHTTP(w, r)
 			return
 		}

@@ -93,6 +93,7 @@ func (a *api) idempotent(resource func(*http.Request) string, do op) http.Handle
 				fail(w, r, errKeyReused)
 				return
 			case prev.Done && prev.Status < 500:
+				a.onReplay()
 				replay(w, prev)
 				return
 			case !prev.Done && now.Before(prev.CreatedAt.Add(inFlightLease)):

@@ -21,8 +21,11 @@ import (
 // Register adds the booking routes to mux. This is the whole booking API;
 // auth.Rules says who may call each route. st keeps the Idempotency-Key
 // records; now is the clock.
-func Register(mux web.Router, svc hotel.BookingService, st store.Bookings, now func() time.Time) {
-	a := &api{svc: svc, keys: st, now: now}
+func Register(mux web.Router, svc hotel.BookingService, st store.Bookings, now func() time.Time, opts ...Option) {
+	a := &api{svc: svc, keys: st, now: now, onReplay: func() {}}
+	for _, o := range opts {
+		o(a)
+	}
 	if c, ok := svc.(creator); ok {
 		a.createWithID = c.CreateWithID
 	}
@@ -43,7 +46,15 @@ type creator interface {
 	CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error)
 }
 
+// Option tunes Register.
+type Option func(*api)
+
+// OnReplay sets a function called for every request answered from its
+// Idempotency-Key record (metrics).
+func OnReplay(f func()) Option { return func(a *api) { a.onReplay = f } }
+
 type api struct {
+	onReplay     func()
 	svc          hotel.BookingService
 	createWithID func(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) // nil: not resumable
 	keys         store.Bookings

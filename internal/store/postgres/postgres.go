@@ -12,6 +12,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -142,6 +143,9 @@ func translate(err error) error {
 	if err == nil {
 		return nil
 	}
+	if store.IsSentinel(err) {
+		return err
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ErrNotFound
 	}
@@ -151,14 +155,29 @@ func translate(err error) error {
 		case pgErr.Code == "23505", pgErr.Code == "23514", pgErr.Code == "23503":
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)
 		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03":
+			dbErrors.Add(1)
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}
+		dbErrors.Add(1)
 		return err
 	}
+	if errors.Is(err, context.Canceled) {
+		return err // the caller gave up: not the database's fault
+	}
+	dbErrors.Add(1)
 	if pgconn.SafeToRetry(err) || isConnectError(err) {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
 	return err
+}
+
+// dbErrors counts the errors translate saw (one store per process).
+var dbErrors atomic.Int64
+
+// PoolStats returns the pool's connections and the database errors so far.
+func (s *Store) PoolStats() store.PoolStats {
+	st := s.pool.Stat()
+	return store.PoolStats{Acquired: int(st.AcquiredConns()), Idle: int(st.IdleConns()), Total: int(st.TotalConns()), Errors: dbErrors.Load()}
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -107,6 +108,9 @@ func translate(err error) error {
 	if err == nil {
 		return nil
 	}
+	if store.IsSentinel(err) {
+		return err
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
@@ -117,10 +121,23 @@ func translate(err error) error {
 			sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)
 		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY:
+			dbErrors.Add(1)
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}
 	}
+	if !errors.Is(err, context.Canceled) {
+		dbErrors.Add(1)
+	}
 	return err
+}
+
+// dbErrors counts the errors translate saw (one store per process).
+var dbErrors atomic.Int64
+
+// PoolStats returns the connections of both pools and the database errors so far.
+func (s *Store) PoolStats() store.PoolStats {
+	w, r := s.w.Stats(), s.r.Stats()
+	return store.PoolStats{Acquired: w.InUse + r.InUse, Idle: w.Idle + r.Idle, Total: w.OpenConnections + r.OpenConnections, Errors: dbErrors.Load()}
 }
 
 const schemaMigrationsDDL = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,185 @@
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// Metrics are the platform's Prometheus metrics for one process. Every
+// series carries the process's service (its target: all, gateway, …).
+// HTTP series are labelled by route template, never the raw path, so ids in
+// paths cannot explode the number of series.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	requests        *prometheus.CounterVec
+	duration        *prometheus.HistogramVec
+	bookingsCreated prometheus.Counter
+	bookingsFailed  *prometheus.CounterVec
+	holds           *prometheus.CounterVec
+	replays         prometheus.Counter
+}
+
+// NewMetrics returns the metrics of a process serving service, registered
+// on a new registry with the Go runtime and process collectors.
+func NewMetrics(service string) *Metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f := prometheus.WrapRegistererWith(prometheus.Labels{"service": service}, reg)
+	m := &Metrics{
+		Registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_requests_total", Help: "HTTP requests served, by method, route template and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "http_request_duration_seconds", Help: "Time to serve HTTP requests, by method and route template.",
+			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+		}, []string{"method", "route"}),
+		bookingsCreated: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hotel_bookings_created_total", Help: "Bookings confirmed at creation.",
+		}),
+		bookingsFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hotel_bookings_failed_total", Help: "Booking creations that did not confirm, by reason: sold_out, invalid, unavailable.",
+		}, []string{"reason"}),
+		holds: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hotel_holds_total", Help: "Reservation hold operations by result: created, replayed, sold_out, moved, released, refused.",
+		}, []string{"result"}),
+		replays: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hotel_idempotent_replays_total", Help: "Requests answered from an Idempotency-Key record.",
+		}),
+	}
+	f.MustRegister(m.requests, m.duration, m.bookingsCreated, m.bookingsFailed, m.holds, m.replays)
+	// Every reason and result exists from the start, so rates and ratios
+	// are defined before the first failure.
+	for _, r := range []string{"sold_out", "invalid", "unavailable"} {
+		m.bookingsFailed.WithLabelValues(r)
+	}
+	for _, r := range []string{"created", "replayed", "sold_out", "moved", "released", "refused"} {
+		m.holds.WithLabelValues(r)
+	}
+	return m
+}
+
+// Registerer returns the registerer for more series of this process (they
+// get its service label).
+func (m *Metrics) Registerer(service string) prometheus.Registerer {
+	return prometheus.WrapRegistererWith(prometheus.Labels{"service": service}, m.Registry)
+}
+
+// ObserveRequest records one served HTTP request (a web.Observer).
+func (m *Metrics) ObserveRequest(method, route string, status int, d time.Duration) {
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
+}
+
+// BookingCreated counts a booking confirmed at creation.
+func (m *Metrics) BookingCreated() { m.bookingsCreated.Inc() }
+
+// BookingFailed counts a creation that did not confirm, by the error's code.
+func (m *Metrics) BookingFailed(err error) {
+	reason := "unavailable"
+	switch hotel.ErrorCode(err) {
+	case hotel.ECONFLICT:
+		reason = "sold_out"
+	case hotel.EINVALID, hotel.EUNPROCESSABLE:
+		reason = "invalid"
+	}
+	m.bookingsFailed.WithLabelValues(reason).Inc()
+}
+
+// IdempotentReplay counts a request answered from its Idempotency-Key record.
+func (m *Metrics) IdempotentReplay() { m.replays.Inc() }
+
+// Hold counts a hold operation's result.
+func (m *Metrics) Hold(result string) { m.holds.WithLabelValues(result).Inc() }
+
+// InstrumentInventory returns inv counting its hold operations.
+func (m *Metrics) InstrumentInventory(inv hotel.InventoryService) hotel.InventoryService {
+	return &countedInventory{InventoryService: inv, m: m}
+}
+
+type countedInventory struct {
+	hotel.InventoryService
+	m *Metrics
+}
+
+// result names the outcome of a hold call: ok, sold out (a conflict naming
+// nights), or refused (any other client error).
+func holdResult(ok string, err error) string {
+	var he *hotel.Error
+	switch {
+	case err == nil:
+		return ok
+	case errors.As(err, &he) && he.Code == hotel.ECONFLICT && len(he.Nights) > 0:
+		return "sold_out"
+	default:
+		return "refused"
+	}
+}
+
+func (c *countedInventory) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel.Hold, bool, error) {
+	h, created, err := c.InventoryService.CreateHold(ctx, req)
+	ok := "replayed"
+	if created {
+		ok = "created"
+	}
+	c.m.Hold(holdResult(ok, err))
+	return h, created, err
+}
+
+func (c *countedInventory) MoveHold(ctx context.Context, id string, mv hotel.HoldMove) (*hotel.Hold, error) {
+	h, err := c.InventoryService.MoveHold(ctx, id, mv)
+	c.m.Hold(holdResult("moved", err))
+	return h, err
+}
+
+func (c *countedInventory) ReleaseHold(ctx context.Context, id string, r hotel.HoldRelease) (*hotel.Hold, error) {
+	h, err := c.InventoryService.ReleaseHold(ctx, id, r)
+	c.m.Hold(holdResult("released", err))
+	return h, err
+}
+
+// RegisterDatabase adds the database series: errors and pool connections
+// (read at scrape time from stats), and the bookings pending or marked for
+// recovery (from pending, capped by what it counts).
+func (m *Metrics) RegisterDatabase(service, driver string, stats func() store.PoolStats, pending func(context.Context) (int, error)) {
+	f := m.Registerer(service)
+	f.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "hotel_db_errors_total", Help: "Database errors (not found and constraint conflicts excluded).",
+		ConstLabels: prometheus.Labels{"driver": driver},
+	}, func() float64 { return float64(stats().Errors) }))
+	for _, st := range []struct {
+		state string
+		get   func(store.PoolStats) int
+	}{
+		{"acquired", func(p store.PoolStats) int { return p.Acquired }},
+		{"idle", func(p store.PoolStats) int { return p.Idle }},
+		{"total", func(p store.PoolStats) int { return p.Total }},
+	} {
+		f.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hotel_db_pool_connections", Help: "Database pool connections by state.",
+			ConstLabels: prometheus.Labels{"state": st.state, "driver": driver},
+		}, func() float64 { return float64(st.get(stats())) }))
+	}
+	if pending != nil {
+		f.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hotel_bookings_pending", Help: "Bookings pending or marked for the recovery pass (counted up to 1000).",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := pending(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		}))
+	}
+}
