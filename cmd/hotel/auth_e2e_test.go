@@ -29,6 +29,7 @@ func createKey(t *testing.T, db map[string]string, name, scopes string) string {
 	if key == "" {
 		t.Fatalf("keys create printed no key: %q", out.String())
 	}
+	privacy.watch("an API key", key)
 	return key
 }
 

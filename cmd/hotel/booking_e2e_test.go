@@ -40,6 +40,7 @@ func call(t *testing.T, method, url, body string, out any, headers ...string) *h
 	if err != nil {
 		t.Fatal(err)
 	}
+	privacy.watchBodies([]byte(body), b)
 	if bytes.Contains(b, []byte("SQLSTATE")) || bytes.Contains(b, []byte("goroutine ")) || bytes.Contains(b, []byte(".go:")) {
 		t.Fatalf("%s %s leaks internals: %s", method, url, b)
 	}

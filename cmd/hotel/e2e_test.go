@@ -19,7 +19,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+func TestMain(m *testing.M) { os.Exit(checkPrivacy(pgtest.Run(m))) }
 
 // logSink collects a process's log output and reports its listening address.
 type logSink struct {
@@ -29,7 +29,11 @@ type logSink struct {
 	line []byte
 }
 
-func newLogSink() *logSink { return &logSink{addr: make(chan string, 1)} }
+func newLogSink() *logSink {
+	s := &logSink{addr: make(chan string, 1)}
+	privacy.sink(s)
+	return s
+}
 
 func (s *logSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
