@@ -9,6 +9,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/postgres"
 	"github.com/hotelplatform/hotel/internal/store/sqlite"
+	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
 // dbFlags are the flags of every command that opens the database.
@@ -17,12 +18,22 @@ var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "d
 // openStore opens the configured store, retrying an unreachable PostgreSQL
 // for cfg.DBConnectTimeout.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
+	return openTracedStore(ctx, cfg, log, nil)
+}
+
+// openTracedStore is openStore with a span for every PostgreSQL statement
+// made within a traced request (SQLite statements are not traced).
+func openTracedStore(ctx context.Context, cfg *config.Config, log *slog.Logger, tracing *telemetry.Tracing) (store.Store, error) {
 	switch cfg.Driver {
 	case "postgres":
-		return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
+		o := postgres.Options{
 			ConnectTimeout: cfg.DBConnectTimeout,
 			Logf:           func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
-		})
+		}
+		if tracing != nil {
+			o.Tracer = telemetry.PgxTracer{Tracer: tracing.Tracer("store")}
+		}
+		return postgres.Open(ctx, cfg.DatabaseURL, o)
 	default:
 		return sqlite.Open(ctx, cfg.SQLitePath)
 	}

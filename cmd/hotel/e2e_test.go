@@ -90,9 +90,16 @@ func startServe(t testing.TB, vars map[string]string, args ...string) *proc {
 // startServeOut is startServe with the server's standard output captured.
 func startServeOut(t testing.TB, vars map[string]string, stdout io.Writer, args ...string) *proc {
 	t.Helper()
+	return startServeCtx(t, context.Background(), vars, stdout, args...)
+}
+
+// startServeCtx is startServeOut with the server's context derived from base
+// (which may carry test hooks, such as a span exporter).
+func startServeCtx(t testing.TB, base context.Context, vars map[string]string, stdout io.Writer, args ...string) *proc {
+	t.Helper()
 	// Tests send bursts from one address: limits high unless a test sets its own.
 	vars = maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug", "HOTEL_RATE_LIMIT": "100000", "HOTEL_RATE_BURST": "100000"})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(base)
 	p := &proc{cancel: cancel, done: make(chan error, 1), logs: newLogSink()}
 	go func() { p.done <- run(ctx, append([]string{"serve"}, args...), env(vars), stdout, p.logs) }()
 	t.Cleanup(func() { p.stop(t) })

@@ -53,11 +53,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		targetName = "all"
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", targetName)
+	tracing, err := telemetry.NewTracing(ctx, targetName, cfg.OTLPEndpoint)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := tracing.Shutdown(sctx); err != nil {
+			log.Warn("traces not flushed", "err", err)
+		}
+	}()
 	now := time.Now
 
 	var st store.Store
 	if cfg.NeedsStore() {
-		if st, err = openStore(ctx, cfg, log); err != nil {
+		if st, err = openTracedStore(ctx, cfg, log, tracing); err != nil {
 			return err
 		}
 		defer st.Close()
@@ -143,7 +154,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var bookings *booking.Service
 	if cfg.Has(config.TargetBooking) || cfg.Has(config.TargetScheduler) {
 		if inv == nil {
-			c, err := inventoryhttp.NewClient(cfg.InventoryURL, &http.Client{Transport: transport}, cfg.ServiceKey)
+			c, err := inventoryhttp.NewClient(cfg.InventoryURL, &http.Client{Transport: tracing.Transport(transport)}, cfg.ServiceKey)
 			if err != nil {
 				return err
 			}
@@ -195,17 +206,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		routes.Handle("GET /{$}", gateway.HandleRoot())
 		if !cfg.Has(config.TargetInventory) {
 			u, _ := url.Parse(cfg.InventoryURL)
-			p := gateway.Proxy("inventory", u, "", transport)
+			p := gateway.Proxy("inventory", u, "", tracing.Transport(transport))
 			routes.Handle("/inventory/", p)
 			routes.Handle("/inventory", p)
 			checks = append(checks, upstreamCheck("inventory", cfg.InventoryURL, upstream))
 		}
 		if !cfg.Has(config.TargetBooking) {
 			u, _ := url.Parse(cfg.BookingURL)
-			p := gateway.Proxy("booking", u, "", transport)
+			p := gateway.Proxy("booking", u, "", tracing.Transport(transport))
 			routes.Handle("/bookings/", p)
 			routes.Handle("/bookings", p)
-			routes.Handle("/booking/", gateway.Proxy("booking", u, "/booking", transport))
+			routes.Handle("/booking/", gateway.Proxy("booking", u, "/booking", tracing.Transport(transport)))
 			checks = append(checks, upstreamCheck("booking", cfg.BookingURL, upstream))
 		}
 	}
@@ -221,7 +232,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			gateway.RateLimit(gateway.RateLimitConfig{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, identify, handler))
 	}
 	srv := &http.Server{
-		Handler:           web.Middleware(log, handler, metrics.ObserveRequest),
+		Handler:           tracing.Handler(web.Middleware(log, handler, metrics.ObserveRequest)),
 		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
 		ReadTimeout:       cfg.ReadTimeout,
 		WriteTimeout:      60 * time.Second,

@@ -68,6 +68,9 @@ type Config struct {
 	RateExemptService bool     // the service credential is not limited
 	CORSOrigins       []string // allowed browser origins; "*" any
 
+	// OTLPEndpoint is where traces go (OTEL_EXPORTER_OTLP_ENDPOINT); empty: nowhere.
+	OTLPEndpoint string
+
 	// AdminAddr is the listen address of the admin listener (/metrics); empty: none.
 	AdminAddr string
 
@@ -123,6 +126,7 @@ var Settings = []Setting{
 	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "", "OpenTelemetry collector to send traces to (OTLP over HTTP, e.g. http://otel-collector:4318); empty: no tracing. The other OTEL_EXPORTER_OTLP_* variables apply too"},
 	{"HOTEL_ADMIN_KEY", "", "", "bootstrap admin API key (secret; environment or .env only)"},
 	{"HOTEL_SERVICE_KEY", "", "", "credential the services present to each other in split mode, at least 32 characters (secret; environment or .env only)"},
 }
@@ -268,6 +272,7 @@ func build(get func(string) string) (*Config, error) {
 		}
 		c.CORSOrigins = append(c.CORSOrigins, o)
 	}
+	c.OTLPEndpoint = strings.TrimSpace(get("OTEL_EXPORTER_OTLP_ENDPOINT"))
 	c.AdminAddr = strings.TrimSpace(get("HOTEL_ADMIN_ADDR"))
 	if c.AdminAddr != "" {
 		if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {

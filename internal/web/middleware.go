@@ -9,8 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/hotelplatform/hotel"
 )
@@ -115,6 +118,10 @@ func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http
 			id = NewRequestID()
 		}
 		l := log.With("request_id", id)
+		span := trace.SpanFromContext(r.Context())
+		if sc := span.SpanContext(); sc.IsValid() {
+			l = l.With("trace_id", sc.TraceID().String(), "span_id", sc.SpanID().String())
+		}
 		slot := &routeSlot{}
 		ctx := context.WithValue(context.WithValue(WithRequestID(r.Context(), id), loggerKey, l), routeKey, slot)
 		r = r.WithContext(ctx)
@@ -142,6 +149,11 @@ func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http
 			slot.mu.Unlock()
 			if route == "" {
 				route = "unmatched"
+			}
+			if strings.Contains(route, " ") {
+				span.SetName(route) // "GET /bookings/{booking_id}": a template, never raw ids
+			} else {
+				span.SetName(r.Method + " " + route)
 			}
 			status := rec.status
 			if status == 0 {

@@ -46,6 +46,8 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// Logf, if set, reports each failed connection attempt.
 	Logf func(format string, args ...any)
+	// Tracer, if set, receives every statement the pool runs (spans).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to the database at url (postgres:// or postgresql://, or a
@@ -62,6 +64,9 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	}
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
+	}
+	if o.Tracer != nil {
+		cfg.ConnConfig.Tracer = o.Tracer
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
