@@ -49,6 +49,7 @@ Usage:
                                    recover-pending, reconcile
   hotel check [--repair] [flags]   prove held rooms equal bookings on every night
                                    (exit 1 on drift); --repair fixes it from the bookings
+  hotel healthcheck [--addr A]     exit 0 if the server on HOTEL_ADDR answers /healthz
   hotel version                    print the version
 
 Run "hotel <command> -h" for the flags of a command. Every flag has an
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return jobs(ctx, rest, getenv, stdout, stderr)
 	case "check":
 		return check(ctx, rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":
