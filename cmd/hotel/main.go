@@ -49,6 +49,8 @@ Usage:
                                    recover-pending, reconcile
   hotel check [--repair] [flags]   prove held rooms equal bookings on every night
                                    (exit 1 on drift); --repair fixes it from the bookings
+  hotel loadtest [--scenario mixed|rush|modify-storm] [--clients N|--rate R] [--duration D]
+                                   drive a running system, report, check the invariants
   hotel healthcheck [--addr A]     exit 0 if the server on HOTEL_ADDR answers /healthz
   hotel version                    print the version
 
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return jobs(ctx, rest, getenv, stdout, stderr)
 	case "check":
 		return check(ctx, rest, getenv, stdout, stderr)
+	case "loadtest":
+		return loadtestCmd(ctx, rest, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, rest, getenv, stdout, stderr)
 	case "version", "--version", "-version":
