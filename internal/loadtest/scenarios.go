@@ -39,7 +39,7 @@ func (r *runner) rush(ctx context.Context, start time.Time) (*RushResult, error)
 	var wg sync.WaitGroup
 	gate := make(chan struct{})
 	for i := range clients {
-		rng := rand.New(rand.NewPCG(r.cfg.Seed, uint64(i)+1))
+		rng := rand.New(rand.NewPCG(r.cfg.Seed, uint64(i)+1)) //nolint:gosec // a workload, not a secret
 		wg.Go(func() {
 			<-gate // all at once
 			arrival, nights := night, 1
@@ -68,7 +68,7 @@ func (r *runner) rush(ctx context.Context, start time.Time) (*RushResult, error)
 // cancel those same bookings at once for the duration: moves of dates and
 // length, and cancels, racing each other.
 func (r *runner) storm(ctx context.Context, start time.Time) error {
-	rng := rand.New(rand.NewPCG(r.cfg.Seed, 0))
+	rng := rand.New(rand.NewPCG(r.cfg.Seed, 0)) //nolint:gosec // a workload, not a secret
 	for i := range 20 {
 		h := r.cat.hotels[i%len(r.cat.hotels)]
 		r.create(ctx, rng, h.ID, h.RoomTypes[0], r.cat.today.AddDate(0, 0, 10+i), 2)

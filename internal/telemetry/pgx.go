@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -28,7 +29,7 @@ func (p PgxTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.Tr
 func (p PgxTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryEndData) {
 	if span, ok := ctx.Value(pgxSpanKey{}).(trace.Span); ok {
 		err := data.Err
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			err = nil
 		}
 		EndSpan(span, err)

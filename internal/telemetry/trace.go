@@ -82,7 +82,9 @@ func (t *Tracing) Transport(rt http.RoundTripper) http.RoundTripper {
 }
 
 // Tracer returns the tracer of a component.
-func (t *Tracing) Tracer(name string) trace.Tracer { return t.Provider.Tracer("github.com/hotelplatform/hotel/" + name) }
+func (t *Tracing) Tracer(name string) trace.Tracer {
+	return t.Provider.Tracer("github.com/hotelplatform/hotel/" + name)
+}
 
 // DBSpan starts a span for a database statement (the operation only, never
 // its arguments, which may hold personal data); end it with EndSpan.
