@@ -19,6 +19,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && ! command -v initdb >/dev/null 2>&1 \
   exit 1
 fi
 
+scripts/prometheus.sh  # installs Prometheus if missing (the observability test runs it); promtool checks config, rules, rule tests
 report=$(mktemp -t hotel-test-XXXXXX.json)
 trap 'rm -f "$report"' EXIT
 go tool gotestsum --format "${GOTESTSUM_FORMAT:-pkgname}" --jsonfile "$report" -- \
