@@ -5,7 +5,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOLANGCI := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 TEST_TIMEOUT ?= 20m
 
-.PHONY: run build test lint fmt clean
+.PHONY: run build test lint fmt clean deploy-check vulncheck secret-scan image
 
 ## run: serve everything on 127.0.0.1:8080 with the embedded SQLite database
 run:
@@ -19,9 +19,26 @@ build:
 test:
 	scripts/test.sh
 
-## lint: golangci-lint (pinned) with .golangci.yml
+## lint: golangci-lint (pinned) with .golangci.yml; actionlint and the secret scan (scripts/lint-deploy.sh)
 lint:
 	$(GO) run $(GOLANGCI) run ./...
+	scripts/lint-deploy.sh
+
+## deploy-check: the deployment validations alone (Dockerfile, Compose, Helm + kubeconform, Argo CD)
+deploy-check:
+	$(GO) test -count=1 ./deploy/...
+
+## vulncheck: govulncheck offline, database built from golang.org/x/vulndb (scripts/govulncheck.sh)
+vulncheck:
+	scripts/govulncheck.sh
+
+## secret-scan: gitleaks over the files git would commit
+secret-scan:
+	scripts/secret-scan.sh
+
+## image: the container image hotel:dev (needs Docker)
+image:
+	docker build -t hotel:dev --build-arg VERSION=$(VERSION) .
 
 fmt:
 	gofmt -w .

@@ -1,0 +1,415 @@
+package deploytest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const chart = "deploy/helm/hotel"
+
+var components = []string{"booking", "gateway", "inventory", "scheduler"}
+
+// The values files and what they must render.
+var valuesFiles = []struct {
+	file, namespace, linkerd string
+	hpa, pdb, serviceMonitor bool
+}{
+	{"values.yaml", "hotel", "enabled", true, true, false},
+	{"values-dev.yaml", "hotel-dev", "disabled", false, false, false},
+	{"values-prod.yaml", "hotel-prod", "enabled", true, true, true},
+}
+
+func TestHelmValuesFiles(t *testing.T) {
+	files, _ := filepath.Glob(rootPath(t, chart+"/values*.yaml"))
+	var got []string
+	for _, f := range files {
+		got = append(got, filepath.Base(f))
+	}
+	var want []string
+	for _, v := range valuesFiles {
+		want = append(want, v.file)
+	}
+	sort.Strings(want)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("values files %v; the test knows %v", got, want)
+	}
+	// Values name Secrets; they never carry a secret.
+	secretish := regexp.MustCompile(`(?i)(postgres(ql)?://[^:\s]+:[^@\s]+@|password\s*:|hk_[A-Za-z0-9]|HOTEL_(ADMIN|SERVICE)_KEY\s*:)`)
+	for _, v := range valuesFiles {
+		b := readFile(t, chart+"/"+v.file)
+		if m := secretish.Find(b); m != nil {
+			t.Errorf("%s carries what looks like a secret: %q", v.file, m)
+		}
+		for _, d := range yamlDocs(t, v.file, b) {
+			secrets, _ := d["secrets"].(map[string]any)
+			for name, ref := range secrets {
+				m, _ := ref.(map[string]any)
+				for k := range m {
+					if k != "name" && k != "key" {
+						t.Errorf("%s: secrets.%s.%s: a secret reference has only name and key", v.file, name, k)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestHelmChart(t *testing.T) {
+	chartDir := rootPath(t, chart)
+	out := t.TempDir()
+	var rendered []string
+	for _, v := range valuesFiles {
+		t.Run(v.file, func(t *testing.T) {
+			valuesPath := filepath.Join(chartDir, v.file)
+			if o, err := goTool(t, root(t), helmPkg, "lint", "--strict", chartDir, "-f", valuesPath); err != nil {
+				t.Fatalf("helm lint --strict -f %s: %v\n%s", v.file, err, o)
+			}
+			o, err := goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--namespace", v.namespace, "-f", valuesPath)
+			if err != nil {
+				t.Fatalf("helm template -f %s: %v\n%s", v.file, err, o)
+			}
+			f := filepath.Join(out, strings.TrimSuffix(v.file, ".yaml")+".rendered.yaml")
+			if err := os.WriteFile(f, []byte(o), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rendered = append(rendered, f)
+			checkRendered(t, v.file, v.namespace, v.linkerd, v.hpa, v.pdb, v.serviceMonitor, yamlDocs(t, v.file, []byte(o)))
+		})
+	}
+	if t.Failed() {
+		return
+	}
+
+	// Strict schema validation of every rendered object: Kubernetes kinds
+	// against the definitions in kubeconform's module, ServiceMonitor
+	// against the schema in testdata/schemas.
+	schemas := kubeSchemas(t)
+	args := append([]string{"-strict", "-summary", "-output", "text",
+		"-schema-location", filepath.Join(schemas, "{{ .ResourceKind }}{{ .KindSuffix }}.json")}, rendered...)
+	o, err := goTool(t, root(t), kubeconformPkg, args...)
+	t.Logf("kubeconform: %s", strings.TrimSpace(o))
+	if err != nil {
+		t.Fatalf("kubeconform: %v\n%s", err, o)
+	}
+	m := regexp.MustCompile(`Summary: (\d+) resources found in (\d+) files - Valid: (\d+), Invalid: (\d+), Errors: (\d+), Skipped: (\d+)`).FindStringSubmatch(o)
+	if m == nil || m[1] != m[3] || m[4] != "0" || m[5] != "0" || m[6] != "0" {
+		t.Fatalf("kubeconform: want every resource valid, none skipped: %s", o)
+	}
+
+	// The validation is strict: an unknown field, a wrong type or an
+	// unknown kind fails.
+	bad := map[string]string{
+		"unknown-field.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: x, image: x, readinessProbes: {}}]\n",
+		"wrong-type.yaml":    "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: x}\nspec: {minAvailable: {a: 1}}\n",
+		"unknown-sm.yaml":    "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {selector: {}, endpoints: [{port: admin, scrapeEvery: 10s}]}\n",
+		"unknown-kind.yaml":  "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: x}\n",
+	}
+	for name, body := range bad {
+		f := filepath.Join(out, name)
+		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o, err := goTool(t, root(t), kubeconformPkg, append(args[:6:6], f)...)
+		if err == nil {
+			t.Errorf("kubeconform accepted %s:\n%s", name, o)
+		} else {
+			t.Logf("kubeconform rejects %s: %s", name, strings.SplitN(strings.TrimSpace(o), "\n", 2)[0])
+		}
+	}
+
+	// A release that names no Secret does not render.
+	o, err = goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--set", "secrets.databaseUrl.name=")
+	if err == nil || !strings.Contains(o, "DATABASE_URL") {
+		t.Errorf("helm template without a DATABASE_URL Secret name should fail naming it: %v\n%s", err, o)
+	}
+	// A PodDisruptionBudget takes minAvailable or maxUnavailable, not both.
+	o, err = goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--set", "components.scheduler.pdb.minAvailable=1")
+	if err == nil || !strings.Contains(o, "not both") {
+		t.Errorf("helm template with both PDB settings should fail: %v\n%s", err, o)
+	}
+}
+
+func checkRendered(t *testing.T, file, namespace, linkerd string, hpa, pdb, serviceMonitor bool, docs []map[string]any) {
+	t.Helper()
+	byKind := map[string]map[string]map[string]any{}
+	for _, d := range docs {
+		kind, name := str(d, "kind"), str(d, "metadata", "name")
+		if byKind[kind] == nil {
+			byKind[kind] = map[string]map[string]any{}
+		}
+		byKind[kind][name] = d
+	}
+	for _, kind := range []string{"Secret", "ConfigMap"} {
+		if len(byKind[kind]) > 0 {
+			t.Errorf("%s: the chart renders a %s; secrets come from existing Secrets only", file, kind)
+		}
+	}
+	if got := len(byKind["ServiceMonitor"]); (got == 1) != serviceMonitor {
+		t.Errorf("%s: %d ServiceMonitor(s), want enabled=%v", file, got, serviceMonitor)
+	}
+
+	for _, c := range components {
+		name := "hotel-" + c
+		dep := byKind["Deployment"][name]
+		if dep == nil {
+			t.Errorf("%s: no Deployment %s", file, name)
+			continue
+		}
+		podLabels, _ := dig(dep, "spec", "template", "metadata", "labels").(map[string]any)
+		selector, _ := dig(dep, "spec", "selector", "matchLabels").(map[string]any)
+		if !subset(selector, podLabels) || selector["app.kubernetes.io/component"] != c {
+			t.Errorf("%s: %s selector %v does not select its pods %v", file, name, selector, podLabels)
+		}
+		if got := str(dep, "spec", "template", "metadata", "annotations", "linkerd.io/inject"); got != linkerd {
+			t.Errorf("%s: %s linkerd.io/inject=%q, want %q", file, name, got, linkerd)
+		}
+		pod := dig(dep, "spec", "template", "spec")
+		if dig(pod, "securityContext", "runAsNonRoot") != true || str(pod, "securityContext", "seccompProfile", "type") != "RuntimeDefault" {
+			t.Errorf("%s: %s pod securityContext %v", file, name, dig(pod, "securityContext"))
+		}
+		ctrs := list(pod, "containers")
+		if len(ctrs) != 1 {
+			t.Fatalf("%s: %s has %d containers", file, name, len(ctrs))
+		}
+		ctr := ctrs[0]
+		checkContainerSecurity(t, file+": "+name, ctr)
+		if str(ctr, "livenessProbe", "httpGet", "path") != "/healthz" || str(ctr, "readinessProbe", "httpGet", "path") != "/readyz" {
+			t.Errorf("%s: %s probes: liveness %v readiness %v", file, name, dig(ctr, "livenessProbe"), dig(ctr, "readinessProbe"))
+		}
+		for _, r := range []string{"requests", "limits"} {
+			for _, k := range []string{"cpu", "memory"} {
+				if dig(ctr, "resources", r, k) == nil {
+					t.Errorf("%s: %s has no resources.%s.%s", file, name, r, k)
+				}
+			}
+		}
+		env := envOf(t, file+": "+name, ctr)
+		wantEnv := map[string]string{"HOTEL_TARGET": c, "HOTEL_ADDR": "0.0.0.0:8080", "HOTEL_ADMIN_ADDR": "0.0.0.0:9090", "HOTEL_AUTO_MIGRATE": "false"}
+		if c != "inventory" {
+			wantEnv["INVENTORY_URL"] = "http://hotel-inventory:8080"
+		}
+		if c == "gateway" {
+			wantEnv["BOOKING_URL"] = "http://hotel-booking:8080"
+		}
+		for k, v := range wantEnv {
+			if env[k] != v {
+				t.Errorf("%s: %s env %s=%q, want %q", file, name, k, env[k], v)
+			}
+		}
+		for _, s := range []string{"DATABASE_URL", "HOTEL_ADMIN_KEY", "HOTEL_SERVICE_KEY"} {
+			if env[s] != "secretKeyRef" {
+				t.Errorf("%s: %s env %s must come from a secretKeyRef, got %q", file, name, s, env[s])
+			}
+		}
+		// The service in front of it, and the URLs other components use.
+		svc := byKind["Service"][name]
+		sel, _ := dig(svc, "spec", "selector").(map[string]any)
+		if svc == nil || !subset(sel, podLabels) || len(sel) == 0 {
+			t.Errorf("%s: Service %s does not select the %s pods", file, name, c)
+		}
+		ports := map[string]bool{}
+		for _, p := range list(svc, "spec", "ports") {
+			ports[fmt.Sprint(str(p, "name"), ":", dig(p, "port"))] = true
+		}
+		if !ports["http:8080"] || !ports["admin:9090"] {
+			t.Errorf("%s: Service %s ports %v", file, name, ports)
+		}
+		if byKind["ServiceAccount"][str(pod, "serviceAccountName")] == nil {
+			t.Errorf("%s: %s runs as service account %q, not rendered", file, name, str(pod, "serviceAccountName"))
+		}
+
+		h := byKind["HorizontalPodAutoscaler"][name]
+		wantHPA := hpa && c != "scheduler"
+		if (h != nil) != wantHPA {
+			t.Errorf("%s: %s HPA rendered=%v, want %v", file, name, h != nil, wantHPA)
+		}
+		if h != nil {
+			if str(h, "spec", "scaleTargetRef", "name") != name || dig(dep, "spec", "replicas") != nil {
+				t.Errorf("%s: %s HPA must target the Deployment, which then sets no replicas", file, name)
+			}
+		} else if dig(dep, "spec", "replicas") == nil {
+			t.Errorf("%s: %s has neither an HPA nor replicas", file, name)
+		}
+		p := byKind["PodDisruptionBudget"][name]
+		if (p != nil) != pdb {
+			t.Errorf("%s: %s PDB rendered=%v, want %v", file, name, p != nil, pdb)
+		}
+		if p != nil {
+			ps, _ := dig(p, "spec", "selector", "matchLabels").(map[string]any)
+			if !subset(ps, podLabels) || ps["app.kubernetes.io/component"] != c {
+				t.Errorf("%s: PDB %s does not select the %s pods", file, name, c)
+			}
+		}
+	}
+
+	// The migration: a pre-install/pre-upgrade hook Job, no mesh proxy.
+	job := byKind["Job"]["hotel-migrate"]
+	if job == nil {
+		t.Fatalf("%s: no migration Job", file)
+	}
+	if str(job, "metadata", "annotations", "helm.sh/hook") != "pre-install,pre-upgrade" {
+		t.Errorf("%s: migration Job hook %q", file, str(job, "metadata", "annotations", "helm.sh/hook"))
+	}
+	jpod := dig(job, "spec", "template", "spec")
+	if str(jpod, "restartPolicy") != "Never" || str(job, "spec", "template", "metadata", "annotations", "linkerd.io/inject") != "disabled" {
+		t.Errorf("%s: migration Job pod: restartPolicy %q, linkerd %q", file, str(jpod, "restartPolicy"), str(job, "spec", "template", "metadata", "annotations", "linkerd.io/inject"))
+	}
+	jc := dig(jpod, "containers", 0)
+	checkContainerSecurity(t, file+": hotel-migrate", jc)
+	if fmt.Sprint(dig(jc, "args")) != "[migrate up]" || envOf(t, file+": hotel-migrate", jc)["DATABASE_URL"] != "secretKeyRef" {
+		t.Errorf("%s: migration Job container args %v / DATABASE_URL not from a Secret", file, dig(jc, "args"))
+	}
+
+	for _, sm := range byKind["ServiceMonitor"] {
+		if str(sm, "spec", "endpoints", 0, "port") != "admin" || str(sm, "spec", "endpoints", 0, "path") != "/metrics" {
+			t.Errorf("%s: ServiceMonitor must scrape /metrics on the admin port: %v", file, dig(sm, "spec", "endpoints"))
+		}
+		sel, _ := dig(sm, "spec", "selector", "matchLabels").(map[string]any)
+		for _, c := range components {
+			svcLabels, _ := dig(byKind["Service"]["hotel-"+c], "metadata", "labels").(map[string]any)
+			if !subset(sel, svcLabels) {
+				t.Errorf("%s: ServiceMonitor does not select Service hotel-%s", file, c)
+			}
+		}
+		if ns := list(sm, "spec", "namespaceSelector", "matchNames"); len(ns) != 1 || ns[0] != namespace {
+			t.Errorf("%s: ServiceMonitor namespaceSelector %v", file, ns)
+		}
+	}
+}
+
+func checkContainerSecurity(t *testing.T, where string, ctr any) {
+	t.Helper()
+	sc := dig(ctr, "securityContext")
+	if dig(sc, "runAsNonRoot") != true || dig(sc, "readOnlyRootFilesystem") != true || dig(sc, "allowPrivilegeEscalation") != false ||
+		fmt.Sprint(dig(sc, "capabilities", "drop")) != "[ALL]" || str(sc, "seccompProfile", "type") != "RuntimeDefault" {
+		t.Errorf("%s: container securityContext %v", where, sc)
+	}
+}
+
+// envOf returns the container's env: the value, or "secretKeyRef" for a
+// variable read from a Secret (which must name both the Secret and the key).
+func envOf(t *testing.T, where string, ctr any) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for _, e := range list(ctr, "env") {
+		name := str(e, "name")
+		if ref := dig(e, "valueFrom", "secretKeyRef"); ref != nil {
+			if str(ref, "name") == "" || str(ref, "key") == "" || dig(e, "value") != nil {
+				t.Errorf("%s: env %s: incomplete secretKeyRef", where, name)
+			}
+			env[name] = "secretKeyRef"
+			continue
+		}
+		v := str(e, "value")
+		if strings.Contains(v, "://") && strings.Contains(v, "@") {
+			t.Errorf("%s: env %s carries credentials in a URL", where, name)
+		}
+		env[name] = v
+	}
+	return env
+}
+
+func subset(a, b map[string]any) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// kubeSchemas writes a kubeconform schema directory: strict JSON schemas
+// of every Kubernetes kind, made from the _definitions.json (the whole
+// Kubernetes OpenAPI, as openapi2jsonschema converts it) that kubeconform's
+// module ships in fixtures/cache, plus the CRD schemas in testdata/schemas.
+// Strict is what openapi2jsonschema --strict does: every object schema with
+// properties gets additionalProperties: false.
+func kubeSchemas(t *testing.T) string {
+	t.Helper()
+	cache := filepath.Join(moduleDir(t, kubeconformMod), "fixtures", "cache")
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var defs map[string]any
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(cache, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Definitions map[string]any `json:"definitions"`
+		}
+		if json.Unmarshal(b, &doc) == nil && len(doc.Definitions) > len(defs) {
+			defs = doc.Definitions
+		}
+	}
+	if len(defs) < 500 {
+		t.Fatalf("no Kubernetes definitions in %s (found %d)", cache, len(defs))
+	}
+	var strict func(v any)
+	strict = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, ok := x["properties"]; ok {
+				if _, set := x["additionalProperties"]; !set {
+					x["additionalProperties"] = false
+				}
+			}
+			for _, e := range x {
+				strict(e)
+			}
+		case []any:
+			for _, e := range x {
+				strict(e)
+			}
+		}
+	}
+	strict(defs)
+
+	dir := t.TempDir()
+	write := func(name string, v any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("_definitions.json", map[string]any{"definitions": defs})
+	kinds := 0
+	for name, d := range defs {
+		for _, gvk := range list(d, "x-kubernetes-group-version-kind") {
+			group, version, kind := str(gvk, "group"), str(gvk, "version"), str(gvk, "kind")
+			// kubeconform's {{ .KindSuffix }}: -<first label of the group>-<version>, or -<version>.
+			suffix := "-" + version
+			if group != "" {
+				suffix = "-" + strings.ToLower(strings.Split(group, ".")[0]) + suffix
+			}
+			write(strings.ToLower(kind)+suffix+".json", map[string]any{"$ref": "_definitions.json#/definitions/" + name})
+			kinds++
+		}
+	}
+	crds, _ := filepath.Glob("testdata/schemas/*.json")
+	if len(crds) == 0 {
+		t.Fatal("no CRD schemas in testdata/schemas")
+	}
+	for _, f := range crds {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d Kubernetes kinds and %d CRD schema(s) in %s", kinds, len(crds), dir)
+	return dir
+}
