@@ -10,7 +10,7 @@
 #
 # Validated by deploy/deploytest (go test ./deploy/...).
 
-ARG GO_VERSION=1.26.8
+ARG GO_VERSION=1.27.3
 
 # ---- build -----------------------------------------------------------------
 FROM golang:${GO_VERSION}-bookworm AS build

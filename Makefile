@@ -1,5 +1,7 @@
 # The two set-up commands are `make run` and `make test`; see README.md.
 GO       ?= go
+# The toolchain (see scripts/toolchain.sh): fetched through the module proxy.
+export GOTOOLCHAIN := $(or $(HOTEL_GOTOOLCHAIN),go1.27.3)
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOLANGCI := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
@@ -19,10 +21,11 @@ build:
 test:
 	scripts/test.sh
 
-## lint: golangci-lint (pinned) with .golangci.yml; actionlint and the secret scan (scripts/lint-deploy.sh)
+## lint: golangci-lint (pinned) with .golangci.yml; actionlint and the secret scan (scripts/lint-deploy.sh); govulncheck offline
 lint:
 	$(GO) run $(GOLANGCI) run ./...
 	scripts/lint-deploy.sh
+	scripts/govulncheck.sh
 
 ## deploy-check: the deployment validations alone (Dockerfile, Compose, Helm + kubeconform, Argo CD)
 deploy-check:

@@ -31,6 +31,7 @@
 #   OUT=dir                       where results go (default: a new temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 root=$(pwd)
 
 HOTELS=${HOTELS:-10000}

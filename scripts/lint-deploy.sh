@@ -6,6 +6,7 @@
 # Needs only Go and the Go module proxy; the first run builds the tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
 ACTIONLINT=github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 

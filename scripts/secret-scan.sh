@@ -13,6 +13,7 @@
 #   scripts/secret-scan.sh DIR        # any directory
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
 GITLEAKS=github.com/zricethezav/gitleaks/v8@v8.30.1
 

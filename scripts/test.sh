@@ -5,8 +5,9 @@
 # skipped: a skipped test proves nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/toolchain.sh
 
-unformatted=$(gofmt -l .)
+unformatted=$("$(go env GOROOT)/bin/gofmt" -l .)  # the pinned toolchain's gofmt
 if [ -n "$unformatted" ]; then
   echo "not gofmt-clean:"; echo "$unformatted"; exit 1
 fi
