@@ -12,6 +12,7 @@ if [ -n "$unformatted" ]; then
   echo "not gofmt-clean:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+scripts/lint-openapi.sh
 
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! command -v initdb >/dev/null 2>&1 \
    && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/api"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
@@ -204,6 +205,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// gateway: GET / and forwarding to services not in this process.
 	if cfg.Has(config.TargetGateway) {
 		routes.Handle("GET /{$}", gateway.HandleRoot())
+		api.Register(routes) // GET /openapi.json, GET /docs
 		if !cfg.Has(config.TargetInventory) {
 			u, _ := url.Parse(cfg.InventoryURL)
 			p := gateway.Proxy("inventory", u, "", tracing.Transport(transport))

@@ -29,6 +29,11 @@ var Rules = map[string]Rule{
 	"GET /healthz": {Public: true},
 	"GET /readyz":  {Public: true},
 
+	// API documentation (package api), served by the gateway.
+	"GET /openapi.json":             {Public: true},
+	"GET /docs":                     {Public: true},
+	"GET /docs/redoc.standalone.js": {Public: true},
+
 	// Inventory reads (seed routes).
 	"GET /inventory":                       {Public: true},
 	"GET /inventory/{$}":                   {Public: true},

@@ -1,0 +1,243 @@
+package api
+
+// The operations of openapi.json, in the order the document lists them.
+// Who may call each (security, 401/403) comes from auth.Rules; 429 and 500
+// are added to every operation, 400 to every one that reads a query or a
+// body, 413 to those with a body (see operation.render).
+
+var (
+	inventoryRow = o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "room_type_id", 2, "room_type", "Deluxe Rooms",
+		"date", "2026-12-14", "available_rooms", 7, "total_rooms", 12, "room_price", "364.80", "currency", "GBP", "demand_level", "high")
+	hotelExample    = o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "time_zone", "Europe/London", "currency", "GBP")
+	roomTypeExample = o("room_type_id", 2, "hotel_id", 111, "room_type", "Deluxe Rooms", "max_occupancy", 2, "overbooking_allowance", 0)
+	nights          = arr{o("date", "2026-12-14", "price", "364.80"), o("date", "2026-12-15", "price", "364.80"), o("date", "2026-12-16", "price", "364.80")}
+	holdExample     = o("booking_id", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17",
+		"status", "held", "nights", nights, "total_price", "1094.40", "currency", "GBP",
+		"created_at", "2026-11-30T09:15:04.123456Z", "updated_at", "2026-11-30T09:15:04.123456Z")
+	newBookingExample = o("guest_name", "Ada Lovelace", "hotel_id", 111, "room_type", "Deluxe Rooms", "arrival_date", "2026-12-14",
+		"stay_length", 3, "adults", 2, "children", 0, "meal_plan", "BB")
+	bookingExample = o("booking_id", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "confirmation_code", "SXE7Q37H",
+		"access_token", "bt_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b_o8CsQ2vYk1nW7xR3pL5mT9bD4fH6jK0aZ2cE8gU1iS3",
+		"hotel_id", 111, "hotel_name", "Royal Lancaster", "room_type_id", 2, "room_type", "Deluxe Rooms", "guest_name", "Ada Lovelace",
+		"arrival_date", "2026-12-14", "stay_length", 3, "check_out_date", "2026-12-17", "adults", 2, "children", 0, "meal_plan", "BB",
+		"is_weekend", false, "is_holiday", false, "room_price", "364.80", "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP",
+		"reservation_status", "confirmed", "version", 2, "created_at", "2026-11-30T09:15:04.123456Z", "updated_at", "2026-11-30T09:15:04.341002Z")
+)
+
+// bookingOK is a booking answer with its ETag.
+func bookingOK(status, description string, headers ...string) response {
+	return response{status: status, description: description, schema: schema("Booking"), headers: append([]string{"ETag", "Idempotent-Replayed"}, headers...)}
+}
+
+// asset is the answer of a documentation route.
+func assetOK(description, mediaType string, s any, extraHeaders ...string) []response {
+	return []response{
+		{status: "200", description: description + " Compressed with gzip for clients that accept it.", schema: s, mediaType: mediaType,
+			headers: append([]string{"Asset-ETag"}, extraHeaders...)},
+		{status: "304", description: "Unchanged since the `ETag` sent in `If-None-Match`.", headers: []string{"Asset-ETag"}},
+	}
+}
+
+var ifNoneMatch = o("name", "If-None-Match", "in", "header", "description", "The `ETag` of a copy the client has.", "schema", o("type", "string"))
+
+func operations() []operation {
+	inventoryList := func(path, id, summary string) operation {
+		return operation{method: "GET", path: path, id: id, tag: "Inventory", summary: summary, proxied: true,
+			description: "Inventory rows of every hotel, ordered by hotel, date and room type, paginated (`Link: rel=\"next\"`). " +
+				"Dates are inclusive and cover at most 366 days. `/inventory` and `/inventory/` are the same route.",
+			params: arr{param("Location"), param("HotelIDFilter"), param("RoomTypeName"), param("StartDate"), param("EndDate"), param("InventoryLimit"), param("Cursor")},
+			ok: []response{{status: "200", description: "One page of rows (possibly empty).", schema: arrayOf(schema("InventoryItem")),
+				example: arr{inventoryRow}, headers: []string{"Link"}}}}
+	}
+	createBooking := func(path, id string) operation {
+		return operation{method: "POST", path: path, id: id, tag: "Bookings", summary: "Book a room", proxied: true, errors: []int{409, 422},
+			description: "Books one room of a room type for `stay_length` nights: the booking is recorded `pending`, inventory holds every night " +
+				"(all or none) and the booking becomes `confirmed` with the hold's nightly prices. Sold out → 409 naming the nights, nothing held. " +
+				"The answer carries the booking's **access token**, shown only here. Retry safely with the same `Idempotency-Key`: " +
+				"after a 5xx the retry resumes the same booking. `/bookings` and `/bookings/` are the same route.",
+			params: arr{param("IdempotencyKey")}, body: schema("NewBooking"), bodyExample: newBookingExample, noQuery: true,
+			ok: []response{{status: "201", description: "Booked (or, with `Idempotent-Replayed: true`, the stored answer to the same request, without the access token).",
+				schema: schema("Booking"), example: bookingExample, headers: []string{"Location", "ETag", "Idempotent-Replayed"}}}}
+	}
+	listBookings := func(path, id string) operation {
+		return operation{method: "GET", path: path, id: id, tag: "Bookings", summary: "List bookings", proxied: true,
+			description: "Bookings newest first, paginated (`Link: rel=\"next\"`). Guest names are `[REDACTED]` without `guests:read`. " +
+				"`/bookings` and `/bookings/` are the same route.",
+			params: arr{
+				param("HotelIDFilter"),
+				o("name", "status", "in", "query", "description", "Only bookings in this status.", "schema", schema("BookingStatus")),
+				o("name", "arrival_from", "in", "query", "description", "Arriving on or after this date.", "schema", schema("Date")),
+				o("name", "arrival_to", "in", "query", "description", "Arriving on or before this date.", "schema", schema("Date")),
+				o("name", "confirmation_code", "in", "query", "description", "The booking with this confirmation code.", "schema", o("type", "string", "maxLength", 16)),
+				o("name", "limit", "in", "query", "description", "Bookings per page.", "schema", o("type", "integer", "minimum", 1, "maximum", 500, "default", 50)),
+				param("Cursor"),
+			},
+			ok: []response{{status: "200", description: "One page of bookings (possibly empty).", schema: arrayOf(schema("Booking")), headers: []string{"Link"}}}}
+	}
+	bookingChange := func(method, path, id, summary, description string, body bool) operation {
+		op := operation{method: method, path: path, id: id, tag: "Bookings", summary: summary, description: description, proxied: true,
+			params: arr{param("BookingID"), param("IdempotencyKey"), param("IfMatch")}, errors: []int{400, 404, 409, 412, 413, 422}, noQuery: true,
+			ok: []response{bookingOK("200", "The booking after the change.")}}
+		if body {
+			op.body = schema("BookingChange")
+			op.bodyExample = o("stay_length", 4)
+		}
+		return op
+	}
+	hold := func(method, path, id, summary, description string) operation {
+		return operation{method: method, path: path, id: id, tag: "Reservation holds", summary: summary, description: description, proxied: true,
+			params: arr{param("BookingID")}, errors: []int{404}}
+	}
+
+	moveHold := hold("POST", "/inventory/holds/{booking_id}/move", "moveHold", "Move a hold",
+		"Moves the hold to other dates and/or another room type of the same hotel atomically: the new nights are taken and the old ones "+
+			"released together, or nothing changes (409 naming the nights).")
+	moveHold.body, moveHold.errors = schema("HoldMove"), []int{404, 409}
+	moveHold.ok = []response{{status: "200", description: "The moved hold.", schema: schema("Hold")}}
+	releaseHold := hold("POST", "/inventory/holds/{booking_id}/release", "releaseHold", "Release a hold",
+		"Returns every night to inventory (empty body or `{}`), or only the nights from `from` on (an early departure). Releasing again changes nothing.")
+	releaseHold.body, releaseHold.bodyOptional = schema("HoldRelease"), true
+	releaseHold.ok = []response{{status: "200", description: "The hold after the release.", schema: schema("Hold")}}
+	createHold := hold("PUT", "/inventory/holds/{booking_id}", "createHold", "Hold rooms for a booking",
+		"Holds one room of the room type on every night of [`check_in`, `check_out`) — all or none. Idempotent on the booking id: "+
+			"the same request again answers 200 with the same hold; a different request under the same id, or a night sold out, is 409 "+
+			"(`nights` lists the short nights). An unknown hotel or room type is 400 naming the field.")
+	createHold.body, createHold.bodyExample, createHold.errors = schema("HoldRequest"),
+		o("hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17"), []int{409}
+	createHold.ok = []response{
+		{status: "201", description: "Held.", schema: schema("Hold"), example: holdExample, headers: []string{"Location"}},
+		{status: "200", description: "The identical hold already existed (a retry).", schema: schema("Hold")},
+	}
+	getHold := hold("GET", "/inventory/holds/{booking_id}", "getHold", "Read a hold", "The hold with its nights and their prices.")
+	getHold.ok = []response{{status: "200", description: "The hold.", schema: schema("Hold"), example: holdExample}}
+
+	return []operation{
+		// Operations.
+		{method: "GET", path: "/", id: "gatewayHealth", tag: "Operations", summary: "Gateway health", noQuery: true,
+			description: "The seed's gateway health answer.",
+			ok:          []response{{status: "200", description: "The gateway is running.", schema: schema("GatewayHealth")}}},
+		{method: "GET", path: "/healthz", id: "health", tag: "Operations", summary: "Liveness", noQuery: true, probe: true,
+			description: "The process is up. Also `/booking/healthz`: the booking service's.",
+			ok:          []response{{status: "200", description: "Up.", schema: schema("Health")}}},
+		{method: "GET", path: "/readyz", id: "readiness", tag: "Operations", summary: "Readiness", noQuery: true, probe: true,
+			description: "The database is reachable and its schema current; the gateway in split mode also checks its upstreams.",
+			ok: []response{
+				{status: "200", description: "Ready.", schema: schema("Readiness"), example: o("status", "ready", "checks", o("database", "ok"))},
+				{status: "503", description: "Not ready: the failing checks say why.", schema: schema("Readiness"),
+					example: o("status", "unavailable", "checks", o("inventory", "unreachable", "booking", "ok"))},
+			}},
+		{method: "GET", path: SpecPath, id: "openapi", tag: "Operations", summary: "This OpenAPI document",
+			description: "The OpenAPI 3.1 description of this API, embedded in the binary.", params: arr{ifNoneMatch},
+			ok: assetOK("The document.", "application/json", schema("OpenAPIDocument"))},
+		{method: "GET", path: DocsPath, id: "docs", tag: "Operations", summary: "API reference (HTML)",
+			description: "This document rendered by Redoc. The page and its script are served by the binary and load nothing from any other host.",
+			params:      arr{ifNoneMatch},
+			ok:          assetOK("The HTML page.", "text/html", o("type", "string"), "Content-Security-Policy")},
+		{method: "GET", path: BundlePath, id: "docsScript", tag: "Operations", summary: "API reference script",
+			description: "Redoc's standalone bundle (MIT), used by `/docs`.", params: arr{ifNoneMatch},
+			ok: assetOK("The script.", "text/javascript", o("type", "string"))},
+
+		// Inventory (seed routes).
+		inventoryList("/inventory", "listInventory", "List inventory"),
+		inventoryList("/inventory/", "listInventorySlash", "List inventory (seed path)"),
+		{method: "GET", path: "/inventory/{hotel_id}", id: "getHotelInventory", tag: "Inventory", summary: "A hotel's inventory", proxied: true,
+			description: "One hotel's rows from `start_date` (default: today in the hotel's time zone) to `end_date` (default: 30 days), " +
+				"ordered by date and room type, paginated (`Link: rel=\"next\"`).",
+			params: arr{param("HotelID"), param("StartDate"), param("EndDate"), param("RoomTypeName"), param("InventoryLimit"), param("Cursor")},
+			errors: []int{404},
+			ok: []response{{status: "200", description: "One page of the hotel's rows.", schema: arrayOf(schema("InventoryItem")),
+				example: arr{inventoryRow}, headers: []string{"Link"}}}},
+		{method: "GET", path: "/inventory/hotel_name/{hotel_id}", id: "getHotelName", tag: "Inventory", summary: "A hotel's name", proxied: true,
+			description: "The seed's hotel name lookup.", params: arr{param("HotelID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The hotel's id and name.", schema: schema("HotelName"),
+				example: o("hotel_id", 111, "hotel_name", "Royal Lancaster")}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}", id: "getHotel", tag: "Search and catalogue", summary: "A hotel", proxied: true,
+			description: "The hotel with its time zone and currency.", params: arr{param("HotelID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The hotel.", schema: schema("Hotel"), example: hotelExample}}},
+
+		// Search and the catalogue.
+		{method: "GET", path: "/inventory/search", id: "search", tag: "Search and catalogue", summary: "Availability search", proxied: true,
+			description: "Every room type with every night of [`check_in`, `check_out`) for sale that fits the party (`max_occupancy`), cheapest first, " +
+				"paginated (`Link: rel=\"next\"`). `location` or `hotel_id` is required; the stay is at most 30 nights and `check_in` not before today " +
+				"in the hotel's time zone.",
+			params: arr{
+				param("Location"), param("HotelIDFilter"), param("RoomTypeName"),
+				o("name", "check_in", "in", "query", "required", true, "description", "First night.", "schema", schema("Date")),
+				o("name", "check_out", "in", "query", "required", true, "description", "Day of departure (after `check_in`).", "schema", schema("Date")),
+				o("name", "adults", "in", "query", "description", "Adults in the party.", "schema", o("type", "integer", "minimum", 1, "default", 1)),
+				o("name", "children", "in", "query", "description", "Children in the party.", "schema", o("type", "integer", "minimum", 0, "default", 0)),
+				o("name", "max_price", "in", "query", "description", "No night above this price.", "schema", schema("MoneyInput")),
+				o("name", "limit", "in", "query", "description", "Offers per page.", "schema", o("type", "integer", "minimum", 1, "maximum", 500, "default", 50)),
+				param("Cursor"),
+			},
+			ok: []response{{status: "200", description: "One page of offers (possibly none).", schema: schema("SearchResult"), headers: []string{"Link"},
+				example: o("offers", arr{o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "time_zone", "Europe/London",
+					"room_type_id", 2, "room_type", "Deluxe Rooms", "max_occupancy", 2, "check_in", "2026-12-14", "check_out", "2026-12-17",
+					"available_rooms", 7, "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP")})}}},
+		{method: "GET", path: "/inventory/hotels", id: "listHotels", tag: "Search and catalogue", summary: "List hotels", proxied: true,
+			description: "Hotels by id, paginated (`Link: rel=\"next\"`).",
+			params:      arr{param("Location"), param("InventoryLimit"), param("Cursor")},
+			ok:          []response{{status: "200", description: "One page of hotels.", schema: arrayOf(schema("Hotel")), example: arr{hotelExample}, headers: []string{"Link"}}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/room-types", id: "listRoomTypes", tag: "Search and catalogue", summary: "List a hotel's room types", proxied: true,
+			description: "The hotel's room types by id.", params: arr{param("HotelID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The room types.", schema: arrayOf(schema("RoomType")), example: arr{roomTypeExample}}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/room-types/{room_type_id}", id: "getRoomType", tag: "Search and catalogue", summary: "A room type", proxied: true,
+			description: "One room type of the hotel.", params: arr{param("HotelID"), param("RoomTypeID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The room type.", schema: schema("RoomType"), example: roomTypeExample}}},
+
+		// Administration.
+		{method: "POST", path: "/inventory/hotels", id: "createHotel", tag: "Inventory administration", summary: "Create a hotel", proxied: true,
+			description: "Creates a hotel; add room types and a calendar next.", noQuery: true, errors: []int{409},
+			body: schema("HotelCreate"), bodyExample: o("hotel_name", "Harbour View", "location", "Bristol", "time_zone", "Europe/London", "currency", "GBP"),
+			ok: []response{{status: "201", description: "Created.", schema: schema("Hotel"), headers: []string{"Location"}}}},
+		{method: "PATCH", path: "/inventory/hotels/{hotel_id}", id: "updateHotel", tag: "Inventory administration", summary: "Update a hotel", proxied: true,
+			description: "The fields given replace the stored ones.", params: arr{param("HotelID")}, errors: []int{404, 409},
+			body: schema("HotelPatch"), bodyExample: o("hotel_name", "Royal Lancaster London"),
+			ok: []response{{status: "200", description: "The hotel after the change.", schema: schema("Hotel")}}},
+		{method: "POST", path: "/inventory/hotels/{hotel_id}/room-types", id: "createRoomType", tag: "Inventory administration", summary: "Create a room type", proxied: true,
+			description: "Adds a room type to the hotel; its nights are created by the calendar.", params: arr{param("HotelID")}, errors: []int{404, 409},
+			body: schema("RoomTypeCreate"), bodyExample: o("room_type", "Family Suite", "max_occupancy", 4),
+			ok: []response{{status: "201", description: "Created.", schema: schema("RoomType"), headers: []string{"Location"}}}},
+		{method: "PATCH", path: "/inventory/hotels/{hotel_id}/room-types/{room_type_id}", id: "updateRoomType", tag: "Inventory administration", summary: "Update a room type", proxied: true,
+			description: "The fields given replace the stored ones.", params: arr{param("HotelID"), param("RoomTypeID")}, errors: []int{404, 409},
+			body: schema("RoomTypePatch"), bodyExample: o("overbooking_allowance", 1),
+			ok: []response{{status: "200", description: "The room type after the change.", schema: schema("RoomType")}}},
+		{method: "PUT", path: "/inventory/hotels/{hotel_id}/calendar", id: "setCalendar", tag: "Inventory administration", summary: "Set the calendar", proxied: true,
+			description: "Sets `capacity`, `price` and/or `demand_level` of one room type for `start_date`…`end_date` in one transaction, " +
+				"creating missing nights. A capacity below what is held and blocked is 409 naming the nights; nothing changes.",
+			params: arr{param("HotelID")}, errors: []int{404, 409},
+			body: schema("CalendarUpdate"), bodyExample: o("room_type_id", 2, "start_date", "2026-12-01", "end_date", "2026-12-31", "capacity", 12, "price", "364.80", "demand_level", "high"),
+			ok: []response{{status: "200", description: "What changed.", schema: schema("CalendarResult"), example: o("updated", 31, "created", 0)}}},
+		{method: "POST", path: "/inventory/{hotel_id}/adjust", id: "adjustInventory", tag: "Inventory administration", summary: "Block or unblock rooms", proxied: true,
+			description: "The seed's adjustment: a positive `num_rooms` takes rooms out of sale on every night of `date`…`end_date`, a negative one returns " +
+				"blocked rooms to sale; never below zero available nor more unblocked than blocked (409 naming the nights). Recorded with who and why. " +
+				"With an `Idempotency-Key`, a retry returns the first adjustment (`Idempotent-Replayed: true`); the key reused for another adjustment is 400.",
+			params: arr{param("HotelID"), param("IdempotencyKey")}, errors: []int{404, 409},
+			body: schema("AdjustmentRequest"), bodyExample: o("room_type", "Standard Rooms", "date", "2026-12-24", "num_rooms", 2, "reason", "refurbishment"),
+			ok: []response{{status: "200", description: "The adjustment made (or replayed).", schema: schema("Adjustment"), headers: []string{"Idempotent-Replayed"}}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/adjustments", id: "listAdjustments", tag: "Inventory administration", summary: "The adjustment log", proxied: true,
+			description: "The hotel's adjustments, newest first, paginated (`Link: rel=\"next\"`).",
+			params:      arr{param("HotelID"), param("InventoryLimit"), param("Cursor")}, errors: []int{404},
+			ok: []response{{status: "200", description: "One page of adjustments.", schema: arrayOf(schema("Adjustment")), headers: []string{"Link"}}}},
+
+		// Holds.
+		createHold, getHold, moveHold, releaseHold,
+
+		// Bookings.
+		createBooking("/bookings", "createBooking"),
+		createBooking("/bookings/", "createBookingSlash"),
+		listBookings("/bookings", "listBookings"),
+		listBookings("/bookings/", "listBookingsSlash"),
+		{method: "GET", path: "/bookings/{booking_id}", id: "getBooking", tag: "Bookings", summary: "Read a booking", proxied: true, noQuery: true,
+			description: "The booking with its `ETag` (its version). Guest name `[REDACTED]` unless the caller is its token or holds `guests:read`.",
+			params:      arr{param("BookingID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The booking.", schema: schema("Booking"), headers: []string{"ETag"}}}},
+		bookingChange("PATCH", "/bookings/{booking_id}", "changeBooking", "Change a booking",
+			"Changes `guest_name`, `arrival_date`, `stay_length`, `room_type`, `adults` or `children` of a confirmed booking. New dates or room type "+
+				"move the hold and re-price, or 409 and nothing changes. With `If-Match`, a stale version is 412; concurrent changes: one wins, the other gets 409.", true),
+		bookingChange("DELETE", "/bookings/{booking_id}", "cancelBooking", "Cancel a booking",
+			"Cancels a confirmed booking; its nights are released once. Cancelling again is 409.", false),
+		bookingChange("POST", "/bookings/{booking_id}/check-out", "checkOutBooking", "Check out early",
+			"An early departure (from the arrival day, hotel-local): the booking is completed and the nights from today on are released.", false),
+	}
+}

@@ -1,0 +1,665 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hotelplatform/hotel/internal/auth"
+)
+
+// This file generates openapi.json. The document is data written in Go so
+// that what is common to many operations — who may call them (from
+// auth.Rules), the error responses every route can give, the headers — is
+// written once and cannot drift between operations. Run
+//
+//	go test ./api -run TestSpecIsGenerated -update
+//
+// after editing it; the test fails while openapi.json differs.
+
+var update = flag.Bool("update", false, "rewrite openapi.json from specgen_test.go")
+
+func TestSpecIsGenerated(t *testing.T) {
+	want := generate(t)
+	if *update {
+		if err := os.WriteFile("openapi.json", want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !bytes.Equal(spec, want) {
+		t.Fatal("openapi.json is not what specgen_test.go generates; run: go test ./api -run TestSpecIsGenerated -update")
+	}
+}
+
+// obj is a JSON object that keeps its members in the order written.
+type obj []member
+
+type member struct {
+	k string
+	v any
+}
+
+// o builds an obj from key, value pairs.
+func o(kv ...any) obj {
+	if len(kv)%2 != 0 {
+		panic(fmt.Sprintf("o: odd number of arguments: %v", kv))
+	}
+	out := make(obj, 0, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		out = append(out, member{kv[i].(string), kv[i+1]})
+	}
+	return out
+}
+
+func (m obj) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, e := range m {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := marshal(e.k)
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := marshal(e.v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", e.k, err)
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshal is json.Marshal without escaping <, > and & (the document is
+// read by people too).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+type arr = []any
+
+func ref(kind, name string) obj { return o("$ref", "#/components/"+kind+"/"+name) }
+func schema(name string) obj    { return ref("schemas", name) }
+func param(name string) obj     { return ref("parameters", name) }
+func header(name string) obj    { return ref("headers", name) }
+func arrayOf(items any) obj     { return o("type", "array", "items", items) }
+
+// jsonBody is a content map of one JSON media type.
+func jsonBody(mediaType string, s any, example any) obj {
+	mt := o("schema", s)
+	if example != nil {
+		mt = append(mt, member{"example", example})
+	}
+	return o(mediaType, mt)
+}
+
+// headerName is the HTTP name of the header described by components/headers/component:
+// a few are variants of one header.
+func headerName(component string) string {
+	switch component {
+	case "Retry-After-Required":
+		return "Retry-After"
+	case "Asset-ETag":
+		return "ETag"
+	}
+	return component
+}
+
+// requestID is the header every response carries.
+var requestID = member{"X-Request-ID", header("X-Request-ID")}
+
+// response is one success response of an operation.
+type response struct {
+	status      string
+	description string
+	schema      any
+	example     any
+	mediaType   string   // default application/json
+	headers     []string // names in components/headers
+}
+
+func (r response) render() obj {
+	hs := obj{requestID}
+	for _, h := range r.headers {
+		hs = append(hs, member{headerName(h), header(h)})
+	}
+	out := o("description", r.description, "headers", hs)
+	if r.schema != nil {
+		mt := r.mediaType
+		if mt == "" {
+			mt = "application/json"
+		}
+		out = append(out, member{"content", jsonBody(mt, r.schema, r.example)})
+	}
+	return out
+}
+
+// operation is one method on one path.
+type operation struct {
+	method, path          string
+	id, tag               string
+	summary, description  string
+	params                arr
+	body                  any // schema of a JSON request body
+	bodyExample           any
+	bodyOptional          bool
+	ok                    []response
+	errors                []int // the route's own error statuses (400, 404, 409, 412, 422)
+	noQuery               bool  // takes no query and cannot answer 400
+	probe                 bool  // never rate limited: no 429
+	proxied               bool  // forwarded by the gateway in split mode: 502, 503, 504
+	unavailableFromServer bool  // 503 from a store or a dependency
+}
+
+// errorResponses names components/responses by status.
+var errorResponses = map[int]string{
+	400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+	412: "PreconditionFailed", 413: "ContentTooLarge", 422: "UnprocessableContent", 429: "TooManyRequests",
+	500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout",
+}
+
+// rule returns the access rule of op.
+func (op operation) rule(t *testing.T) auth.Rule {
+	for _, p := range []string{op.method + " " + op.path, op.method + " " + op.path + "{$}"} {
+		if r, ok := auth.Rules[p]; ok && !r.Forward {
+			return r
+		}
+	}
+	t.Fatalf("%s %s has no rule in auth.Rules", op.method, op.path)
+	return auth.Rule{}
+}
+
+// security is the OpenAPI security requirement of rule.
+func security(rule auth.Rule) arr {
+	if rule.Public {
+		return arr{o()}
+	}
+	var out arr
+	if rule.Scope != "" {
+		out = append(out, o("apiKey", arr{rule.Scope}))
+	}
+	if rule.Owner {
+		out = append(out, o("bookingToken", arr{}))
+	}
+	if rule.Service {
+		out = append(out, o("serviceCredential", arr{}))
+	}
+	return append(out, o("apiKey", arr{"admin"}))
+}
+
+func (op operation) render(t *testing.T) obj {
+	rule := op.rule(t)
+	who := "**Who may call:** " + rule.Describe() + "."
+	if rule.Public {
+		who = "**Who may call:** anyone; credentials are optional (a caller that sends valid ones is known by them, bad ones are ignored)."
+	}
+	desc := strings.TrimSpace(op.description + "\n\n" + who)
+	out := o("tags", arr{op.tag}, "summary", op.summary, "description", desc, "operationId", op.id,
+		"security", security(rule))
+	if len(op.params) > 0 {
+		out = append(out, member{"parameters", op.params})
+	}
+	if op.body != nil {
+		rb := o("required", !op.bodyOptional, "content", jsonBody("application/json", op.body, op.bodyExample))
+		out = append(out, member{"requestBody", rb})
+	}
+	codes := map[int]bool{429: !op.probe, 500: true}
+	for _, c := range op.errors {
+		codes[c] = true
+	}
+	if !op.noQuery {
+		codes[400] = true
+	}
+	if !rule.Public {
+		codes[401], codes[403] = true, true
+	}
+	if op.body != nil {
+		codes[400], codes[413] = true, true
+	}
+	if op.proxied || op.unavailableFromServer {
+		codes[503] = true
+	}
+	if op.proxied {
+		codes[502], codes[504] = true, true
+	}
+	responses := obj{}
+	for _, r := range op.ok {
+		responses = append(responses, member{r.status, r.render()})
+	}
+	for c := 300; c < 600; c++ {
+		if codes[c] {
+			name, ok := errorResponses[c]
+			if !ok {
+				t.Fatalf("%s %s: no component response for %d", op.method, op.path, c)
+			}
+			responses = append(responses, member{fmt.Sprint(c), ref("responses", name)})
+		}
+	}
+	return append(out, member{"responses", responses})
+}
+
+func generate(t *testing.T) []byte {
+	t.Helper()
+	paths := obj{}
+	index := map[string]int{}
+	for _, op := range operations() {
+		i, ok := index[op.path]
+		if !ok {
+			i = len(paths)
+			index[op.path] = i
+			paths = append(paths, member{op.path, obj{}})
+		}
+		paths[i].v = append(paths[i].v.(obj), member{strings.ToLower(op.method), op.render(t)})
+	}
+	doc := o(
+		"openapi", "3.1.0",
+		"info", o(
+			"title", "Hotel inventory and booking API",
+			"version", "1.0.0",
+			"summary", "Hotels, room types, nightly inventory, availability search, reservation holds and bookings.",
+			"description", strings.TrimSpace(infoDescription),
+			"contact", o("name", "Hotel platform team"),
+		),
+		"servers", arr{o("url", "/", "description", "The gateway serving this document (http://127.0.0.1:8080 with `make run`).")},
+		"tags", tags,
+		"paths", paths,
+		"components", o(
+			"securitySchemes", securitySchemes,
+			"parameters", parameters,
+			"headers", headers,
+			"responses", responses(),
+			"schemas", schemas,
+		),
+	)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+const infoDescription = `
+The public API of the hotel platform, served by its gateway. Rooms are sold
+without ever selling the same room twice: bookings take rooms only through
+reservation holds, all nights or none.
+
+## Conventions
+
+- **JSON only.** Request bodies are one JSON object (` + "`Content-Type: application/json`" + `);
+  **unknown fields are rejected** (400 naming the field) and so are **unknown
+  or repeated query parameters**. Bodies are limited to **1 MiB** (413).
+- **Dates** are ` + "`YYYY-MM-DD`" + ` calendar dates; a hotel's "today" and its nights are
+  in the hotel's time zone. **Money** is a decimal string with two fractional
+  digits (` + "`\"364.80\"`" + `), never a number, always with the hotel's ISO 4217
+  ` + "`currency`" + `.
+- **Lists** are JSON arrays (search: ` + "`{\"offers\": [...]}`" + `) paginated with ` + "`limit`" + `
+  and an opaque ` + "`cursor`" + `; the next page is in a ` + "`Link: <...>; rel=\"next\"`" + `
+  header, absent on the last page.
+- **Creates** answer 201 with a ` + "`Location`" + ` header.
+- Every response carries an ` + "`X-Request-ID`" + ` (the client's, when it sends a sane
+  one, else a new one); it is also in every problem and in the server logs.
+
+## Errors
+
+Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details
+(` + "`application/problem+json`" + `, schema ` + "`Problem`" + `) with the extension members
+` + "`code`" + ` (a small closed set, one per status), ` + "`request_id`" + `, for validation errors
+` + "`errors: [{field, reason}]`" + ` listing every invalid field at once, and for
+inventory conflicts ` + "`nights`" + `, the nights at fault. No response ever contains
+internal error text. Unknown routes answer 404 and known routes called with
+another method 405 (with ` + "`Allow`" + `), both as problems.
+
+## Authentication
+
+Send ` + "`Authorization: Bearer <credential>`" + `. Three kinds of credentials exist (see
+the security schemes): staff **API keys** (` + "`hk_...`" + `) with scopes, **booking access
+tokens** (` + "`bt_...`" + `) returned once when a booking is created, and the **service
+credential** the platform's services present to each other. Missing or bad
+credentials on a protected route → 401 with ` + "`WWW-Authenticate: Bearer`" + `; valid but
+not allowed → 403. A booking's token used on another booking gets 404, so it
+does not reveal that the booking exists.
+
+## Retries
+
+` + "`Idempotency-Key`" + ` makes POST /bookings/, PATCH, DELETE, check-out and inventory
+adjustments safe to retry: the same key with the same request replays the
+first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422 (400 for
+adjustments), while the first is still running → 409 with ` + "`Retry-After`" + `. Keys
+expire after 24 hours and are scoped to the caller. 503 answers carry
+` + "`Retry-After`" + ` where the server knows when to retry.
+
+## Rate limits
+
+Any route but the probes (` + "`/healthz`" + `, ` + "`/readyz`" + `) may answer **429 Too Many Requests**
+with ` + "`Retry-After`" + ` (seconds) and the ` + "`RateLimit-Limit`" + `, ` + "`RateLimit-Remaining`" + `,
+` + "`RateLimit-Reset`" + ` and ` + "`RateLimit-Policy`" + ` headers, which the other answers of a limited
+client carry too. Limits are per client: its credential, else its address.
+
+## Browsers (CORS)
+
+For the origins the gateway is configured to allow, every answer carries
+` + "`Access-Control-Allow-Origin`" + ` and exposes the headers above, and a preflight
+(` + "`OPTIONS`" + ` with ` + "`Access-Control-Request-Method`" + `) on any path gets 204 with the
+allowed methods and headers; a preflight from another origin gets 403.
+
+## Seed aliases
+
+Every route of the booking service is also reachable under the seed's
+` + "`/booking`" + ` prefix: ` + "`/booking/{path}`" + ` is forwarded to the booking service as
+` + "`/{path}`" + ` (for example ` + "`GET /booking/bookings/{booking_id}`" + `, ` + "`GET /booking/healthz`" + `),
+with the same rules and answers. ` + "`/inventory`" + ` and ` + "`/inventory/`" + `, ` + "`/bookings`" + ` and
+` + "`/bookings/`" + ` are the same collections.
+`
+
+var tags = arr{
+	o("name", "Operations", "description", "Health, readiness and this documentation."),
+	o("name", "Inventory", "description", "Nightly inventory rows (the seed's routes): rooms for sale and prices per room type and date."),
+	o("name", "Search and catalogue", "description", "Availability search and the hotels and room types on sale."),
+	o("name", "Inventory administration", "description", "Hotels, room types, the calendar of capacity and prices, and blocking rooms. Needs the `inventory:write` scope."),
+	o("name", "Reservation holds", "description", "Service to service: the booking service takes rooms for a booking through holds, every night or none. Idempotent on the booking id."),
+	o("name", "Bookings", "description", "A guest's stay: book (anyone), read, change, cancel and check out early."),
+}
+
+var securitySchemes = o(
+	"apiKey", o("type", "http", "scheme", "bearer", "bearerFormat", "hk_...",
+		"description", "A staff **API key** (`hk_` + 12 characters + `_` + 43 characters), shown once at creation "+
+			"(`hotel keys create --name N --scopes s1,s2`) and stored only as a hash. Its scopes — `bookings:read`, "+
+			"`bookings:write`, `guests:read`, `inventory:write`, `admin` — are listed in each operation's security "+
+			"requirement; `admin` holds every scope. `HOTEL_ADMIN_KEY`, when configured, is accepted as an admin key."),
+	"bookingToken", o("type", "http", "scheme", "bearer", "bearerFormat", "bt_...",
+		"description", "A **booking access token** (`bt_...`), returned once in the 201 answer that creates a booking. "+
+			"It admits its holder to read, change, cancel and check out that booking only; on another booking it gets 404."),
+	"serviceCredential", o("type", "http", "scheme", "bearer",
+		"description", "The **service credential** (`HOTEL_SERVICE_KEY`, at least 32 characters) the platform's services "+
+			"present to each other, e.g. the booking service calling the reservation-hold routes."),
+)
+
+// Parameters shared by several operations.
+var parameters = o(
+	"HotelID", o("name", "hotel_id", "in", "path", "required", true, "description", "The hotel's id.",
+		"schema", schema("ID"), "example", 111),
+	"RoomTypeID", o("name", "room_type_id", "in", "path", "required", true, "description", "The room type's id.",
+		"schema", schema("ID"), "example", 1),
+	"BookingID", o("name", "booking_id", "in", "path", "required", true,
+		"description", "The booking's id (a lowercase UUID); for holds, the id of the booking the hold is for.",
+		"schema", schema("BookingID")),
+	"Cursor", o("name", "cursor", "in", "query", "description", "Continue after the previous page: copy it from the `Link: rel=\"next\"` header. Opaque.",
+		"schema", o("type", "string", "maxLength", 128)),
+	"Location", o("name", "location", "in", "query", "description", "Only hotels in this location (a city), case-insensitive exact match.",
+		"schema", o("type", "string", "maxLength", 200), "example", "london"),
+	"RoomTypeName", o("name", "room_type", "in", "query", "description", "Only this room type, by name, case-insensitive exact match.",
+		"schema", o("type", "string", "maxLength", 100), "example", "Deluxe Rooms"),
+	"HotelIDFilter", o("name", "hotel_id", "in", "query", "description", "Only this hotel.", "schema", schema("ID")),
+	"StartDate", o("name", "start_date", "in", "query", "description", "First date (inclusive).", "schema", schema("Date")),
+	"EndDate", o("name", "end_date", "in", "query", "description", "Last date (inclusive); at most 366 days after `start_date`.", "schema", schema("Date")),
+	"InventoryLimit", o("name", "limit", "in", "query", "description", "Rows per page.",
+		"schema", o("type", "integer", "minimum", 1, "maximum", 5000, "default", 500)),
+	"IdempotencyKey", o("name", "Idempotency-Key", "in", "header",
+		"description", "Makes the request safe to retry: the same key with the same request replays the first answer "+
+			"(`Idempotent-Replayed: true`) instead of acting twice. Scoped to the caller; kept 24 hours.",
+		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x20-\\x7e]+$"), "example", "3f1c9a2e-retry-1"),
+	"IfMatch", o("name", "If-Match", "in", "header",
+		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
+		"schema", o("type", "string"), "example", `W/"2"`),
+)
+
+var headers = o(
+	"X-Request-ID", o("description", "The request's id: the client's own `X-Request-ID` when it is 1–128 characters of `A-Za-z0-9._:-`, else a new one. Also in problems and logs.",
+		"required", true, "schema", o("type", "string", "pattern", "^[A-Za-z0-9._:-]{1,128}$")),
+	"Link", o("description", "The next page: `<URL>; rel=\"next\"` (the same query with the cursor of the next page). Absent on the last page.",
+		"schema", o("type", "string", "pattern", "^<[^>]+>; rel=\"next\"$"), "example", `</inventory/?cursor=MTExfDIwMjYtMTItMTR8NA&limit=10&location=london>; rel="next"`),
+	"Location", o("description", "The path of the created resource.", "required", true, "schema", o("type", "string", "format", "uri-reference")),
+	"ETag", o("description", "The booking's version as a weak entity tag; send it back in `If-Match`.", "required", true,
+		"schema", o("type", "string", "pattern", "^W/\"[0-9]+\"$"), "example", `W/"2"`),
+	"Idempotent-Replayed", o("description", "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
+		"schema", o("type", "string", "enum", arr{"true"})),
+	"Retry-After", o("description", "Seconds to wait before retrying.", "schema", o("type", "integer", "minimum", 0), "example", 5),
+	"Retry-After-Required", o("description", "Seconds to wait before retrying.", "required", true, "schema", o("type", "integer", "minimum", 0), "example", 30),
+	"RateLimit-Limit", o("description", "Requests allowed in the current window.", "schema", o("type", "integer", "minimum", 0)),
+	"RateLimit-Remaining", o("description", "Requests left in the current window.", "schema", o("type", "integer", "minimum", 0)),
+	"RateLimit-Reset", o("description", "Seconds until the window resets.", "schema", o("type", "integer", "minimum", 0)),
+	"RateLimit-Policy", o("description", "The quota and its window: `<limit>;w=<seconds>`.", "schema", o("type", "string"), "example", "20;w=2"),
+	"WWW-Authenticate", o("description", "The authentication scheme to use.", "required", true,
+		"schema", o("type", "string", "pattern", "^Bearer"), "example", `Bearer realm="hotel"`),
+	"Content-Security-Policy", o("description", "The docs page may load and connect to its own origin only.", "schema", o("type", "string")),
+	"Asset-ETag", o("description", "Entity tag of the served file; send it in `If-None-Match` to get 304 while it is unchanged.", "required", true,
+		"schema", o("type", "string", "pattern", "^\"[0-9a-f]+\"$")),
+)
+
+// problem renders a problem response.
+func problem(description string, example obj, hs ...string) obj {
+	h := obj{requestID}
+	for _, name := range hs {
+		h = append(h, member{headerName(name), header(name)})
+	}
+	return o("description", description, "headers", h,
+		"content", jsonBody("application/problem+json", schema("Problem"), example))
+}
+
+func problemExample(status int, code, title, detail, instance string, extra ...any) obj {
+	p := o("type", "https://hotelplatform.dev/problems/"+strings.ReplaceAll(code, "_", "-"), "title", title, "status", status,
+		"detail", detail, "instance", instance, "code", code, "request_id", "5f2b7c1e9a4d4e0b8c3a6f1d2e7b9a40")
+	return append(p, o(extra...)...)
+}
+
+func responses() obj {
+	return o(
+		"BadRequest", problem("The request is malformed or breaks a rule: invalid fields (all listed in `errors`), an unknown field or query parameter, a body that is not JSON.",
+			problemExample(400, "invalid", "Bad Request", "The request has invalid fields.", "/bookings/",
+				"errors", arr{o("field", "stay_length", "reason", "must be between 1 and 30 nights"), o("field", "arrival_date", "reason", "is required (YYYY-MM-DD)")})),
+		"Unauthorized", problem("No credentials, or bad ones (unknown, revoked, malformed).",
+			problemExample(401, "unauthorized", "Unauthorized", "This route needs credentials: Authorization: Bearer <key>.", "/bookings/"), "WWW-Authenticate"),
+		"Forbidden", problem("The credentials are valid but do not allow this call.",
+			problemExample(403, "forbidden", "Forbidden", "These credentials do not allow this call.", "/inventory/111/adjust")),
+		"NotFound", problem("The resource does not exist (or, to a booking token, is another booking).",
+			problemExample(404, "not_found", "Not Found", "Hotel 999999 was not found.", "/inventory/999999")),
+		"Conflict", problem("The request conflicts with the current state: sold out or not enough rooms (`nights` lists the nights at fault), "+
+			"a booking that is not confirmed or changed concurrently, a name already taken, or a request with the same `Idempotency-Key` still running (with `Retry-After`).",
+			problemExample(409, "conflict", "Conflict", "Deluxe Rooms is sold out on 2026-12-15.", "/bookings/",
+				"nights", arr{"2026-12-15"}), "Retry-After"),
+		"PreconditionFailed", problem("`If-Match` names an older version of the booking: read it again and retry.",
+			problemExample(412, "precondition_failed", "Precondition Failed", "The booking has changed since version 2; it is at version 3.", "/bookings/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")),
+		"ContentTooLarge", problem("The request body is larger than 1 MiB.",
+			problemExample(413, "too_large", "Request Entity Too Large", "The request body is larger than 1048576 bytes.", "/bookings/")),
+		"UnprocessableContent", problem("The `Idempotency-Key` was used for a different request.",
+			problemExample(422, "unprocessable", "Unprocessable Entity", "This Idempotency-Key was used for a different request; use a new key for a new request.", "/bookings/")),
+		"TooManyRequests", problem("Too many requests from this client: wait `Retry-After` seconds.",
+			problemExample(429, "rate_limited", "Too Many Requests", "Too many requests; retry in 30 seconds.", "/inventory/search"),
+			"Retry-After-Required", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"),
+		"InternalError", problem("An unexpected failure; the details are logged under the `request_id`, never shown.",
+			problemExample(500, "internal", "Internal Server Error", "An internal error occurred.", "/inventory/search")),
+		"BadGateway", problem("Split mode: the service behind the gateway failed to answer.",
+			problemExample(502, "unavailable", "Bad Gateway", "The inventory service failed to answer.", "/inventory/111")),
+		"ServiceUnavailable", problem("A dependency (the database, or in split mode the service behind the gateway) cannot be reached; retry later (`Retry-After` where known). "+
+			"A booking left pending is resumed by a retry with the same `Idempotency-Key`.",
+			problemExample(503, "unavailable", "Service Unavailable", "The inventory service is unavailable; try again shortly.", "/inventory/hotel_name/111"), "Retry-After"),
+		"GatewayTimeout", problem("Split mode: the service behind the gateway did not answer in time.",
+			problemExample(504, "unavailable", "Gateway Timeout", "The inventory service did not answer in time.", "/inventory/111")),
+	)
+}
+
+// Schemas of the domain (hotel.go, inventory.go, booking.go, money.go) and
+// of the wire (inventoryhttp/wire.go, bookinghttp, web.Problem).
+var schemas = o(
+	"ID", o("type", "integer", "format", "int64", "minimum", 1, "examples", arr{111}),
+	"BookingID", o("type", "string", "format", "uuid", "pattern", "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+		"description", "A lowercase UUID (version 7: time-ordered).", "examples", arr{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}),
+	"Date", o("type", "string", "format", "date", "pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description", "A calendar date, `YYYY-MM-DD`.", "examples", arr{"2026-12-14"}),
+	"Timestamp", o("type", "string", "format", "date-time", "examples", arr{"2026-11-30T09:15:04.123456Z"}),
+	"Money", o("type", "string", "pattern", "^-?[0-9]+\\.[0-9]{2}$",
+		"description", "An exact amount in the hotel's currency: a decimal string with two fractional digits, never a float.", "examples", arr{"364.80"}),
+	"MoneyInput", o("type", "string", "pattern", "^[0-9]+(\\.[0-9]{1,2})?$",
+		"description", "An amount as a decimal string with at most two fractional digits (`\"364.8\"`, `\"130\"`).", "examples", arr{"364.80"}),
+	"Currency", o("type", "string", "pattern", "^[A-Z]{3}$", "description", "ISO 4217 code.", "examples", arr{"GBP"}),
+	"DemandLevel", o("type", "string", "enum", arr{"low", "medium", "high"}),
+	"NightPrice", o("type", "object", "description", "The price of one night.", "required", arr{"date", "price"},
+		"properties", o("date", schema("Date"), "price", schema("Money"))),
+	"FieldError", o("type", "object", "required", arr{"field", "reason"}, "properties", o(
+		"field", o("type", "string", "description", "The field, query parameter, path parameter or header at fault.", "examples", arr{"end_date"}),
+		"reason", o("type", "string", "description", "Why it is invalid, for people.", "examples", arr{"must not be before start_date"}))),
+	"Problem", o("type", "object", "description", "An RFC 9457 problem details object with this API's extension members.",
+		"required", arr{"type", "title", "status", "code"},
+		"properties", o(
+			"type", o("type", "string", "format", "uri", "description", "Identifies the kind of problem: `https://hotelplatform.dev/problems/` + the code with `-` for `_`.",
+				"examples", arr{"https://hotelplatform.dev/problems/not-found"}),
+			"title", o("type", "string", "description", "The HTTP status text.", "examples", arr{"Not Found"}),
+			"status", o("type", "integer", "minimum", 400, "maximum", 599, "description", "The HTTP status code."),
+			"detail", o("type", "string", "description", "What went wrong, for people; never internal error text."),
+			"instance", o("type", "string", "description", "The request path.", "examples", arr{"/inventory/999999"}),
+			"code", o("type", "string", "description", "The error code, one per status; stable for programs.",
+				"enum", arr{"invalid", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "precondition_failed",
+					"too_large", "unprocessable", "rate_limited", "internal", "unavailable"}),
+			"request_id", o("type", "string", "description", "The request's `X-Request-ID`."),
+			"errors", o("type", "array", "description", "Every invalid field of a 400 answer.", "items", schema("FieldError")),
+			"nights", o("type", "array", "description", "The nights at fault of an inventory conflict (sold out, nothing to unblock, capacity below what is held).",
+				"items", schema("Date")),
+		)),
+
+	// Operations.
+	"GatewayHealth", o("type", "object", "required", arr{"message", "status"}, "properties", o(
+		"message", o("type", "string", "const", "API Gateway is running"), "status", o("type", "string", "const", "ok"))),
+	"Health", o("type", "object", "required", arr{"status"}, "properties", o("status", o("type", "string", "const", "ok"))),
+	"Readiness", o("type", "object", "required", arr{"status", "checks"}, "properties", o(
+		"status", o("type", "string", "enum", arr{"ready", "unavailable"}),
+		"checks", o("type", "object", "description", "Each dependency checked (`database`; in split mode the gateway's `inventory` and `booking`) → `ok` or what is wrong.",
+			"additionalProperties", o("type", "string"), "examples", arr{o("database", "ok")}))),
+	"OpenAPIDocument", o("type", "object", "description", "This document.", "required", arr{"openapi", "info", "paths"},
+		"properties", o("openapi", o("type", "string", "pattern", "^3\\.1\\."), "info", o("type", "object"), "paths", o("type", "object"))),
+
+	// Inventory and catalogue.
+	"InventoryItem", o("type", "object", "description", "One room type of one hotel on one date (the seed's field names).",
+		"required", arr{"hotel_id", "hotel_name", "location", "room_type_id", "room_type", "date", "available_rooms", "total_rooms", "room_price", "currency", "demand_level"},
+		"properties", o(
+			"hotel_id", schema("ID"), "hotel_name", o("type", "string"), "location", o("type", "string"),
+			"room_type_id", schema("ID"), "room_type", o("type", "string"), "date", schema("Date"),
+			"available_rooms", o("type", "integer", "minimum", 0, "description", "Rooms still for sale: capacity + overbooking allowance − held − blocked."),
+			"total_rooms", o("type", "integer", "minimum", 0, "description", "The night's capacity."),
+			"room_price", schema("Money"), "currency", schema("Currency"), "demand_level", schema("DemandLevel"))),
+	"HotelName", o("type", "object", "required", arr{"hotel_id", "hotel_name"}, "properties", o("hotel_id", schema("ID"), "hotel_name", o("type", "string"))),
+	"Hotel", o("type", "object", "required", arr{"hotel_id", "hotel_name", "location", "time_zone", "currency"}, "properties", o(
+		"hotel_id", schema("ID"), "hotel_name", o("type", "string", "maxLength", 200), "location", o("type", "string", "maxLength", 200),
+		"time_zone", o("type", "string", "description", "IANA time zone: defines the hotel's today and its nights.", "examples", arr{"Europe/London"}),
+		"currency", schema("Currency"))),
+	"HotelCreate", o("type", "object", "additionalProperties", false, "required", arr{"hotel_name", "location", "time_zone", "currency"}, "properties", hotelFields),
+	"HotelPatch", o("type", "object", "additionalProperties", false, "description", "The fields given replace the stored ones.", "properties", hotelFields),
+	"RoomType", o("type", "object", "required", arr{"room_type_id", "hotel_id", "room_type", "max_occupancy", "overbooking_allowance"}, "properties", o(
+		"room_type_id", schema("ID"), "hotel_id", schema("ID"), "room_type", o("type", "string", "maxLength", 100),
+		"max_occupancy", o("type", "integer", "minimum", 1, "maximum", 50),
+		"overbooking_allowance", o("type", "integer", "minimum", 0, "maximum", 1000, "description", "Rooms that may be sold beyond capacity on each night."))),
+	"RoomTypeCreate", o("type", "object", "additionalProperties", false, "required", arr{"room_type", "max_occupancy"}, "properties", roomTypeFields),
+	"RoomTypePatch", o("type", "object", "additionalProperties", false, "description", "The fields given replace the stored ones.", "properties", roomTypeFields),
+	"CalendarUpdate", o("type", "object", "additionalProperties", false, "required", arr{"room_type_id", "start_date", "end_date"},
+		"description", "Sets capacity, price and/or demand level of one room type on every night of `start_date`…`end_date` (inclusive, at most 366 nights). "+
+			"At least one of the three is required; nights that do not exist yet are created and then need `capacity` and `price`.",
+		"properties", o("room_type_id", schema("ID"), "start_date", schema("Date"), "end_date", schema("Date"),
+			"capacity", o("type", "integer", "minimum", 0, "maximum", 10000), "price", schema("MoneyInput"), "demand_level", schema("DemandLevel"))),
+	"CalendarResult", o("type", "object", "required", arr{"updated", "created"}, "properties", o(
+		"updated", o("type", "integer", "minimum", 0, "description", "Nights changed."), "created", o("type", "integer", "minimum", 0, "description", "Nights created."))),
+	"AdjustmentRequest", o("type", "object", "additionalProperties", false, "required", arr{"date", "num_rooms"},
+		"description", "Blocks rooms (positive `num_rooms`: takes them out of sale) or unblocks them (negative) on every night of `date`…`end_date`. "+
+			"The room type is named by `room_type` (its name, case-insensitive) or `room_type_id`.",
+		"properties", o("room_type", o("type", "string", "maxLength", 100), "room_type_id", schema("ID"), "date", schema("Date"),
+			"end_date", o("$ref", "#/components/schemas/Date", "description", "Last night (inclusive); default `date`."),
+			"num_rooms", o("type", "integer", "minimum", -10000, "maximum", 10000, "not", o("const", 0)),
+			"reason", o("type", "string", "maxLength", 500))),
+	"Adjustment", o("type", "object", "required", arr{"adjustment_id", "hotel_id", "room_type_id", "room_type", "date", "end_date", "num_rooms", "actor", "created_at"},
+		"properties", o("adjustment_id", schema("ID"), "hotel_id", schema("ID"), "room_type_id", schema("ID"), "room_type", o("type", "string"),
+			"date", schema("Date"), "end_date", schema("Date"), "num_rooms", o("type", "integer"), "reason", o("type", "string"),
+			"actor", o("type", "string", "description", "Who made it: the API key's name, or `service`."), "created_at", schema("Timestamp"))),
+	"SearchResult", o("type", "object", "required", arr{"offers"}, "properties", o("offers", arrayOf(schema("Offer")))),
+	"Offer", o("type", "object", "description", "A room type with every night of the stay for sale that fits the party.",
+		"required", arr{"hotel_id", "hotel_name", "location", "time_zone", "room_type_id", "room_type", "max_occupancy", "check_in", "check_out",
+			"available_rooms", "nightly_prices", "total_price", "currency"},
+		"properties", o("hotel_id", schema("ID"), "hotel_name", o("type", "string"), "location", o("type", "string"), "time_zone", o("type", "string"),
+			"room_type_id", schema("ID"), "room_type", o("type", "string"), "max_occupancy", o("type", "integer", "minimum", 1),
+			"check_in", schema("Date"), "check_out", schema("Date"),
+			"available_rooms", o("type", "integer", "minimum", 1, "description", "The lowest number of rooms for sale over the stay."),
+			"nightly_prices", arrayOf(schema("NightPrice")), "total_price", o("$ref", "#/components/schemas/Money", "description", "The sum of the nightly prices."),
+			"currency", schema("Currency"))),
+
+	// Holds.
+	"HoldRequest", o("type", "object", "additionalProperties", false, "required", arr{"hotel_id", "room_type_id", "check_in", "check_out"},
+		"properties", o("hotel_id", schema("ID"), "room_type_id", schema("ID"), "check_in", schema("Date"),
+			"check_out", o("$ref", "#/components/schemas/Date", "description", "The day of departure: the nights are [check_in, check_out)."))),
+	"HoldMove", o("type", "object", "additionalProperties", false, "required", arr{"check_in", "check_out"},
+		"properties", o("room_type_id", o("$ref", "#/components/schemas/ID", "description", "Another room type of the same hotel; default the hold's."),
+			"check_in", schema("Date"), "check_out", schema("Date"))),
+	"HoldRelease", o("type", "object", "additionalProperties", false,
+		"properties", o("from", o("$ref", "#/components/schemas/Date", "description", "Release only the nights from this date on (an early departure); default every night."))),
+	"Hold", o("type", "object", "description", "One room of one room type held on each of a booking's nights.",
+		"required", arr{"booking_id", "hotel_id", "room_type_id", "check_in", "check_out", "status", "nights", "total_price", "currency", "created_at", "updated_at"},
+		"properties", o("booking_id", schema("BookingID"), "hotel_id", schema("ID"), "room_type_id", schema("ID"),
+			"check_in", schema("Date"), "check_out", schema("Date"), "status", o("type", "string", "enum", arr{"held", "released"}),
+			"nights", o("type", "array", "items", schema("NightPrice"), "description", "The nights held now, with prices; empty once released."),
+			"total_price", schema("Money"), "currency", schema("Currency"), "created_at", schema("Timestamp"), "updated_at", schema("Timestamp"))),
+
+	// Bookings.
+	"BookingStatus", o("type", "string", "enum", arr{"pending", "confirmed", "cancelled", "completed", "failed"},
+		"description", "pending → confirmed → completed; confirmed → cancelled; pending → failed."),
+	"NewBooking", o("type", "object", "additionalProperties", false, "required", arr{"guest_name", "hotel_id", "room_type", "arrival_date", "stay_length", "adults"},
+		"properties", o(
+			"guest_name", o("type", "string", "minLength", 1, "maxLength", 100),
+			"hotel_id", schema("ID"),
+			"room_type", o("type", "string", "description", "The room type's name, case-insensitive.", "examples", arr{"Deluxe Rooms"}),
+			"arrival_date", o("$ref", "#/components/schemas/Date", "description", "Not before today at the hotel."),
+			"stay_length", o("type", "integer", "minimum", 1, "description", "Nights, at most `HOTEL_MAX_STAY_NIGHTS` (default 30)."),
+			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0, "default", 0),
+			"meal_plan", o("type", "string", "maxLength", 50), "market_segment", o("type", "string", "maxLength", 50),
+			"booking_channel", o("type", "string", "maxLength", 50), "is_holiday", o("type", "boolean", "default", false))),
+	"BookingChange", o("type", "object", "additionalProperties", false,
+		"description", "The fields given replace the booking's; new dates, length or room type move the hold and re-price, or nothing changes (409).",
+		"properties", o("guest_name", o("type", "string", "minLength", 1, "maxLength", 100), "arrival_date", schema("Date"),
+			"stay_length", o("type", "integer", "minimum", 1), "room_type", o("type", "string"),
+			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0))),
+	"Booking", o("type", "object", "description", "A guest's stay: one room of one room type for `stay_length` nights from `arrival_date`.",
+		"required", arr{"booking_id", "confirmation_code", "hotel_id", "hotel_name", "room_type_id", "room_type", "guest_name", "arrival_date", "stay_length",
+			"check_out_date", "adults", "children", "is_weekend", "is_holiday", "room_price", "nightly_prices", "total_price", "currency",
+			"reservation_status", "version", "created_at", "updated_at"},
+		"properties", o(
+			"booking_id", schema("BookingID"),
+			"confirmation_code", o("type", "string", "pattern", "^[A-Z0-9]{8}$", "examples", arr{"SXE7Q37H"}),
+			"access_token", o("type", "string", "pattern", "^bt_", "description", "Only in the 201 answer that creates the booking (never stored, never replayed): "+
+				"the bearer token that opens this booking and no other."),
+			"hotel_id", schema("ID"), "hotel_name", o("type", "string"), "room_type_id", schema("ID"), "room_type", o("type", "string"),
+			"guest_name", o("type", "string", "description", "`[REDACTED]` unless the caller is the booking's token or a key with `guests:read`."),
+			"arrival_date", schema("Date"), "stay_length", o("type", "integer", "minimum", 1), "check_out_date", schema("Date"),
+			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0),
+			"meal_plan", o("type", "string"), "market_segment", o("type", "string"), "booking_channel", o("type", "string"),
+			"is_weekend", o("type", "boolean", "description", "Any night is a Saturday or Sunday night."), "is_holiday", o("type", "boolean"),
+			"room_price", o("$ref", "#/components/schemas/Money", "description", "The first night's price (seed compatibility)."),
+			"nightly_prices", o("type", arr{"array", "null"}, "items", schema("NightPrice"),
+				"description", "The price of each night; `total_price` is their sum. `null` for a booking that never held its nights (failed)."),
+			"total_price", schema("Money"), "currency", schema("Currency"),
+			"reservation_status", schema("BookingStatus"),
+			"departed_on", o("$ref", "#/components/schemas/Date", "description", "Set by an early check-out: the day the guest left."),
+			"version", o("type", "integer", "minimum", 1, "description", "Changes with every change; the `ETag` is `W/\"<version>\"`."),
+			"created_at", schema("Timestamp"), "updated_at", schema("Timestamp"))),
+)
+
+var hotelFields = o(
+	"hotel_name", o("type", "string", "minLength", 1, "maxLength", 200),
+	"location", o("type", "string", "minLength", 1, "maxLength", 200, "description", "The city."),
+	"time_zone", o("type", "string", "description", "IANA time zone.", "examples", arr{"Europe/London"}),
+	"currency", schema("Currency"),
+)
+
+var roomTypeFields = o(
+	"room_type", o("type", "string", "minLength", 1, "maxLength", 100, "description", "Unique within the hotel."),
+	"max_occupancy", o("type", "integer", "minimum", 1, "maximum", 50),
+	"overbooking_allowance", o("type", "integer", "minimum", 0, "maximum", 1000, "default", 0),
+)

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/api"
+	"github.com/hotelplatform/hotel/api/apitest"
+)
+
+// TestOpenAPIEveryOperation calls every operation of api/openapi.json
+// successfully at least once, in all-in-one and split mode, through a
+// client that validates each answer against the document (so the
+// operations the other end-to-end tests only reach with errors are checked
+// too), then fails if any operation of the document was never answered
+// with a validated 2xx.
+func TestOpenAPIEveryOperation(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"all", "split"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			db := dbEnv(t, sqliteStore)
+			var sys *system
+			if mode == "all" {
+				sys = startAll(t, db)
+			} else {
+				sys = startSplit(t, db)
+			}
+			tr, err := apitest.NewTransport(http.DefaultTransport)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &apiClient{t: t, base: sys.Gateway, hc: &http.Client{Transport: tr}}
+			exerciseAPI(c)
+
+			var want []string
+			var doc struct {
+				Paths map[string]map[string]json.RawMessage `json:"paths"`
+			}
+			if err := json.Unmarshal(api.Spec(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			for path, item := range doc.Paths {
+				for method := range item {
+					want = append(want, strings.ToUpper(method)+" "+path)
+				}
+			}
+			slices.Sort(want)
+			got := tr.Validated()
+			for _, op := range want {
+				if !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, op+" 2") }) {
+					t.Errorf("%s was never answered with a validated 2xx; add a call to exerciseAPI", op)
+				}
+			}
+			t.Logf("validated: %s", strings.Join(got, ", "))
+		})
+	}
+}
+
+// apiClient makes requests through a validating transport; a response
+// that does not match the document fails the test.
+type apiClient struct {
+	t    *testing.T
+	base string
+	hc   *http.Client
+}
+
+// do sends method path with an optional JSON body and headers (key,
+// value pairs), checks the status and decodes a JSON answer into out.
+func (c *apiClient) do(want int, method, path, body string, out any, headers ...string) *http.Response {
+	c.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("%s %s = %d, want %d: %s", method, path, resp.StatusCode, want, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			c.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	return resp
+}
+
+// exerciseAPI calls every operation of the API with a request that succeeds,
+// and a few with requests that fail.
+func exerciseAPI(c *apiClient) {
+	admin := []string{"Authorization", "Bearer " + testAdminKey}
+	service := []string{"Authorization", "Bearer " + testServiceKey}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	today := hotel.Today(time.Now(), london)
+	d := func(n int) string { return today.AddDays(n).String() }
+
+	// Operations and documentation.
+	c.do(200, "GET", "/", "", nil)
+	c.do(200, "GET", "/healthz", "", nil)
+	c.do(200, "GET", "/booking/healthz", "", nil)
+	c.do(200, "GET", "/readyz", "", nil)
+	for _, p := range []string{api.SpecPath, api.DocsPath, api.BundlePath} {
+		r := c.do(200, "GET", p, "", nil)
+		c.do(304, "GET", p, "", nil, "If-None-Match", r.Header.Get("ETag"))
+	}
+
+	// Inventory reads, search and the catalogue.
+	var rts []hotel.RoomType
+	c.do(200, "GET", "/inventory/hotels/111/room-types", "", &rts)
+	if len(rts) == 0 {
+		c.t.Fatal("hotel 111 has no room types")
+	}
+	rt := rts[0]
+	c.do(200, "GET", "/inventory?limit=2", "", nil)
+	if r := c.do(200, "GET", "/inventory/?location=london&limit=2", "", nil); !strings.Contains(r.Header.Get("Link"), `rel="next"`) {
+		c.t.Errorf("no Link on a full page")
+	}
+	c.do(200, "GET", "/inventory/111?start_date="+d(0)+"&end_date="+d(2), "", nil)
+	c.do(200, "GET", "/inventory/hotel_name/111", "", nil)
+	c.do(200, "GET", "/inventory/hotels/111", "", nil)
+	c.do(200, "GET", "/inventory/hotels?limit=2", "", nil)
+	c.do(200, "GET", fmt.Sprintf("/inventory/hotels/111/room-types/%d", rt.ID), "", nil)
+	c.do(200, "GET", "/inventory/search?location=london&check_in="+d(10)+"&check_out="+d(12)+"&adults=2&limit=1", "", nil)
+	c.do(200, "GET", "/inventory/search?hotel_id=111&check_in="+d(10)+"&check_out="+d(12)+"&max_price=1.00", "", nil)
+
+	// Administration.
+	var h hotel.Hotel
+	c.do(201, "POST", "/inventory/hotels", `{"hotel_name":"OpenAPI Inn","location":"Bristol","time_zone":"Europe/London","currency":"GBP"}`, &h, admin...)
+	hp := fmt.Sprintf("/inventory/hotels/%d", h.ID)
+	c.do(200, "PATCH", hp, `{"hotel_name":"OpenAPI Inn & Spa"}`, nil, admin...)
+	var nrt hotel.RoomType
+	c.do(201, "POST", hp+"/room-types", `{"room_type":"Loft","max_occupancy":3}`, &nrt, admin...)
+	c.do(200, "PATCH", fmt.Sprintf("%s/room-types/%d", hp, nrt.ID), `{"overbooking_allowance":1}`, nil, admin...)
+	c.do(200, "PUT", hp+"/calendar", fmt.Sprintf(`{"room_type_id":%d,"start_date":"%s","end_date":"%s","capacity":5,"price":"99.5","demand_level":"low"}`,
+		nrt.ID, d(0), d(30)), nil, admin...)
+	adjust := fmt.Sprintf(`{"room_type_id":%d,"date":"%s","end_date":"%s","num_rooms":2,"reason":"openapi"}`, nrt.ID, d(3), d(4))
+	c.do(200, "POST", fmt.Sprintf("/inventory/%d/adjust", h.ID), adjust, nil, append(admin, "Idempotency-Key", "openapi-adjust")...)
+	if r := c.do(200, "POST", fmt.Sprintf("/inventory/%d/adjust", h.ID), adjust, nil, append(admin, "Idempotency-Key", "openapi-adjust")...); r.Header.Get("Idempotent-Replayed") != "true" {
+		c.t.Errorf("adjust retried: not replayed")
+	}
+	c.do(200, "GET", hp+"/adjustments?limit=1", "", nil, admin...)
+
+	// Holds, as the booking service makes them.
+	id := "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"
+	hold := fmt.Sprintf(`{"hotel_id":%d,"room_type_id":%d,"check_in":"%s","check_out":"%s"}`, h.ID, nrt.ID, d(5), d(7))
+	c.do(201, "PUT", "/inventory/holds/"+id, hold, nil, service...)
+	c.do(200, "PUT", "/inventory/holds/"+id, hold, nil, service...)
+	c.do(200, "GET", "/inventory/holds/"+id, "", nil, service...)
+	c.do(200, "POST", "/inventory/holds/"+id+"/move", fmt.Sprintf(`{"check_in":"%s","check_out":"%s"}`, d(6), d(9)), nil, service...)
+	c.do(200, "POST", "/inventory/holds/"+id+"/release", `{"from":"`+d(8)+`"}`, nil, service...)
+	c.do(200, "POST", "/inventory/holds/"+id+"/release", "", nil, service...)
+
+	// Bookings: book, read, change, check out, cancel.
+	book := func(path string, arrival int) (id, token string) {
+		var b struct {
+			ID    string `json:"booking_id"`
+			Token string `json:"access_token"`
+		}
+		c.do(201, "POST", path, fmt.Sprintf(`{"guest_name":"Olive Api","hotel_id":111,"room_type":%q,"arrival_date":"%s","stay_length":3,"adults":1,"children":0}`,
+			rt.Name, d(arrival)), &b, "Idempotency-Key", fmt.Sprintf("openapi-%s-%d", path, arrival))
+		return b.ID, "Bearer " + b.Token
+	}
+	b1, tok1 := book("/bookings/", 0)
+	b2, tok2 := book("/bookings", 2)
+	c.do(200, "GET", "/bookings?limit=1", "", nil, admin...)
+	c.do(200, "GET", "/bookings/?status=confirmed", "", nil, admin...)
+	c.do(200, "GET", "/bookings/"+b2, "", nil, "Authorization", tok2)
+	c.do(200, "GET", "/booking/bookings/"+b2, "", nil, "Authorization", tok2)
+	c.do(200, "PATCH", "/bookings/"+b2, `{"stay_length":2}`, nil, "Authorization", tok2, "If-Match", `W/"2"`)
+	c.do(200, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
+	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
+
+	// A few refusals, each a documented problem.
+	c.do(404, "GET", "/inventory/999999", "", nil)
+	c.do(400, "GET", "/inventory/111?start_dat="+d(0), "", nil)
+	c.do(401, "GET", "/bookings/", "", nil)
+	c.do(403, "PUT", "/inventory/holds/"+id, hold, nil, "Authorization", tok1)
+	c.do(409, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
+	c.do(412, "PATCH", "/bookings/"+b1, `{"adults":2}`, nil, "Authorization", tok1, "If-Match", `W/"1"`)
+	c.do(405, "DELETE", "/inventory/search", "", nil)
+	c.do(404, "GET", "/no/such/route", "", nil)
+}
