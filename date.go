@@ -24,10 +24,10 @@ func NewDate(year int, month time.Month, day int) Date {
 // dates that do not exist (2025-02-30).
 func ParseDate(s string) (Date, error) {
 	if len(s) != len(DateLayout) {
-		return Date{}, fmt.Errorf("date %q is not in YYYY-MM-DD form", s)
+		return Date{}, fmt.Errorf("date %.40q is not in YYYY-MM-DD form", s)
 	}
 	t, err := time.Parse(DateLayout, s)
-	if err != nil {
+	if err != nil || t.IsZero() { // 0001-01-01 is the zero Date, which means "no date"
 		return Date{}, fmt.Errorf("date %q is not a valid YYYY-MM-DD date", s)
 	}
 	return Date{t: t}, nil

@@ -13,8 +13,8 @@ type Cents int64
 
 // ParseCents parses a decimal string with at most two fractional digits ("364.8", "130", "0.05").
 func ParseCents(s string) (Cents, error) {
-	bad := fmt.Errorf("amount %q is not a decimal with at most two fractional digits", s)
-	if s == "" || len(s) > 20 {
+	bad := fmt.Errorf("amount %.40q is not a decimal with at most two fractional digits", s)
+	if s == "" || len(s) > 21 { // "-" and the 20 characters of the largest amount
 		return 0, bad
 	}
 	neg := strings.HasPrefix(s, "-")

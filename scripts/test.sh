@@ -34,3 +34,4 @@ if [ -n "$skipped" ]; then
   exit 1
 fi
 echo "all tests ran, none skipped"
+FUZZTIME="${FUZZTIME:-2s}" scripts/fuzz.sh  # every fuzz target, briefly (the seeds ran above)

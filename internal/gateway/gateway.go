@@ -5,12 +5,15 @@ package gateway
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"sync"
 	"time"
 
+	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
@@ -59,6 +62,7 @@ func Proxy(name string, target *url.URL, stripPrefix string, transport http.Roun
 				}
 			}
 			pr.SetURL(target)
+			pr.Out.URL.RawQuery = pr.In.URL.RawQuery // as sent: the upstream refuses what it cannot parse, as in all-in-one mode
 			pr.SetXForwarded()
 			pr.Out.Header.Set(web.RequestIDHeader, web.RequestID(pr.In.Context()))
 		},
@@ -73,9 +77,17 @@ func Proxy(name string, target *url.URL, stripPrefix string, transport http.Roun
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			status, detail := http.StatusBadGateway, "The "+name+" service failed to answer."
 			var ne net.Error
+			if bw, ok := r.Context().Value(bodyWatchKey{}).(*bodyWatch); ok && bw.failed() {
+				// The client's own body failed (too slow, cut off): its
+				// fault, not the upstream's.
+				web.Error(w, r, &hotel.Error{Code: hotel.EINVALID, Message: "The request body did not arrive in time.", Err: err})
+				return
+			}
 			switch {
 			case errors.Is(err, context.Canceled):
-				return // the client went away; nobody to answer
+				// The client went away (or stalled its body): nobody to
+				// answer, and nothing must look like a success.
+				panic(http.ErrAbortHandler)
 			case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
 				status, detail = http.StatusGatewayTimeout, "The "+name+" service did not answer in time."
 			default:
@@ -91,7 +103,42 @@ func Proxy(name string, target *url.URL, stripPrefix string, transport http.Roun
 			})
 		},
 	}
-	return rp
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bw := &bodyWatch{}
+		if r.Body != nil && r.Body != http.NoBody {
+			bw.rc = r.Body
+			r.Body = bw
+		}
+		rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyWatchKey{}, bw)))
+	})
+}
+
+type bodyWatchKey struct{}
+
+// bodyWatch remembers whether reading the client's body failed, so the
+// proxy can tell a slow client from a slow upstream.
+type bodyWatch struct {
+	rc  io.ReadCloser
+	mu  sync.Mutex
+	err error
+}
+
+func (b *bodyWatch) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		b.mu.Lock()
+		b.err = err
+		b.mu.Unlock()
+	}
+	return n, err
+}
+
+func (b *bodyWatch) Close() error { return b.rc.Close() }
+
+func (b *bodyWatch) failed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err != nil
 }
 
 // gatewayOwnedHeaders are set once by the gateway for every response.
