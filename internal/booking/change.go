@@ -24,6 +24,9 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	if err := mustBeConfirmed(b, "modified"); err != nil {
 		return nil, err
 	}
+	if c == (hotel.BookingChange{}) {
+		return shown(ctx, b), nil // nothing to change: no new version
+	}
 	next := b
 	apply(&next, c)
 	var v hotel.Validation

@@ -274,6 +274,8 @@ func (s *Service) check(ctx context.Context, v *hotel.Validation, b *hotel.Booki
 	b.GuestName = checkGuestName(v, b.GuestName)
 	if b.StayLength < 1 || b.StayLength > s.cfg.MaxStayNights {
 		v.Add("stay_length", fmt.Sprintf("must be between 1 and %d nights", s.cfg.MaxStayNights))
+	} else if !b.ArrivalDate.IsZero() && b.ArrivalDate.AddDays(b.StayLength).Time().Year() > 9999 {
+		v.Add("stay_length", "the stay must end by 9999-12-31")
 	}
 	if b.Adults < 1 {
 		v.Add("adults", "must be at least 1")

@@ -42,6 +42,9 @@ func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	if err != nil {
 		return v, decodeError(err)
 	}
+	if string(bytes.TrimSpace(body)) == "null" {
+		return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must be a JSON object, not null."}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
