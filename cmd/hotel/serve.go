@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -155,7 +154,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var bookings *booking.Service
 	if cfg.Has(config.TargetBooking) || cfg.Has(config.TargetScheduler) {
 		if inv == nil {
-			c, err := inventoryhttp.NewClient(cfg.InventoryURL, &http.Client{Transport: tracing.Transport(transport)}, cfg.ServiceKey)
+			replicas, err := gateway.NewReplicas(gateway.SplitURLs(cfg.InventoryURL), tracing.Transport(transport))
+			if err != nil {
+				return err
+			}
+			c, err := inventoryhttp.NewClient(replicas.Base().String(), &http.Client{Transport: replicas}, cfg.ServiceKey)
 			if err != nil {
 				return err
 			}
@@ -207,19 +210,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		routes.Handle("GET /{$}", gateway.HandleRoot())
 		api.Register(routes) // GET /openapi.json, GET /docs
 		if !cfg.Has(config.TargetInventory) {
-			u, _ := url.Parse(cfg.InventoryURL)
-			p := gateway.Proxy("inventory", u, "", tracing.Transport(transport))
+			replicas, err := gateway.NewReplicas(gateway.SplitURLs(cfg.InventoryURL), tracing.Transport(transport))
+			if err != nil {
+				return err
+			}
+			p := gateway.Proxy("inventory", replicas.Base(), "", replicas)
 			routes.Handle("/inventory/", p)
 			routes.Handle("/inventory", p)
-			checks = append(checks, upstreamCheck("inventory", cfg.InventoryURL, upstream))
+			checks = append(checks, upstreamCheck("inventory", gateway.SplitURLs(cfg.InventoryURL), upstream))
 		}
 		if !cfg.Has(config.TargetBooking) {
-			u, _ := url.Parse(cfg.BookingURL)
-			p := gateway.Proxy("booking", u, "", tracing.Transport(transport))
+			replicas, err := gateway.NewReplicas(gateway.SplitURLs(cfg.BookingURL), tracing.Transport(transport))
+			if err != nil {
+				return err
+			}
+			p := gateway.Proxy("booking", replicas.Base(), "", replicas)
 			routes.Handle("/bookings/", p)
 			routes.Handle("/bookings", p)
-			routes.Handle("/booking/", gateway.Proxy("booking", u, "/booking", tracing.Transport(transport)))
-			checks = append(checks, upstreamCheck("booking", cfg.BookingURL, upstream))
+			routes.Handle("/booking/", gateway.Proxy("booking", replicas.Base(), "/booking", replicas))
+			checks = append(checks, upstreamCheck("booking", gateway.SplitURLs(cfg.BookingURL), upstream))
 		}
 	}
 
@@ -318,22 +327,33 @@ type readyCheck struct {
 	check func(context.Context) error
 }
 
-func upstreamCheck(name, base string, hc *http.Client) readyCheck {
+// upstreamCheck is ready when any replica of an upstream is.
+func upstreamCheck(name string, bases []string, hc *http.Client) readyCheck {
 	return readyCheck{name, func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
-		if err != nil {
-			return err
+		var last error
+		for _, base := range bases {
+			if last = readyAt(ctx, base, hc); last == nil {
+				return nil
+			}
 		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			return errors.New("unreachable")
-		}
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("not ready (%d)", resp.StatusCode)
-		}
-		return nil
+		return last
 	}}
+}
+
+func readyAt(ctx context.Context, base string, hc *http.Client) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return errors.New("unreachable")
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready (%d)", resp.StatusCode)
+	}
+	return nil
 }
 
 // Readiness is the body of GET /readyz.

@@ -107,8 +107,8 @@ var Settings = []Setting{
 	{"HOTEL_DATA_DIR", "data-dir", "./data", "directory of the SQLite database file (hotel.db)"},
 	{"HOTEL_ADDR", "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free port)"},
 	{"HOTEL_TARGET", "target", "all", "targets to run: all, or a comma list of gateway, booking, inventory, scheduler"},
-	{"INVENTORY_URL", "inventory-url", "", "base URL of the inventory service, required when gateway or booking run without inventory"},
-	{"BOOKING_URL", "booking-url", "", "base URL of the booking service, required when gateway runs without booking"},
+	{"INVENTORY_URL", "inventory-url", "", "base URL of the inventory service (a comma list for replicas, used in turn), required when gateway, booking or scheduler run without inventory"},
+	{"BOOKING_URL", "booking-url", "", "base URL of the booking service (a comma list for replicas), required when gateway runs without booking"},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "log-format", "json", "json or text"},
 	{"HOTEL_AUTO_MIGRATE", "auto-migrate", "true", "apply database migrations at serve start"},
@@ -311,8 +311,12 @@ func build(get func(string) string) (*Config, error) {
 		if need.val == "" {
 			bad("target %s needs %s (where the %s service runs, e.g. http://127.0.0.1:8081), because %s is not a target of this process",
 				need.target, need.env, need.dep, need.dep)
-		} else if err := checkServiceURL(need.val); err != nil {
-			bad("%s: %v", need.env, err)
+		} else {
+			for _, u := range strings.Split(need.val, ",") { // replicas: a comma list
+				if err := checkServiceURL(strings.TrimSpace(u)); err != nil {
+					bad("%s: %v", need.env, err)
+				}
+			}
 		}
 	}
 
