@@ -217,6 +217,9 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		Logger(r.Context()).ErrorContext(r.Context(), "request failed", "code", code, "err", err)
 	}
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "5") // a dependency is away: say when to come back
+	}
 	p := Problem{
 		Type:      "https://hotelplatform.dev/problems/" + strings.ReplaceAll(code, "_", "-"),
 		Title:     http.StatusText(status),

@@ -154,12 +154,22 @@ func translate(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.ErrNotFound
 	}
+	// A connection that could not be made is the database being away,
+	// whatever the server said (it may refuse connections to this
+	// database, be starting up, or have too many clients).
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		dbErrors.Add(1)
+		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code == "23505", pgErr.Code == "23514", pgErr.Code == "23503":
 			return fmt.Errorf("%w: %w", store.ErrConflict, err)
-		case strings.HasPrefix(pgErr.Code, "08"), pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03":
+		case strings.HasPrefix(pgErr.Code, "08"), strings.HasPrefix(pgErr.Code, "53"), // connection, insufficient resources
+			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutdown, crash, starting up
+			pgErr.Code == "55000" && strings.Contains(pgErr.Message, "not currently accepting connections"):
 			dbErrors.Add(1)
 			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 		}
