@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -572,44 +573,59 @@ func (ps *promServer) rules() ([]promRule, time.Time, error) {
 }
 
 // waitScraped waits until Prometheus has scraped every target, up, and
-// evaluated every rule group, all after mark.
+// evaluated every rule group, all after mark: it asks again on every tick
+// of the scrape interval until that holds or a minute has passed.
 func (ps *promServer) waitScraped(t *testing.T, mark time.Time, want int) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
 	var last string
-	for time.Now().Before(deadline) {
-		var data struct {
-			ActiveTargets []struct {
-				Labels     map[string]string `json:"labels"`
-				Health     string            `json:"health"`
-				LastError  string            `json:"lastError"`
-				LastScrape time.Time         `json:"lastScrape"`
-			} `json:"activeTargets"`
+	for {
+		var done bool
+		if done, last = ps.scrapedSince(t, mark, want); done {
+			return
 		}
-		if err := ps.get("/api/v1/targets?state=active", &data); err != nil {
-			t.Fatal(err)
+		select {
+		case <-ctx.Done():
+			t.Fatalf("prometheus did not scrape every target after %s within 60s: %s\n%s", mark.Format(time.RFC3339Nano), last, ps.logs)
+		case <-tick.C:
 		}
-		done := len(data.ActiveTargets) == want
-		last = fmt.Sprintf("%d targets", len(data.ActiveTargets))
-		for _, tg := range data.ActiveTargets {
-			if tg.Health != "up" || !tg.LastScrape.After(mark) {
-				done = false
-				last += fmt.Sprintf("; %s %s (%s) last scrape %s", tg.Labels["target"], tg.Health, tg.LastError, tg.LastScrape.Format(time.RFC3339Nano))
-			}
-		}
-		if done {
-			_, evaluated, err := ps.rules()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if evaluated.After(mark) {
-				return
-			}
-			last = "rules last evaluated " + evaluated.String()
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("prometheus did not scrape every target after %s within 60s: %s\n%s", mark.Format(time.RFC3339Nano), last, ps.logs)
+}
+
+// scrapedSince reports whether every one of want targets is up and scraped,
+// and every rule group evaluated, after mark; if not, what is missing.
+func (ps *promServer) scrapedSince(t *testing.T, mark time.Time, want int) (bool, string) {
+	t.Helper()
+	var data struct {
+		ActiveTargets []struct {
+			Labels     map[string]string `json:"labels"`
+			Health     string            `json:"health"`
+			LastError  string            `json:"lastError"`
+			LastScrape time.Time         `json:"lastScrape"`
+		} `json:"activeTargets"`
+	}
+	if err := ps.get("/api/v1/targets?state=active", &data); err != nil {
+		t.Fatal(err)
+	}
+	done := len(data.ActiveTargets) == want
+	last := fmt.Sprintf("%d targets", len(data.ActiveTargets))
+	for _, tg := range data.ActiveTargets {
+		if tg.Health != "up" || !tg.LastScrape.After(mark) {
+			done = false
+			last += fmt.Sprintf("; %s %s (%s) last scrape %s", tg.Labels["target"], tg.Health, tg.LastError, tg.LastScrape.Format(time.RFC3339Nano))
+		}
+	}
+	if !done {
+		return false, last
+	}
+	_, evaluated, err := ps.rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evaluated.After(mark), "rules last evaluated " + evaluated.String()
 }
 
 // driveTraffic sends what a day of guests and staff would, in small:
