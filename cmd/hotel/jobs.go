@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hotelplatform/hotel/internal/booking"
@@ -49,10 +51,8 @@ func jobs(ctx context.Context, args []string, getenv func(string) string, stdout
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: %d item(s)", name, res.Items)
-		for _, k := range []string{"completed", "skipped", "confirmed", "failed", "moved", "released", "errors", "purged_keys", "drifting_nights"} {
-			if v, ok := res.Counts[k]; ok {
-				fmt.Fprintf(stdout, ", %s %d", k, v)
-			}
+		for _, k := range slices.Sorted(maps.Keys(res.Counts)) {
+			fmt.Fprintf(stdout, ", %s %d", k, res.Counts[k])
 		}
 		fmt.Fprintln(stdout)
 		return nil
@@ -70,14 +70,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	repair := fs.Bool("repair", false, "fix drift from the bookings, which are the source of truth")
-	var own, dbArgs []string
-	for _, a := range args { // --repair takes no value, unlike splitArgs' flags
-		if n := flagName(a); n == "repair" || n == "h" || n == "help" {
-			own = append(own, a)
-		} else {
-			dbArgs = append(dbArgs, a)
-		}
-	}
+	own, dbArgs := splitArgs(fs, args)
 	if err := fs.Parse(own); err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.SetOutput(stderr)
 	name := fs.String("name", "", "key name (unique among active keys)")
 	scopes := fs.String("scopes", "", "comma-separated scopes: "+strings.Join(hotel.AllScopes, ", "))
-	own, dbArgs := splitArgs(args, "name", "scopes")
+	own, dbArgs := splitArgs(fs, args)
 	if err := fs.Parse(own); err != nil {
 		return err
 	}
@@ -108,24 +108,28 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 }
 
-// splitArgs separates a command's own flags (names) from the rest, which
-// go to config.Load.
-func splitArgs(args []string, names ...string) (own, rest []string) {
-	isOwn := map[string]bool{"h": true, "help": true}
-	for _, n := range names {
-		isOwn[n] = true
-	}
+// isBool reports whether f takes no value (flag.Bool and the like).
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// splitArgs separates the flags defined on fs (a command's own, with their
+// values; boolean flags take none) from the rest, which go to config.Load.
+func splitArgs(fs *flag.FlagSet, args []string) (own, rest []string) {
 	for i := 0; i < len(args); i++ {
 		name := flagName(args[i])
-		if !isOwn[name] {
+		f := fs.Lookup(name)
+		if f == nil && name != "h" && name != "help" {
 			rest = append(rest, args[i])
 			continue
 		}
 		own = append(own, args[i])
-		if !strings.Contains(args[i], "=") && name != "h" && name != "help" && i+1 < len(args) {
-			own = append(own, args[i+1])
-			i++
+		if f == nil || isBool(f) || strings.Contains(args[i], "=") || i+1 == len(args) {
+			continue // -h, a boolean, or the value is in the argument
 		}
+		own = append(own, args[i+1])
+		i++
 	}
 	return own, rest
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -42,7 +43,7 @@ func loadtestCmd(ctx context.Context, args []string, getenv func(string) string,
 	seed := fs.Uint64("seed", 1, "random seed")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	noCheck := fs.Bool("no-check", false, "skip the invariant check on the database")
-	own, dbArgs := splitLoadArgs(args)
+	own, dbArgs := splitArgs(fs, args)
 	if err := fs.Parse(own); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func loadtestCmd(ctx context.Context, args []string, getenv func(string) string,
 		Target: strings.TrimRight(*target, "/"), Scenario: *scenario, Clients: *clients, Rate: *rate,
 		Duration: *duration, Mix: weights, Seed: *seed,
 		// An admin key is exempt from the gateway's rate limits.
-		AdminKey: firstNonEmpty(getenv("HOTEL_LOADTEST_KEY"), cfg.AdminKey),
+		AdminKey: cmp.Or(getenv("HOTEL_LOADTEST_KEY"), cfg.AdminKey),
 	}
 	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		lc.Progress = stderr
@@ -171,35 +172,4 @@ func parseMix(s string) (map[string]int, error) {
 		out[op] = n
 	}
 	return out, nil
-}
-
-// splitLoadArgs separates loadtest's own flags from the database flags.
-func splitLoadArgs(args []string) (own, rest []string) {
-	bools := map[string]bool{"json": true, "no-check": true, "h": true, "help": true}
-	valued := map[string]bool{"target": true, "scenario": true, "clients": true, "rate": true, "duration": true, "mix": true, "seed": true}
-	for i := 0; i < len(args); i++ {
-		name := flagName(args[i])
-		switch {
-		case bools[name]:
-			own = append(own, args[i])
-		case valued[name]:
-			own = append(own, args[i])
-			if !strings.Contains(args[i], "=") && i+1 < len(args) {
-				own = append(own, args[i+1])
-				i++
-			}
-		default:
-			rest = append(rest, args[i])
-		}
-	}
-	return own, rest
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

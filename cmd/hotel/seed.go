@@ -23,7 +23,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	days := fs.Int("days", 365, "nights of inventory per room type, from today")
 	seedValue := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
 	// The database flags are parsed by config.Load from what remains.
-	own, dbArgs := splitArgs(args, "hotels", "days", "seed")
+	own, dbArgs := splitArgs(fs, args)
 	if err := fs.Parse(own); err != nil {
 		return err
 	}
