@@ -98,7 +98,7 @@ func startServeOut(t testing.TB, vars map[string]string, stdout io.Writer, args 
 func startServeCtx(t testing.TB, base context.Context, vars map[string]string, stdout io.Writer, args ...string) *proc {
 	t.Helper()
 	// Tests send bursts from one address: limits high unless a test sets its own.
-	vars = maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug", "HOTEL_RATE_LIMIT": "100000", "HOTEL_RATE_BURST": "100000"})
+	vars = overlay(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0", "LOG_LEVEL": "debug", "HOTEL_RATE_LIMIT": "100000", "HOTEL_RATE_BURST": "100000"})
 	ctx, cancel := context.WithCancel(base)
 	p := &proc{cancel: cancel, done: make(chan error, 1), logs: newLogSink()}
 	go func() { p.done <- run(ctx, append([]string{"serve"}, args...), env(vars), stdout, p.logs) }()
@@ -131,7 +131,8 @@ func (p *proc) stop(t testing.TB) {
 	})
 }
 
-func maps(a, defaults map[string]string) map[string]string {
+// overlay returns defaults with a's entries on top.
+func overlay(a, defaults map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range defaults {
 		out[k] = v
@@ -188,16 +189,16 @@ func dbEnv(t testing.TB, kind storeKind) map[string]string {
 }
 
 func startAll(t testing.TB, db map[string]string) *system {
-	p := startServe(t, maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey, "HOTEL_SERVICE_KEY": testServiceKey}, db))
+	p := startServe(t, overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey, "HOTEL_SERVICE_KEY": testServiceKey}, db))
 	return &system{Gateway: p.URL, procs: map[string]*proc{"all": p}}
 }
 
 // startSplit runs each target in its own server, talking HTTP over loopback.
 func startSplit(t testing.TB, db map[string]string) *system {
-	db = maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
-	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
-	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
-	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
+	db = overlay(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
+	inv := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db))
+	book := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
+	sched := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
 	gwEnv := map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey}
 	for k, v := range db { // the gateway's own settings; it has no database here
 		if strings.HasPrefix(k, "HOTEL_RATE_") || k == "HOTEL_CORS_ORIGINS" {
@@ -415,7 +416,7 @@ func TestServeConfigErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			vars := maps(tc.vars, map[string]string{"HOTEL_DATA_DIR": t.TempDir(), "HOTEL_ADDR": "127.0.0.1:0"})
+			vars := overlay(tc.vars, map[string]string{"HOTEL_DATA_DIR": t.TempDir(), "HOTEL_ADDR": "127.0.0.1:0"})
 			var stderr bytes.Buffer
 			err := run(context.Background(), append([]string{"serve"}, tc.args...), env(vars), io.Discard, &stderr)
 			if err == nil {
@@ -448,7 +449,7 @@ func TestRefusesUnknownSchema(t *testing.T) {
 		t.Fatalf("migrate up output:\n%s", out.String())
 	}
 	bumpSchema(t, filepath.Join(dir, "hotel.db"))
-	err := run(context.Background(), []string{"serve"}, env(maps(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0"})), io.Discard, io.Discard)
+	err := run(context.Background(), []string{"serve"}, env(overlay(vars, map[string]string{"HOTEL_ADDR": "127.0.0.1:0"})), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
 		t.Fatalf("serve on a newer schema = %v, want a refusal", err)
 	}

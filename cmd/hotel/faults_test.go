@@ -21,17 +21,17 @@ import (
 // startReplicated runs two inventory and two booking replicas, a scheduler
 // and a gateway balancing over them, on one PostgreSQL database.
 func startReplicated(t *testing.T, db map[string]string) (gw string, inv []*proc) {
-	db = maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
+	db = overlay(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
 	inv = []*proc{
-		startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db)),
-		startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db)),
+		startServe(t, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db)),
+		startServe(t, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db)),
 	}
 	invURLs := inv[0].URL + "," + inv[1].URL
 	var book []string
 	for range 2 {
-		book = append(book, startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": invURLs}, db)).URL)
+		book = append(book, startServe(t, overlay(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": invURLs}, db)).URL)
 	}
-	startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": invURLs}, db))
+	startServe(t, overlay(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": invURLs}, db))
 	g := startServe(t, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": invURLs,
 		"BOOKING_URL": strings.Join(book, ","), "HOTEL_ADMIN_KEY": testAdminKey})
 	return g.URL, inv
@@ -50,7 +50,7 @@ func TestInventoryReplicaKilledMidLoad(t *testing.T) {
 	defer killed.Stop()
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"loadtest", "--json", "--target", gw, "--clients", "8", "--duration", "4s"},
-		env(maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db)), &out, &errOut)
+		env(overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db)), &out, &errOut)
 	if err != nil {
 		t.Fatalf("loadtest: %v\n%s\n%s", err, out.String(), errOut.String())
 	}
@@ -85,7 +85,7 @@ func TestInventoryReplicaKilledMidLoad(t *testing.T) {
 func TestDatabaseOutageMidLoad(t *testing.T) {
 	t.Parallel()
 	db := dbEnv(t, postgresStore)
-	sys := startAll(t, maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db))
+	sys := startAll(t, overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db))
 	admin, err := pgxpool.New(context.Background(), pgtest.AdminURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func TestDatabaseOutageMidLoad(t *testing.T) {
 	defer up.Stop()
 	var out, errOut bytes.Buffer
 	err = run(context.Background(), []string{"loadtest", "--json", "--target", sys.Gateway, "--clients", "8", "--duration", "5s"},
-		env(maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db)), &out, &errOut)
+		env(overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db)), &out, &errOut)
 	if err != nil {
 		t.Fatalf("loadtest: %v\n%s\n%s", err, out.String(), errOut.String())
 	}

@@ -63,14 +63,14 @@ func TestHostileInput(t *testing.T) {
 // take longer than hostileReadTimeout to send a request.
 func startHostile(t *testing.T, db map[string]string, mode string) string {
 	t.Helper()
-	db = maps(map[string]string{"HOTEL_READ_TIMEOUT": hostileReadTimeout.String()}, db)
+	db = overlay(map[string]string{"HOTEL_READ_TIMEOUT": hostileReadTimeout.String()}, db)
 	if mode == "all" {
 		return startAll(t, db).Gateway
 	}
-	db = maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
-	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
-	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
-	startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
+	db = overlay(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db)
+	inv := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db))
+	book := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
+	startServe(t, overlay(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
 	gw := startServe(t, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL,
 		"HOTEL_ADMIN_KEY": testAdminKey, "HOTEL_READ_TIMEOUT": hostileReadTimeout.String()})
 	return gw.URL

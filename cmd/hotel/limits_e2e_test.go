@@ -13,7 +13,7 @@ func TestGatewayLimitsEndToEnd(t *testing.T) {
 	for _, mode := range []string{"all", "split"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			db := maps(map[string]string{"HOTEL_RATE_LIMIT": "0.5", "HOTEL_RATE_BURST": "2", "HOTEL_CORS_ORIGINS": "https://book.example.com"}, dbEnv(t, sqliteStore))
+			db := overlay(map[string]string{"HOTEL_RATE_LIMIT": "0.5", "HOTEL_RATE_BURST": "2", "HOTEL_CORS_ORIGINS": "https://book.example.com"}, dbEnv(t, sqliteStore))
 			var sys *system
 			if mode == "all" {
 				sys = startAll(t, db)

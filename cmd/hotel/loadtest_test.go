@@ -26,7 +26,7 @@ func TestLoadtest(t *testing.T) {
 			if tc.split {
 				sys = startSplit(t, db)
 			} else {
-				sys = startAll(t, maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db))
+				sys = startAll(t, overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db))
 			}
 			for _, args := range [][]string{
 				{"--scenario", "rush", "--clients", "60"},
@@ -36,7 +36,7 @@ func TestLoadtest(t *testing.T) {
 			} {
 				var out, errOut bytes.Buffer
 				err := run(context.Background(), append([]string{"loadtest", "--json", "--target", sys.Gateway}, args...),
-					env(maps(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db)), &out, &errOut)
+					env(overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey}, db)), &out, &errOut)
 				if err != nil {
 					t.Fatalf("loadtest %v: %v\n%s\n%s", args, err, out.String(), errOut.String())
 				}

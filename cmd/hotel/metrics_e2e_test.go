@@ -33,7 +33,7 @@ func adminAddr(t *testing.T, p *proc) string {
 // booking, its hold, an idempotent replay, the pool and the jobs.
 func TestMetricsEndToEnd(t *testing.T) {
 	t.Parallel()
-	db := maps(map[string]string{"HOTEL_ADMIN_ADDR": "127.0.0.1:0", "HOTEL_ADMIN_KEY": testAdminKey}, dbEnv(t, postgresStore))
+	db := overlay(map[string]string{"HOTEL_ADMIN_ADDR": "127.0.0.1:0", "HOTEL_ADMIN_KEY": testAdminKey}, dbEnv(t, postgresStore))
 	p := startServe(t, db)
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {

@@ -289,11 +289,11 @@ func logRecords(t *testing.T, p *proc) []map[string]any {
 // startSplitObserved is startSplit with every process's admin listener on.
 func startSplitObserved(t *testing.T, db map[string]string) *system {
 	admin := map[string]string{"HOTEL_ADMIN_ADDR": "127.0.0.1:0"}
-	db = maps(maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db), admin)
-	inv := startServe(t, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db))
-	book := startServe(t, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
-	sched := startServe(t, maps(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
-	gw := startServe(t, maps(map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey}, admin))
+	db = overlay(overlay(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, db), admin)
+	inv := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db))
+	book := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
+	sched := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
+	gw := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey}, admin))
 	return &system{Gateway: gw.URL, procs: map[string]*proc{"inventory": inv, "booking": book, "scheduler": sched, "gateway": gw}}
 }
 

@@ -23,9 +23,9 @@ func TestTraceAcrossServices(t *testing.T) {
 	t.Parallel()
 	exp := tracetest.NewInMemoryExporter()
 	base := telemetry.WithSpanExporter(context.Background(), exp)
-	db := maps(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, dbEnv(t, postgresStore))
-	inv := startServeCtx(t, base, maps(map[string]string{"HOTEL_TARGET": "inventory"}, db), io.Discard)
-	book := startServeCtx(t, base, maps(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db), io.Discard)
+	db := overlay(map[string]string{"HOTEL_SERVICE_KEY": testServiceKey, "HOTEL_ADMIN_KEY": testAdminKey}, dbEnv(t, postgresStore))
+	inv := startServeCtx(t, base, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db), io.Discard)
+	book := startServeCtx(t, base, overlay(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db), io.Discard)
 	gw := startServeCtx(t, base, map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL}, io.Discard)
 
 	london, err := time.LoadLocation("Europe/London")
