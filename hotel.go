@@ -26,15 +26,24 @@ type Hotel struct {
 // Zone returns the hotel's time zone, falling back to UTC if the stored
 // name is unknown to this machine's zone database (stores validate on write).
 func (h Hotel) Zone() *time.Location {
-	if loc, ok := zones.Load(h.TimeZone); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := time.LoadLocation(h.TimeZone)
+	loc, err := LoadZone(h.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
-	zones.Store(h.TimeZone, loc)
 	return loc
+}
+
+// LoadZone is time.LoadLocation with the loaded zones cached.
+func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // zones caches loaded time zones: time.LoadLocation parses the zone database

@@ -69,12 +69,11 @@ func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	zones := &zoneCache{}
 	return []Job{
 		{
 			Name: JobCompleteCheckouts, Every: cfg.CheckoutEvery, Lease: 10 * time.Minute,
 			Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
-				return completeCheckouts(ctx, st, b, zones, cfg, now, renew)
+				return completeCheckouts(ctx, st, b, cfg, now, renew)
 			},
 		},
 		{
@@ -109,14 +108,14 @@ func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog
 
 // completeCheckouts completes, zone by zone, every confirmed stay whose
 // check-out is due in its hotel's time zone, batch by batch.
-func completeCheckouts(ctx context.Context, st store.Jobs, b Bookings, zones *zoneCache, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+func completeCheckouts(ctx context.Context, st store.Jobs, b Bookings, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
 	names, err := st.HotelTimeZones(ctx)
 	if err != nil {
 		return Result{}, fmt.Errorf("list time zones: %w", err)
 	}
 	res := Result{Counts: map[string]int{"completed": 0, "skipped": 0}}
 	for _, name := range names {
-		loc, err := zones.get(name)
+		loc, err := hotel.LoadZone(name)
 		if err != nil {
 			return res, fmt.Errorf("time zone %q of a hotel: %w", name, err)
 		}

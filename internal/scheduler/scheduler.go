@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"sync"
@@ -132,7 +133,7 @@ func (s *Scheduler) run(ctx context.Context, j Job) (Result, error) {
 	s.metrics.duration.WithLabelValues(j.Name).Observe(elapsed.Seconds())
 	s.metrics.items.WithLabelValues(j.Name).Add(float64(res.Items))
 	attrs := []any{"job", j.Name, "items", res.Items, "duration", elapsed.Round(time.Millisecond).String()}
-	for _, k := range slices.Sorted(mapsKeys(res.Counts)) {
+	for _, k := range slices.Sorted(maps.Keys(res.Counts)) {
 		attrs = append(attrs, k, res.Counts[k])
 	}
 	if err != nil {
@@ -144,16 +145,6 @@ func (s *Scheduler) run(ctx context.Context, j Job) (Result, error) {
 	s.metrics.lastSuccess.WithLabelValues(j.Name).Set(float64(s.now().Unix()))
 	s.log.InfoContext(ctx, "job finished", attrs...)
 	return res, nil
-}
-
-func mapsKeys(m map[string]int) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Start runs every job at once and then on its interval until ctx ends,
@@ -210,29 +201,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}
 	}
 	return m, nil
-}
-
-// zoneCache resolves time zone names once.
-type zoneCache struct {
-	mu    sync.Mutex
-	zones map[string]*time.Location
-}
-
-func (z *zoneCache) get(name string) (*time.Location, error) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	if loc, ok := z.zones[name]; ok {
-		return loc, nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	if z.zones == nil {
-		z.zones = map[string]*time.Location{}
-	}
-	z.zones[name] = loc
-	return loc, nil
 }
 
 // CheckoutCutoff is the latest check-out date whose stays are due for

@@ -6,10 +6,9 @@ import (
 	"log/slog"
 	"reflect"
 	"strings"
-)
 
-// Redacted replaces personal data and secrets in logs.
-const Redacted = "[REDACTED]"
+	"github.com/hotelplatform/hotel"
+)
 
 // piiKeys are attribute and field names whose values never reach a log, at
 // any depth: guest data and credentials.
@@ -62,7 +61,7 @@ const maxDepth = 8
 
 func redactAttr(a slog.Attr, depth int) slog.Attr {
 	if IsPII(a.Key) {
-		return slog.String(a.Key, Redacted)
+		return slog.String(a.Key, hotel.Redacted)
 	}
 	return slog.Attr{Key: a.Key, Value: redactValue(a.Value, depth)}
 }
@@ -79,7 +78,7 @@ func redactValue(v slog.Value, depth int) slog.Value {
 		return slog.GroupValue(out...)
 	case slog.KindAny:
 		if depth >= maxDepth {
-			return slog.StringValue(Redacted)
+			return slog.StringValue(hotel.Redacted)
 		}
 		return redactAny(v.Any(), depth)
 	default:
@@ -103,11 +102,11 @@ func redactAny(x any, depth int) slog.Value {
 	}
 	b, err := json.Marshal(x)
 	if err != nil {
-		return slog.StringValue(Redacted) // unknown shape: say nothing rather than risk PII
+		return slog.StringValue(hotel.Redacted) // unknown shape: say nothing rather than risk PII
 	}
 	var tree any
 	if err := json.Unmarshal(b, &tree); err != nil {
-		return slog.StringValue(Redacted)
+		return slog.StringValue(hotel.Redacted)
 	}
 	return treeValue(tree, depth)
 }
@@ -115,14 +114,14 @@ func redactAny(x any, depth int) slog.Value {
 // treeValue turns decoded JSON into a slog value, redacting PII keys.
 func treeValue(t any, depth int) slog.Value {
 	if depth >= maxDepth {
-		return slog.StringValue(Redacted)
+		return slog.StringValue(hotel.Redacted)
 	}
 	switch t := t.(type) {
 	case map[string]any:
 		attrs := make([]slog.Attr, 0, len(t))
 		for k, v := range t {
 			if IsPII(k) {
-				attrs = append(attrs, slog.String(k, Redacted))
+				attrs = append(attrs, slog.String(k, hotel.Redacted))
 				continue
 			}
 			attrs = append(attrs, slog.Attr{Key: k, Value: treeValue(v, depth+1)})

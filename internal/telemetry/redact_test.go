@@ -50,7 +50,7 @@ func TestRedacting(t *testing.T) {
 				t.Fatalf("%s: %q reached the log:\n%s", format, leak, out)
 			}
 		}
-		for _, kept := range []string{"Leeds", "BB", "111", "boom", "nights", "b1", telemetry.Redacted} {
+		for _, kept := range []string{"Leeds", "BB", "111", "boom", "nights", "b1", hotel.Redacted} {
 			if !strings.Contains(out, kept) {
 				t.Fatalf("%s: %q missing from the log (redaction took too much):\n%s", format, kept, out)
 			}
