@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
@@ -60,9 +62,9 @@ func pathBookingID(r *http.Request) string { return r.PathValue("booking_id") }
 // idempotent runs do under the Idempotency-Key the request carries, if any.
 func (a *api) idempotent(resource func(*http.Request) string, do op) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// No key, or a path id no booking can have (ids are UUIDs; the
-		// record's resource id is bounded): the request runs as it is.
-		if _, sent := r.Header[keyHeader]; !sent || len(resource(r)) > 64 {
+		// No key, or a path id no booking can have (ids are UUIDs): the
+		// request runs as it is (and finds no booking).
+		if _, sent := r.Header[keyHeader]; !sent || uuid.Validate(resource(r)) != nil {
 			do(w, r, resource(r))
 			return
 		}
