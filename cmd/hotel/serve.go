@@ -89,10 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if ps, ok := st.(interface{ PoolStats() store.PoolStats }); ok {
 			var pending func(context.Context) (int, error)
 			if cfg.Has(config.TargetBooking) || cfg.Has(config.TargetScheduler) {
-				pending = func(ctx context.Context) (int, error) {
-					bs, err := st.SyncPendingBookings(ctx, now().Add(24*time.Hour), 1000)
-					return len(bs), err
-				}
+				pending = st.CountSyncPending
 			}
 			metrics.RegisterDatabase(targetName, cfg.Driver, ps.PoolStats, pending)
 		}

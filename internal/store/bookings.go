@@ -40,6 +40,8 @@ type Bookings interface {
 	// SyncPendingBookings returns at most limit bookings with SyncPending set
 	// and updated_at before before, oldest first.
 	SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error)
+	// CountSyncPending returns how many bookings have SyncPending set.
+	CountSyncPending(ctx context.Context) (int, error)
 
 	// BeginIdempotent claims (rec.Scope, rec.Key) for a request. When the key
 	// is new (or its record expired, or it is in flight since before

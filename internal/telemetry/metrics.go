@@ -149,7 +149,7 @@ func (c *countedInventory) ReleaseHold(ctx context.Context, id string, r hotel.H
 
 // RegisterDatabase adds the database series: errors and pool connections
 // (read at scrape time from stats), and the bookings pending or marked for
-// recovery (from pending, capped by what it counts).
+// recovery (counted by pending at scrape time).
 func (m *Metrics) RegisterDatabase(service, driver string, stats func() store.PoolStats, pending func(context.Context) (int, error)) {
 	f := m.Registerer(service)
 	f.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
@@ -171,7 +171,7 @@ func (m *Metrics) RegisterDatabase(service, driver string, stats func() store.Po
 	}
 	if pending != nil {
 		f.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "hotel_bookings_pending", Help: "Bookings pending or marked for the recovery pass (counted up to 1000).",
+			Name: "hotel_bookings_pending", Help: "Bookings pending or marked for the recovery pass.",
 		}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()

@@ -222,6 +222,13 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	return s.queryBookings(ctx, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
 }
 
+// CountSyncPending counts the bookings marked sync-pending (a partial index).
+func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM booking WHERE sync_pending`).Scan(&n)
+	return n, translate(err)
+}
+
 // SyncPendingBookings returns bookings marked sync-pending and last updated
 // before before, oldest update first (ties by id).
 func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error) {

@@ -260,6 +260,13 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	return queryBookings(ctx, s.r, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
 }
 
+// CountSyncPending counts the bookings marked sync-pending (a partial index).
+func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM booking WHERE sync_pending = 1`).Scan(&n)
+	return n, translate(err)
+}
+
 // SyncPendingBookings returns bookings marked sync-pending and last updated
 // before before, oldest update first (ties by id).
 func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error) {

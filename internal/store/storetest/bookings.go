@@ -656,6 +656,10 @@ func testBookingSyncPending(t *testing.T, h Harness) {
 	if got, err = s.SyncPendingBookings(ctx, later, 0); err != nil || len(got) != 0 {
 		t.Fatalf("SyncPendingBookings(limit 0) = %d bookings, %v; want none", len(got), err)
 	}
+	// Bookings 1, 4 and 6 are still marked.
+	if n, err := s.CountSyncPending(ctx); err != nil || n != 3 {
+		t.Fatalf("CountSyncPending = %d, %v; want 3", n, err)
+	}
 }
 
 // Idempotency records. t0 is a fixed "now" the claims pass as CreatedAt, so
