@@ -117,19 +117,21 @@ func isBool(f *flag.Flag) bool {
 // splitArgs separates the flags defined on fs (a command's own, with their
 // values; boolean flags take none) from the rest, which go to config.Load.
 func splitArgs(fs *flag.FlagSet, args []string) (own, rest []string) {
-	for i := 0; i < len(args); i++ {
-		name := flagName(args[i])
-		f := fs.Lookup(name)
-		if f == nil && name != "h" && name != "help" {
-			rest = append(rest, args[i])
+	takesValue := false // the previous argument was a flag whose value follows
+	for _, a := range args {
+		if takesValue {
+			own, takesValue = append(own, a), false
 			continue
 		}
-		own = append(own, args[i])
-		if f == nil || isBool(f) || strings.Contains(args[i], "=") || i+1 == len(args) {
-			continue // -h, a boolean, or the value is in the argument
+		name := flagName(a)
+		f := fs.Lookup(name)
+		if f == nil && name != "h" && name != "help" {
+			rest = append(rest, a)
+			continue
 		}
-		own = append(own, args[i+1])
-		i++
+		own = append(own, a)
+		// -h, a boolean, and -name=value carry no separate value.
+		takesValue = f != nil && !isBool(f) && !strings.Contains(a, "=")
 	}
 	return own, rest
 }
