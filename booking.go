@@ -82,6 +82,21 @@ type Booking struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
+// PriceBy prices b by the hold of its stay: the hold's nights and their
+// prices, the first night's price as RoomPrice, their sum as TotalPrice,
+// and the hold's currency.
+func (b *Booking) PriceBy(h *Hold) {
+	b.NightlyPrices = h.Nights
+	b.RoomPrice, b.TotalPrice = 0, 0
+	if len(h.Nights) > 0 {
+		b.RoomPrice = h.Nights[0].Price
+	}
+	for _, n := range h.Nights {
+		b.TotalPrice += n.Price
+	}
+	b.Currency = h.Currency
+}
+
 // Redact replaces the personal data of b unless p may see it.
 func (b *Booking) Redact(p Principal) {
 	if !p.CanSeePII(b.ID) {

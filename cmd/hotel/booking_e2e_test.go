@@ -57,6 +57,7 @@ type bookingView struct {
 	ID               string `json:"booking_id"`
 	ConfirmationCode string `json:"confirmation_code"`
 	AccessToken      string `json:"access_token"`
+	Version          int    `json:"version"`
 	HotelID          int64  `json:"hotel_id"`
 	HotelName        string `json:"hotel_name"`
 	RoomType         string `json:"room_type"`
@@ -224,7 +225,7 @@ func checkBookingFlow(t *testing.T, sys *system, cs []caller) {
 
 	// The owner lengthens the stay: the hold grows, the price follows.
 	var longer bookingView
-	r = call(t, "PATCH", gw+"/bookings/"+b.ID, `{"stay_length":4}`, &longer, "Authorization", token, "If-Match", `W/"2"`)
+	r = call(t, "PATCH", gw+"/bookings/"+b.ID, `{"stay_length":4}`, &longer, "Authorization", token, "If-Match", fmt.Sprintf(`W/"%d"`, b.Version))
 	if r.StatusCode != 200 || longer.StayLength != 4 || len(longer.NightlyPrices) != 4 || longer.CheckOutDate != arrival.AddDays(4).String() {
 		t.Fatalf("PATCH stay_length = %d %+v", r.StatusCode, longer)
 	}
@@ -239,7 +240,7 @@ func checkBookingFlow(t *testing.T, sys *system, cs []caller) {
 		len(p.Errors) != 1 || p.Errors[0].Field != "vip" {
 		t.Fatalf("PATCH with an unknown field = %d %+v", r.StatusCode, p)
 	}
-	if r := call(t, "PATCH", gw+"/bookings/"+b.ID, `{"stay_length":2}`, &p, "Authorization", token, "If-Match", `W/"2"`); r.StatusCode != 412 {
+	if r := call(t, "PATCH", gw+"/bookings/"+b.ID, `{"stay_length":2}`, &p, "Authorization", token, "If-Match", fmt.Sprintf(`W/"%d"`, b.Version)); r.StatusCode != 412 {
 		t.Fatalf("PATCH with a stale If-Match = %d", r.StatusCode)
 	}
 

@@ -176,22 +176,23 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "POST", "/inventory/holds/"+id+"/release", "", nil, service...)
 
 	// Bookings: book, read, change, check out, cancel.
-	book := func(path string, arrival int) (id, token string) {
+	book := func(path string, arrival int) (id, token, etag string) {
 		var b struct {
-			ID    string `json:"booking_id"`
-			Token string `json:"access_token"`
+			ID      string `json:"booking_id"`
+			Token   string `json:"access_token"`
+			Version int    `json:"version"`
 		}
 		c.do(201, "POST", path, fmt.Sprintf(`{"guest_name":"Olive Api","hotel_id":111,"room_type":%q,"arrival_date":"%s","stay_length":3,"adults":1,"children":0}`,
 			rt.Name, d(arrival)), &b, "Idempotency-Key", fmt.Sprintf("openapi-%s-%d", path, arrival))
-		return b.ID, "Bearer " + b.Token
+		return b.ID, "Bearer " + b.Token, fmt.Sprintf(`W/"%d"`, b.Version)
 	}
-	b1, tok1 := book("/bookings/", 0)
-	b2, tok2 := book("/bookings", 2)
+	b1, tok1, _ := book("/bookings/", 0)
+	b2, tok2, etag2 := book("/bookings", 2)
 	c.do(200, "GET", "/bookings?limit=1", "", nil, admin...)
 	c.do(200, "GET", "/bookings/?status=confirmed", "", nil, admin...)
 	c.do(200, "GET", "/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(200, "GET", "/booking/bookings/"+b2, "", nil, "Authorization", tok2)
-	c.do(200, "PATCH", "/bookings/"+b2, `{"stay_length":2}`, nil, "Authorization", tok2, "If-Match", `W/"2"`)
+	c.do(200, "PATCH", "/bookings/"+b2, `{"stay_length":2}`, nil, "Authorization", tok2, "If-Match", etag2)
 	c.do(200, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 

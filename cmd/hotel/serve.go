@@ -161,9 +161,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			}
 			inv = c
 		}
-		bookings = booking.New(st, inv, booking.Config{Events: metrics,
+		bcfg := booking.Config{Events: metrics,
 			MaxStayNights: cfg.MaxStayNights, CallTimeout: cfg.InventoryTimeout, RecoverAfter: cfg.RecoverAfter,
-		}, now, log)
+		}
+		if cfg.Has(config.TargetInventory) {
+			bcfg.Local = st // inventory in this process, on this database
+		}
+		bookings = booking.New(st, inv, bcfg, now, log)
 	}
 
 	// booking: the /bookings routes, also under the seed's /booking/{path}

@@ -66,7 +66,7 @@ func TestTraceAcrossServices(t *testing.T) {
 		{"hotel-gateway", "POST /bookings/"},          // the gateway's server span, by route
 		{"hotel-gateway", "HTTP POST"},                // its call to the booking service
 		{"hotel-booking", "POST /bookings/"},          // the booking service's server span
-		{"hotel-booking", "postgresql INSERT"},        // the booking row
+		{"hotel-booking", "postgresql WITH"},          // the booking row (with its nights, one statement)
 		{"hotel-booking", "HTTP PUT"},                 // the hold, over HTTP
 		{"hotel-inventory", "PUT /inventory/holds/"},  // the inventory's server span
 		{"hotel-inventory", "postgresql "},            // and its SQL

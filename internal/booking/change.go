@@ -78,7 +78,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	}
 	next.Version = b.Version
 	next.SyncPending = false
-	priced(&next, h)
+	next.PriceBy(h)
 	if err := s.update(ctx, &next); err != nil {
 		// The hold has moved but the row has not: Recover moves it back.
 		s.log.WarnContext(ctx, "booking not updated after its hold moved; left for recovery", "booking_id", b.ID, "err", err)

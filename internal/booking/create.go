@@ -14,6 +14,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
@@ -29,8 +30,8 @@ func (s *Service) Create(ctx context.Context, nb hotel.NewBooking) (*hotel.Booki
 // CreateWithID is Create with the booking id chosen by the caller, so a
 // retried request can resume its own booking: when booking id already
 // exists, a pending one is taken on to confirmed (or failed) and any other
-// is returned as it is; nb is then not looked at (the caller vouches it is
-// the request that created the booking). A resumed booking gets a new
+// is returned as it is, whether or not nb still passes validation (the
+// caller vouches it is the request that created the booking). A resumed booking gets a new
 // access token, replacing the one its first attempt made: that attempt's
 // answer never reached the client (it retried), and without a token the
 // guest could not manage the booking.
@@ -40,17 +41,6 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 		return nil, &hotel.Error{Code: hotel.EINVALID, Message: "A booking id must be a UUID.",
 			Fields: []hotel.FieldError{{Field: "booking_id", Reason: "must be a UUID"}}}
 	}
-	switch existing, err := s.store.GetBooking(ctx, cid); {
-	case err == nil:
-		b, err := s.resume(ctx, existing)
-		if err != nil {
-			return nil, err
-		}
-		return s.reissueToken(ctx, b)
-	case !errors.Is(err, store.ErrNotFound):
-		return nil, storeError(err, cid)
-	}
-
 	b := hotel.Booking{
 		ID: cid, GuestName: nb.GuestName, HotelID: nb.HotelID, RoomType: nb.RoomType,
 		ArrivalDate: nb.ArrivalDate, StayLength: nb.StayLength, Adults: nb.Adults, Children: nb.Children,
@@ -65,25 +55,32 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 		err = v.Err()
 	}
 	if err != nil {
+		// A retry whose request no longer passes (its arrival day has
+		// passed at the hotel, say) still resumes the booking it made.
+		if existing, gerr := s.store.GetBooking(ctx, cid); gerr == nil {
+			return s.resumeExisting(ctx, existing)
+		}
 		s.cfg.Events.BookingFailed(err)
 		return nil, err
 	}
 	b.Currency = c.hotel.Currency
-	b.Status = hotel.StatusPending
-	b.SyncPending = true
 	now := s.now()
 	b.CreatedAt, b.UpdatedAt = now, now
 
 	token, hash := auth.NewBookingToken(cid)
-	if err := s.insert(ctx, &b, hash); err != nil {
-		if errors.Is(err, errExists) {
-			// A concurrent retry of this request inserted it first.
-			return s.CreateWithID(ctx, cid, nb)
-		}
-		return nil, err
+	if s.cfg.Local != nil {
+		b, err = s.createHeld(ctx, b, hash)
+	} else {
+		b, err = s.createSaga(ctx, b, hash)
 	}
-	s.log.InfoContext(ctx, "booking recorded", "booking_id", b.ID, "hotel_id", b.HotelID, "status", b.Status)
-	b, err = s.confirm(ctx, b)
+	if errors.Is(err, errExists) {
+		// Made by an earlier attempt of this request, or a concurrent retry.
+		existing, err := s.store.GetBooking(ctx, cid)
+		if err != nil {
+			return nil, storeError(err, cid)
+		}
+		return s.resumeExisting(ctx, existing)
+	}
 	if err != nil {
 		s.cfg.Events.BookingFailed(err)
 		return nil, err
@@ -93,6 +90,87 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	// this booking's guest name, and sent that name itself.
 	b.AccessToken = token
 	return &b, nil
+}
+
+// createSaga records b pending, then holds its nights through the
+// inventory service and confirms it (confirm).
+func (s *Service) createSaga(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
+	b.Status = hotel.StatusPending
+	b.SyncPending = true
+	if err := s.insert(ctx, &b, hash); err != nil {
+		return b, err
+	}
+	s.log.InfoContext(ctx, "booking recorded", "booking_id", b.ID, "hotel_id", b.HotelID, "status", b.Status)
+	return s.confirm(ctx, b)
+}
+
+// createHeld records b confirmed with the hold of its stay in one
+// transaction (Config.Local). Sold out, it records b failed, as the saga
+// does.
+func (s *Service) createHeld(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
+	b.Status = hotel.StatusConfirmed
+	b.SyncPending = false
+	for range 5 {
+		b.ConfirmationCode = s.newCode()
+		_, err := s.cfg.Local.InsertHeldBooking(ctx, &b, hash)
+		var ne *store.NightsError
+		switch {
+		case err == nil:
+			s.cfg.Events.Hold("created")
+			s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(b.NightlyPrices))
+			return b, nil
+		case errors.As(err, &ne):
+			herr := inventory.HoldError(err, b.RoomType)
+			s.cfg.Events.Hold(holdRefusal(herr))
+			failed := b
+			failed.Status = hotel.StatusFailed
+			if ierr := s.insert(ctx, &failed, hash); ierr != nil {
+				return b, ierr
+			}
+			s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(herr))
+			return failed, refused(b, herr)
+		case errors.Is(err, store.ErrNotFound):
+			// The room type was deleted between the lookup and the insert.
+			s.cfg.Events.Hold("refused")
+			return b, roomTypeGone(err)
+		case !errors.Is(err, store.ErrConflict):
+			return b, storeError(err, b.ID)
+		}
+		// The id or the confirmation code is taken.
+		if _, err := s.store.GetBooking(ctx, b.ID); err == nil {
+			return b, errExists
+		}
+	}
+	return b, errNoCode
+}
+
+// holdRefusal names a refused hold for Events.Hold.
+func holdRefusal(err error) string {
+	var he *hotel.Error
+	if errors.As(err, &he) && he.Code == hotel.ECONFLICT && len(he.Nights) > 0 {
+		return "sold_out"
+	}
+	return "refused"
+}
+
+// roomTypeGone is the error of a create whose room type was deleted after
+// it was looked up.
+func roomTypeGone(err error) error {
+	return &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
+		Fields: []hotel.FieldError{{Field: "room_type", Reason: "does not exist at this hotel"}}, Err: err}
+}
+
+// errNoCode: five confirmation codes drawn in a row were taken.
+var errNoCode = &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: errors.New("no free confirmation code in 5 draws")}
+
+// resumeExisting resumes the create of existing booking b (resume) and
+// gives it a new access token (reissueToken).
+func (s *Service) resumeExisting(ctx context.Context, b hotel.Booking) (*hotel.Booking, error) {
+	b, err := s.resume(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return s.reissueToken(ctx, b)
 }
 
 // errExists: the booking id was inserted by someone else meanwhile.
@@ -109,8 +187,7 @@ func (s *Service) insert(ctx context.Context, b *hotel.Booking, tokenHash []byte
 			return nil
 		case errors.Is(err, store.ErrNotFound):
 			// The room type was deleted between the lookup and the insert.
-			return &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
-				Fields: []hotel.FieldError{{Field: "room_type", Reason: "does not exist at this hotel"}}, Err: err}
+			return roomTypeGone(err)
 		case !errors.Is(err, store.ErrConflict):
 			return storeError(err, b.ID)
 		}
@@ -118,7 +195,7 @@ func (s *Service) insert(ctx context.Context, b *hotel.Booking, tokenHash []byte
 			return errExists
 		}
 	}
-	return &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: errors.New("no free confirmation code in 5 draws")}
+	return errNoCode
 }
 
 // resume continues the creation of booking b, found under the id of a
@@ -199,7 +276,7 @@ func (s *Service) confirm(ctx context.Context, b hotel.Booking) (hotel.Booking, 
 		next := b
 		next.Status = hotel.StatusConfirmed
 		next.SyncPending = false
-		priced(&next, h)
+		next.PriceBy(h)
 		err := s.update(ctx, &next)
 		if err == nil {
 			s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "nights", len(next.NightlyPrices))
@@ -233,19 +310,6 @@ func (s *Service) confirm(ctx context.Context, b hotel.Booking) (hotel.Booking, 
 func holdRequest(b hotel.Booking) hotel.HoldRequest {
 	return hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID,
 		CheckIn: b.ArrivalDate, CheckOut: b.ArrivalDate.AddDays(b.StayLength)}
-}
-
-// priced copies the hold's nights and prices onto b.
-func priced(b *hotel.Booking, h *hotel.Hold) {
-	b.NightlyPrices = h.Nights
-	b.RoomPrice, b.TotalPrice = 0, 0
-	if len(h.Nights) > 0 {
-		b.RoomPrice = h.Nights[0].Price
-	}
-	for _, n := range h.Nights {
-		b.TotalPrice += n.Price
-	}
-	b.Currency = h.Currency
 }
 
 // refused turns the inventory's refusal of a hold into the booking's error.

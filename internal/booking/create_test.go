@@ -2,7 +2,9 @@ package booking_test
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hotelplatform/hotel"
@@ -305,7 +307,7 @@ func TestStatusTransitions(t *testing.T) {
 }
 
 func TestOnlyConfirmedChange(t *testing.T) {
-	each(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	eachSaga(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		e.Clock.Set(t, "2030-01-03T12:00:00Z") // London: day 2
 		try := func(id, status string) {
 			t.Helper()
@@ -352,4 +354,72 @@ func TestOnlyConfirmedChange(t *testing.T) {
 		e.CheckInventory(t)
 		e.CheckSettled(t)
 	})
+}
+
+// events counts what the booking service reports.
+type events struct {
+	mu              sync.Mutex
+	created, failed int
+	holds           map[string]int
+	failedByCode    map[string]int
+}
+
+func (e *events) BookingCreated() { e.mu.Lock(); e.created++; e.mu.Unlock() }
+func (e *events) BookingFailed(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failed++
+	e.failedByCode[hotel.ErrorCode(err)]++
+}
+func (e *events) Hold(result string) { e.mu.Lock(); e.holds[result]++; e.mu.Unlock() }
+
+// TestOneTransactionCreate: all-in-one, a create records the booking and
+// takes its hold in one transaction — the inventory service's CreateHold is
+// never called, nothing is left pending — a sold-out create is recorded
+// failed without a hold, and the outcomes reach Events.
+func TestOneTransactionCreate(t *testing.T) {
+	t.Parallel()
+	for _, d := range bookingtest.Drivers {
+		t.Run(d.Name, func(t *testing.T) {
+			t.Parallel()
+			ev := &events{holds: map[string]int{}, failedByCode: map[string]int{}}
+			e := bookingtest.NewEnv(t, d, bookingtest.Mode{Name: "one-tx", OneTx: true}, booking.Config{Events: ev})
+			first := mustCreate(t, e, deluxe(10, 2, "One Transaction"))
+			if first.Status != hotel.StatusConfirmed || first.Version != 1 || len(first.NightlyPrices) != 2 || first.AccessToken == "" {
+				t.Fatalf("created %+v; want confirmed at version 1 with 2 priced nights and a token", first)
+			}
+			h, err := e.Local.GetHold(service, first.ID)
+			if err != nil || h.Status != hotel.HoldHeld || h.TotalPrice != first.TotalPrice || !slices.Equal(h.Nights, first.NightlyPrices) {
+				t.Fatalf("hold = %+v, %v; want held at the booking's prices %v", h, err, first.NightlyPrices)
+			}
+			mustCreate(t, e, deluxe(10, 1, "Last Room"))
+			_, err = e.Service.Create(desk, deluxe(10, 1, "Too Late"))
+			checkError(t, err, hotel.ECONFLICT)
+			var failed []hotel.Booking
+			for _, b := range e.AllBookings(t) {
+				if b.SyncPending {
+					t.Fatalf("booking %s left pending a sync", b.ID)
+				}
+				if b.Status == hotel.StatusFailed {
+					failed = append(failed, b)
+				}
+			}
+			if len(failed) != 1 {
+				t.Fatalf("%d failed bookings, want the sold-out one", len(failed))
+			}
+			if _, err := e.Local.GetHold(service, failed[0].ID); hotel.ErrorCode(err) != hotel.ENOTFOUND {
+				t.Fatalf("the failed booking has a hold: %v", err)
+			}
+			if n := e.Faults.Calls(bookingtest.CreateHold); n != 0 {
+				t.Fatalf("the inventory service's CreateHold was called %d times", n)
+			}
+			ev.mu.Lock()
+			defer ev.mu.Unlock()
+			if ev.created != 2 || ev.failed != 1 || ev.failedByCode[hotel.ECONFLICT] != 1 || ev.holds["created"] != 2 || ev.holds["sold_out"] != 1 {
+				t.Fatalf("events: created %d, failed %v, holds %v; want 2, 1 conflict, 2 created and 1 sold out", ev.created, ev.failedByCode, ev.holds)
+			}
+			e.CheckInventory(t)
+			e.CheckSettled(t)
+		})
+	}
 }

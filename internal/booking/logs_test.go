@@ -10,7 +10,7 @@ import (
 )
 
 func TestGuestNamesNotLogged(t *testing.T) {
-	each(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	eachSaga(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		names := []string{
 			"Xanthippe Grumblewick", "Octavian Brindlemoor", "Persephone Quagmire", "Leopoldine Frostwhistle",
 			"Bartholomew Snickersby", "Clementine Fizzlebottom", "Ignatius Pumpernickel", "Ottilie Wobblethorpe",

@@ -131,7 +131,7 @@ func (s *Service) recoverPending(ctx context.Context, b *hotel.Booking) (bool, e
 		next := *b
 		next.Status = hotel.StatusConfirmed
 		next.SyncPending = false
-		priced(&next, h)
+		next.PriceBy(h)
 		if err := s.update(ctx, &next); err != nil {
 			return false, err
 		}
@@ -184,7 +184,7 @@ func (s *Service) moveBack(ctx context.Context, b *hotel.Booking) error {
 	b.StayLength = h.CheckIn.DaysUntil(h.CheckOut)
 	b.CheckOutDate = h.CheckOut
 	b.IsWeekend = hotel.WeekendNight(b.ArrivalDate, b.StayLength)
-	priced(b, h)
+	b.PriceBy(h)
 	s.log.WarnContext(ctx, "recovery kept the moved stay: the original nights are sold", "booking_id", b.ID)
 	return nil
 }

@@ -30,7 +30,7 @@ func only(t *testing.T, e *bookingtest.Env, status string) hotel.Booking {
 }
 
 func TestCreateInventoryUnavailable(t *testing.T) {
-	each(t, booking.Config{Retries: 2}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	eachSaga(t, booking.Config{Retries: 2}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		mustCreate(t, e, standard(5, 2, "Warm Cache")) // the hotel is cached: only holds fail
 		calls := e.Faults.Calls(bookingtest.CreateHold)
 		e.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable})
@@ -73,7 +73,7 @@ func TestCreateInventoryUnavailable(t *testing.T) {
 }
 
 func TestCreateHoldAnswerLost(t *testing.T) {
-	each(t, booking.Config{Retries: 2}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	eachSaga(t, booking.Config{Retries: 2}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		// Every attempt takes the hold (the same one: holds are idempotent
 		// on the booking id) and loses the answer.
 		e.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, After: true})
@@ -114,7 +114,7 @@ func TestCreateHoldAnswerLost(t *testing.T) {
 }
 
 func TestCreateWithIDResumes(t *testing.T) {
-	each(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	eachSaga(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		_, err := e.Service.CreateWithID(desk, "not-a-uuid", standard(1, 1, "Bad Id"))
 		checkError(t, err, hotel.EINVALID, "booking_id")
 
@@ -256,7 +256,7 @@ func outage(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) func() {
 }
 
 func TestInventoryOutage(t *testing.T) {
-	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	eachSaga(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		before := mustCreate(t, e, standard(40, 2, "Before Outage"))
 		toCancel := mustCreate(t, e, standard(42, 2, "Cancel In Outage"))
 		toMove := mustCreate(t, e, standard(44, 2, "Move In Outage"))

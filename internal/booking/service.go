@@ -52,12 +52,27 @@ type Config struct {
 	CacheTTL time.Duration
 	// Events is told of each creation's outcome (metrics); nil: nobody.
 	Events Events
+	// Local, when set, is the database of the in-process inventory service
+	// too (all-in-one): a create then records the booking and takes the hold
+	// of its stay in one transaction — no saga, nothing left pending to
+	// recover. Changes and cancellations still go through the inventory
+	// service. nil: every step goes through the inventory service.
+	Local HeldBookings
+}
+
+// HeldBookings records a booking with its hold in one transaction
+// (store.Store.InsertHeldBooking).
+type HeldBookings interface {
+	InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error)
 }
 
 // Events receives the outcomes of booking creations.
 type Events interface {
 	BookingCreated()
 	BookingFailed(err error) // by the error's code: sold out, invalid, unavailable
+	// Hold counts a hold taken (or refused) by a Local create, which
+	// bypasses the inventory service: "created", "sold_out" or "refused".
+	Hold(result string)
 }
 
 // noEvents discards events.
@@ -65,6 +80,7 @@ type noEvents struct{}
 
 func (noEvents) BookingCreated()     {}
 func (noEvents) BookingFailed(error) {}
+func (noEvents) Hold(string)         {}
 
 func (c Config) withDefaults() Config {
 	if c.MaxStayNights <= 0 {

@@ -50,9 +50,22 @@ func owner(id string) context.Context {
 // each runs test on a fresh Env for every driver and mode, in parallel.
 func each(t *testing.T, cfg booking.Config, test func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode)) {
 	t.Helper()
+	eachOf(t, bookingtest.AllModes, cfg, test)
+}
+
+// eachSaga is each in the modes where every create goes through the
+// inventory service: for tests that inject faults into the hold a create
+// takes, which a one-transaction create does not call.
+func eachSaga(t *testing.T, cfg booking.Config, test func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode)) {
+	t.Helper()
+	eachOf(t, bookingtest.Modes, cfg, test)
+}
+
+func eachOf(t *testing.T, modes []bookingtest.Mode, cfg booking.Config, test func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode)) {
+	t.Helper()
 	t.Parallel()
 	for _, d := range bookingtest.Drivers {
-		for _, m := range bookingtest.Modes {
+		for _, m := range modes {
 			t.Run(d.Name+"/"+m.Name, func(t *testing.T) {
 				t.Parallel()
 				e := bookingtest.NewEnv(t, d, m, cfg)

@@ -26,25 +26,38 @@ func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
-	if _, err := s.store.GetHotel(ctx, req.HotelID); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, false, hotelInvalid("hotel_id")
-		}
-		return nil, false, storeError(err, "hold hotel")
-	}
-	rt, err := s.bodyRoomType(ctx, req.HotelID, req.RoomTypeID)
-	if err != nil {
-		return nil, false, err
-	}
+	// The store refuses an unknown hotel or room type itself; they are
+	// looked up only to explain a refusal, so a hold that succeeds costs
+	// one transaction and no reads.
 	h, created, err := s.store.CreateHold(ctx, req)
 	if err != nil {
 		if isPlainConflict(err) {
 			return nil, false, &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: fmt.Sprintf(
 				"Booking %s already holds rooms for a different request; a booking id holds one request only.", req.BookingID)}
 		}
-		return nil, false, nightsFault(err, soldOut(rt.Name), rt.Name, "check_in", "create hold")
+		if !isNights(err) && !errors.Is(err, store.ErrNotFound) {
+			return nil, false, storeError(err, "create hold")
+		}
+		if _, err := s.store.GetHotel(ctx, req.HotelID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, false, hotelInvalid("hotel_id")
+			}
+			return nil, false, storeError(err, "hold hotel")
+		}
+		rt, rerr := s.bodyRoomType(ctx, req.HotelID, req.RoomTypeID)
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		return nil, false, HoldError(err, rt.Name)
 	}
 	return &h, created, nil
+}
+
+// HoldError is the error of a hold of room type roomType the store refused
+// with err (see store.Inventory.CreateHold): ECONFLICT naming the sold-out
+// nights, EINVALID naming nights without inventory.
+func HoldError(err error, roomType string) error {
+	return nightsFault(err, soldOut(roomType), roomType, "check_in", "create hold")
 }
 
 // GetHold returns the hold of a booking. Errors: EINVALID, ENOTFOUND.

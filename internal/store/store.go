@@ -76,6 +76,18 @@ type Store interface {
 	// it has none). Errors: ErrNotFound.
 	BookingAccessHash(ctx context.Context, bookingID string) ([]byte, error)
 
+	// InsertHeldBooking records booking b together with the hold of its
+	// stay, in one transaction: the all-in-one fast path of a create, when
+	// bookings and inventory share the database. It holds one room on every
+	// night of [b.ArrivalDate, b.CheckOutDate) of the room type as
+	// CreateHold does, prices b by that hold (hotel.Booking.PriceBy) and
+	// inserts b as InsertBooking does, with b.Status and b.SyncPending as
+	// given. On error nothing is written and b is unchanged. Errors: as
+	// CreateHold (*NightsError when sold out or without inventory) and
+	// InsertBooking; ErrConflict without nights when the booking id is
+	// already held or booked, or the confirmation code is taken.
+	InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error)
+
 	Catalogue
 	Inventory
 	Bookings

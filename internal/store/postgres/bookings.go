@@ -57,30 +57,69 @@ func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash [
 		return fmt.Errorf("booking id %q is not a UUID", b.ID)
 	}
 	at := store.Stamp(b.CreatedAt)
-	err = s.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
-    arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
-    is_weekend, is_holiday, total_price, currency, status, access_token_hash, departed_on, version, sync_pending,
-    created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)`,
-			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-			b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			date(b.DepartedOn), b.SyncPending, at)
-		if hasCode(err, codeForeignKeyViolation) {
-			return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
-		}
-		if err != nil {
-			return err
-		}
-		return setNights(ctx, tx, id, b.NightlyPrices)
-	})
+	err = s.write1(ctx, func(q execer) error { return insertBooking(ctx, q, id, b, tokenHash, at) })
 	if err != nil {
 		return err
 	}
 	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
 	return nil
+}
+
+// InsertHeldBooking takes the hold of b's stay and inserts b priced by it,
+// in one transaction: the hold row first (the lock order of holds.go), then
+// its nights, then the booking.
+func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error) {
+	id, err := uuid.Parse(b.ID)
+	if err != nil {
+		return hotel.Hold{}, fmt.Errorf("booking id %q is not a UUID", b.ID)
+	}
+	at := store.Stamp(b.CreatedAt)
+	req := hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate}
+	var h hotel.Hold
+	var priced hotel.Booking
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		var err error
+		h, err = insertHold(ctx, tx, id, req)
+		if err != nil {
+			return err
+		}
+		priced = *b
+		priced.PriceBy(&h)
+		return insertBooking(ctx, tx, id, &priced, tokenHash, at)
+	})
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	*b = priced
+	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
+	return h, nil
+}
+
+// insertBooking inserts booking b (id parsed from b.ID) and its nights, in
+// one statement.
+func insertBooking(ctx context.Context, q execer, id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Time) error {
+	if err := distinctNights(b.NightlyPrices); err != nil {
+		return err
+	}
+	ds, ps := cents(b.NightlyPrices)
+	_, err := q.Exec(ctx, `WITH b AS (
+    INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
+        arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
+        is_weekend, is_holiday, total_price, currency, status, access_token_hash, departed_on, version, sync_pending,
+        created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
+    RETURNING id)
+INSERT INTO booking_night (booking_id, night, price)
+SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`,
+		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+		b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
+		date(b.DepartedOn), b.SyncPending, at, ds, ps)
+	if hasCode(err, codeForeignKeyViolation) {
+		return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
+	}
+	return err
 }
 
 // distinctNights refuses a night given twice (an upsert would take the last).
@@ -93,22 +132,6 @@ func distinctNights(nights []hotel.NightPrice) error {
 		seen[n.Date] = true
 	}
 	return nil
-}
-
-// setNights makes the booking's nights exactly nights in one statement,
-// writing only the rows that differ.
-func setNights(ctx context.Context, tx pgx.Tx, id uuid.UUID, nights []hotel.NightPrice) error {
-	if err := distinctNights(nights); err != nil {
-		return err
-	}
-	ds, ps := cents(nights)
-	_, err := tx.Exec(ctx, `WITH d AS (
-    DELETE FROM booking_night WHERE booking_id = $1 AND night <> ALL($2::date[]))
-INSERT INTO booking_night (booking_id, night, price)
-SELECT $1, n, p / 100.0 FROM unnest($2::date[], $3::bigint[]) AS t(n, p)
-ON CONFLICT (booking_id, night) DO UPDATE SET price = excluded.price
-WHERE booking_night.price <> excluded.price`, id, ds, ps)
-	return err
 }
 
 // bookingQuery selects bookings b (a subquery over booking with the
@@ -245,21 +268,38 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
 		return store.ErrNotFound
 	}
 	at := store.Stamp(b.UpdatedAt)
-	err = s.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
-    arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
-    total_price = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
-WHERE id = $1 AND version = $2 AND status = ANY($16::text[])`,
+	if err := distinctNights(b.NightlyPrices); err != nil {
+		return err
+	}
+	ds, ps := cents(b.NightlyPrices)
+	// One statement: the conditional update and the nights of the row it
+	// updated (none when it matched no row).
+	err = s.write1(ctx, func(q execer) error {
+		var updated int
+		err := q.QueryRow(ctx, `WITH u AS (
+    UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
+        arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
+        total_price = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
+    WHERE id = $1 AND version = $2 AND status = ANY($16::text[])
+    RETURNING id),
+d AS (
+    DELETE FROM booking_night WHERE booking_id IN (SELECT id FROM u) AND night <> ALL($17::date[])),
+i AS (
+    INSERT INTO booking_night (booking_id, night, price)
+    SELECT u.id, n, p / 100.0 FROM u, unnest($17::date[], $18::bigint[]) AS t(n, p)
+    ON CONFLICT (booking_id, night) DO UPDATE SET price = excluded.price
+    WHERE booking_night.price <> excluded.price)
+SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
-			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status))
+			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps).Scan(&updated)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return updateRefused(ctx, tx, id, b)
+		if updated == 0 {
+			return updateRefused(ctx, q, id, b)
 		}
-		return setNights(ctx, tx, id, b.NightlyPrices)
+		return nil
 	})
 	if err != nil {
 		return err

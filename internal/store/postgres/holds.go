@@ -18,9 +18,8 @@ import (
 // cycle: a transaction locks at most one hold row, before any inventory
 // night; inventory nights are locked by room type, then date.
 
-// CreateHold holds one room on every night of the stay, or none. The hold
-// row is inserted first: a concurrent request with the same booking id waits
-// on the primary key until this transaction ends, then finds the row.
+// CreateHold holds one room on every night of the stay, or none
+// (insertHold), or finds the hold the same request made before.
 func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Hold, bool, error) {
 	id, err := uuid.Parse(req.BookingID)
 	if err != nil {
@@ -31,46 +30,62 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 	var created bool
 	err = s.write(ctx, func(tx pgx.Tx) error {
 		created = false
-		var at time.Time
-		var currency string
-		err := tx.QueryRow(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-    request_room_type_id, request_check_in, request_check_out)
-VALUES ($1, $2, $3, $4, $5, 'held', $3, $4, $5)
-ON CONFLICT (booking_id) DO NOTHING
-RETURNING created_at, (SELECT currency FROM hotel WHERE id = $2)`,
-			id, req.HotelID, req.RoomTypeID, req.CheckIn.Time(), req.CheckOut.Time()).Scan(&at, &currency)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows): // the hold exists
-			if err := sameRequest(ctx, tx, id, req); err != nil {
-				return err
-			}
-			h, err = getHold(ctx, tx, id)
-			return err
-		case hasCode(err, codeForeignKeyViolation):
-			return store.ErrNotFound // no such room type in the hotel
-		case err != nil:
+		var err error
+		h, err = insertHold(ctx, tx, id, req)
+		if !errors.Is(err, errHoldExists) {
+			created = err == nil
 			return err
 		}
-		taken, short, err := take(ctx, tx, id, req.HotelID, req.RoomTypeID, stay(req.CheckIn, req.CheckOut))
-		if err != nil {
+		if err := sameRequest(ctx, tx, id, req); err != nil {
 			return err
 		}
-		if len(short) > 0 {
-			return nightsError(store.ErrConflict, short)
-		}
-		h = hotel.Hold{
-			BookingID: id.String(), HotelID: req.HotelID, RoomTypeID: req.RoomTypeID,
-			CheckIn: req.CheckIn, CheckOut: req.CheckOut, Status: hotel.HoldHeld,
-			Nights: taken, TotalPrice: total(taken), Currency: currency,
-			CreatedAt: at.UTC(), UpdatedAt: at.UTC(),
-		}
-		created = true
-		return nil
+		h, err = getHold(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return hotel.Hold{}, false, err
 	}
 	return h, created, nil
+}
+
+// errHoldExists: the booking id has a hold already. It wraps ErrConflict.
+var errHoldExists = fmt.Errorf("%w: the booking already has a hold", store.ErrConflict)
+
+// insertHold inserts the hold row of req and takes its nights. The hold row
+// is inserted first: a concurrent request with the same booking id waits on
+// the primary key until this transaction ends, then finds the row. Errors:
+// errHoldExists, ErrNotFound (no such room type in the hotel),
+// *NightsError; the caller must roll back on any.
+func insertHold(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequest) (hotel.Hold, error) {
+	var at time.Time
+	var currency string
+	err := tx.QueryRow(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
+    request_room_type_id, request_check_in, request_check_out)
+VALUES ($1, $2, $3, $4, $5, 'held', $3, $4, $5)
+ON CONFLICT (booking_id) DO NOTHING
+RETURNING created_at, (SELECT currency FROM hotel WHERE id = $2)`,
+		id, req.HotelID, req.RoomTypeID, req.CheckIn.Time(), req.CheckOut.Time()).Scan(&at, &currency)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return hotel.Hold{}, errHoldExists
+	case hasCode(err, codeForeignKeyViolation):
+		return hotel.Hold{}, store.ErrNotFound // no such room type in the hotel
+	case err != nil:
+		return hotel.Hold{}, err
+	}
+	taken, short, err := take(ctx, tx, id, req.HotelID, req.RoomTypeID, stay(req.CheckIn, req.CheckOut))
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	if len(short) > 0 {
+		return hotel.Hold{}, nightsError(store.ErrConflict, short)
+	}
+	return hotel.Hold{
+		BookingID: id.String(), HotelID: req.HotelID, RoomTypeID: req.RoomTypeID,
+		CheckIn: req.CheckIn, CheckOut: req.CheckOut, Status: hotel.HoldHeld,
+		Nights: taken, TotalPrice: total(taken), Currency: currency,
+		CreatedAt: at.UTC(), UpdatedAt: at.UTC(),
+	}, nil
 }
 
 // sameRequest returns nil when the existing hold of id was made by req, else

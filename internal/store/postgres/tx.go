@@ -55,14 +55,32 @@ func hasCode(err error, code string) bool {
 // must set its results afresh on every call); after maxWriteAttempts the
 // error wraps store.ErrUnavailable. Other errors are translated.
 func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
+	return retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, fn) })
+}
+
+// write1 is write for fn that runs a single statement: no BEGIN and COMMIT
+// round trips, the statement is its own transaction.
+func (s *Store) write1(ctx context.Context, fn func(execer) error) error {
+	return retry(ctx, func() error { return fn(s.pool) })
+}
+
+// execer runs a statement: a transaction or the pool.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// retry runs attempt until it succeeds, fails for good, or has failed
+// retryably maxWriteAttempts times (see write).
+func retry(ctx context.Context, attempt func() error) error {
 	delay := retryBaseDelay
-	for attempt := 1; ; attempt++ {
-		err := pgx.BeginFunc(ctx, s.pool, fn)
+	for n := 1; ; n++ {
+		err := attempt()
 		if err == nil || !retryable(err) {
 			return translate(err)
 		}
-		if attempt == maxWriteAttempts {
-			return fmt.Errorf("%w: transaction still contended after %d attempts: %w", store.ErrUnavailable, attempt, err)
+		if n == maxWriteAttempts {
+			return fmt.Errorf("%w: transaction still contended after %d attempts: %w", store.ErrUnavailable, n, err)
 		}
 		// Sleep a uniformly random time in [delay/2, delay): concurrent
 		// losers spread out instead of colliding again.

@@ -66,30 +66,64 @@ func isForeignKeyViolation(err error) bool {
 // InsertBooking stores b, its nightly prices and the hash of its access token.
 func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) error {
 	at := store.Stamp(b.CreatedAt)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
-    arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
-    is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
-    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-			b.ID, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-			b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children,
-			nullText(b.MealPlan), nullText(b.MarketSegment), nullText(b.BookingChannel),
-			flag(b.IsWeekend), flag(b.IsHoliday), int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at))
-		if isForeignKeyViolation(err) {
-			return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
-		}
-		if err != nil {
-			return err
-		}
-		return putNights(ctx, tx, b.ID, b.NightlyPrices)
-	})
-	if err != nil {
+	if err := s.inTx(ctx, func(tx *sql.Tx) error { return insertBooking(ctx, tx, b, tokenHash, at) }); err != nil {
 		return err
 	}
 	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
 	return nil
+}
+
+// InsertHeldBooking takes the hold of b's stay and inserts b priced by it,
+// in one transaction.
+func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error) {
+	at := store.Stamp(b.CreatedAt)
+	req := hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate}
+	var h hotel.Hold
+	var priced hotel.Booking
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hold WHERE booking_id = ?)`, b.ID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return fmt.Errorf("%w: booking %s already has a hold", store.ErrConflict, b.ID)
+		}
+		var err error
+		h, err = insertHold(ctx, tx, req)
+		if err != nil {
+			return err
+		}
+		priced = *b
+		priced.PriceBy(&h)
+		return insertBooking(ctx, tx, &priced, tokenHash, at)
+	})
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	*b = priced
+	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
+	return h, nil
+}
+
+// insertBooking inserts booking b and its nights.
+func insertBooking(ctx context.Context, tx *sql.Tx, b *hotel.Booking, tokenHash []byte, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
+    arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
+    is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
+    created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		b.ID, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+		b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children,
+		nullText(b.MealPlan), nullText(b.MarketSegment), nullText(b.BookingChannel),
+		flag(b.IsWeekend), flag(b.IsHoliday), int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
+		nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at))
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
+	}
+	if err != nil {
+		return err
+	}
+	return putNights(ctx, tx, b.ID, b.NightlyPrices)
 }
 
 // distinctNights refuses a night given twice (an upsert would take the last).

@@ -37,32 +37,39 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		if !req.CheckIn.Before(req.CheckOut) {
-			return errEmptyStay
-		}
-		taken, err := claimNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut, nil)
-		if err != nil {
-			return err
-		}
-		at := ts(now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-    request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
-			req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(),
-			req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(), at, at); err != nil {
-			return err
-		}
-		if err := recordNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, taken); err != nil {
-			return err
-		}
 		created = true
-		h, err = loadHold(ctx, tx, req.BookingID)
+		h, err = insertHold(ctx, tx, req)
 		return err
 	})
 	if err != nil {
 		return hotel.Hold{}, false, err
 	}
 	return h, created, nil
+}
+
+// insertHold takes the nights of req and inserts its hold; the booking id
+// must not have a hold yet (the caller looked). Errors: *NightsError (the
+// caller must roll back).
+func insertHold(ctx context.Context, tx *sql.Tx, req hotel.HoldRequest) (hotel.Hold, error) {
+	if !req.CheckIn.Before(req.CheckOut) {
+		return hotel.Hold{}, errEmptyStay
+	}
+	taken, err := claimNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut, nil)
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	at := ts(now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
+    request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
+		req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(),
+		req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(), at, at); err != nil {
+		return hotel.Hold{}, err
+	}
+	if err := recordNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, taken); err != nil {
+		return hotel.Hold{}, err
+	}
+	return loadHold(ctx, tx, req.BookingID)
 }
 
 // claimNights takes one room on every night of [in, out) of the room type

@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("SearchOffers", func(t *testing.T) { t.Parallel(); testSearchOffers(t, h) })
 	t.Run("SearchOrderAndPages", func(t *testing.T) { t.Parallel(); testSearchOrderAndPages(t, h) })
 	t.Run("HoldCreate", func(t *testing.T) { t.Parallel(); testHoldCreate(t, h) })
+	t.Run("HeldBooking", func(t *testing.T) { t.Parallel(); testHeldBooking(t, h) })
 	t.Run("HoldSoldOut", func(t *testing.T) { t.Parallel(); testHoldSoldOut(t, h) })
 	t.Run("HoldMove", func(t *testing.T) { t.Parallel(); testHoldMove(t, h) })
 	t.Run("HoldKeepsPrices", func(t *testing.T) { t.Parallel(); testHoldKeepsPrices(t, h) })
