@@ -73,8 +73,17 @@ func (d Date) String() string {
 	return d.t.Format(DateLayout)
 }
 
-// MarshalJSON encodes d as a "YYYY-MM-DD" string.
-func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+// AppendText appends d as "YYYY-MM-DD" (nothing when zero); encoding/json
+// writes it as a JSON string.
+func (d Date) AppendText(b []byte) ([]byte, error) {
+	if d.IsZero() {
+		return b, nil
+	}
+	return d.t.AppendFormat(b, DateLayout), nil
+}
+
+// MarshalText encodes d as "YYYY-MM-DD" (empty when zero).
+func (d Date) MarshalText() ([]byte, error) { return d.AppendText(nil) }
 
 // UnmarshalJSON decodes a "YYYY-MM-DD" string.
 func (d *Date) UnmarshalJSON(b []byte) error {

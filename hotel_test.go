@@ -3,6 +3,7 @@ package hotel_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -101,12 +102,23 @@ func TestCents(t *testing.T) {
 	if s := hotel.Cents(36480).String(); s != "364.80" {
 		t.Errorf("String = %s", s)
 	}
-	if s := hotel.Cents(-5).String(); s != "-0.05" {
-		t.Errorf("String(-5) = %s", s)
+	for c, want := range map[hotel.Cents]string{-5: "-0.05", 0: "0.00", 7: "0.07", 100: "1.00", -123456: "-1234.56",
+		math.MaxInt64: "92233720368547758.07", math.MinInt64: "-92233720368547758.08"} {
+		if s := c.String(); s != want {
+			t.Errorf("String(%d) = %s, want %s", int64(c), s, want)
+		}
 	}
 	b, _ := json.Marshal(hotel.Cents(60800))
 	if string(b) != `"608.00"` {
 		t.Errorf("JSON = %s, want a decimal string", b)
+	}
+	type row struct {
+		D hotel.Date  `json:"d"`
+		Z hotel.Date  `json:"z"`
+		C hotel.Cents `json:"c"`
+	}
+	if b, _ := json.Marshal(row{D: hotel.NewDate(2030, 1, 2), C: -150}); string(b) != `{"d":"2030-01-02","z":"","c":"-1.50"}` {
+		t.Errorf("JSON of dates and amounts = %s", b)
 	}
 }
 

@@ -45,16 +45,25 @@ func ParseCents(s string) (Cents, error) {
 
 // String formats c as a decimal with two fractional digits ("364.80").
 func (c Cents) String() string {
-	sign := ""
-	v := int64(c)
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+	b, _ := c.AppendText(nil)
+	return string(b)
 }
 
-// MarshalJSON encodes c as a decimal string, so no client parses money as a float.
-func (c Cents) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+// AppendText appends c as a decimal with two places ("-12.05"); encoding/json
+// writes it as a JSON string, so no client parses money as a float.
+func (c Cents) AppendText(b []byte) ([]byte, error) {
+	u := uint64(c)
+	if c < 0 {
+		b = append(b, '-')
+		u = -u // two's complement: also right for the most negative value
+	}
+	b = strconv.AppendUint(b, u/100, 10)
+	b = append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
+	return b, nil
+}
+
+// MarshalText encodes c as a decimal string with two places.
+func (c Cents) MarshalText() ([]byte, error) { return c.AppendText(nil) }
 
 // UnmarshalJSON accepts a decimal string ("364.80").
 func (c *Cents) UnmarshalJSON(b []byte) error {

@@ -78,3 +78,44 @@ func benchCreate(b *testing.B, gw string) {
 		b.Fatalf("%d of %d creates failed with neither 201 nor 409", n, b.N)
 	}
 }
+
+// BenchmarkInventoryRead measures GET /inventory/{hotel_id} for 7 nights
+// through the gateway, all-in-one, from parallel clients: the read the
+// system benchmark (scripts/bench-system.sh) drives with wrk.
+//
+//	go test -run '^$' -bench InventoryRead ./cmd/hotel/
+func BenchmarkInventoryRead(b *testing.B) {
+	for _, kind := range []storeKind{sqliteStore, postgresStore} {
+		b.Run(string(kind), func(b *testing.B) {
+			db := dbEnv(b, kind)
+			db["LOG_LEVEL"] = "info"
+			sys := startAll(b, db)
+			today := hotel.Today(time.Now(), time.UTC)
+			hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+			var seq, failed atomic.Int64
+			b.SetParallelism(8)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				rng := rand.New(rand.NewPCG(uint64(seq.Add(1)), 7))
+				for pb.Next() {
+					from := today.AddDays(2 + rng.IntN(300))
+					resp, err := hc.Get(fmt.Sprintf("%s/inventory/%d?start_date=%s&end_date=%s", sys.Gateway, 111*(1+rng.IntN(7)), from, from.AddDays(6)))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						failed.Add(1)
+					}
+				}
+			})
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reads/s")
+			if n := failed.Load(); n > 0 {
+				b.Fatalf("%d of %d reads failed", n, b.N)
+			}
+		})
+	}
+}

@@ -89,27 +89,56 @@ func (s *Service) HotelInventory(ctx context.Context, hotelID int64, f hotel.Inv
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	h, err := s.GetHotel(ctx, hotelID)
-	if err != nil {
-		return nil, err
-	}
 	f.HotelID = hotelID
-	if f.StartDate.IsZero() {
-		f.StartDate = hotel.Today(s.now(), h.Zone())
-		if !f.EndDate.IsZero() && f.EndDate.Before(f.StartDate) {
-			// Asked only for an end in the past: show the range ending there.
-			f.StartDate = f.EndDate.AddDays(-(hotel.DefaultRangeDays - 1))
+	// The hotel is looked up only when its "today" is needed (a date left
+	// out), or to tell an unknown hotel (404) from an empty or invalid range.
+	if f.StartDate.IsZero() || f.EndDate.IsZero() {
+		h, err := s.GetHotel(ctx, hotelID)
+		if err != nil {
+			return nil, err
 		}
+		if f.StartDate.IsZero() {
+			f.StartDate = hotel.Today(s.now(), h.Zone())
+			if !f.EndDate.IsZero() && f.EndDate.Before(f.StartDate) {
+				// Asked only for an end in the past: show the range ending there.
+				f.StartDate = f.EndDate.AddDays(-(hotel.DefaultRangeDays - 1))
+			}
+		}
+		if f.EndDate.IsZero() {
+			f.EndDate = f.StartDate.AddDays(hotel.DefaultRangeDays - 1)
+		}
+		return s.hotelPage(ctx, f, true)
 	}
-	if f.EndDate.IsZero() {
-		f.EndDate = f.StartDate.AddDays(hotel.DefaultRangeDays - 1)
+	return s.hotelPage(ctx, f, false)
+}
+
+// hotelPage checks the range of f (one hotel's, dates set) and returns its
+// page; unless known, a range error or an empty page first makes sure the
+// hotel exists (404).
+func (s *Service) hotelPage(ctx context.Context, f hotel.InventoryFilter, known bool) (*hotel.InventoryPage, error) {
+	exists := func() error {
+		if known {
+			return nil
+		}
+		_, err := s.GetHotel(ctx, f.HotelID)
+		return err
 	}
 	var r hotel.Validation
 	checkRange(&r, f)
 	if err := r.Err(); err != nil {
+		if herr := exists(); herr != nil {
+			return nil, herr
+		}
 		return nil, err
 	}
-	return s.page(ctx, f)
+	p, err := s.page(ctx, f)
+	if err == nil && len(p.Items) == 0 {
+		err = exists()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // checkFilter checks the fields of f as a caller gave them, with the rules
