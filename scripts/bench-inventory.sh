@@ -49,67 +49,9 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 sqldir=$root/scripts/bench
 
-log() { printf '\n== %s  %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-# --- PostgreSQL binaries: PATH, else the highest /usr/lib/postgresql/*/bin.
-pgbin=""
-for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -rn); do
-  if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/pgbench" ] && [ -x "$d/psql" ]; then pgbin=$d; break; fi
-done
-pgtool() { # pgtool NAME: the binary from pgbin, else from PATH
-  if [ -n "$pgbin" ]; then echo "$pgbin/$1"; else command -v "$1" || { echo "$1 not found; apt-get install -y postgresql" >&2; exit 1; }; fi
-}
-INITDB=$(pgtool initdb); PG_CTL=$(pgtool pg_ctl); PGBENCH=$(pgtool pgbench); PSQL=$(pgtool psql)
-
-# PostgreSQL refuses to run as root: run the server as the postgres user.
-as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-work=$(mktemp -d -t bench-inventory.XXXXXX)
-data=$work/data
-started=""
-cleanup() {
-  local rc=$?
-  if [ -n "$started" ]; then
-    as_pg "$PG_CTL" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" = 0 ]; then chown postgres: "$work"; fi
-
-# --- 1. cluster
-log "initdb ($INITDB) in $work"
-as_pg "$INITDB" -D "$data" -A trust -U postgres -E UTF8 --locale=C >"$work/initdb.log" 2>&1 \
-  || { cat "$work/initdb.log" >&2; exit 1; }
-
-settings=(
-  listen_addresses=127.0.0.1 "unix_socket_directories=$work" timezone=UTC
-  max_connections=100 shared_buffers=1GB max_wal_size=8GB checkpoint_timeout=30min
-  maintenance_work_mem=512MB effective_cache_size=8GB
-)
-# shellcheck disable=SC2206 # split on spaces on purpose
-settings+=($PG_SETTINGS)
-opts=""
-for s in "${settings[@]}"; do opts+=" -c $s"; done
-
-for attempt in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 40000))
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi # taken
-  if as_pg "$PG_CTL" -D "$data" -o "-p $port$opts" -l "$work/server.log" -w -t 60 start >/dev/null; then
-    started=1; break
-  fi
-  tail -5 "$work/server.log" >&2
-done
-[ -n "$started" ] || { echo "could not start PostgreSQL" >&2; exit 1; }
-url="postgres://postgres@127.0.0.1:$port/hotel?sslmode=disable"
-psql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+work_prefix=bench-inventory
+. scripts/bench/cluster.sh
 psql -d postgres -c "CREATE DATABASE hotel"
-log "PostgreSQL $(psql -d hotel -Atc 'SHOW server_version') on port $port"
 
 # --- 2. build and seed
 log "go build ./cmd/hotel, go test -c ./internal/store/storebench"
@@ -159,12 +101,9 @@ settle() {
   psql -d hotel -c "VACUUM (ANALYZE) inventory_night, hold, hold_night" -c CHECKPOINT
 }
 
-# The figures are only as good as the machine is quiet: cpu_begin/cpu_end
-# measure how much CPU went to anything but this cluster and the benchmark
-# client during a run (the share of all CPUs; a few % is noise), written to
-# FILE.cpu and shown in the summary.
-hz=$(getconf CLK_TCK)
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# cpu_begin/cpu_end measure how much CPU went to anything but this cluster
+# and the benchmark client during a run (the share of all CPUs; a few % is
+# noise), written to FILE.cpu and shown in the summary.
 ours() { # CPU ticks of the cluster (live processes + reaped backends) and of this shell's children
   local pm kids
   pm=$(head -1 "$data/postmaster.pid")
@@ -174,17 +113,6 @@ ours() { # CPU ticks of the cluster (live processes + reaped backends) and of th
     { sub(/^.*\) /, ""); t += $12 + $13; if (NR == 1) t += $14 + $15 } END { print t }'
   # the times builtin must run in this shell (a subshell has no children yet)
   awk -v hz="$hz" 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1]*60 + u[2] + s[1]*60 + s[2]) * hz }' "$work/times"
-}
-wait_quiet() { # before a run: wait up to QUIET_WAIT s for other processes to go idle
-  local deadline=$((SECONDS + QUIET_WAIT)) a b share
-  while :; do
-    a=$(busy); sleep 3; b=$(busy)
-    share=$(( (b - a) * 100 / (3 * $(nproc) * hz) ))
-    [ "$share" -ge 10 ] || return 0
-    if [ "$SECONDS" -ge "$deadline" ]; then log "machine still busy (${share}% CPU); measuring anyway"; return 0; fi
-    log "machine busy (${share}% CPU used by other processes); waiting"
-    sleep 10
-  done
 }
 cpu_begin() { times >"$work/times"; cpu0=$(busy); ours0=$(ours | paste -sd+ | bc); t0=$(date +%s.%N); }
 cpu_end() { # cpu_end FILE
