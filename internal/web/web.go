@@ -214,7 +214,12 @@ const ProblemContentType = "application/problem+json"
 func Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := hotel.ErrorCode(err)
 	status := StatusOf(code)
-	if status >= 500 {
+	switch {
+	case status >= 500 && r.Context().Err() != nil:
+		// The client went away (or the server is shutting down) and the
+		// work it asked for was cancelled: not a fault of this service.
+		Logger(r.Context()).InfoContext(r.Context(), "request abandoned by its client", "code", code, "err", err)
+	case status >= 500:
 		Logger(r.Context()).ErrorContext(r.Context(), "request failed", "code", code, "err", err)
 	}
 	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -383,6 +384,29 @@ func TestErrorDoesNotLogClientErrors(t *testing.T) {
 		if l["msg"] == "request failed" {
 			t.Errorf("a 404 was logged as a failure: %v", l)
 		}
+	}
+}
+
+// Work a departed client cancelled is not logged as a failure of the service.
+func TestErrorOfAbandonedRequestIsNotAFailure(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	h := web.Middleware(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.Error(w, r, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The database is unavailable.", Err: r.Context().Err()})
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx))
+	abandoned := false
+	for _, l := range logLines(t, &logs) {
+		if l["msg"] == "request failed" || l["level"] == "ERROR" {
+			t.Errorf("a request its client abandoned was logged as a failure: %v", l)
+		}
+		abandoned = abandoned || l["msg"] == "request abandoned by its client"
+	}
+	if !abandoned {
+		t.Error("the abandoned request was not logged")
 	}
 }
 
