@@ -192,13 +192,13 @@ for mode in $MODES; do
   for p in "${procs[@]}"; do echo "${p%%:*} $(rss "${p#*:}")"; done >"$OUT/$mode-rss.txt"
   loadtest "$mode" rush "${dbenv[@]}" -- --clients "$RUSH_CLIENTS"
   loadtest "$mode" modify-storm "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
-  HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-create.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/create.lua"
+  OP=create HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-create.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/wrk.lua"
   if [ "$mode" != sqlite ]; then
     raise_hot "hotel_$mode"
-    HOT_HOTEL=1 HOT_ROOM_TYPE="Standard Rooms" HOT_ARRIVAL=$hot_arrival \
-      wrk_run "$OUT/$mode-wrk-create-contended.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/create.lua"
+    OP=create HOT_HOTEL=1 HOT_ROOM_TYPE="Standard Rooms" HOT_ARRIVAL=$hot_arrival \
+      wrk_run "$OUT/$mode-wrk-create-contended.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/wrk.lua"
   fi
-  HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-inventory.txt" "$READ_CLIENTS" "$gw" -s "$sqldir/inventory.lua"
+  OP=inventory HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-inventory.txt" "$READ_CLIENTS" "$gw" -s "$sqldir/wrk.lua"
   log "$mode: hotel check"
   env "${dbenv[@]}" "$work/hotel" check >"$OUT/$mode-check.txt" 2>&1 || echo "hotel check $mode: drift (exit $?)" | tee -a "$OUT/failures.txt"
   stop_all
