@@ -1,0 +1,110 @@
+package pgtest
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Cluster is a private PostgreSQL server dedicated to one test, which the
+// test may stop, start and restart without disturbing any other test. Its
+// methods are safe for concurrent use; Stop, Start and Restart report
+// errors instead of failing the test, so they may run on any goroutine
+// (e.g. from time.AfterFunc in the middle of a load).
+type Cluster struct {
+	t    testing.TB
+	mu   sync.Mutex
+	srv  *server
+	up   bool // running
+	gone bool // removed at the end of the test
+}
+
+// NewCluster runs initdb and starts a PostgreSQL server of the calling
+// test's own on a free 127.0.0.1 port; it is shut down and its directory
+// removed when the test finishes. It needs the PostgreSQL server binaries
+// even when TEST_DATABASE_URL is set (an external server cannot be
+// restarted); without them it fails the test, saying how to install them.
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	begin := time.Now()
+	s, err := startCluster()
+	if err != nil {
+		t.Fatalf("pgtest: NewCluster needs a private PostgreSQL cluster (the server binaries; "+
+			"%s cannot be used, a test cannot restart it): %v", envURL, err)
+	}
+	t.Logf("pgtest: started a dedicated PostgreSQL at %s in %v", s.admin.Host, time.Since(begin).Round(time.Millisecond))
+	c := &Cluster{t: t, srv: s, up: true}
+	t.Cleanup(func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.up, c.gone = false, true
+		if err := c.srv.stop(); err != nil {
+			t.Errorf("pgtest: %v", err)
+		}
+	})
+	return c
+}
+
+// URL returns the postgres:// URL of a fresh, empty database on the
+// cluster (gone with the cluster at the end of the test). The cluster must
+// be running; any failure fails the test.
+func (c *Cluster) URL() string {
+	c.t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.up {
+		c.t.Fatal("pgtest: Cluster.URL: the cluster is stopped")
+	}
+	return c.srv.newDatabase(c.t, false)
+}
+
+// AdminURL returns the URL of the cluster's maintenance database (as a
+// superuser).
+func (c *Cluster) AdminURL() string { return c.srv.admin.String() }
+
+// Stop shuts the server down as an operator would (fast shutdown, SIGINT:
+// every open connection is terminated with SQLSTATE 57P01) and waits until
+// it has exited. The data stays; Start brings it back. Stopping a stopped
+// cluster does nothing.
+func (c *Cluster) Stop() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.up {
+		return nil
+	}
+	c.up = false
+	return c.srv.shutdown()
+}
+
+// Start starts a stopped cluster again on the same data directory and port,
+// and waits until it accepts connections. Starting a running cluster does
+// nothing.
+func (c *Cluster) Start() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.up {
+		return nil
+	}
+	if c.gone {
+		return errors.New("pgtest: the cluster was removed at the end of its test")
+	}
+	if err := c.srv.launch(false); err != nil {
+		return err
+	}
+	c.up = true
+	return nil
+}
+
+// Restart stops the cluster, keeps it down for down (clients meanwhile get
+// connection refused), then starts it again.
+func (c *Cluster) Restart(down time.Duration) error {
+	if err := c.Stop(); err != nil {
+		return err
+	}
+	if down > 0 {
+		t := time.NewTimer(down)
+		<-t.C
+	}
+	return c.Start()
+}
