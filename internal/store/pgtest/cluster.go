@@ -25,10 +25,13 @@ type Cluster struct {
 // removed when the test finishes. It needs the PostgreSQL server binaries
 // even when TEST_DATABASE_URL is set (an external server cannot be
 // restarted); without them it fails the test, saying how to install them.
+// Unlike the shared server, its commits survive a crash of the server
+// (synchronous_commit is on), so a fault test may crash it and expect to
+// find every transaction it saw committed.
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
 	begin := time.Now()
-	s, err := startCluster()
+	s, err := startCluster(true)
 	if err != nil {
 		t.Fatalf("pgtest: NewCluster needs a private PostgreSQL cluster (the server binaries; "+
 			"%s cannot be used, a test cannot restart it): %v", envURL, err)

@@ -85,6 +85,9 @@ type server struct {
 	cred     *syscall.Credential // run as this user (nil: as ourselves)
 	cmd      *exec.Cmd           // the postgres process
 	done     chan struct{}       // closed once cmd has exited
+	// durable: commits survive a crash of the server (synchronous_commit
+	// on; fsync stays off, only a crash of the machine would lose them).
+	durable bool
 
 	idle chan *pgx.Conn // idle admin connections (a tiny pool)
 }
@@ -182,16 +185,17 @@ func start() (*server, error) {
 		}
 		return s, nil
 	}
-	return startCluster()
+	return startCluster(false)
 }
 
 // startCluster runs initdb and starts a private postgres server on a free
-// port.
-func startCluster() (_ *server, err error) {
+// port (see server.durable).
+func startCluster(durable bool) (_ *server, err error) {
 	s, err := initCluster()
 	if err != nil {
 		return nil, err
 	}
+	s.durable = durable
 	defer func() {
 		if err != nil {
 			os.RemoveAll(s.dir)
@@ -271,9 +275,13 @@ func (s *server) launch(fresh bool) error {
 	if err != nil {
 		return err
 	}
+	syncCommit := "off" // a commit may be lost if the server crashes: tests need not care
+	if s.durable {
+		syncCommit = "on"
+	}
 	s.cmd = exec.Command(s.postgres, "-D", s.dataDir(), "-p", s.admin.Port(), "-k", s.dir,
 		"-c", "listen_addresses=127.0.0.1",
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		"-c", "fsync=off", "-c", "synchronous_commit="+syncCommit, "-c", "full_page_writes=off",
 		"-c", "max_connections=300", "-c", "shared_buffers=128MB")
 	s.cmd.Dir = s.dir
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf

@@ -241,7 +241,7 @@ func TestPortTakenRetries(t *testing.T) {
 	}
 	defer func() { pickPort = freePort }()
 
-	s, err := startCluster()
+	s, err := startCluster(false)
 	if err != nil {
 		t.Fatalf("startCluster: %v", err)
 	}
