@@ -1,10 +1,15 @@
 package pgtest
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Cluster is a private PostgreSQL server dedicated to one test, which the
@@ -110,4 +115,47 @@ func (c *Cluster) Restart(down time.Duration) error {
 		<-t.C
 	}
 	return c.Start()
+}
+
+// Crash kills one server process with SIGKILL, as the out-of-memory killer
+// would. PostgreSQL takes it for a crash: it ends every other connection
+// (without a word on those it cannot reach in time) and recovers from its
+// WAL before accepting connections again. Crash returns once it does.
+func (c *Cluster) Crash() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.up {
+		return errors.New("pgtest: Crash: the cluster is stopped")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	victim, err := pgx.Connect(ctx, c.srv.admin.String())
+	if err != nil {
+		return fmt.Errorf("pgtest: Crash: %w", err)
+	}
+	defer victim.Close(ctx)
+	// A second connection ends when the postmaster starts the recovery.
+	watch, err := pgx.Connect(ctx, c.srv.admin.String())
+	if err != nil {
+		return fmt.Errorf("pgtest: Crash: %w", err)
+	}
+	defer watch.Close(ctx)
+	var pid int
+	if err := victim.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		return fmt.Errorf("pgtest: Crash: %w", err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return fmt.Errorf("pgtest: Crash: kill server process %d: %w", pid, err)
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for watch.Ping(ctx) == nil {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pgtest: Crash: PostgreSQL did not notice that process %d was killed", pid)
+		case <-tick.C:
+		}
+	}
+	c.srv.closeIdle() // they ended too
+	return c.srv.waitReady()
 }
