@@ -18,9 +18,10 @@
 // A test that must stop or restart PostgreSQL (a fault test) gets a cluster
 // of its own, which nothing else uses, with NewCluster:
 //
-//	c := pgtest.NewCluster(t) // removed at cleanup
-//	url := c.URL()            // fresh empty database on it
-//	err := c.Restart()        // fast shutdown, then start on the same port
+//	c := pgtest.NewCluster(t)       // removed at cleanup
+//	url := c.URL()                  // fresh empty database on it
+//	err := c.Restart(time.Second)   // fast shutdown, down 1s, start on the same port
+//	err = c.Crash()                 // a server process SIGKILLed; back once recovered
 //
 // NewCluster always runs a private cluster, even when TEST_DATABASE_URL is
 // set (an external server cannot be restarted by a test), so it needs the
