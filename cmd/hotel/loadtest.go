@@ -131,10 +131,17 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 			codes = append(codes, fmt.Sprintf("%s×%d", c, k))
 		}
 		slices.Sort(codes)
+		if s.NotProblem > 0 {
+			codes = append(codes, fmt.Sprintf("(%d not problem+json)", s.NotProblem))
+		}
 		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n", n, s.Count, s.Throughput, s.P50, s.P95, s.P99, s.Max, strings.Join(codes, " "))
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(w, "\nbookings confirmed to clients: %d; lost: %d\n", rep.Created, len(rep.Lost))
+	fmt.Fprintf(w, "\nbookings confirmed to clients: %d (%d on a retry with the same Idempotency-Key; %d retries sent); lost: %d\n",
+		rep.Created, rep.CreatedOnRetry, rep.CreateRetries, len(rep.Lost))
+	if rep.Unchecked > 0 {
+		fmt.Fprintf(w, "  %d confirmed by a replay (no access token) could not be read back: run with an admin key to check them\n", rep.Unchecked)
+	}
 	for _, l := range rep.Lost {
 		fmt.Fprintf(w, "  lost %s\n", l)
 	}

@@ -70,10 +70,17 @@ type Report struct {
 	Requests   int                `json:"requests"`
 	Throughput float64            `json:"throughput_per_second"`
 	Ops        map[string]*OpStat `json:"operations"`
-	// Created is every booking confirmed to a client (201); Lost those of
-	// them missing or not confirmed-or-later at the end.
-	Created int      `json:"bookings_created"`
-	Lost    []string `json:"lost_bookings"`
+	// Created is every booking confirmed to a client (201), also on a retry
+	// of its create; Lost those of them missing or not confirmed-or-later at
+	// the end. CreatedOnRetry of Created came on a retry with the same
+	// Idempotency-Key (CreateRetries is how many retries were sent).
+	// Unchecked of Created cannot be read back: confirmed by a replay,
+	// which carries no access token, to a run without an admin key.
+	Created        int      `json:"bookings_created"`
+	CreatedOnRetry int      `json:"bookings_created_on_retry"`
+	CreateRetries  int      `json:"create_retries"`
+	Unchecked      int      `json:"bookings_unchecked,omitempty"`
+	Lost           []string `json:"lost_bookings"`
 	// Rush: the contested night, its rooms and the bookings holding it.
 	Rush *RushResult `json:"rush,omitempty"`
 	// Check is the reconciliation at the end (nil: not run).
@@ -89,7 +96,12 @@ type OpStat struct {
 	P99        float64        `json:"p99_ms"`
 	Max        float64        `json:"max_ms"`
 	Statuses   map[string]int `json:"statuses"`
-	durations  []time.Duration
+	// NotProblem counts error answers (4xx, 5xx) that were not
+	// application/problem+json.
+	NotProblem int `json:"errors_not_problem_json,omitempty"`
+	// NoRetryAfter counts 503 answers without Retry-After.
+	NoRetryAfter int `json:"unavailable_without_retry_after,omitempty"`
+	durations    []time.Duration
 }
 
 // RushResult says whether the rush oversold the contested night.
@@ -114,7 +126,8 @@ func (r *Report) OK() bool {
 	return len(r.Lost) == 0 && (r.Rush == nil || r.Rush.Oversold == 0) && (r.Check == nil || r.Check.DriftingNights == 0)
 }
 
-// booking is one the run created.
+// booking is one the run created; without Token (a replayed create) only
+// an admin key can read it.
 type booking struct {
 	ID, Token string
 	HotelID   int64
@@ -138,22 +151,28 @@ type hotelInfo struct {
 
 // runner holds a run's state.
 type runner struct {
-	cfg   Config
-	hc    *http.Client
-	cat   catalogue
-	mu    sync.Mutex
-	stats map[string]*OpStat
-	books []booking
-	made  map[string]bool
-	total atomic.Int64
-	errs  atomic.Int64
+	cfg     Config
+	hc      *http.Client
+	cat     catalogue
+	mu      sync.Mutex
+	stats   map[string]*OpStat
+	books   []booking // every booking confirmed to a client
+	usable  []booking // those the run can read and change
+	made    map[string]bool
+	onRetry int       // bookings confirmed on a retry
+	end     time.Time // no retry starts after this (zero: no bound)
+	total   atomic.Int64
+	errs    atomic.Int64
+	retries atomic.Int64 // creates sent again
 }
 
 // Run drives the load and returns the report (without the invariant
 // check, which needs the database: see Report.Check).
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxIdleConns: 1024}}
+		tr := &http.Transport{MaxIdleConnsPerHost: 1024, MaxIdleConns: 1024}
+		defer tr.CloseIdleConnections() // leave no connection (and its goroutines) behind
+		cfg.Client = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	if cfg.Mix == nil {
 		cfg.Mix = DefaultMix
@@ -167,6 +186,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep := &Report{Scenario: cfg.Scenario, Clients: cfg.Clients, Rate: cfg.Rate}
 	start := time.Now()
+	if cfg.Scenario != ScenarioRush { // the rush is one race, whatever its duration
+		r.end = start.Add(cfg.Duration)
+	}
 	var err error
 	switch cfg.Scenario {
 	case ScenarioMixed, "":
@@ -195,7 +217,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Throughput = float64(rep.Requests) / elapsed.Seconds()
 	rep.Created = len(r.books)
-	rep.Lost = r.lost(ctx)
+	rep.CreatedOnRetry = r.onRetry
+	rep.CreateRetries = int(r.retries.Load())
+	rep.Lost, rep.Unchecked = r.lost(ctx)
 	return rep, nil
 }
 
@@ -225,7 +249,7 @@ func (r *runner) drive(ctx context.Context, start time.Time, op func(rng *rand.R
 			select {
 			case sem <- struct{}{}:
 			default:
-				r.record("dropped", 0, "generator_saturated")
+				r.record("dropped", 0, "generator_saturated", answer{})
 				continue
 			}
 			n++
@@ -335,7 +359,23 @@ func (r *runner) do(ctx context.Context, rng *rand.Rand, op string) {
 	}
 }
 
-// create books a room and remembers a confirmed booking.
+// Retries of a create: one that got no answer, or an answer saying the
+// system is away for now (502, 503, 504) or that the first attempt is still
+// running (409 with Retry-After), is sent again with the same
+// Idempotency-Key — exactly one booking either way — after a jittered,
+// doubling backoff from retryBaseDelay (at least the Retry-After asked for,
+// at most maxRetryDelay), while the run lasts (no retry would start after
+// its end) and at most maxCreateAttempts times in all. Requests already
+// sent are not cut off at the end: their answers still count.
+const maxCreateAttempts = 10
+
+var (
+	retryBaseDelay = 50 * time.Millisecond
+	maxRetryDelay  = time.Second
+)
+
+// create books a room, retrying as above, and remembers a confirmed
+// booking. It returns the last answer's status (0: none).
 func (r *runner) create(ctx context.Context, rng *rand.Rand, hotelID int64, roomType string, arrival time.Time, nights int) int {
 	body := map[string]any{"guest_name": "Load Test Guest", "hotel_id": hotelID, "room_type": roomType,
 		"arrival_date": day(arrival), "stay_length": nights, "adults": 1, "children": 0}
@@ -345,34 +385,89 @@ func (r *runner) create(ctx context.Context, rng *rand.Rand, hotelID int64, room
 		Version int    `json:"version"`
 	}
 	key := fmt.Sprintf("lt-%d-%d", rng.Uint64(), time.Now().UnixNano())
-	status := r.call(ctx, OpCreate, http.MethodPost, "/bookings/", body, "", &out, "Idempotency-Key", key)
-	if status == http.StatusServiceUnavailable || status == 0 {
-		// Retry once with the same key: exactly one booking either way.
-		status = r.call(ctx, OpCreate, http.MethodPost, "/bookings/", body, "", &out, "Idempotency-Key", key)
+	var status, attempt int
+	for attempt = 1; ; attempt++ {
+		var h http.Header
+		status, h = r.call(ctx, OpCreate, http.MethodPost, "/bookings/", body, "", &out, "Idempotency-Key", key)
+		if !retryable(status, h) || attempt == maxCreateAttempts || ctx.Err() != nil {
+			break
+		}
+		d := retryDelay(rng, attempt, h)
+		if !r.end.IsZero() && time.Now().Add(d).After(r.end) || !pause(ctx, d) {
+			break
+		}
+		r.retries.Add(1)
 	}
 	if status == http.StatusCreated && out.ID != "" {
+		b := booking{ID: out.ID, Token: out.Token, HotelID: hotelID, RoomType: roomType, Arrival: day(arrival), Nights: nights, Version: out.Version}
 		r.mu.Lock()
 		if !r.made[out.ID] {
 			r.made[out.ID] = true
-			r.books = append(r.books, booking{ID: out.ID, Token: out.Token, HotelID: hotelID, RoomType: roomType, Arrival: day(arrival), Nights: nights, Version: out.Version})
+			r.books = append(r.books, b)
+			if attempt > 1 {
+				r.onRetry++
+			}
+			if r.readable(b) {
+				r.usable = append(r.usable, b)
+			}
 		}
 		r.mu.Unlock()
 	}
 	return status
 }
 
+// retryable reports whether a create answered so (0: no answer) may be sent
+// again with its key.
+func retryable(status int, h http.Header) bool {
+	switch status {
+	case 0, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	case http.StatusConflict: // "still in progress" says when to come back; sold out does not
+		return h.Get("Retry-After") != ""
+	}
+	return false
+}
+
+// retryDelay is the wait before retry number attempt (1, 2, …): the
+// doubling backoff drawn from its upper half, raised to the Retry-After the
+// answer asked for (seconds), all capped at maxRetryDelay.
+func retryDelay(rng *rand.Rand, attempt int, h http.Header) time.Duration {
+	d := min(retryBaseDelay<<min(attempt-1, 10), maxRetryDelay)
+	d = d/2 + time.Duration(rng.Int64N(int64(d/2)+1))
+	if secs, err := strconv.Atoi(h.Get("Retry-After")); err == nil && secs > 0 {
+		d = max(d, time.Duration(secs)*time.Second)
+	}
+	return min(d, maxRetryDelay)
+}
+
+// pause waits d, or until ctx ends (then it returns false).
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// readable reports whether the run can read and change b: with its token,
+// or with the admin key.
+func (r *runner) readable(b booking) bool { return b.Token != "" || r.cfg.AdminKey != "" }
+
 func (r *runner) pickBooking(rng *rand.Rand) (booking, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.books) == 0 {
+	if len(r.usable) == 0 {
 		return booking{}, false
 	}
-	return r.books[rng.IntN(len(r.books))], true
+	return r.usable[rng.IntN(len(r.usable))], true
 }
 
 // call sends a request and records its latency and status under op; it
-// returns the status (0 when no answer came).
-func (r *runner) call(ctx context.Context, op, method, path string, body any, token string, out any, headers ...string) int {
+// returns the status (0 when no answer came) and the answer's header.
+func (r *runner) call(ctx context.Context, op, method, path string, body any, token string, out any, headers ...string) (int, http.Header) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -380,7 +475,7 @@ func (r *runner) call(ctx context.Context, op, method, path string, body any, to
 	}
 	req, err := http.NewRequestWithContext(ctx, method, r.cfg.Target+path, rd)
 	if err != nil {
-		return 0
+		return 0, nil
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -399,10 +494,10 @@ func (r *runner) call(ctx context.Context, op, method, path string, body any, to
 	d := time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return 0 // the run ended mid-request: not an error of the system
+			return 0, nil // the run ended mid-request: not an error of the system
 		}
-		r.record(op, d, "transport_error")
-		return 0
+		r.record(op, d, "transport_error", answer{})
+		return 0, nil
 	}
 	defer resp.Body.Close()
 	if out != nil && resp.StatusCode < 300 {
@@ -410,11 +505,23 @@ func (r *runner) call(ctx context.Context, op, method, path string, body any, to
 	} else {
 		_, _ = io.Copy(io.Discard, resp.Body)
 	}
-	r.record(op, d, strconv.Itoa(resp.StatusCode))
-	return resp.StatusCode
+	r.record(op, d, strconv.Itoa(resp.StatusCode), answer{
+		notProblem:   resp.StatusCode >= 400 && !isProblem(resp.Header.Get("Content-Type")),
+		noRetryAfter: resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "",
+	})
+	return resp.StatusCode, resp.Header
 }
 
-func (r *runner) record(op string, d time.Duration, status string) {
+// isProblem reports whether a Content-Type is application/problem+json.
+func isProblem(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/problem+json")
+}
+
+// answer is what record notes of an answer beyond its status.
+type answer struct{ notProblem, noRetryAfter bool }
+
+func (r *runner) record(op string, d time.Duration, status string, a answer) {
 	r.total.Add(1)
 	if status == "transport_error" || status == "generator_saturated" || strings.HasPrefix(status, "5") {
 		r.errs.Add(1)
@@ -428,6 +535,12 @@ func (r *runner) record(op string, d time.Duration, status string) {
 	}
 	s.Count++
 	s.Statuses[status]++
+	if a.notProblem {
+		s.NotProblem++
+	}
+	if a.noRetryAfter {
+		s.NoRetryAfter++
+	}
 	s.durations = append(s.durations, d)
 }
 
@@ -449,25 +562,52 @@ func (s *OpStat) finish(elapsed time.Duration) {
 	s.durations = nil
 }
 
+// patience bounds how long the reads around the run — the catalogue before
+// it, the lost check after it — retry reads that found the system away
+// (no answer, 502, 503, 504), so a system recovering from a fault (or
+// slow on one replica) does not fail the run or make bookings look lost.
+const patience = 15 * time.Second
+
 // lost returns the bookings confirmed to a client that are gone or not in
-// a confirmed-or-later state.
-func (r *runner) lost(ctx context.Context) []string {
+// a confirmed-or-later state, and how many could not be read back (see
+// Report.Unchecked).
+func (r *runner) lost(ctx context.Context) (lost []string, unchecked int) {
 	r.mu.Lock()
 	books := slices.Clone(r.books)
 	r.mu.Unlock()
-	var lost []string
+	until := time.Now().Add(patience)
 	for _, b := range books {
+		if !r.readable(b) {
+			unchecked++
+			continue
+		}
 		var out struct {
 			Status string `json:"reservation_status"`
 		}
-		status := r.get(ctx, "/bookings/"+b.ID, b.Token, &out)
+		status := r.getPatiently(ctx, "/bookings/"+b.ID, b.Token, &out, until)
 		switch {
 		case status == http.StatusOK && (out.Status == "confirmed" || out.Status == "cancelled" || out.Status == "completed"):
 		default:
 			lost = append(lost, fmt.Sprintf("%s (%d %s)", b.ID, status, out.Status))
 		}
 	}
-	return lost
+	return lost, unchecked
+}
+
+// getPatiently is get, retried with backoff while the system is away and
+// until has not passed.
+func (r *runner) getPatiently(ctx context.Context, path, token string, out any, until time.Time) int {
+	for attempt := 1; ; attempt++ {
+		status := r.get(ctx, path, token, out)
+		switch status {
+		case 0, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		default:
+			return status
+		}
+		if time.Now().After(until) || !pause(ctx, min(retryBaseDelay<<min(attempt-1, 10), maxRetryDelay)) {
+			return status
+		}
+	}
 }
 
 // get reads path into out without recording it.
@@ -500,18 +640,34 @@ func (r *runner) discover(ctx context.Context) error {
 		Location string `json:"location"`
 		TimeZone string `json:"time_zone"`
 	}
-	if st := r.get(ctx, "/inventory/hotels?limit=100", "", &hotels); st != http.StatusOK || len(hotels) == 0 {
+	until := time.Now().Add(patience)
+	if st := r.getPatiently(ctx, "/inventory/hotels?limit=100", "", &hotels, until); st != http.StatusOK || len(hotels) == 0 {
 		return fmt.Errorf("cannot list hotels at %s (status %d): is the system running?", r.cfg.Target, st)
 	}
-	for _, h := range hotels {
-		var rts []struct {
-			Name string `json:"room_type"`
-		}
-		if st := r.get(ctx, "/inventory/hotels/"+strconv.FormatInt(h.ID, 10)+"/room-types", "", &rts); st != http.StatusOK {
-			return fmt.Errorf("room types of hotel %d: status %d", h.ID, st)
-		}
+	// The room types of each hotel, a few hotels at a time (a slow replica
+	// then delays the start once, not once per hotel), kept in list order.
+	rts := make([][]struct {
+		Name string `json:"room_type"`
+	}, len(hotels))
+	errs := make([]error, len(hotels))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, h := range hotels {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if st := r.getPatiently(ctx, "/inventory/hotels/"+strconv.FormatInt(h.ID, 10)+"/room-types", "", &rts[i], until); st != http.StatusOK {
+				errs[i] = fmt.Errorf("room types of hotel %d: status %d", h.ID, st)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, h := range hotels {
 		hi := hotelInfo{ID: h.ID, Location: h.Location}
-		for _, rt := range rts {
+		for _, rt := range rts[i] {
 			hi.RoomTypes = append(hi.RoomTypes, rt.Name)
 		}
 		if len(hi.RoomTypes) > 0 {

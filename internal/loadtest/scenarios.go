@@ -24,7 +24,7 @@ func (r *runner) rush(ctx context.Context, start time.Time) (*RushResult, error)
 		Available int    `json:"available_rooms"`
 	}
 	q := url.Values{"start_date": {day(night)}, "end_date": {day(night)}}
-	if st := r.get(ctx, "/inventory/"+strconv.FormatInt(h.ID, 10)+"?"+q.Encode(), "", &items); st != http.StatusOK || len(items) == 0 {
+	if st := r.getPatiently(ctx, "/inventory/"+strconv.FormatInt(h.ID, 10)+"?"+q.Encode(), "", &items, time.Now().Add(patience)); st != http.StatusOK || len(items) == 0 {
 		return nil, fmt.Errorf("inventory of hotel %d on %s: status %d", h.ID, day(night), st)
 	}
 	target := items[0]
@@ -73,7 +73,7 @@ func (r *runner) storm(ctx context.Context, start time.Time) error {
 		h := r.cat.hotels[i%len(r.cat.hotels)]
 		r.create(ctx, rng, h.ID, h.RoomTypes[0], r.cat.today.AddDate(0, 0, 10+i), 2)
 	}
-	if len(r.books) == 0 {
+	if len(r.usable) == 0 {
 		return fmt.Errorf("the storm could not book its rooms")
 	}
 	return r.drive(ctx, start, func(rng *rand.Rand) {

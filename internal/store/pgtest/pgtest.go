@@ -14,6 +14,18 @@
 // and in tests:
 //
 //	url := pgtest.NewDatabase(t) // fresh empty database, dropped at cleanup
+//
+// A test that must stop or restart PostgreSQL (a fault test) gets a cluster
+// of its own, which nothing else uses, with NewCluster:
+//
+//	c := pgtest.NewCluster(t)       // removed at cleanup
+//	url := c.URL()                  // fresh empty database on it
+//	err := c.Restart(time.Second)   // fast shutdown, down 1s, start on the same port
+//	err = c.Crash()                 // a server process SIGKILLed; back once recovered
+//
+// NewCluster always runs a private cluster, even when TEST_DATABASE_URL is
+// set (an external server cannot be restarted by a test), so it needs the
+// server binaries.
 package pgtest
 
 import (
@@ -69,9 +81,14 @@ type server struct {
 	admin *url.URL // URL of the maintenance database
 
 	// Private cluster only.
-	dir  string        // temp dir: data/, unix socket, server.log
-	cmd  *exec.Cmd     // the postgres process
-	done chan struct{} // closed once cmd has exited
+	dir      string              // temp dir: data/, unix socket, server.log
+	postgres string              // the server binary
+	cred     *syscall.Credential // run as this user (nil: as ourselves)
+	cmd      *exec.Cmd           // the postgres process
+	done     chan struct{}       // closed once cmd has exited
+	// durable: commits survive a crash of the server (synchronous_commit
+	// on; fsync stays off, only a crash of the machine would lose them).
+	durable bool
 
 	idle chan *pgx.Conn // idle admin connections (a tiny pool)
 }
@@ -101,7 +118,13 @@ func Run(m *testing.M) int {
 // the server. Any failure fails the test; it never skips.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	s := get(t)
+	return get(t).newDatabase(t, true)
+}
+
+// newDatabase creates a fresh database and returns its URL; drop: drop it
+// when the test finishes.
+func (s *server) newDatabase(t testing.TB, drop bool) string {
+	t.Helper()
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	name := "hoteltest_" + hex.EncodeToString(b[:])
@@ -109,11 +132,13 @@ func NewDatabase(t testing.TB) string {
 	if err := s.exec("CREATE DATABASE " + ident); err != nil {
 		t.Fatalf("pgtest: create database %s: %v", name, err)
 	}
-	t.Cleanup(func() {
-		if err := s.exec("DROP DATABASE IF EXISTS " + ident + " WITH (FORCE)"); err != nil {
-			t.Errorf("pgtest: drop database %s: %v", name, err)
-		}
-	})
+	if drop {
+		t.Cleanup(func() {
+			if err := s.exec("DROP DATABASE IF EXISTS " + ident + " WITH (FORCE)"); err != nil {
+				t.Errorf("pgtest: drop database %s: %v", name, err)
+			}
+		})
+	}
 	u := *s.admin
 	u.Path = "/" + name
 	u.RawPath = ""
@@ -161,11 +186,44 @@ func start() (*server, error) {
 		}
 		return s, nil
 	}
-	return startCluster()
+	return startCluster(false)
 }
 
-// startCluster runs initdb and starts a private postgres server.
-func startCluster() (_ *server, err error) {
+// startCluster runs initdb and starts a private postgres server on a free
+// port (see server.durable).
+func startCluster(durable bool) (_ *server, err error) {
+	s, err := initCluster()
+	if err != nil {
+		return nil, err
+	}
+	s.durable = durable
+	defer func() {
+		if err != nil {
+			os.RemoveAll(s.dir)
+		}
+	}()
+	for attempt := 1; ; attempt++ {
+		port, err := pickPort()
+		if err != nil {
+			return nil, err
+		}
+		s.admin = &url.URL{Scheme: "postgres", User: url.User("postgres"),
+			Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres",
+			RawQuery: "sslmode=disable"}
+		err = s.launch(true)
+		if err == nil {
+			return s, nil
+		}
+		if attempt < 5 && errors.Is(err, errPortTaken) {
+			continue // lost a race for the port; try another one
+		}
+		return nil, err
+	}
+}
+
+// initCluster runs initdb into a fresh temporary directory; the cluster is
+// not started (see launch).
+func initCluster() (_ *server, err error) {
 	initdb, postgres, err := findBinaries()
 	if err != nil {
 		return nil, err
@@ -188,55 +246,62 @@ func startCluster() (_ *server, err error) {
 			return nil, err
 		}
 	}
-	data := filepath.Join(dir, "data")
-	cmd := exec.Command(initdb, "-D", data, "-A", "trust", "-U", "postgres",
+	s := &server{dir: dir, postgres: postgres, cred: cred, idle: make(chan *pgx.Conn, 4)}
+	cmd := exec.Command(initdb, "-D", s.dataDir(), "-A", "trust", "-U", "postgres",
 		"-E", "UTF8", "--locale=C", "--no-sync")
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("%s failed: %v\n%s", initdb, err, out)
 	}
+	return s, nil
+}
 
-	logPath := filepath.Join(dir, "server.log")
-	for attempt := 1; ; attempt++ {
-		port, err := pickPort()
-		if err != nil {
-			return nil, err
-		}
-		s := &server{
-			admin: &url.URL{Scheme: "postgres", User: url.User("postgres"),
-				Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres",
-				RawQuery: "sslmode=disable"},
-			dir:  dir,
-			idle: make(chan *pgx.Conn, 4),
-		}
-		logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-		if err != nil {
-			return nil, err
-		}
-		s.cmd = exec.Command(postgres, "-D", data, "-p", strconv.Itoa(port), "-k", dir,
-			"-c", "listen_addresses=127.0.0.1",
-			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-			"-c", "max_connections=300", "-c", "shared_buffers=128MB")
-		s.cmd.Dir = dir
-		s.cmd.Stdout, s.cmd.Stderr = logf, logf
-		s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
-		err = s.startProcess()
-		logf.Close()
-		if err != nil {
-			return nil, fmt.Errorf("start %s: %v", postgres, err)
-		}
-		err = s.waitReady(data)
-		if err == nil {
-			return s, nil
-		}
-		s.kill()
-		tail := logTail(logPath)
-		if attempt < 5 && strings.Contains(tail, "could not create any TCP/IP sockets") {
-			continue // lost a race for the port; try another one
-		}
-		return nil, fmt.Errorf("postgres server did not start: %v\n--- %s (tail) ---\n%s", err, logPath, tail)
+func (s *server) dataDir() string { return filepath.Join(s.dir, "data") }
+func (s *server) logPath() string { return filepath.Join(s.dir, "server.log") }
+
+// errPortTaken: another process listens on the port the cluster was given.
+var errPortTaken = errors.New("port taken")
+
+// launch starts postgres on the cluster's data directory and the port of
+// s.admin, and waits until it accepts connections. fresh: start a new log
+// (else append to it, as after a stop). If the port is taken the error
+// wraps errPortTaken.
+func (s *server) launch(fresh bool) error {
+	flags := os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	if fresh {
+		flags |= os.O_TRUNC
 	}
+	logf, err := os.OpenFile(s.logPath(), flags, 0o644)
+	if err != nil {
+		return err
+	}
+	syncCommit := "off" // a commit may be lost if the server crashes: tests need not care
+	if s.durable {
+		syncCommit = "on"
+	}
+	s.cmd = exec.Command(s.postgres, "-D", s.dataDir(), "-p", s.admin.Port(), "-k", s.dir,
+		"-c", "listen_addresses=127.0.0.1",
+		"-c", "fsync=off", "-c", "synchronous_commit="+syncCommit, "-c", "full_page_writes=off",
+		"-c", "max_connections=300", "-c", "shared_buffers=128MB")
+	s.cmd.Dir = s.dir
+	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGKILL}
+	err = s.startProcess()
+	logf.Close()
+	if err != nil {
+		return fmt.Errorf("start %s: %v", s.postgres, err)
+	}
+	err = s.waitReady()
+	if err == nil {
+		return nil
+	}
+	s.kill()
+	tail := logTail(s.logPath())
+	if strings.Contains(tail, "could not create any TCP/IP sockets") {
+		err = fmt.Errorf("%w: %w", errPortTaken, err)
+	}
+	return fmt.Errorf("postgres server did not start on port %s: %w\n--- %s (tail) ---\n%s", s.admin.Port(), err, s.logPath(), tail)
 }
 
 // findBinaries looks for initdb and postgres in PATH, then in the highest
@@ -317,25 +382,27 @@ func freePort() (int, error) {
 // stays alive until the server exits: Pdeathsig fires when the *thread* that
 // forked the child dies, and the Go runtime may otherwise retire threads.
 func (s *server) startProcess() error {
-	s.done = make(chan struct{})
+	done := make(chan struct{})
+	s.done = done
+	cmd := s.cmd
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		if err := s.cmd.Start(); err != nil {
+		if err := cmd.Start(); err != nil {
 			errc <- err
 			return
 		}
 		errc <- nil
-		_ = s.cmd.Wait()
-		close(s.done)
+		_ = cmd.Wait()
+		close(done)
 	}()
 	return <-errc
 }
 
 // waitReady polls until the server accepts connections on its TCP port and
 // reports our data directory (not some other cluster that won the port).
-func (s *server) waitReady(data string) error {
+func (s *server) waitReady() error {
 	deadline := time.NewTimer(startTimeout)
 	defer deadline.Stop()
 	delay := 10 * time.Millisecond
@@ -343,15 +410,16 @@ func (s *server) waitReady(data string) error {
 	defer tick.Stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	done := s.done
 	go func() { // abort a hanging connect attempt as soon as postgres exits
 		select {
-		case <-s.done:
+		case <-done:
 			cancel()
 		case <-ctx.Done():
 		}
 	}()
 	for {
-		err := s.ping(ctx, data)
+		err := s.ping(ctx)
 		if err == nil {
 			return nil
 		}
@@ -369,7 +437,7 @@ func (s *server) waitReady(data string) error {
 	}
 }
 
-func (s *server) ping(ctx context.Context, data string) error {
+func (s *server) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, s.admin.String())
@@ -381,7 +449,7 @@ func (s *server) ping(ctx context.Context, data string) error {
 	if err := conn.QueryRow(ctx, "SELECT current_setting('data_directory')").Scan(&got); err != nil {
 		return err
 	}
-	if got != data {
+	if got != s.dataDir() {
 		return fmt.Errorf("port %s is served by another cluster (%s)", s.admin.Port(), got)
 	}
 	return nil
@@ -420,27 +488,48 @@ func (s *server) exec(sql string) error {
 	}
 }
 
-// stop shuts the cluster down (SIGINT = fast shutdown, SIGKILL after
-// stopTimeout) and removes its directory; for an external server it only
-// closes the admin connections.
+// stop shuts the cluster down (see shutdown) and removes its directory; for
+// an external server it only closes the admin connections.
 func (s *server) stop() error {
-	for len(s.idle) > 0 {
-		(<-s.idle).Close(context.Background())
-	}
 	if s.cmd == nil {
+		s.closeIdle()
 		return nil
+	}
+	return errors.Join(s.shutdown(), os.RemoveAll(s.dir))
+}
+
+// shutdown stops the postgres process (SIGINT = fast shutdown: open
+// connections are terminated; SIGKILL after stopTimeout), keeping its data
+// directory. It is a no-op if the process has already exited.
+func (s *server) shutdown() error {
+	s.closeIdle()
+	select {
+	case <-s.done:
+		return nil
+	default:
 	}
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	timer := time.NewTimer(stopTimeout)
 	defer timer.Stop()
-	var err error
 	select {
 	case <-s.done:
+		return nil
 	case <-timer.C:
-		err = fmt.Errorf("postgres did not stop within %v after SIGINT; killed it", stopTimeout)
 		s.kill()
+		return fmt.Errorf("postgres did not stop within %v after SIGINT; killed it", stopTimeout)
 	}
-	return errors.Join(err, os.RemoveAll(s.dir))
+}
+
+// closeIdle closes the pooled admin connections.
+func (s *server) closeIdle() {
+	for {
+		select {
+		case c := <-s.idle:
+			c.Close(context.Background())
+		default:
+			return
+		}
+	}
 }
 
 func (s *server) kill() {

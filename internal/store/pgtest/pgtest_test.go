@@ -2,9 +2,11 @@ package pgtest
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -239,7 +241,7 @@ func TestPortTakenRetries(t *testing.T) {
 	}
 	defer func() { pickPort = freePort }()
 
-	s, err := startCluster()
+	s, err := startCluster(false)
 	if err != nil {
 		t.Fatalf("startCluster: %v", err)
 	}
@@ -279,5 +281,174 @@ func TestSurvivesTerminatedBackends(t *testing.T) {
 	defer c.Close(ctx)
 	if err := c.Ping(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestClusterRestart: a dedicated cluster keeps its data and port across a
+// stop and start; while it is down, connecting fails fast.
+func TestClusterRestart(t *testing.T) {
+	c := NewCluster(t)
+	if c.AdminURL() == AdminURL(t) {
+		t.Fatalf("NewCluster returned the shared server %s", c.AdminURL())
+	}
+	dsn := c.URL()
+	if !strings.HasPrefix(dbName(t, dsn), "hoteltest_") {
+		t.Errorf("database URL %s", dsn)
+	}
+	ctx := context.Background()
+	conn := connect(t, dsn)
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before')"); err != nil {
+		t.Fatal(err)
+	}
+
+	begin := time.Now()
+	if err := c.Restart(200 * time.Millisecond); err != nil {
+		t.Fatalf("Restart: %v", err)
+	}
+	t.Logf("restart took %v", time.Since(begin))
+	if _, err := conn.Exec(ctx, "SELECT 1"); err == nil {
+		t.Error("a connection from before the restart still works")
+	}
+	after := connect(t, dsn)
+	defer after.Close(ctx)
+	var v string
+	if err := after.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != "before" {
+		t.Fatalf("after the restart: %q, %v; want the row written before", v, err)
+	}
+
+	if err := c.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatalf("second Stop: %v", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if down, err := pgx.Connect(cctx, dsn); err == nil {
+		down.Close(ctx)
+		t.Fatal("connected to a stopped cluster")
+	}
+	if err := c.Start(); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatalf("second Start: %v", err)
+	}
+	again := connect(t, c.URL()) // a new database after the restart
+	defer again.Close(ctx)
+	if err := again.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestClusterRemovedAtCleanup: the cluster's process ends and its directory
+// goes with its test, stopped or not; it cannot be started afterwards.
+func TestClusterRemovedAtCleanup(t *testing.T) {
+	for _, stopped := range []bool{false, true} {
+		var c *Cluster
+		t.Run("stopped="+strconv.FormatBool(stopped), func(t *testing.T) {
+			c = NewCluster(t)
+			if stopped {
+				if err := c.Stop(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+		if c == nil {
+			t.Fatal("subtest did not make a cluster")
+		}
+		select {
+		case <-c.srv.done:
+		default:
+			t.Errorf("postgres still running after its test (stopped=%v)", stopped)
+		}
+		if _, err := os.Stat(c.srv.dir); !os.IsNotExist(err) {
+			t.Errorf("cluster dir %s not removed: %v", c.srv.dir, err)
+		}
+		if err := c.Start(); err == nil {
+			t.Error("Start after cleanup succeeded")
+		}
+	}
+}
+
+// TestClusterIgnoresExternalServer: with TEST_DATABASE_URL set, NewCluster
+// still runs a private cluster (a test cannot restart someone's server).
+func TestClusterIgnoresExternalServer(t *testing.T) {
+	t.Setenv(envURL, "postgres://nobody@192.0.2.1:1/none")
+	c := NewCluster(t)
+	conn := connect(t, c.URL())
+	defer conn.Close(context.Background())
+	var data string
+	if err := conn.QueryRow(context.Background(), "SELECT current_setting('data_directory')").Scan(&data); err != nil {
+		t.Fatal(err)
+	}
+	if data != c.srv.dataDir() {
+		t.Errorf("data directory %s, want the private cluster's %s", data, c.srv.dataDir())
+	}
+}
+
+// fatalTB records a Fatalf and ends the goroutine, as testing.T does.
+type fatalTB struct {
+	testing.TB
+	msg string
+}
+
+func (f *fatalTB) Helper() {}
+
+func (f *fatalTB) Fatalf(format string, args ...any) {
+	f.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// TestClusterWithoutBinaries fails the test — never skips it — saying what
+// to install.
+func TestClusterWithoutBinaries(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	old := serverBinGlob
+	serverBinGlob = "/nonexistent/*/bin"
+	defer func() { serverBinGlob = old }()
+	f := &fatalTB{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		NewCluster(f)
+	}()
+	<-done
+	if !strings.Contains(f.msg, "NewCluster") || !strings.Contains(f.msg, "apt-get install -y postgresql") {
+		t.Errorf("NewCluster without binaries: %q", f.msg)
+	}
+}
+
+// TestClusterCrash: after a server process is killed, every connection has
+// ended, the committed data is there, and the cluster takes new ones.
+func TestClusterCrash(t *testing.T) {
+	c := NewCluster(t)
+	dsn := c.URL()
+	ctx := context.Background()
+	conn := connect(t, dsn)
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('committed')"); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	if err := c.Crash(); err != nil {
+		t.Fatalf("Crash: %v", err)
+	}
+	t.Logf("crash and recovery took %v", time.Since(begin))
+	if err := conn.Ping(ctx); err == nil {
+		t.Error("a connection from before the crash still works")
+	}
+	after := connect(t, dsn)
+	defer after.Close(ctx)
+	var v string
+	if err := after.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != "committed" {
+		t.Fatalf("after the crash: %q, %v; want the committed row", v, err)
+	}
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Crash(); err == nil {
+		t.Error("Crash of a stopped cluster succeeded")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"strconv"
@@ -180,7 +181,11 @@ func translate(err error) error {
 		return err // the caller gave up: not the database's fault
 	}
 	dbErrors.Add(1)
-	if pgconn.SafeToRetry(err) || isConnectError(err) {
+	// The connection ended mid-conversation without a word from the server
+	// (its process was killed, say, and PostgreSQL is recovering from the
+	// crash): the database is away, as with a reset connection. A write's
+	// outcome is unknown, as after any ErrUnavailable.
+	if pgconn.SafeToRetry(err) || isConnectError(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
 	return err

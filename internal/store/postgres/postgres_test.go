@@ -2,8 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net"
+	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,4 +75,69 @@ func TestBadURL(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "u:p") {
 		t.Fatalf("bad URL error = %v", err)
 	}
+}
+
+// TestConnectionCutIsUnavailable: a connection that ends mid-statement
+// without a word from the server (its process killed, as by the OOM
+// killer, before PostgreSQL's crash recovery) is the database being away —
+// ErrUnavailable, a 503 — not an internal error.
+func TestConnectionCutIsUnavailable(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	// A proxy to the server that, once cut is set, closes the client's
+	// connection as soon as its next statement arrives, unanswered.
+	var cut atomic.Bool
+	server := u.Host
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", server)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+			go func() {
+				defer up.Close()
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				for {
+					n, err := c.Read(buf)
+					if err != nil || cut.Load() {
+						return
+					}
+					if _, err := up.Write(buf[:n]); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	u.Host = ln.Addr().String()
+	s, err := Open(context.Background(), u.String(), Options{MaxConns: 1, ConnectTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cut.Store(true)
+	err = s.Ping(ctx)
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("connection cut mid-statement: %v, want store.ErrUnavailable", err)
+	}
+	t.Logf("connection cut: %v", err)
 }
