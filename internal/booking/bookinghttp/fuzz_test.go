@@ -194,8 +194,9 @@ func checkFuzzAnswer(t *testing.T, what, in string, res *http.Response, data []b
 	if res.StatusCode >= 500 {
 		t.Fatalf("%s answered %d:\n%s\nlogs:\n%s", what, res.StatusCode, data, logs)
 	}
+	clean := withoutTokens(data)
 	for _, l := range fuzzLeaks {
-		if bytes.Contains(data, []byte(l)) && !strings.Contains(in, l) {
+		if bytes.Contains(clean, []byte(l)) && !strings.Contains(in, l) {
 			t.Fatalf("%s: the answer %d shows %q:\n%s", what, res.StatusCode, l, data)
 		}
 	}
