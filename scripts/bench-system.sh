@@ -24,10 +24,16 @@
 #   SQLITE_HOTELS=1000             SQLite data set (same generator, DAYS days)
 #   MODES="sqlite all split"       which modes to run
 #   DURATION=30s CLIENTS=16        mixed and modify-storm (closed loop)
+#   MIXED_RATE=400                 mixed again, open loop at this many
+#                                  requests/s (the rate the seed's system
+#                                  sustained for reads): latency without
+#                                  the queueing of a saturated closed loop
 #   RUSH_CLIENTS=200               rush
 #   WRK_DURATION=20 WRK_CLIENTS=8  create runs (pgbench uses the same clients
 #                                  and seconds); READ_CLIENTS=32 for the reads
 #                                  and hello-world runs
+#   POOL=                          pool_max_conns of every process's DATABASE_URL
+#                                  (default: the driver's, see README)
 #   QUIET_WAIT=120                 wait up to this long for an idle machine
 #                                  before each measurement
 #   PG_SETTINGS="..."              extra postgres -c settings
@@ -45,10 +51,12 @@ MODES=${MODES:-sqlite all split}
 DURATION=${DURATION:-30s}
 CLIENTS=${CLIENTS:-16}
 RUSH_CLIENTS=${RUSH_CLIENTS:-200}
+MIXED_RATE=${MIXED_RATE:-400}
 WRK_DURATION=${WRK_DURATION:-20}
 WRK_CLIENTS=${WRK_CLIENTS:-8}
 READ_CLIENTS=${READ_CLIENTS:-32}
 QUIET_WAIT=${QUIET_WAIT:-120}
+POOL=${POOL:-}
 PG_SETTINGS=${PG_SETTINGS:-}
 OUT=${OUT:-$(mktemp -d -t bench-system-results.XXXXXX)}
 mkdir -p "$OUT/logs"
@@ -152,15 +160,15 @@ stop_all
 rss() { # rss PID: resident and peak resident memory, MB
   awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 } END { printf "%.0f %.0f", r / 1024, h / 1024 }' "/proc/$1/status"
 }
-loadtest() { # loadtest MODE SCENARIO ENV... -- ARGS...
-  local mode=$1 scenario=$2 envs=()
-  shift 2
+loadtest() { # loadtest MODE SCENARIO LABEL ENV... -- ARGS...: results in MODE-LABEL.json
+  local mode=$1 scenario=$2 label=$3 envs=()
+  shift 3
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
   wait_quiet
   log "$mode: loadtest --scenario $scenario $*"
   env "${envs[@]}" HOTEL_ADMIN_KEY="$admin_key" "$work/hotel" loadtest --json --target "$gw" --scenario "$scenario" "$@" \
-    >"$OUT/$mode-$scenario.json" 2>"$OUT/logs/$mode-$scenario.loadtest.log" || echo "loadtest $mode $scenario: invariants broken or failed (exit $?)" | tee -a "$OUT/failures.txt"
+    >"$OUT/$mode-$label.json" 2>"$OUT/logs/$mode-$label.loadtest.log" || echo "loadtest $mode $label: invariants broken or failed (exit $?)" | tee -a "$OUT/failures.txt"
 }
 for mode in $MODES; do
   procs=()
@@ -172,7 +180,7 @@ for mode in $MODES; do
       ;;
     all | split)
       psql -d postgres -c "CREATE DATABASE hotel_$mode TEMPLATE hotel STRATEGY FILE_COPY"
-      dbenv=(DATABASE_URL="postgres://postgres@127.0.0.1:$port/hotel_$mode?sslmode=disable")
+      dbenv=(DATABASE_URL="postgres://postgres@127.0.0.1:$port/hotel_$mode?sslmode=disable${POOL:+&pool_max_conns=$POOL}")
       nh=$HOTELS
       if [ "$mode" = all ]; then
         serve "$mode" "${dbenv[@]}"; gw=$served; procs+=("all:$served_pid")
@@ -188,10 +196,11 @@ for mode in $MODES; do
       ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
-  loadtest "$mode" mixed "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
+  loadtest "$mode" mixed mixed "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
   for p in "${procs[@]}"; do echo "${p%%:*} $(rss "${p#*:}")"; done >"$OUT/$mode-rss.txt"
-  loadtest "$mode" rush "${dbenv[@]}" -- --clients "$RUSH_CLIENTS"
-  loadtest "$mode" modify-storm "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
+  loadtest "$mode" mixed mixed-open "${dbenv[@]}" -- --rate "$MIXED_RATE" --duration "$DURATION"
+  loadtest "$mode" rush rush "${dbenv[@]}" -- --clients "$RUSH_CLIENTS"
+  loadtest "$mode" modify-storm modify-storm "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
   OP=create HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-create.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/wrk.lua"
   if [ "$mode" != sqlite ]; then
     raise_hot "hotel_$mode"
@@ -243,10 +252,12 @@ hello=$(rps "$OUT/wrk-hello.txt")
   echo
   echo "## Scenarios (hotel loadtest)"
   echo
+  echo "mixed: closed loop, $CLIENTS clients; mixed-open: open loop at $MIXED_RATE requests/s; rush: $RUSH_CLIENTS clients at once; modify-storm: $CLIENTS clients"
+  echo
   echo "| mode | scenario | requests/s | per operation: count, p50 / p95 / p99 / max ms, statuses | bookings confirmed | lost | oversold | drift |"
   echo "|---|---|---|---|---|---|---|---|"
   for mode in $MODES; do
-    for s in mixed rush modify-storm; do
+    for s in mixed mixed-open rush modify-storm; do
       f=$OUT/$mode-$s.json
       [ -s "$f" ] || { echo "| $mode | $s | failed: see logs/$mode-$s.loadtest.log | | | | | |"; continue; }
       jq -r --arg m "$mode" --arg s "$s" '
@@ -256,7 +267,7 @@ hello=$(rps "$OUT/wrk-hello.txt")
     done
   done
   echo
-  echo "## Memory after mixed (resident / peak resident, MB)"
+  echo "## Memory after mixed, closed loop (resident / peak resident, MB)"
   echo
   for mode in $MODES; do echo "- $mode: $(awk '{ printf "%s%s %s / %s", sep, $1, $2, $3; sep = ", " }' "$OUT/$mode-rss.txt")"; done
   echo

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -66,8 +68,8 @@ func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash [
 }
 
 // InsertHeldBooking takes the hold of b's stay and inserts b priced by it,
-// in one transaction: the hold row first (the lock order of holds.go), then
-// its nights, then the booking.
+// in one transaction of two round trips: BEGIN with the hold (holdSQL),
+// then the booking with COMMIT — or ROLLBACK when the hold was refused.
 func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error) {
 	id, err := uuid.Parse(b.ID)
 	if err != nil {
@@ -77,15 +79,48 @@ func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHa
 	req := hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate}
 	var h hotel.Hold
 	var priced hotel.Booking
-	err = s.write(ctx, func(tx pgx.Tx) error {
-		var err error
-		h, err = insertHold(ctx, tx, id, req)
+	err = retry(ctx, func() error {
+		conn, err := s.pool.Acquire(ctx)
 		if err != nil {
 			return err
 		}
+		defer conn.Release()
+		var hold pgx.Batch
+		hold.Queue("BEGIN")
+		nights := stay(req.CheckIn, req.CheckOut)
+		hold.Queue(holdSQL, holdArgs(id, req, nights)...)
+		br := conn.SendBatch(ctx, &hold)
+		_, err = br.Exec()
+		if err == nil {
+			var rows pgx.Rows
+			if rows, err = br.Query(); err == nil {
+				h, err = readHold(rows, id, req, nights)
+			}
+		}
+		if err = cmp.Or(err, br.Close()); err != nil {
+			rollback(ctx, conn)
+			return holdError(err)
+		}
 		priced = *b
 		priced.PriceBy(&h)
-		return insertBooking(ctx, tx, id, &priced, tokenHash, at)
+		sql, args, err := bookingInsert(id, &priced, tokenHash, at)
+		if err != nil {
+			rollback(ctx, conn)
+			return err
+		}
+		var commit pgx.Batch
+		commit.Queue(sql, args...)
+		commit.Queue("COMMIT")
+		br = conn.SendBatch(ctx, &commit)
+		_, err = br.Exec()
+		if err == nil {
+			_, err = br.Exec()
+		}
+		if err = cmp.Or(err, br.Close()); err != nil {
+			rollback(ctx, conn)
+			return bookingError(err, &priced)
+		}
+		return nil
 	})
 	if err != nil {
 		return hotel.Hold{}, err
@@ -95,14 +130,30 @@ func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHa
 	return h, nil
 }
 
+// rollback ends the transaction open on conn after a failure; if it cannot,
+// the pool drops the connection on release (it is not idle).
+func rollback(ctx context.Context, conn *pgxpool.Conn) {
+	_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+}
+
 // insertBooking inserts booking b (id parsed from b.ID) and its nights, in
 // one statement.
 func insertBooking(ctx context.Context, q execer, id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Time) error {
-	if err := distinctNights(b.NightlyPrices); err != nil {
+	sql, args, err := bookingInsert(id, b, tokenHash, at)
+	if err != nil {
 		return err
 	}
+	_, err = q.Exec(ctx, sql, args...)
+	return bookingError(err, b)
+}
+
+// bookingInsert is the statement that inserts booking b and its nights.
+func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Time) (string, []any, error) {
+	if err := distinctNights(b.NightlyPrices); err != nil {
+		return "", nil, err
+	}
 	ds, ps := cents(b.NightlyPrices)
-	_, err := q.Exec(ctx, `WITH b AS (
+	return `WITH b AS (
     INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
         arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
         is_weekend, is_holiday, total_price, currency, status, access_token_hash, departed_on, version, sync_pending,
@@ -110,12 +161,17 @@ func insertBooking(ctx context.Context, q execer, id uuid.UUID, b *hotel.Booking
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
     RETURNING id)
 INSERT INTO booking_night (booking_id, night, price)
-SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`,
-		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-		b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
-		date(b.DepartedOn), b.SyncPending, at, ds, ps)
+SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
+			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+			b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
+			date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+}
+
+// bookingError is the error of bookingInsert's statement: ErrNotFound for
+// a room type the hotel does not have.
+func bookingError(err error, b *hotel.Booking) error {
 	if hasCode(err, codeForeignKeyViolation) {
 		return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -51,33 +52,85 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 // errHoldExists: the booking id has a hold already. It wraps ErrConflict.
 var errHoldExists = fmt.Errorf("%w: the booking already has a hold", store.ErrConflict)
 
-// insertHold inserts the hold row of req and takes its nights. The hold row
-// is inserted first: a concurrent request with the same booking id waits on
-// the primary key until this transaction ends, then finds the row. Errors:
-// errHoldExists, ErrNotFound (no such room type in the hotel),
+// insertHold inserts the hold row of req and takes its nights (holdSQL).
+// Errors: errHoldExists, ErrNotFound (no such room type in the hotel),
 // *NightsError; the caller must roll back on any.
 func insertHold(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequest) (hotel.Hold, error) {
+	nights := stay(req.CheckIn, req.CheckOut)
+	rows, err := tx.Query(ctx, holdSQL, holdArgs(id, req, nights)...)
+	if err != nil {
+		return hotel.Hold{}, holdError(err)
+	}
+	h, err := readHold(rows, id, req, nights)
+	return h, holdError(err)
+}
+
+// holdSQL inserts a hold row and takes its nights, in one statement: the
+// hold row first — a concurrent request with the same booking id waits on
+// the primary key until this transaction ends, then finds the row — then,
+// only if it was inserted, the nights are locked in date order and each
+// with a room for sale is taken, with a hold_night row at the price of the
+// moment. Arguments: oneOf's $1–$5, the booking id $6, check-in $7 and
+// check-out $8. It returns no row when the hold existed, else one row per
+// night taken, or one row with a NULL night when none was.
+const holdSQL = `WITH h AS (
+    INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
+        request_room_type_id, request_check_in, request_check_out)
+    VALUES ($6, $1, $2, $7, $8, 'held', $2, $7, $8)
+    ON CONFLICT (booking_id) DO NOTHING
+    RETURNING created_at),
+l AS (
+    SELECT night FROM inventory_night WHERE ` + oneOf + ` AND EXISTS (SELECT FROM h)
+    ORDER BY night
+    FOR NO KEY UPDATE),
+u AS (
+    UPDATE inventory_night n SET held = n.held + 1, updated_at = now()
+    FROM l
+    WHERE n.hotel_id = $1 AND n.room_type_id = $2 AND n.night = l.night
+      AND n.held + n.blocked < n.capacity + n.allowance
+    RETURNING n.night, n.price),
+i AS (
+    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
+    SELECT $6, $1, $2, night, price FROM u)
+SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, (u.price * 100)::bigint
+FROM h LEFT JOIN u ON true
+ORDER BY u.night`
+
+// holdArgs are the arguments of holdSQL for req, whose nights are nights.
+func holdArgs(id uuid.UUID, req hotel.HoldRequest, nights []hotel.Date) []any {
+	return append(oneOfArgs(req.HotelID, req.RoomTypeID, nights), id, req.CheckIn.Time(), req.CheckOut.Time())
+}
+
+// readHold reads the rows of holdSQL: the hold of req, or errHoldExists,
+// or a *NightsError naming the nights it could not take.
+func readHold(rows pgx.Rows, id uuid.UUID, req hotel.HoldRequest, nights []hotel.Date) (hotel.Hold, error) {
+	defer rows.Close()
 	var at time.Time
 	var currency string
-	err := tx.QueryRow(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-    request_room_type_id, request_check_in, request_check_out)
-VALUES ($1, $2, $3, $4, $5, 'held', $3, $4, $5)
-ON CONFLICT (booking_id) DO NOTHING
-RETURNING created_at, (SELECT currency FROM hotel WHERE id = $2)`,
-		id, req.HotelID, req.RoomTypeID, req.CheckIn.Time(), req.CheckOut.Time()).Scan(&at, &currency)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	var taken []hotel.NightPrice
+	found := false
+	for rows.Next() {
+		var night pgtype.Date
+		var cents pgtype.Int8
+		if err := rows.Scan(&at, &currency, &night, &cents); err != nil {
+			return hotel.Hold{}, err
+		}
+		found = true
+		if night.Valid {
+			taken = append(taken, hotel.NightPrice{Date: hotel.DateOf(night.Time), Price: hotel.Cents(cents.Int64)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return hotel.Hold{}, err
+	}
+	if !found {
 		return hotel.Hold{}, errHoldExists
-	case hasCode(err, codeForeignKeyViolation):
-		return hotel.Hold{}, store.ErrNotFound // no such room type in the hotel
-	case err != nil:
-		return hotel.Hold{}, err
 	}
-	taken, short, err := take(ctx, tx, id, req.HotelID, req.RoomTypeID, stay(req.CheckIn, req.CheckOut))
-	if err != nil {
-		return hotel.Hold{}, err
+	got := make([]hotel.Date, len(taken))
+	for i, np := range taken {
+		got[i] = np.Date
 	}
-	if len(short) > 0 {
+	if short := minus(nights, got); len(short) > 0 {
 		return hotel.Hold{}, nightsError(store.ErrConflict, short)
 	}
 	return hotel.Hold{
@@ -86,6 +139,15 @@ RETURNING created_at, (SELECT currency FROM hotel WHERE id = $2)`,
 		Nights: taken, TotalPrice: total(taken), Currency: currency,
 		CreatedAt: at.UTC(), UpdatedAt: at.UTC(),
 	}, nil
+}
+
+// holdError is the error of holdSQL: ErrNotFound for a room type the hotel
+// does not have.
+func holdError(err error) error {
+	if hasCode(err, codeForeignKeyViolation) {
+		return store.ErrNotFound
+	}
+	return err
 }
 
 // sameRequest returns nil when the existing hold of id was made by req, else
