@@ -162,11 +162,11 @@ func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Tim
     RETURNING id)
 INSERT INTO booking_night (booking_id, night, price)
 SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
-			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-			b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+		b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
+		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
