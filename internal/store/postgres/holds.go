@@ -73,14 +73,24 @@ func insertHold(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequ
 // moment. Arguments: oneOf's $1–$5, the booking id $6, check-in $7 and
 // check-out $8. It returns no row when the hold existed, else one row per
 // night taken, or one row with a NULL night when none was.
-const holdSQL = `WITH h AS (
+var holdSQL = `WITH h AS (
     INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
         request_room_type_id, request_check_in, request_check_out)
     VALUES ($6, $1, $2, $7, $8, 'held', $2, $7, $8)
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING created_at),
-l AS (
-    SELECT night FROM inventory_night WHERE ` + oneOf + ` AND EXISTS (SELECT FROM h)
+` + takeCTEs(" AND EXISTS (SELECT FROM h)") + `
+SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, (u.price * 100)::bigint
+FROM h LEFT JOIN u ON true
+ORDER BY u.night`
+
+// takeCTEs are the WITH queries that take nights for booking $6: l locks
+// the nights of oneOf (and cond) in date order, u takes one room on each
+// night with a room for sale and returns its night and price, i records
+// the hold_night rows.
+func takeCTEs(cond string) string {
+	return `l AS (
+    SELECT night FROM inventory_night WHERE ` + oneOf + cond + `
     ORDER BY night
     FOR NO KEY UPDATE),
 u AS (
@@ -91,10 +101,8 @@ u AS (
     RETURNING n.night, n.price),
 i AS (
     INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT $6, $1, $2, night, price FROM u)
-SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, (u.price * 100)::bigint
-FROM h LEFT JOIN u ON true
-ORDER BY u.night`
+    SELECT $6, $1, $2, night, price FROM u)`
+}
 
 // holdArgs are the arguments of holdSQL for req, whose nights are nights.
 func holdArgs(id uuid.UUID, req hotel.HoldRequest, nights []hotel.Date) []any {
@@ -197,19 +205,7 @@ func take(ctx context.Context, tx pgx.Tx, id uuid.UUID, hotelID, roomTypeID int6
 	if len(nights) == 0 {
 		return nil, nil, nil
 	}
-	rows, err := tx.Query(ctx, `WITH l AS (
-    SELECT night FROM inventory_night WHERE `+oneOf+`
-    ORDER BY night
-    FOR NO KEY UPDATE),
-u AS (
-    UPDATE inventory_night n SET held = n.held + 1, updated_at = now()
-    FROM l
-    WHERE n.hotel_id = $1 AND n.room_type_id = $2 AND n.night = l.night
-      AND n.held + n.blocked < n.capacity + n.allowance
-    RETURNING n.night, n.price),
-i AS (
-    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT $6, $1, $2, night, price FROM u)
+	rows, err := tx.Query(ctx, `WITH `+takeCTEs("")+`
 SELECT night, (price * 100)::bigint FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
 	if err != nil {
 		return nil, nil, err
