@@ -5,18 +5,19 @@
 -- (lock the hold row, return the night, mark the hold released, read it
 -- back as getHold does). So the night never sells out and every operation
 -- fights for the same inventory_night row. Differences from the Go path: the
--- booking id comes from gen_random_uuid() on the server, and the take
+-- booking id comes from gen_random_uuid() on the server, and the hold
 -- statement returns the count of nights taken instead of the rows.
 BEGIN;
-INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-    request_room_type_id, request_check_in, request_check_out)
-VALUES (gen_random_uuid(), :h, :rt, :night::date, :night::date + 1, 'held', :rt, :night::date, :night::date + 1)
-ON CONFLICT (booking_id) DO NOTHING
-RETURNING booking_id AS id, created_at, (SELECT currency FROM hotel WHERE id = :h) AS currency \gset
-WITH l AS (
+WITH h AS (
+    INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
+        request_room_type_id, request_check_in, request_check_out)
+    VALUES (gen_random_uuid(), :h, :rt, :night::date, :night::date + 1, 'held', :rt, :night::date, :night::date + 1)
+    ON CONFLICT (booking_id) DO NOTHING
+    RETURNING booking_id, created_at),
+l AS (
     SELECT night FROM inventory_night
     WHERE hotel_id = :h AND room_type_id = :rt AND night BETWEEN :night::date AND :night::date
-      AND night = ANY(ARRAY[:night::date])
+      AND night = ANY(ARRAY[:night::date]) AND EXISTS (SELECT FROM h)
     ORDER BY night
     FOR NO KEY UPDATE),
 u AS (
@@ -27,8 +28,10 @@ u AS (
     RETURNING n.night, n.price),
 i AS (
     INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT :id, :h, :rt, night, price FROM u)
-SELECT count(*) AS taken, sum((price * 100)::bigint) AS cents FROM u \gset
+    SELECT h.booking_id, :h, :rt, u.night, u.price FROM h, u)
+SELECT (SELECT booking_id FROM h) AS id, (SELECT currency FROM hotel WHERE id = :h) AS currency,
+       count(u.night) AS taken, sum((u.price * 100)::bigint) AS cents
+FROM h LEFT JOIN u ON true \gset
 \if :taken = 1
 COMMIT;
 BEGIN;
