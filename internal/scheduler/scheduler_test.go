@@ -84,6 +84,18 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 var drivers = []string{"sqlite", "postgres"}
 
+// eachEnv runs test on a fresh env of every driver, in parallel.
+func eachEnv(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Helper()
+	t.Parallel()
+	for _, d := range drivers {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			test(t, newEnv(t, d))
+		})
+	}
+}
+
 func newEnv(t *testing.T, driver string) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -206,140 +218,125 @@ func run(t *testing.T, s *scheduler.Scheduler, job string) scheduler.Result {
 // moves the clock across each hotel's midnight: a stay completes the first
 // run after its check-out date has passed at the hotel, never on the day.
 func TestCompleteCheckoutsByHotelZone(t *testing.T) {
-	t.Parallel()
-	for _, d := range drivers {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, d)
-			e.clock.Set(t, "2030-01-01T12:00:00Z")
-			london := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Lettice Ormsby")     // out 2030-01-04
-			auckland := e.book(t, bookingtest.Auckland, "Standard Rooms", bookingtest.Day(2), 2, "Tane Whitcombe") // out 2030-01-05
-			later := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(3), 3, "Hester Pyke")         // out 2030-01-07
-			s := e.scheduler(t, scheduler.Config{})
-			steps := []struct {
-				now       string
-				completed []string
-			}{
-				{"2030-01-04T12:00:00Z", nil},                   // London's check-out day: not yet
-				{"2030-01-04T23:59:59Z", nil},                   // still 4 Jan in London
-				{"2030-01-05T00:00:00Z", []string{london.ID}},   // 5 Jan in London
-				{"2030-01-05T10:59:59Z", nil},                   // 23:59:59 on 5 Jan in Auckland (NZDT, +13)
-				{"2030-01-05T11:00:00Z", []string{auckland.ID}}, // 6 Jan in Auckland
-				{"2030-01-08T00:00:00Z", []string{later.ID}},
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.clock.Set(t, "2030-01-01T12:00:00Z")
+		london := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Lettice Ormsby")     // out 2030-01-04
+		auckland := e.book(t, bookingtest.Auckland, "Standard Rooms", bookingtest.Day(2), 2, "Tane Whitcombe") // out 2030-01-05
+		later := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(3), 3, "Hester Pyke")         // out 2030-01-07
+		s := e.scheduler(t, scheduler.Config{})
+		steps := []struct {
+			now       string
+			completed []string
+		}{
+			{"2030-01-04T12:00:00Z", nil},                   // London's check-out day: not yet
+			{"2030-01-04T23:59:59Z", nil},                   // still 4 Jan in London
+			{"2030-01-05T00:00:00Z", []string{london.ID}},   // 5 Jan in London
+			{"2030-01-05T10:59:59Z", nil},                   // 23:59:59 on 5 Jan in Auckland (NZDT, +13)
+			{"2030-01-05T11:00:00Z", []string{auckland.ID}}, // 6 Jan in Auckland
+			{"2030-01-08T00:00:00Z", []string{later.ID}},
+		}
+		for _, st := range steps {
+			e.clock.Set(t, st.now)
+			res := run(t, s, scheduler.JobCompleteCheckouts)
+			if res.Counts["completed"] != len(st.completed) {
+				t.Fatalf("at %s: completed %d, want %v", st.now, res.Counts["completed"], st.completed)
 			}
-			for _, st := range steps {
-				e.clock.Set(t, st.now)
-				res := run(t, s, scheduler.JobCompleteCheckouts)
-				if res.Counts["completed"] != len(st.completed) {
-					t.Fatalf("at %s: completed %d, want %v", st.now, res.Counts["completed"], st.completed)
-				}
-				for _, id := range st.completed {
-					if b := e.status(t, id); b.Status != hotel.StatusCompleted || b.SyncPending {
-						t.Fatalf("at %s: booking %s is %s (sync %v), want completed", st.now, id, b.Status, b.SyncPending)
-					}
-				}
-				// Running again at once changes nothing.
-				if again := run(t, s, scheduler.JobCompleteCheckouts); again.Items != 0 {
-					t.Fatalf("at %s: a second run processed %d bookings", st.now, again.Items)
+			for _, id := range st.completed {
+				if b := e.status(t, id); b.Status != hotel.StatusCompleted || b.SyncPending {
+					t.Fatalf("at %s: booking %s is %s (sync %v), want completed", st.now, id, b.Status, b.SyncPending)
 				}
 			}
-			// The stays' nights stay held: they were slept in.
-			if got := e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(1), 6); fmt.Sprint(got) != "[1 1 1 1 1 0]" {
-				t.Fatalf("held after completion = %v", got)
+			// Running again at once changes nothing.
+			if again := run(t, s, scheduler.JobCompleteCheckouts); again.Items != 0 {
+				t.Fatalf("at %s: a second run processed %d bookings", st.now, again.Items)
 			}
-			if logs := e.Logs(); strings.Contains(logs, "Lettice") || strings.Contains(logs, "Whitcombe") {
-				t.Fatal("a guest name reached the log")
-			}
-		})
-	}
+		}
+		// The stays' nights stay held: they were slept in.
+		if got := e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(1), 6); fmt.Sprint(got) != "[1 1 1 1 1 0]" {
+			t.Fatalf("held after completion = %v", got)
+		}
+		if logs := e.Logs(); strings.Contains(logs, "Lettice") || strings.Contains(logs, "Whitcombe") {
+			t.Fatal("a guest name reached the log")
+		}
+	})
 }
 
 // TestCompleteReleasesNightsAfterCheckout: a hold that still has nights on
 // or after the check-out date gives them back when the stay completes.
 func TestCompleteReleasesNightsAfterCheckout(t *testing.T) {
-	t.Parallel()
-	for _, d := range drivers {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, d)
-			ctx := context.Background()
-			b := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Guest A")
-			// The hold runs two nights past the booking's check-out (drift).
-			if _, err := e.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: bookingtest.LondonStandard, CheckIn: bookingtest.Day(1), CheckOut: bookingtest.Day(5)}); err != nil {
-				t.Fatal(err)
-			}
-			e.clock.Set(t, "2030-01-10T12:00:00Z")
-			res := run(t, e.scheduler(t, scheduler.Config{}), scheduler.JobCompleteCheckouts)
-			if res.Counts["completed"] != 1 {
-				t.Fatalf("completed %d", res.Counts["completed"])
-			}
-			if got := e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(1), 4); fmt.Sprint(got) != "[1 1 0 0]" {
-				t.Fatalf("held after completion = %v, want the nights from check-out released", got)
-			}
-		})
-	}
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		b := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Guest A")
+		// The hold runs two nights past the booking's check-out (drift).
+		if _, err := e.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: bookingtest.LondonStandard, CheckIn: bookingtest.Day(1), CheckOut: bookingtest.Day(5)}); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(t, "2030-01-10T12:00:00Z")
+		res := run(t, e.scheduler(t, scheduler.Config{}), scheduler.JobCompleteCheckouts)
+		if res.Counts["completed"] != 1 {
+			t.Fatalf("completed %d", res.Counts["completed"])
+		}
+		if got := e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(1), 4); fmt.Sprint(got) != "[1 1 0 0]" {
+			t.Fatalf("held after completion = %v, want the nights from check-out released", got)
+		}
+	})
 }
 
 // TestConcurrentRuns completes each booking exactly once whether two
 // schedulers race for the lease or two runs go ahead without it.
 func TestConcurrentRuns(t *testing.T) {
-	t.Parallel()
-	for _, d := range drivers {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, d)
-			const n = 30
-			for i := range n {
-				e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(i), 1+i%3, fmt.Sprintf("Guest %d", i))
-			}
-			e.clock.Set(t, "2030-03-01T12:00:00Z")
+	eachEnv(t, func(t *testing.T, e *env) {
+		const n = 30
+		for i := range n {
+			e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(i), 1+i%3, fmt.Sprintf("Guest %d", i))
+		}
+		e.clock.Set(t, "2030-03-01T12:00:00Z")
 
-			// Without the lease: the job's own function, twice at once.
-			jobs := scheduler.Jobs(e.st, e.svc, scheduler.Config{BatchSize: 7}, e.clock.Now, nil, nil)
-			var mu sync.Mutex
-			completed, skipped := 0, 0
-			var wg sync.WaitGroup
-			for range 2 {
-				wg.Go(func() {
-					res, err := jobs[0].Run(context.Background(), func(context.Context) error { return nil })
-					if err != nil {
-						t.Errorf("run: %v", err)
-					}
-					mu.Lock()
-					completed += res.Counts["completed"]
-					skipped += res.Counts["skipped"]
-					mu.Unlock()
-				})
-			}
-			wg.Wait()
-			if completed != n {
-				t.Fatalf("two lock-free runs completed %d bookings (skipped %d), want each of %d exactly once", completed, skipped, n)
-			}
-			for _, b := range allBookings(t, e) {
-				if b.Status != hotel.StatusCompleted || b.SyncPending {
-					t.Fatalf("booking %s is %s (sync %v)", b.ID, b.Status, b.SyncPending)
+		// Without the lease: the job's own function, twice at once.
+		jobs := scheduler.Jobs(e.st, e.svc, scheduler.Config{BatchSize: 7}, e.clock.Now, nil, nil)
+		var mu sync.Mutex
+		completed, skipped := 0, 0
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				res, err := jobs[0].Run(context.Background(), func(context.Context) error { return nil })
+				if err != nil {
+					t.Errorf("run: %v", err)
 				}
+				mu.Lock()
+				completed += res.Counts["completed"]
+				skipped += res.Counts["skipped"]
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if completed != n {
+			t.Fatalf("two lock-free runs completed %d bookings (skipped %d), want each of %d exactly once", completed, skipped, n)
+		}
+		for _, b := range allBookings(t, e) {
+			if b.Status != hotel.StatusCompleted || b.SyncPending {
+				t.Fatalf("booking %s is %s (sync %v)", b.ID, b.Status, b.SyncPending)
 			}
+		}
 
-			// With the lease: two schedulers at once; one runs, the other is
-			// told the job is busy (or runs after and finds nothing).
-			s1, s2 := e.scheduler(t, scheduler.Config{}), e.scheduler(t, scheduler.Config{})
-			errs := make(chan error, 2)
-			for _, s := range []*scheduler.Scheduler{s1, s2} {
-				wg.Go(func() {
-					_, err := s.Run(context.Background(), scheduler.JobReconcile)
-					errs <- err
-				})
+		// With the lease: two schedulers at once; one runs, the other is
+		// told the job is busy (or runs after and finds nothing).
+		s1, s2 := e.scheduler(t, scheduler.Config{}), e.scheduler(t, scheduler.Config{})
+		errs := make(chan error, 2)
+		for _, s := range []*scheduler.Scheduler{s1, s2} {
+			wg.Go(func() {
+				_, err := s.Run(context.Background(), scheduler.JobReconcile)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil && !errors.Is(err, scheduler.ErrBusy) {
+				t.Fatalf("run = %v", err)
 			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil && !errors.Is(err, scheduler.ErrBusy) {
-					t.Fatalf("run = %v", err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func allBookings(t *testing.T, e *env) []hotel.Booking {
@@ -399,113 +396,103 @@ func (c *crashing) CompleteStay(ctx context.Context, b hotel.Booking) (bool, err
 // either completed or untouched; the next run completes the rest, and a
 // release lost in between is finished by recovery.
 func TestCrashMidBatchResumes(t *testing.T) {
-	t.Parallel()
-	for _, d := range drivers {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, d)
-			const n = 12
-			for i := range n {
-				e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(i%4), 2, fmt.Sprintf("Guest %d", i))
+	eachEnv(t, func(t *testing.T, e *env) {
+		const n = 12
+		for i := range n {
+			e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(i%4), 2, fmt.Sprintf("Guest %d", i))
+		}
+		e.clock.Set(t, "2030-02-01T12:00:00Z")
+		cfg := scheduler.Config{BatchSize: 5}
+		crash := &crashing{Bookings: e.svc, left: 7}
+		jobs := scheduler.Jobs(e.st, crash, cfg, e.clock.Now, nil, nil)
+		if _, err := jobs[0].Run(context.Background(), func(context.Context) error { return nil }); !errors.Is(err, errCrash) {
+			t.Fatalf("crashing run = %v", err)
+		}
+		done := 0
+		for _, b := range allBookings(t, e) {
+			switch {
+			case b.Status == hotel.StatusCompleted && !b.SyncPending:
+				done++
+			case b.Status == hotel.StatusConfirmed && !b.SyncPending:
+			default:
+				t.Fatalf("after the crash, booking %s is %s (sync %v)", b.ID, b.Status, b.SyncPending)
 			}
-			e.clock.Set(t, "2030-02-01T12:00:00Z")
-			cfg := scheduler.Config{BatchSize: 5}
-			crash := &crashing{Bookings: e.svc, left: 7}
-			jobs := scheduler.Jobs(e.st, crash, cfg, e.clock.Now, nil, nil)
-			if _, err := jobs[0].Run(context.Background(), func(context.Context) error { return nil }); !errors.Is(err, errCrash) {
-				t.Fatalf("crashing run = %v", err)
+		}
+		if done != 7 {
+			t.Fatalf("%d bookings completed before the crash, want 7", done)
+		}
+		// The release of the next one is lost too.
+		e.faults.Set(bookingtest.ReleaseHold, bookingtest.Fault{Err: bookingtest.Unavailable, Times: 1})
+		s := e.scheduler(t, cfg)
+		if res := run(t, s, scheduler.JobCompleteCheckouts); res.Counts["completed"] != n-7 {
+			t.Fatalf("the resumed run completed %d, want %d", res.Counts["completed"], n-7)
+		}
+		e.clock.Add(2 * time.Minute)
+		if res := run(t, s, scheduler.JobRecoverPending); res.Counts["released"] != 1 {
+			t.Fatalf("recovery = %+v, want the lost release finished", res)
+		}
+		for _, b := range allBookings(t, e) {
+			if b.Status != hotel.StatusCompleted || b.SyncPending {
+				t.Fatalf("booking %s is %s (sync %v)", b.ID, b.Status, b.SyncPending)
 			}
-			done := 0
-			for _, b := range allBookings(t, e) {
-				switch {
-				case b.Status == hotel.StatusCompleted && !b.SyncPending:
-					done++
-				case b.Status == hotel.StatusConfirmed && !b.SyncPending:
-				default:
-					t.Fatalf("after the crash, booking %s is %s (sync %v)", b.ID, b.Status, b.SyncPending)
-				}
-			}
-			if done != 7 {
-				t.Fatalf("%d bookings completed before the crash, want 7", done)
-			}
-			// The release of the next one is lost too.
-			e.faults.Set(bookingtest.ReleaseHold, bookingtest.Fault{Err: bookingtest.Unavailable, Times: 1})
-			s := e.scheduler(t, cfg)
-			if res := run(t, s, scheduler.JobCompleteCheckouts); res.Counts["completed"] != n-7 {
-				t.Fatalf("the resumed run completed %d, want %d", res.Counts["completed"], n-7)
-			}
-			e.clock.Add(2 * time.Minute)
-			if res := run(t, s, scheduler.JobRecoverPending); res.Counts["released"] != 1 {
-				t.Fatalf("recovery = %+v, want the lost release finished", res)
-			}
-			for _, b := range allBookings(t, e) {
-				if b.Status != hotel.StatusCompleted || b.SyncPending {
-					t.Fatalf("booking %s is %s (sync %v)", b.ID, b.Status, b.SyncPending)
-				}
-			}
-			if rep, err := scheduler.Reconcile(context.Background(), e.st, nil, false); err != nil || len(rep.Drift) != 0 {
-				t.Fatalf("drift after resuming: %+v, %v", rep.Drift, err)
-			}
-		})
-	}
+		}
+		if rep, err := scheduler.Reconcile(context.Background(), e.st, nil, false); err != nil || len(rep.Drift) != 0 {
+			t.Fatalf("drift after resuming: %+v, %v", rep.Drift, err)
+		}
+	})
 }
 
 // TestReconcileRepairs corrupts inventory three ways — a held counter, a
 // hold without a booking, a cancelled booking still holding — and checks
 // that reconcile reports each night and repair restores equality.
 func TestReconcileRepairs(t *testing.T) {
-	t.Parallel()
-	for _, d := range drivers {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, d)
-			ctx := context.Background()
-			a := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 3, "Guest A")
-			c := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(10), 1, "Guest C")
-			if rep, err := scheduler.Reconcile(ctx, e.st, e.svc, true); err != nil || len(rep.Drift) != 0 {
-				t.Fatalf("clean reconcile = %+v, %v", rep, err)
-			}
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		a := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 3, "Guest A")
+		c := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(10), 1, "Guest C")
+		if rep, err := scheduler.Reconcile(ctx, e.st, e.svc, true); err != nil || len(rep.Drift) != 0 {
+			t.Fatalf("clean reconcile = %+v, %v", rep, err)
+		}
 
-			e.exec(t, fmt.Sprintf(`UPDATE inventory_night SET held = held + 2 WHERE room_type_id = %d AND night = '%s'`, bookingtest.LondonStandard, bookingtest.Day(2)))
-			orphan := "0190a5d2-6c7e-7b3a-9f1e-0000000000ff"
-			if _, _, err := e.inv.CreateHold(ctx, hotel.HoldRequest{BookingID: orphan, HotelID: bookingtest.London, RoomTypeID: bookingtest.LondonStandard, CheckIn: bookingtest.Day(20), CheckOut: bookingtest.Day(22)}); err != nil {
-				t.Fatal(err)
-			}
-			e.exec(t, fmt.Sprintf(`UPDATE booking SET status = 'cancelled' WHERE id = '%s'`, c.ID))
+		e.exec(t, fmt.Sprintf(`UPDATE inventory_night SET held = held + 2 WHERE room_type_id = %d AND night = '%s'`, bookingtest.LondonStandard, bookingtest.Day(2)))
+		orphan := "0190a5d2-6c7e-7b3a-9f1e-0000000000ff"
+		if _, _, err := e.inv.CreateHold(ctx, hotel.HoldRequest{BookingID: orphan, HotelID: bookingtest.London, RoomTypeID: bookingtest.LondonStandard, CheckIn: bookingtest.Day(20), CheckOut: bookingtest.Day(22)}); err != nil {
+			t.Fatal(err)
+		}
+		e.exec(t, fmt.Sprintf(`UPDATE booking SET status = 'cancelled' WHERE id = '%s'`, c.ID))
 
-			rep, err := scheduler.Reconcile(ctx, e.st, nil, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, n := range rep.Drift {
-				got = append(got, fmt.Sprintf("%s:%d/%d/%d", n.Date, n.Held, n.HoldNights, n.Bookings))
-			}
-			want := []string{"2030-01-03:3/1/1", "2030-01-11:1/1/0", "2030-01-21:1/1/0", "2030-01-22:1/1/0"}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("drift = %v, want %v", got, want)
-			}
-			// The job reports the same, without repairing.
-			if res := run(t, e.scheduler(t, scheduler.Config{}), scheduler.JobReconcile); res.Items != 4 {
-				t.Fatalf("reconcile job found %d drifting nights, want 4", res.Items)
-			}
+		rep, err := scheduler.Reconcile(ctx, e.st, nil, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range rep.Drift {
+			got = append(got, fmt.Sprintf("%s:%d/%d/%d", n.Date, n.Held, n.HoldNights, n.Bookings))
+		}
+		want := []string{"2030-01-03:3/1/1", "2030-01-11:1/1/0", "2030-01-21:1/1/0", "2030-01-22:1/1/0"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("drift = %v, want %v", got, want)
+		}
+		// The job reports the same, without repairing.
+		if res := run(t, e.scheduler(t, scheduler.Config{}), scheduler.JobReconcile); res.Items != 4 {
+			t.Fatalf("reconcile job found %d drifting nights, want 4", res.Items)
+		}
 
-			rep, err = scheduler.Reconcile(ctx, e.st, e.svc, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(rep.Remaining) != 0 || rep.Recounted != 1 || rep.Resynced < 3 {
-				t.Fatalf("repair = %+v", rep)
-			}
-			if rep, err := scheduler.Reconcile(ctx, e.st, nil, false); err != nil || len(rep.Drift) != 0 {
-				t.Fatalf("after repair: %+v, %v", rep.Drift, err)
-			}
-			if got := e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(0), 23); fmt.Sprint(got) != "[0 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0]" {
-				t.Fatalf("held after repair = %v", got)
-			}
-			if b := e.status(t, a.ID); b.Status != hotel.StatusConfirmed {
-				t.Fatalf("booking A is %s", b.Status)
-			}
-		})
-	}
+		rep, err = scheduler.Reconcile(ctx, e.st, e.svc, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Remaining) != 0 || rep.Recounted != 1 || rep.Resynced < 3 {
+			t.Fatalf("repair = %+v", rep)
+		}
+		if rep, err := scheduler.Reconcile(ctx, e.st, nil, false); err != nil || len(rep.Drift) != 0 {
+			t.Fatalf("after repair: %+v, %v", rep.Drift, err)
+		}
+		if got := e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(0), 23); fmt.Sprint(got) != "[0 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0]" {
+			t.Fatalf("held after repair = %v", got)
+		}
+		if b := e.status(t, a.ID); b.Status != hotel.StatusConfirmed {
+			t.Fatalf("booking A is %s", b.Status)
+		}
+	})
 }
