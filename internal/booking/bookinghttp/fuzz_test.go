@@ -24,6 +24,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/store/sqlite"
+	"github.com/hotelplatform/hotel/internal/store/storetest"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
@@ -98,30 +99,7 @@ func (b *fuzzBench) snapshot(t *testing.T, keys bool) string {
 	if keys {
 		qs = append(qs, `SELECT count(*) FROM idempotency_record`)
 	}
-	var out strings.Builder
-	for _, q := range qs {
-		rows, err := b.db.Query(q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&out, vals...)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		_ = rows.Close()
-	}
-	return out.String()
+	return storetest.Snapshot(t, b.db, qs...)
 }
 
 // fuzzRequest is one request of a fuzz input.
