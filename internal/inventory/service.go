@@ -91,8 +91,9 @@ func (s *Service) HotelInventory(ctx context.Context, hotelID int64, f hotel.Inv
 	}
 	f.HotelID = hotelID
 	// The hotel is looked up only when its "today" is needed (a date left
-	// out), or to tell an unknown hotel (404) from an empty or invalid range.
-	if f.StartDate.IsZero() || f.EndDate.IsZero() {
+	// out), or to tell an unknown hotel (404) from an invalid or empty range.
+	known := f.StartDate.IsZero() || f.EndDate.IsZero()
+	if known {
 		h, err := s.GetHotel(ctx, hotelID)
 		if err != nil {
 			return nil, err
@@ -107,33 +108,19 @@ func (s *Service) HotelInventory(ctx context.Context, hotelID int64, f hotel.Inv
 		if f.EndDate.IsZero() {
 			f.EndDate = f.StartDate.AddDays(hotel.DefaultRangeDays - 1)
 		}
-		return s.hotelPage(ctx, f, true)
-	}
-	return s.hotelPage(ctx, f, false)
-}
-
-// hotelPage checks the range of f (one hotel's, dates set) and returns its
-// page; unless known, a range error or an empty page first makes sure the
-// hotel exists (404).
-func (s *Service) hotelPage(ctx context.Context, f hotel.InventoryFilter, known bool) (*hotel.InventoryPage, error) {
-	exists := func() error {
-		if known {
-			return nil
-		}
-		_, err := s.GetHotel(ctx, f.HotelID)
-		return err
 	}
 	var r hotel.Validation
 	checkRange(&r, f)
-	if err := r.Err(); err != nil {
-		if herr := exists(); herr != nil {
+	err := r.Err()
+	invalid := err != nil
+	var p *hotel.InventoryPage
+	if !invalid {
+		p, err = s.page(ctx, f)
+	}
+	if !known && (invalid || err == nil && len(p.Items) == 0) {
+		if _, herr := s.GetHotel(ctx, hotelID); herr != nil {
 			return nil, herr
 		}
-		return nil, err
-	}
-	p, err := s.page(ctx, f)
-	if err == nil && len(p.Items) == 0 {
-		err = exists()
 	}
 	if err != nil {
 		return nil, err
