@@ -46,37 +46,51 @@ func benchCreate(b *testing.B, gw string) {
 		b.Fatal(err)
 	}
 	today := hotel.Today(time.Now(), london)
+	var soldOut atomic.Int64
+	failed := benchHTTP(b, 4, "bookings/s", func(rng *rand.Rand) *http.Request {
+		body := fmt.Sprintf(`{"guest_name":"Bench Guest","hotel_id":%d,"room_type":%q,"arrival_date":"%s","stay_length":%d,"adults":2,"children":0}`,
+			111*(1+rng.IntN(7)), []string{"Standard Rooms", "Deluxe Rooms"}[rng.IntN(2)], today.AddDays(1+rng.IntN(300)), 1+rng.IntN(3))
+		req, _ := http.NewRequest(http.MethodPost, gw+"/bookings/", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	}, func(status int) bool {
+		if status == http.StatusConflict {
+			soldOut.Add(1)
+		}
+		return status == http.StatusCreated || status == http.StatusConflict
+	})
+	b.ReportMetric(float64(soldOut.Load()), "sold-out")
+	if failed > 0 {
+		b.Fatalf("%d of %d creates failed with neither 201 nor 409", failed, b.N)
+	}
+}
+
+// benchHTTP sends b.N requests made by next from parallel clients
+// (parallelism × GOMAXPROCS), reports their rate as metric, and returns how
+// many answers ok refused.
+func benchHTTP(b *testing.B, parallelism int, metric string, next func(rng *rand.Rand) *http.Request, ok func(status int) bool) int64 {
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
-	var seq, soldOut, failed atomic.Int64
-	b.SetParallelism(4)
+	var seq, failed atomic.Int64
+	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		rng := rand.New(rand.NewPCG(uint64(seq.Add(1)), 42))
 		for pb.Next() {
-			body := fmt.Sprintf(`{"guest_name":"Bench Guest","hotel_id":%d,"room_type":%q,"arrival_date":"%s","stay_length":%d,"adults":2,"children":0}`,
-				111*(1+rng.IntN(7)), []string{"Standard Rooms", "Deluxe Rooms"}[rng.IntN(2)], today.AddDays(1+rng.IntN(300)), 1+rng.IntN(3))
-			resp, err := hc.Post(gw+"/bookings/", "application/json", strings.NewReader(body))
+			resp, err := hc.Do(next(rng))
 			if err != nil {
 				b.Error(err)
 				return
 			}
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			switch resp.StatusCode {
-			case http.StatusCreated:
-			case http.StatusConflict:
-				soldOut.Add(1)
-			default:
+			if !ok(resp.StatusCode) {
 				failed.Add(1)
 			}
 		}
 	})
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
-	b.ReportMetric(float64(soldOut.Load()), "sold-out")
-	if n := failed.Load(); n > 0 {
-		b.Fatalf("%d of %d creates failed with neither 201 nor 409", n, b.N)
-	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), metric)
+	return failed.Load()
 }
 
 // BenchmarkInventoryRead measures GET /inventory/{hotel_id} for 7 nights
@@ -91,30 +105,14 @@ func BenchmarkInventoryRead(b *testing.B) {
 			db["LOG_LEVEL"] = "info"
 			sys := startAll(b, db)
 			today := hotel.Today(time.Now(), time.UTC)
-			hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
-			var seq, failed atomic.Int64
-			b.SetParallelism(8)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				rng := rand.New(rand.NewPCG(uint64(seq.Add(1)), 7))
-				for pb.Next() {
-					from := today.AddDays(2 + rng.IntN(300))
-					resp, err := hc.Get(fmt.Sprintf("%s/inventory/%d?start_date=%s&end_date=%s", sys.Gateway, 111*(1+rng.IntN(7)), from, from.AddDays(6)))
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusOK {
-						failed.Add(1)
-					}
-				}
-			})
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reads/s")
-			if n := failed.Load(); n > 0 {
-				b.Fatalf("%d of %d reads failed", n, b.N)
+			failed := benchHTTP(b, 8, "reads/s", func(rng *rand.Rand) *http.Request {
+				from := today.AddDays(2 + rng.IntN(300))
+				req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/inventory/%d?start_date=%s&end_date=%s",
+					sys.Gateway, 111*(1+rng.IntN(7)), from, from.AddDays(6)), nil)
+				return req
+			}, func(status int) bool { return status == http.StatusOK })
+			if failed > 0 {
+				b.Fatalf("%d of %d reads failed", failed, b.N)
 			}
 		})
 	}
