@@ -73,13 +73,10 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	} else {
 		b, err = s.createSaga(ctx, b, hash)
 	}
-	if errors.Is(err, errExists) {
+	var ex *existsError
+	if errors.As(err, &ex) {
 		// Made by an earlier attempt of this request, or a concurrent retry.
-		existing, err := s.store.GetBooking(ctx, cid)
-		if err != nil {
-			return nil, storeError(err, cid)
-		}
-		return s.resumeExisting(ctx, existing)
+		return s.resumeExisting(ctx, ex.b)
 	}
 	if err != nil {
 		s.cfg.Events.BookingFailed(err)
@@ -110,47 +107,34 @@ func (s *Service) createSaga(ctx context.Context, b hotel.Booking, hash []byte) 
 func (s *Service) createHeld(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
 	b.Status = hotel.StatusConfirmed
 	b.SyncPending = false
-	for range 5 {
-		b.ConfirmationCode = s.newCode()
+	err := s.withNewCode(ctx, &b, func() error {
 		_, err := s.cfg.Local.InsertHeldBooking(ctx, &b, hash)
-		var ne *store.NightsError
-		switch {
-		case err == nil:
-			s.cfg.Events.Hold("created")
-			s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(b.NightlyPrices))
-			return b, nil
-		case errors.As(err, &ne):
-			herr := inventory.HoldError(err, b.RoomType)
-			s.cfg.Events.Hold(holdRefusal(herr))
-			failed := b
-			failed.Status = hotel.StatusFailed
-			if ierr := s.insert(ctx, &failed, hash); ierr != nil {
-				return b, ierr
-			}
-			s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(herr))
-			return failed, refused(b, herr)
-		case errors.Is(err, store.ErrNotFound):
-			// The room type was deleted between the lookup and the insert.
-			s.cfg.Events.Hold("refused")
-			return b, roomTypeGone(err)
-		case !errors.Is(err, store.ErrConflict):
-			return b, storeError(err, b.ID)
+		return err
+	})
+	var ne *store.NightsError
+	switch {
+	case err == nil:
+		s.cfg.Events.HoldTaken(nil)
+		s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(b.NightlyPrices))
+		return b, nil
+	case errors.As(err, &ne):
+		herr := inventory.HoldError(err, b.RoomType)
+		s.cfg.Events.HoldTaken(herr)
+		failed := b
+		failed.Status = hotel.StatusFailed
+		if ierr := s.insert(ctx, &failed, hash); ierr != nil {
+			return b, ierr
 		}
-		// The id or the confirmation code is taken.
-		if _, err := s.store.GetBooking(ctx, b.ID); err == nil {
-			return b, errExists
-		}
+		s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(herr))
+		return failed, refused(b, herr)
 	}
-	return b, errNoCode
-}
-
-// holdRefusal names a refused hold for Events.Hold.
-func holdRefusal(err error) string {
-	var he *hotel.Error
-	if errors.As(err, &he) && he.Code == hotel.ECONFLICT && len(he.Nights) > 0 {
-		return "sold_out"
+	if errors.Is(err, store.ErrNotFound) {
+		// The room type was deleted after the lookup: the hold is refused.
+		err = roomTypeGone(err)
+		s.cfg.Events.HoldTaken(err)
+		return b, err
 	}
-	return "refused"
+	return b, writeError(err, b.ID)
 }
 
 // roomTypeGone is the error of a create whose room type was deleted after
@@ -173,29 +157,47 @@ func (s *Service) resumeExisting(ctx context.Context, b hotel.Booking) (*hotel.B
 	return s.reissueToken(ctx, b)
 }
 
-// errExists: the booking id was inserted by someone else meanwhile.
-var errExists = errors.New("booking: id exists")
+// existsError: the booking id was inserted by someone else meanwhile (an
+// earlier attempt of the request, or a concurrent retry); b is it as stored.
+type existsError struct{ b hotel.Booking }
 
-// insert stores b with a fresh confirmation code, drawing another when the
-// code is taken.
-func (s *Service) insert(ctx context.Context, b *hotel.Booking, tokenHash []byte) error {
+func (e *existsError) Error() string { return "booking: id " + e.b.ID + " exists" }
+
+// withNewCode runs write with a fresh confirmation code in b, drawing
+// another while the write conflicts without the booking id being taken.
+// When it is taken, the error is an *existsError.
+func (s *Service) withNewCode(ctx context.Context, b *hotel.Booking, write func() error) error {
 	for range 5 {
 		b.ConfirmationCode = s.newCode()
-		err := s.store.InsertBooking(ctx, b, tokenHash)
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, store.ErrNotFound):
-			// The room type was deleted between the lookup and the insert.
-			return roomTypeGone(err)
-		case !errors.Is(err, store.ErrConflict):
-			return storeError(err, b.ID)
+		err := write()
+		var ne *store.NightsError
+		if !errors.Is(err, store.ErrConflict) || errors.As(err, &ne) {
+			return err
 		}
-		if _, err := s.store.GetBooking(ctx, b.ID); err == nil {
-			return errExists
+		if cur, gerr := s.store.GetBooking(ctx, b.ID); gerr == nil {
+			return &existsError{b: cur}
 		}
 	}
 	return errNoCode
+}
+
+// writeError is the error of a write of booking id that withNewCode ran
+// and that is not about nights: a room type deleted after the lookup is
+// invalid; *existsError and errNoCode stay as they are.
+func writeError(err error, id string) error {
+	var ex *existsError
+	switch {
+	case err == nil, errors.As(err, &ex), errors.Is(err, errNoCode):
+		return err
+	case errors.Is(err, store.ErrNotFound):
+		return roomTypeGone(err)
+	}
+	return storeError(err, id)
+}
+
+// insert stores b with a fresh confirmation code (withNewCode).
+func (s *Service) insert(ctx context.Context, b *hotel.Booking, tokenHash []byte) error {
+	return writeError(s.withNewCode(ctx, b, func() error { return s.store.InsertBooking(ctx, b, tokenHash) }), b.ID)
 }
 
 // resume continues the creation of booking b, found under the id of a

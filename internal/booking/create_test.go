@@ -371,7 +371,11 @@ func (e *events) BookingFailed(err error) {
 	e.failed++
 	e.failedByCode[hotel.ErrorCode(err)]++
 }
-func (e *events) Hold(result string) { e.mu.Lock(); e.holds[result]++; e.mu.Unlock() }
+func (e *events) HoldTaken(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.holds[hotel.ErrorCode(err)]++
+}
 
 // TestOneTransactionCreate: all-in-one, a create records the booking and
 // takes its hold in one transaction — the inventory service's CreateHold is
@@ -415,8 +419,8 @@ func TestOneTransactionCreate(t *testing.T) {
 			}
 			ev.mu.Lock()
 			defer ev.mu.Unlock()
-			if ev.created != 2 || ev.failed != 1 || ev.failedByCode[hotel.ECONFLICT] != 1 || ev.holds["created"] != 2 || ev.holds["sold_out"] != 1 {
-				t.Fatalf("events: created %d, failed %v, holds %v; want 2, 1 conflict, 2 created and 1 sold out", ev.created, ev.failedByCode, ev.holds)
+			if ev.created != 2 || ev.failed != 1 || ev.failedByCode[hotel.ECONFLICT] != 1 || ev.holds[""] != 2 || ev.holds[hotel.ECONFLICT] != 1 {
+				t.Fatalf("events: created %d, failed %v, holds by error code %v; want 2, 1 conflict, 2 taken and 1 conflict", ev.created, ev.failedByCode, ev.holds)
 			}
 			e.CheckInventory(t)
 			e.CheckSettled(t)

@@ -70,9 +70,9 @@ type HeldBookings interface {
 type Events interface {
 	BookingCreated()
 	BookingFailed(err error) // by the error's code: sold out, invalid, unavailable
-	// Hold counts a hold taken (or refused) by a Local create, which
-	// bypasses the inventory service: "created", "sold_out" or "refused".
-	Hold(result string)
+	// HoldTaken counts a hold a Local create took (err nil) or was refused
+	// (err says why): such a create bypasses the inventory service.
+	HoldTaken(err error)
 }
 
 // noEvents discards events.
@@ -80,7 +80,7 @@ type noEvents struct{}
 
 func (noEvents) BookingCreated()     {}
 func (noEvents) BookingFailed(error) {}
-func (noEvents) Hold(string)         {}
+func (noEvents) HoldTaken(error)     {}
 
 func (c Config) withDefaults() Config {
 	if c.MaxStayNights <= 0 {
