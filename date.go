@@ -67,10 +67,8 @@ func (d Date) Time() time.Time { return d.t }
 
 // String formats d as YYYY-MM-DD.
 func (d Date) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.t.Format(DateLayout)
+	b, _ := d.AppendText(nil)
+	return string(b)
 }
 
 // AppendText appends d as "YYYY-MM-DD" (nothing when zero); encoding/json
