@@ -14,7 +14,7 @@ func Snapshot(t testing.TB, db *sql.DB, queries ...string) string {
 	t.Helper()
 	var out strings.Builder
 	for _, q := range queries {
-		rows, err := db.Query(q)
+		rows, err := db.QueryContext(t.Context(), q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
