@@ -85,6 +85,9 @@ type HoldRequest struct {
 	RoomTypeID int64  `json:"room_type_id"`
 	CheckIn    Date   `json:"check_in"`
 	CheckOut   Date   `json:"check_out"`
+	// At is when the hold is made, by the inventory service's clock (the
+	// store's when zero): the recovery pass ages unconfirmed holds by it.
+	At time.Time `json:"-"`
 }
 
 // Hold is the inventory a booking holds: one room of one room type on each
@@ -195,4 +198,23 @@ type Holds interface {
 	MoveHold(ctx context.Context, bookingID string, m HoldMove) (*Hold, error)
 	// ReleaseHold returns nights to inventory; releasing again changes nothing.
 	ReleaseHold(ctx context.Context, bookingID string, r HoldRelease) (*Hold, error)
+	// UnconfirmedHolds returns at most limit (1–MaxHoldBatch) holds made
+	// before before and not confirmed since, oldest first, without their
+	// nights: the creates the booking service's recovery pass settles.
+	// Errors: EINVALID.
+	UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]Hold, error)
+	// ConfirmHolds records that the bookings of ids (at most MaxHoldBatch)
+	// are recorded, so their holds are settled; ids without a hold, or
+	// confirmed already, are skipped. It returns how many it confirmed.
+	// Errors: EINVALID (an id that is not a booking id).
+	ConfirmHolds(ctx context.Context, ids []string) (int, error)
+}
+
+// MaxHoldBatch bounds UnconfirmedHolds and ConfirmHolds.
+const MaxHoldBatch = 500
+
+// HoldConfirmation is the body of POST /inventory/holds/confirm and its answer.
+type HoldConfirmation struct {
+	BookingIDs []string `json:"booking_ids,omitempty"`
+	Confirmed  int      `json:"confirmed"`
 }

@@ -164,9 +164,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		bcfg := booking.Config{Events: metrics,
 			MaxStayNights: cfg.MaxStayNights, CallTimeout: cfg.InventoryTimeout, RecoverAfter: cfg.RecoverAfter,
 		}
-		if cfg.Has(config.TargetInventory) {
-			bcfg.Local = st // inventory in this process, on this database
-		}
 		bookings = booking.New(st, inv, bcfg, now, log)
 	}
 

@@ -57,6 +57,8 @@ var Rules = map[string]Rule{
 	"GET /inventory/hotels/{hotel_id}/adjustments":                 {Scope: hotel.ScopeInventoryWrite},
 
 	// Reservation holds: only the platform's services (the booking service).
+	"GET /inventory/holds":                       {Service: true},
+	"POST /inventory/holds/confirm":              {Service: true},
 	"PUT /inventory/holds/{booking_id}":          {Service: true},
 	"GET /inventory/holds/{booking_id}":          {Service: true},
 	"POST /inventory/holds/{booking_id}/move":    {Service: true},

@@ -39,7 +39,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	}
 	moved := next.ArrivalDate != b.ArrivalDate || next.StayLength != b.StayLength || next.RoomTypeID != b.RoomTypeID
 	if !moved {
-		if err := s.update(ctx, &next); err != nil {
+		if err := s.update(ctx, &next, false); err != nil {
 			return nil, changed(b.ID, version, err)
 		}
 		return shown(ctx, next), nil
@@ -48,11 +48,10 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s has begun; its dates and room type can no longer change (check out instead).", b.ID)
 	}
 
-	// Claim the booking (its version moves on, so a concurrent change with
-	// the old version loses) and mark it: from here until the last update
-	// the hold may not match the row.
-	b.SyncPending = true
-	if err := s.update(ctx, &b); err != nil {
+	// Claim the booking by marking it (a concurrent change, which expects
+	// no mark, loses; the version stays, as nothing has changed yet): from
+	// here until the last update the hold may not match the row.
+	if err := s.mark(ctx, &b, true); err != nil {
 		return nil, changed(b.ID, version, err)
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -69,7 +68,8 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		s.log.WarnContext(ctx, "hold move not confirmed; left for recovery", "booking_id", b.ID, "err", err)
 		return nil, unavailable(err)
 	default:
-		// Refused (sold out): the hold is where it was, as is the booking.
+		// Refused (sold out): the hold is where it was, as is the booking,
+		// version included.
 		s.clearSync(ctx, &b)
 		if hotel.ErrorCode(err) == hotel.ECONFLICT {
 			return nil, refused(next, err)
@@ -79,7 +79,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	next.Version = b.Version
 	next.SyncPending = false
 	next.PriceBy(h)
-	if err := s.update(ctx, &next); err != nil {
+	if err := s.update(ctx, &next, true); err != nil {
 		// The hold has moved but the row has not: Recover moves it back.
 		s.log.WarnContext(ctx, "booking not updated after its hold moved; left for recovery", "booking_id", b.ID, "err", err)
 		return nil, storeError(err, b.ID)
@@ -128,7 +128,7 @@ func (s *Service) Cancel(ctx context.Context, id string, version int) (*hotel.Bo
 	}
 	b.Status = hotel.StatusCancelled
 	b.SyncPending = true
-	if err := s.update(ctx, &b); err != nil {
+	if err := s.update(ctx, &b, false); err != nil {
 		return nil, changed(b.ID, version, err)
 	}
 	s.log.InfoContext(ctx, "booking cancelled", "booking_id", b.ID)
@@ -165,7 +165,7 @@ func (s *Service) CheckOut(ctx context.Context, id string, version int) (*hotel.
 		b.DepartedOn = b.CheckOutDate
 	}
 	b.SyncPending = true
-	if err := s.update(ctx, &b); err != nil {
+	if err := s.update(ctx, &b, false); err != nil {
 		return nil, changed(b.ID, version, err)
 	}
 	s.log.InfoContext(ctx, "booking checked out", "booking_id", b.ID, "departed_on", b.DepartedOn)
@@ -196,12 +196,11 @@ func (s *Service) releaseHold(ctx context.Context, id string, r hotel.HoldReleas
 	return err
 }
 
-// clearSync records that b's hold matches it. On failure b keeps its
-// flag (and version) and Recover will try again.
+// clearSync records that b's hold matches it, without a new version. On
+// failure b keeps its mark and Recover will try again.
 func (s *Service) clearSync(ctx context.Context, b *hotel.Booking) bool {
 	next := *b
-	next.SyncPending = false
-	if err := s.update(ctx, &next); err != nil {
+	if err := s.mark(ctx, &next, false); err != nil {
 		if !errors.Is(err, context.Canceled) {
 			s.log.WarnContext(ctx, "could not clear sync flag; left for recovery", "booking_id", b.ID, "err", err)
 		}

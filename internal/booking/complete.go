@@ -21,7 +21,7 @@ func (s *Service) CompleteStay(ctx context.Context, b hotel.Booking) (bool, erro
 	}
 	b.Status = hotel.StatusCompleted
 	b.SyncPending = true
-	if err := s.update(ctx, &b); err != nil {
+	if err := s.update(ctx, &b, false); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return false, nil // changed meanwhile: completed elsewhere, or cancelled
 		}

@@ -14,27 +14,27 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
-	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-// Create books a room: the booking is recorded pending, inventory holds
-// every night, and the booking is confirmed with the hold's prices. The
-// result carries the access token, shown only here. Errors: EINVALID
-// (fields named), ECONFLICT (sold out, with the nights), EUNAVAILABLE (the
-// booking stays pending; Recover settles it).
+// Create books a room: inventory holds every night of the stay, and the
+// booking is recorded confirmed with the hold's prices. The result carries
+// the access token, shown only here. Errors: EINVALID (fields named),
+// ECONFLICT (sold out, with the nights), EUNAVAILABLE (nothing recorded; a
+// hold taken meanwhile is settled by a retry or by Recover).
 func (s *Service) Create(ctx context.Context, nb hotel.NewBooking) (*hotel.Booking, error) {
 	return s.CreateWithID(ctx, NewID(), nb)
 }
 
 // CreateWithID is Create with the booking id chosen by the caller, so a
 // retried request can resume its own booking: when booking id already
-// exists, a pending one is taken on to confirmed (or failed) and any other
-// is returned as it is, whether or not nb still passes validation (the
-// caller vouches it is the request that created the booking). A resumed booking gets a new
-// access token, replacing the one its first attempt made: that attempt's
-// answer never reached the client (it retried), and without a token the
-// guest could not manage the booking.
+// exists it is returned as it is (a failed one as a conflict), whether or
+// not nb still passes validation (the caller vouches it is the request that
+// created the booking); when only its hold exists, the retry takes that
+// hold (holds are idempotent on the booking id) and records the booking. A
+// resumed booking gets a new access token, replacing the one its first
+// attempt made: that attempt's answer never reached the client (it
+// retried), and without a token the guest could not manage the booking.
 func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) {
 	cid, ok := canonicalID(id)
 	if !ok {
@@ -68,11 +68,7 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	b.CreatedAt, b.UpdatedAt = now, now
 
 	token, hash := auth.NewBookingToken(cid)
-	if s.cfg.Local != nil {
-		b, err = s.createHeld(ctx, b, hash)
-	} else {
-		b, err = s.createSaga(ctx, b, hash)
-	}
+	b, err = s.book(ctx, b, hash)
 	var ex *existsError
 	if errors.As(err, &ex) {
 		// Made by an earlier attempt of this request, or a concurrent retry.
@@ -89,52 +85,83 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	return &b, nil
 }
 
-// createSaga records b pending, then holds its nights through the
-// inventory service and confirms it (confirm).
-func (s *Service) createSaga(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
-	b.Status = hotel.StatusPending
-	b.SyncPending = true
-	if err := s.insert(ctx, &b, hash); err != nil {
-		return b, err
-	}
-	s.log.InfoContext(ctx, "booking recorded", "booking_id", b.ID, "hotel_id", b.HotelID, "status", b.Status)
-	return s.confirm(ctx, b)
-}
-
-// createHeld records b confirmed with the hold of its stay in one
-// transaction (Config.Local). Sold out, it records b failed, as the saga
-// does.
-func (s *Service) createHeld(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
-	b.Status = hotel.StatusConfirmed
-	b.SyncPending = false
+// book holds every night of b's stay through the inventory service, then
+// records b confirmed and priced by the hold, as one unit of work: where
+// inventory shares the booking database (all-in-one) both commit in one
+// transaction; where it is remote the hold commits first, unconfirmed, and
+// Recover releases it if the booking is never recorded. Refused (sold out),
+// b is recorded failed, as a retry of the request finds it.
+func (s *Service) book(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
+	// Once a hold may exist, the create runs to its end even if the client
+	// goes away; each call to inventory still has its own timeout.
+	ctx = context.WithoutCancel(ctx)
+	b.Status, b.SyncPending = hotel.StatusConfirmed, false
+	var booked hotel.Booking
 	err := s.withNewCode(ctx, &b, func() error {
-		_, err := s.cfg.Local.InsertHeldBooking(ctx, &b, hash)
-		return err
+		return s.store.Atomically(ctx, func(ctx context.Context) error {
+			h, err := s.takeHold(ctx, b)
+			if err != nil {
+				return &holdFailed{err}
+			}
+			booked = b
+			booked.PriceBy(h)
+			return s.store.InsertBooking(ctx, &booked, hash)
+		})
 	})
-	var ne *store.NightsError
+	var hf *holdFailed
 	switch {
 	case err == nil:
-		s.cfg.Events.HoldTaken(nil)
-		s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(b.NightlyPrices))
-		return b, nil
-	case errors.As(err, &ne):
-		herr := inventory.HoldError(err, b.RoomType)
-		s.cfg.Events.HoldTaken(herr)
+		s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(booked.NightlyPrices))
+		return booked, nil
+	case errors.As(err, &hf):
+		return b, s.notHeld(ctx, b, hash, hf.err)
+	}
+	return b, writeError(err, b.ID)
+}
+
+// takeHold holds the nights of b's stay (idempotent on b's id: a retry
+// gets the hold an earlier attempt took).
+func (s *Service) takeHold(ctx context.Context, b hotel.Booking) (*hotel.Hold, error) {
+	var h *hotel.Hold
+	err := s.call(ctx, func(ctx context.Context) (err error) {
+		h, _, err = s.inv.CreateHold(ctx, holdRequest(b))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if h.Status != hotel.HoldHeld {
+		// Released: Recover gave up on an earlier attempt of this create.
+		return nil, unavailable(errors.New("hold already released"))
+	}
+	return h, nil
+}
+
+// holdFailed carries the inventory's answer to a hold out of a unit of
+// work, apart from the unit's own write errors.
+type holdFailed struct{ err error }
+
+func (e *holdFailed) Error() string { return "hold not taken: " + e.err.Error() }
+
+// notHeld is the outcome of a create whose hold was not taken: refused →
+// b recorded failed and the refusal; otherwise unavailable (whether a
+// remote hold was taken is unknown: a retry takes it, or Recover releases
+// it).
+func (s *Service) notHeld(ctx context.Context, b hotel.Booking, hash []byte, err error) error {
+	switch hotel.ErrorCode(err) {
+	case hotel.ECONFLICT, hotel.EINVALID:
 		failed := b
 		failed.Status = hotel.StatusFailed
 		if ierr := s.insert(ctx, &failed, hash); ierr != nil {
-			return b, ierr
+			return ierr
 		}
-		s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(herr))
-		return failed, refused(b, herr)
+		s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(err))
+		return refused(b, err)
+	case hotel.EUNAVAILABLE:
+		s.log.WarnContext(ctx, "hold not confirmed; booking not recorded", "booking_id", b.ID, "err", err)
+		return unavailable(err)
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		// The room type was deleted after the lookup: the hold is refused.
-		err = roomTypeGone(err)
-		s.cfg.Events.HoldTaken(err)
-		return b, err
-	}
-	return b, writeError(err, b.ID)
+	return &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
 }
 
 // roomTypeGone is the error of a create whose room type was deleted after
@@ -147,11 +174,10 @@ func roomTypeGone(err error) error {
 // errNoCode: five confirmation codes drawn in a row were taken.
 var errNoCode = &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: errors.New("no free confirmation code in 5 draws")}
 
-// resumeExisting resumes the create of existing booking b (resume) and
-// gives it a new access token (reissueToken).
+// resumeExisting returns existing booking b to a retry of the create that
+// made it (resume), with a new access token (reissueToken).
 func (s *Service) resumeExisting(ctx context.Context, b hotel.Booking) (*hotel.Booking, error) {
-	b, err := s.resume(ctx, b)
-	if err != nil {
+	if err := resume(b); err != nil {
 		return nil, err
 	}
 	return s.reissueToken(ctx, b)
@@ -164,14 +190,16 @@ type existsError struct{ b hotel.Booking }
 func (e *existsError) Error() string { return "booking: id " + e.b.ID + " exists" }
 
 // withNewCode runs write with a fresh confirmation code in b, drawing
-// another while the write conflicts without the booking id being taken.
-// When it is taken, the error is an *existsError.
+// another while the write conflicts on a booking (not on nights) without
+// the booking id being taken. When it is taken, the error is an
+// *existsError.
 func (s *Service) withNewCode(ctx context.Context, b *hotel.Booking, write func() error) error {
 	for range 5 {
 		b.ConfirmationCode = s.newCode()
 		err := write()
 		var ne *store.NightsError
-		if !errors.Is(err, store.ErrConflict) || errors.As(err, &ne) {
+		var hf *holdFailed
+		if !errors.Is(err, store.ErrConflict) || errors.As(err, &ne) || errors.As(err, &hf) {
 			return err
 		}
 		if cur, gerr := s.store.GetBooking(ctx, b.ID); gerr == nil {
@@ -200,32 +228,17 @@ func (s *Service) insert(ctx context.Context, b *hotel.Booking, tokenHash []byte
 	return writeError(s.withNewCode(ctx, b, func() error { return s.store.InsertBooking(ctx, b, tokenHash) }), b.ID)
 }
 
-// resume continues the creation of booking b, found under the id of a
-// retried create, and returns it as stored.
-func (s *Service) resume(ctx context.Context, b hotel.Booking) (hotel.Booking, error) {
-	for range 3 {
-		switch b.Status {
-		case hotel.StatusFailed:
-			return b, hotel.Errorf(hotel.ECONFLICT, "Booking %s could not be completed and has failed; make a new booking (with a new Idempotency-Key).", b.ID)
-		case hotel.StatusPending:
-		default:
-			return b, nil
-		}
-		// Touch the row first: Recover leaves recently changed bookings
-		// alone, so it will not race this request.
-		b.SyncPending = true
-		err := s.update(ctx, &b)
-		if err == nil {
-			return s.confirm(ctx, b)
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return b, storeError(err, b.ID)
-		}
-		if b, err = s.load(ctx, b.ID); err != nil {
-			return b, err
-		}
+// resume says whether booking b, found under the id of a retried create,
+// is the create's answer: a failed one is a conflict, and a pending one
+// (made by an earlier version's saga) is left for Recover to settle.
+func resume(b hotel.Booking) error {
+	switch b.Status {
+	case hotel.StatusFailed:
+		return hotel.Errorf(hotel.ECONFLICT, "Booking %s could not be completed and has failed; make a new booking (with a new Idempotency-Key).", b.ID)
+	case hotel.StatusPending:
+		return unavailable(errors.New("booking still pending"))
 	}
-	return b, changed(b.ID, 0, store.ErrConflict)
+	return nil
 }
 
 // reissueToken gives resumed booking b a new access token (replacing the
@@ -238,74 +251,6 @@ func (s *Service) reissueToken(ctx context.Context, b hotel.Booking) (*hotel.Boo
 	}
 	b.AccessToken = token
 	return &b, nil
-}
-
-// confirm takes the hold of pending booking b and records the outcome: the
-// create saga after the insert. It returns the booking as stored.
-func (s *Service) confirm(ctx context.Context, b hotel.Booking) (hotel.Booking, error) {
-	// Once the row exists, the saga runs to its end even if the client
-	// goes away; each call still has its own timeout.
-	ctx = context.WithoutCancel(ctx)
-	var h *hotel.Hold
-	err := s.call(ctx, func(ctx context.Context) (err error) {
-		h, _, err = s.inv.CreateHold(ctx, holdRequest(b))
-		return err
-	})
-	switch hotel.ErrorCode(err) {
-	case "":
-	case hotel.ECONFLICT, hotel.EINVALID:
-		// Refused: nothing is held, so the booking fails.
-		failed := b
-		failed.Status = hotel.StatusFailed
-		failed.SyncPending = false
-		if uerr := s.update(ctx, &failed); uerr != nil {
-			s.log.WarnContext(ctx, "could not record a failed booking; recovery will", "booking_id", b.ID, "err", uerr)
-		} else {
-			s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(err))
-		}
-		return failed, refused(b, err)
-	default:
-		// Whether the hold was taken is unknown: the booking stays pending
-		// (and SyncPending) for a retry or the recovery pass to settle.
-		s.log.WarnContext(ctx, "hold not confirmed; booking left pending", "booking_id", b.ID, "err", err)
-		return b, unavailable(err)
-	}
-	if h.Status != hotel.HoldHeld {
-		// Released: the recovery pass failed this booking meanwhile.
-		return b, unavailable(errors.New("hold already released"))
-	}
-	for range 3 {
-		next := b
-		next.Status = hotel.StatusConfirmed
-		next.SyncPending = false
-		next.PriceBy(h)
-		err := s.update(ctx, &next)
-		if err == nil {
-			s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "nights", len(next.NightlyPrices))
-			return next, nil
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			// Still pending with its hold: a retry or Recover confirms it.
-			return b, storeError(err, b.ID)
-		}
-		cur, err := s.load(ctx, b.ID)
-		if err != nil {
-			return b, err
-		}
-		switch cur.Status {
-		case hotel.StatusPending: // touched by a concurrent retry: try again
-			b = cur
-			continue
-		case hotel.StatusFailed:
-			// Recovery gave up on it first: give the nights back.
-			if err := s.releaseHold(ctx, b.ID, hotel.HoldRelease{}); err != nil {
-				s.log.WarnContext(ctx, "could not release the hold of a failed booking", "booking_id", b.ID, "err", err)
-			}
-			return cur, unavailable(errors.New("booking failed by recovery"))
-		}
-		return cur, nil // confirmed (and maybe changed since) by a concurrent retry
-	}
-	return b, unavailable(errors.New("booking kept changing"))
 }
 
 // holdRequest is the hold booking b needs.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
@@ -307,7 +308,7 @@ func TestStatusTransitions(t *testing.T) {
 }
 
 func TestOnlyConfirmedChange(t *testing.T) {
-	eachSaga(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	each(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		e.Clock.Set(t, "2030-01-03T12:00:00Z") // London: day 2
 		try := func(id, status string) {
 			t.Helper()
@@ -335,22 +336,30 @@ func TestOnlyConfirmedChange(t *testing.T) {
 		}
 		try(completed.ID, hotel.StatusCompleted)
 
-		e.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, Times: 1})
-		_, err := e.Service.Create(desk, standard(4, 1, "Left Pending"))
+		// A create whose hold was taken but whose answer was lost records
+		// no booking; split, where the hold committed apart, recovery
+		// records it failed (and releases the hold), and it cannot change.
+		e.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, After: true, Times: 1})
+		_, err := e.Service.Create(desk, standard(4, 1, "Left Unfinished"))
 		checkError(t, err, hotel.EUNAVAILABLE)
-		var pending string
 		for _, b := range e.AllBookings(t) {
-			if b.Status == hotel.StatusPending {
-				pending = b.ID
+			if b.Status != hotel.StatusCancelled && b.Status != hotel.StatusCompleted {
+				t.Fatalf("an unfinished create recorded booking %s %s", b.ID, b.Status)
 			}
 		}
-		if pending == "" {
-			t.Fatal("no pending booking after an unavailable inventory")
+		rep := recoverLater(t, e)
+		var failed []hotel.Booking
+		for _, b := range e.AllBookings(t) {
+			if b.Status == hotel.StatusFailed {
+				failed = append(failed, b)
+			}
 		}
-		try(pending, hotel.StatusPending)
-		// Recovery moves it on: pending → failed (no hold was taken).
-		recoverLater(t, e)
-		try(pending, hotel.StatusFailed)
+		if want := map[bool]int{false: 0, true: 1}[m.Split]; rep.Abandoned != want || len(failed) != want {
+			t.Fatalf("recovery abandoned %d creates, %d failed bookings; want %d", rep.Abandoned, len(failed), want)
+		}
+		for _, b := range failed {
+			try(b.ID, hotel.StatusFailed)
+		}
 		e.CheckInventory(t)
 		e.CheckSettled(t)
 	})
@@ -360,7 +369,6 @@ func TestOnlyConfirmedChange(t *testing.T) {
 type events struct {
 	mu              sync.Mutex
 	created, failed int
-	holds           map[string]int
 	failedByCode    map[string]int
 }
 
@@ -371,59 +379,81 @@ func (e *events) BookingFailed(err error) {
 	e.failed++
 	e.failedByCode[hotel.ErrorCode(err)]++
 }
-func (e *events) HoldTaken(err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.holds[hotel.ErrorCode(err)]++
-}
 
-// TestOneTransactionCreate: all-in-one, a create records the booking and
-// takes its hold in one transaction — the inventory service's CreateHold is
-// never called, nothing is left pending — a sold-out create is recorded
-// failed without a hold, and the outcomes reach Events.
-func TestOneTransactionCreate(t *testing.T) {
-	t.Parallel()
-	for _, d := range bookingtest.Drivers {
-		t.Run(d.Name, func(t *testing.T) {
-			t.Parallel()
-			ev := &events{holds: map[string]int{}, failedByCode: map[string]int{}}
-			e := bookingtest.NewEnv(t, d, bookingtest.Mode{Name: "one-tx", OneTx: true}, booking.Config{Events: ev})
-			first := mustCreate(t, e, deluxe(10, 2, "One Transaction"))
-			if first.Status != hotel.StatusConfirmed || first.Version != 1 || len(first.NightlyPrices) != 2 || first.AccessToken == "" {
-				t.Fatalf("created %+v; want confirmed at version 1 with 2 priced nights and a token", first)
+// TestCreateSameInEveryMode: all-in-one and split, a create makes the same
+// calls — one CreateHold, then the booking recorded — and answers the same:
+// confirmed at version 1 with the hold's prices, the hold unconfirmed until
+// the recovery pass confirms it; a sold-out create is recorded failed
+// without a hold; the outcomes reach Events.
+func TestCreateSameInEveryMode(t *testing.T) {
+	ev := map[string]*events{}
+	var mu sync.Mutex
+	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+		evs := &events{failedByCode: map[string]int{}}
+		mu.Lock()
+		ev[t.Name()] = evs
+		mu.Unlock()
+		svc := booking.New(bookingtest.Bookings(e.Store), e.Faults, booking.Config{Events: evs}, e.Clock.Now, nil)
+		first, err := svc.Create(desk, deluxe(10, 2, "Same Everywhere"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Status != hotel.StatusConfirmed || first.Version != 1 || len(first.NightlyPrices) != 2 || first.AccessToken == "" {
+			t.Fatalf("created %+v; want confirmed at version 1 with 2 priced nights and a token", first)
+		}
+		h, err := e.Local.GetHold(service, first.ID)
+		if err != nil || h.Status != hotel.HoldHeld || h.TotalPrice != first.TotalPrice || !slices.Equal(h.Nights, first.NightlyPrices) {
+			t.Fatalf("hold = %+v, %v; want held at the booking's prices %v", h, err, first.NightlyPrices)
+		}
+		if _, err := svc.Create(desk, deluxe(10, 1, "Last Room")); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Create(desk, deluxe(10, 1, "Too Late"))
+		checkError(t, err, hotel.ECONFLICT)
+		var failed []hotel.Booking
+		for _, b := range e.AllBookings(t) {
+			if b.SyncPending || b.Status == hotel.StatusPending {
+				t.Fatalf("booking %s left %s, sync pending %v", b.ID, b.Status, b.SyncPending)
 			}
-			h, err := e.Local.GetHold(service, first.ID)
-			if err != nil || h.Status != hotel.HoldHeld || h.TotalPrice != first.TotalPrice || !slices.Equal(h.Nights, first.NightlyPrices) {
-				t.Fatalf("hold = %+v, %v; want held at the booking's prices %v", h, err, first.NightlyPrices)
+			if b.Status == hotel.StatusFailed {
+				failed = append(failed, b)
 			}
-			mustCreate(t, e, deluxe(10, 1, "Last Room"))
-			_, err = e.Service.Create(desk, deluxe(10, 1, "Too Late"))
-			checkError(t, err, hotel.ECONFLICT)
-			var failed []hotel.Booking
-			for _, b := range e.AllBookings(t) {
-				if b.SyncPending {
-					t.Fatalf("booking %s left pending a sync", b.ID)
-				}
-				if b.Status == hotel.StatusFailed {
-					failed = append(failed, b)
-				}
-			}
-			if len(failed) != 1 {
-				t.Fatalf("%d failed bookings, want the sold-out one", len(failed))
-			}
-			if _, err := e.Local.GetHold(service, failed[0].ID); hotel.ErrorCode(err) != hotel.ENOTFOUND {
-				t.Fatalf("the failed booking has a hold: %v", err)
-			}
-			if n := e.Faults.Calls(bookingtest.CreateHold); n != 0 {
-				t.Fatalf("the inventory service's CreateHold was called %d times", n)
-			}
-			ev.mu.Lock()
-			defer ev.mu.Unlock()
-			if ev.created != 2 || ev.failed != 1 || ev.failedByCode[hotel.ECONFLICT] != 1 || ev.holds[""] != 2 || ev.holds[hotel.ECONFLICT] != 1 {
-				t.Fatalf("events: created %d, failed %v, holds by error code %v; want 2, 1 conflict, 2 taken and 1 conflict", ev.created, ev.failedByCode, ev.holds)
-			}
-			e.CheckInventory(t)
-			e.CheckSettled(t)
-		})
-	}
+		}
+		if len(failed) != 1 {
+			t.Fatalf("%d failed bookings, want the sold-out one", len(failed))
+		}
+		if _, err := e.Local.GetHold(service, failed[0].ID); hotel.ErrorCode(err) != hotel.ENOTFOUND {
+			t.Fatalf("the failed booking has a hold: %v", err)
+		}
+		if n := e.Faults.Calls(bookingtest.CreateHold); n != 3 {
+			t.Fatalf("CreateHold was called %d times for 3 creates", n)
+		}
+		evs.mu.Lock()
+		if evs.created != 2 || evs.failed != 1 || evs.failedByCode[hotel.ECONFLICT] != 1 {
+			t.Fatalf("events: created %d, failed %v; want 2 and 1 conflict", evs.created, evs.failedByCode)
+		}
+		evs.mu.Unlock()
+		e.CheckInventory(t)
+		unconfirmed, err := e.Local.UnconfirmedHolds(service, e.Clock.Now().Add(time.Second), hotel.MaxHoldBatch)
+		if err != nil || len(unconfirmed) != 2 {
+			t.Fatalf("unconfirmed holds = %d, %v; want the 2 creates'", len(unconfirmed), err)
+		}
+		// Younger than RecoverAfter: left alone; older: confirmed, nothing abandoned.
+		if rep, err := svc.Recover(service); err != nil || rep.HoldsConfirmed != 0 {
+			t.Fatalf("early recovery = %+v, %v; want nothing confirmed yet", rep, err)
+		}
+		e.Clock.Add(2 * time.Minute)
+		rep, err := svc.Recover(service)
+		if err != nil || rep.HoldsConfirmed != 2 || rep.Abandoned != 0 || rep.Errors != 0 {
+			t.Fatalf("recovery = %+v, %v; want 2 holds confirmed, nothing abandoned", rep, err)
+		}
+		if got, _ := e.Local.UnconfirmedHolds(service, e.Clock.Now(), hotel.MaxHoldBatch); len(got) != 0 {
+			t.Fatalf("%d holds still unconfirmed after recovery", len(got))
+		}
+		if b := get(t, e, first.ID); b.Version != 1 || b.Status != hotel.StatusConfirmed {
+			t.Fatalf("after recovery the booking is %s at version %d; want confirmed at 1", b.Status, b.Version)
+		}
+		e.CheckInventory(t)
+		e.CheckSettled(t)
+	})
 }

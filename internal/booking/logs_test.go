@@ -10,7 +10,7 @@ import (
 )
 
 func TestGuestNamesNotLogged(t *testing.T) {
-	eachSaga(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
+	each(t, booking.Config{Retries: -1}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		names := []string{
 			"Xanthippe Grumblewick", "Octavian Brindlemoor", "Persephone Quagmire", "Leopoldine Frostwhistle",
 			"Bartholomew Snickersby", "Clementine Fizzlebottom", "Ignatius Pumpernickel", "Ottilie Wobblethorpe",
@@ -23,8 +23,8 @@ func TestGuestNamesNotLogged(t *testing.T) {
 			}
 			return b
 		}
-		// Every path that logs: confirmed, failed (sold out), left pending
-		// and recovered, renamed, moved and lost, cancelled with a failed
+		// Every path that logs: confirmed, failed (sold out), a hold taken
+		// with its answer lost (split: abandoned by recovery), renamed, moved and lost, cancelled with a failed
 		// release, checked out; and an invalid name.
 		b := mustCreate(t, e, deluxe(10, 1, names[0]))
 		mustCreate(t, e, deluxe(10, 1, names[1]))
@@ -47,7 +47,7 @@ func TestGuestNamesNotLogged(t *testing.T) {
 		_, err = e.Service.Create(desk, standard(1, 1, names[8]+"\x00"))
 		checkError(t, err, hotel.EINVALID, "guest_name")
 		rep := recoverLater(t, e)
-		if rep.Confirmed != 1 || rep.Failed != 1 || rep.Moved != 1 || rep.Errors != 0 {
+		if want := map[bool]int{false: 0, true: 1}[m.Split]; rep.Abandoned != want || rep.Moved != 1 || rep.Errors != 0 {
 			t.Fatalf("Recover = %+v", rep)
 		}
 		e.Clock.Set(t, "2030-01-02T12:00:00Z")

@@ -3,18 +3,25 @@ package booking
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 )
 
 // Report says what a recovery pass did.
 type Report struct {
+	// HoldsConfirmed counts holds of recorded bookings marked confirmed:
+	// every create's, once it is older than RecoverAfter.
+	HoldsConfirmed int `json:"holds_confirmed"`
+	// Abandoned counts creates that took a hold and never recorded their
+	// booking: each is recorded failed and its nights released.
+	Abandoned int `json:"abandoned"`
 	Examined  int `json:"examined"`  // bookings marked SyncPending for longer than RecoverAfter
-	Confirmed int `json:"confirmed"` // pending bookings whose hold was taken: confirmed
-	Failed    int `json:"failed"`    // pending bookings without a hold: failed
+	Confirmed int `json:"confirmed"` // pending bookings (of an earlier version) whose hold was taken: confirmed
+	Failed    int `json:"failed"`    // pending bookings (of an earlier version) without a hold: failed
 	Moved     int `json:"moved"`     // confirmed bookings whose hold was put back on their stay
 	Released  int `json:"released"`  // cancelled, failed or completed bookings whose nights were released
-	Errors    int `json:"errors"`    // bookings left for the next pass
+	Errors    int `json:"errors"`    // holds and bookings left for the next pass
 	// PurgedKeys counts expired Idempotency-Key records deleted.
 	PurgedKeys int64 `json:"purged_keys"`
 }
@@ -22,24 +29,34 @@ type Report struct {
 // recoverBatch is how many bookings one store call returns.
 const recoverBatch = 100
 
-// Recover finishes what requests left half done, for every booking marked
-// SyncPending for longer than RecoverAfter (so never one a request is still
+// Recover finishes what requests left half done, for every hold and every
+// booking mark older than RecoverAfter (so never one a request is still
 // working on):
 //
-//   - pending: its hold was taken → confirmed with the hold's prices; no
-//     hold → failed (and the hold released, in case one lands late).
+//   - an unconfirmed hold whose booking is recorded is confirmed (or
+//     released, if the booking failed or was cancelled); one without a
+//     booking — a create that stopped between its hold and its booking —
+//     is recorded failed under its id, so that a late insert of the
+//     booking fails, and then released;
+//   - pending (left by an earlier version's saga): its hold was taken →
+//     confirmed with the hold's prices; no hold → failed (and the hold
+//     released, in case one lands late);
 //   - confirmed: the hold is moved to the booking's stay (back, after an
-//     interrupted change of dates or room type).
+//     interrupted change of dates or room type);
 //   - cancelled or failed: every night is released; completed: the nights
 //     from the departure on.
 //
-// Then the flag is cleared. Every step is idempotent and every update is
+// Then the mark is cleared. Every step is idempotent and every update is
 // conditional on the version read, so two passes at once (two replicas)
 // are safe. It also deletes expired idempotency records. It runs at start
-// and from the scheduler; the error is only for a store that cannot be read.
+// and from the scheduler; the error is only for a store or inventory that
+// cannot be read.
 func (s *Service) Recover(ctx context.Context) (Report, error) {
 	var rep Report
 	now := s.now()
+	if err := s.settleHolds(ctx, now.Add(-s.cfg.RecoverAfter), &rep); err != nil {
+		return rep, err
+	}
 	seen := map[string]bool{}
 	for {
 		batch, err := s.store.SyncPendingBookings(ctx, now.Add(-s.cfg.RecoverAfter), recoverBatch)
@@ -65,11 +82,107 @@ func (s *Service) Recover(ctx context.Context) (Report, error) {
 		return rep, storeError(err, "")
 	}
 	rep.PurgedKeys = n
-	if rep != (Report{}) {
-		s.log.InfoContext(ctx, "recovery pass", "examined", rep.Examined, "confirmed", rep.Confirmed, "failed", rep.Failed,
+	if rep.Abandoned+rep.Examined+rep.Errors > 0 || rep.PurgedKeys > 0 {
+		s.log.InfoContext(ctx, "recovery pass", "holds_confirmed", rep.HoldsConfirmed, "abandoned", rep.Abandoned,
+			"examined", rep.Examined, "confirmed", rep.Confirmed, "failed", rep.Failed,
 			"moved", rep.Moved, "released", rep.Released, "errors", rep.Errors, "purged_keys", rep.PurgedKeys)
 	}
 	return rep, nil
+}
+
+// settleHolds settles the unconfirmed holds made before before, a batch at
+// a time: by the status of their bookings, looked up together.
+func (s *Service) settleHolds(ctx context.Context, before time.Time, rep *Report) error {
+	for {
+		var hs []hotel.Hold
+		err := s.call(ctx, func(ctx context.Context) (err error) {
+			hs, err = s.inv.UnconfirmedHolds(ctx, before, hotel.MaxHoldBatch)
+			return err
+		})
+		if err != nil || len(hs) == 0 {
+			return err
+		}
+		ids := make([]string, len(hs))
+		for i, h := range hs {
+			ids[i] = h.BookingID
+		}
+		statuses, err := s.store.BookingStatuses(ctx, ids)
+		if err != nil {
+			return storeError(err, "")
+		}
+		settled := make([]string, 0, len(hs))
+		for _, h := range hs {
+			if s.settleHold(ctx, h, statuses[h.BookingID], rep) {
+				settled = append(settled, h.BookingID)
+			}
+		}
+		if len(settled) > 0 {
+			var n int
+			err := s.call(ctx, func(ctx context.Context) (err error) {
+				n, err = s.inv.ConfirmHolds(ctx, settled)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			rep.HoldsConfirmed += n
+		}
+		if len(settled) < len(hs) || len(hs) < hotel.MaxHoldBatch {
+			return nil // the rest waits for the next pass
+		}
+	}
+}
+
+// settleHold settles unconfirmed hold h, whose booking has status (empty:
+// none is recorded), and reports whether it may be confirmed now.
+func (s *Service) settleHold(ctx context.Context, h hotel.Hold, status string, rep *Report) bool {
+	if status == "" {
+		var err error
+		if status, err = s.abandon(ctx, h); err != nil {
+			rep.Errors++
+			s.log.WarnContext(ctx, "recovery left an unconfirmed hold for the next pass", "booking_id", h.BookingID, "step", "record failed", "err", err)
+			return false
+		}
+		if status == hotel.StatusFailed {
+			rep.Abandoned++
+		}
+	}
+	if status != hotel.StatusFailed && status != hotel.StatusCancelled {
+		return true // the booking holds it (a cancelled one releases it itself, too)
+	}
+	if err := s.releaseHold(ctx, h.BookingID, hotel.HoldRelease{}); err != nil {
+		rep.Errors++
+		s.log.WarnContext(ctx, "recovery left an unconfirmed hold for the next pass", "booking_id", h.BookingID, "step", "release", "err", err)
+		return false
+	}
+	return true
+}
+
+// abandonedGuest stands for the guest name of a booking recorded failed
+// by recovery: its create never recorded the real one.
+const abandonedGuest = "(not recorded)"
+
+// abandon records failed the booking of hold h, whose create never
+// recorded it, so that the create can no longer record it. It returns the
+// status the booking has then: failed, or the one a late create recorded
+// meanwhile.
+func (s *Service) abandon(ctx context.Context, h hotel.Hold) (string, error) {
+	now := s.now()
+	nights := h.CheckIn.DaysUntil(h.CheckOut)
+	b := hotel.Booking{ID: h.BookingID, HotelID: h.HotelID, RoomTypeID: h.RoomTypeID, GuestName: abandonedGuest,
+		ArrivalDate: h.CheckIn, StayLength: nights, CheckOutDate: h.CheckOut, Adults: 1,
+		IsWeekend: hotel.WeekendNight(h.CheckIn, nights), Currency: h.Currency, Status: hotel.StatusFailed,
+		CreatedAt: now, UpdatedAt: now}
+	err := s.insert(ctx, &b, nil)
+	var ex *existsError
+	if errors.As(err, &ex) {
+		return ex.b.Status, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	s.log.InfoContext(ctx, "recovery recorded an unfinished create failed", "booking_id", b.ID)
+	return hotel.StatusFailed, nil
 }
 
 // recoverOne settles one booking, counting the outcome in rep.
@@ -91,9 +204,10 @@ func (s *Service) recoverOne(ctx context.Context, b hotel.Booking, rep *Report) 
 		rep.Failed++ // and on to release, as for any failed booking
 	}
 	var err error
+	adopted := false
 	switch b.Status {
 	case hotel.StatusConfirmed:
-		err = s.moveBack(ctx, &b)
+		adopted, err = s.moveBack(ctx, &b)
 	case hotel.StatusCancelled, hotel.StatusFailed:
 		err = s.releaseHold(ctx, b.ID, hotel.HoldRelease{})
 	case hotel.StatusCompleted:
@@ -107,7 +221,15 @@ func (s *Service) recoverOne(ctx context.Context, b hotel.Booking, rep *Report) 
 		fail("sync hold", err)
 		return
 	}
-	if !s.clearSync(ctx, &b) {
+	if adopted {
+		// The booking takes the stay its hold has: a change the client sees.
+		next := b
+		next.SyncPending = false
+		if err := s.update(ctx, &next, true); err != nil {
+			fail("adopt the hold's stay", err)
+			return
+		}
+	} else if !s.clearSync(ctx, &b) {
 		rep.Errors++
 		return
 	}
@@ -118,8 +240,9 @@ func (s *Service) recoverOne(ctx context.Context, b hotel.Booking, rep *Report) 
 	}
 }
 
-// recoverPending settles a pending booking by its hold: held → confirmed
-// (true), none → failed and still marked, for its release (false).
+// recoverPending settles a pending booking (made by an earlier version's
+// saga) by its hold: held → confirmed (true), none → failed and still
+// marked, for its release (false).
 func (s *Service) recoverPending(ctx context.Context, b *hotel.Booking) (bool, error) {
 	var h *hotel.Hold
 	err := s.call(ctx, func(ctx context.Context) (err error) {
@@ -132,7 +255,7 @@ func (s *Service) recoverPending(ctx context.Context, b *hotel.Booking) (bool, e
 		next.Status = hotel.StatusConfirmed
 		next.SyncPending = false
 		next.PriceBy(h)
-		if err := s.update(ctx, &next); err != nil {
+		if err := s.update(ctx, &next, true); err != nil {
 			return false, err
 		}
 		*b = next
@@ -141,7 +264,7 @@ func (s *Service) recoverPending(ctx context.Context, b *hotel.Booking) (bool, e
 	case err == nil, hotel.ErrorCode(err) == hotel.ENOTFOUND:
 		next := *b
 		next.Status = hotel.StatusFailed
-		if err := s.update(ctx, &next); err != nil {
+		if err := s.update(ctx, &next, true); err != nil {
 			return false, err
 		}
 		*b = next
@@ -154,30 +277,30 @@ func (s *Service) recoverPending(ctx context.Context, b *hotel.Booking) (bool, e
 
 // moveBack puts the hold of confirmed booking b on b's stay. If those
 // nights were sold meanwhile (the interrupted change had released them),
-// the booking takes the stay its hold has: a confirmed booking is never
+// b takes the stay its hold has (adopted): a confirmed booking is never
 // left without its room.
-func (s *Service) moveBack(ctx context.Context, b *hotel.Booking) error {
+func (s *Service) moveBack(ctx context.Context, b *hotel.Booking) (adopted bool, err error) {
 	var h *hotel.Hold
-	err := s.call(ctx, func(ctx context.Context) (err error) {
+	err = s.call(ctx, func(ctx context.Context) (err error) {
 		h, err = s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate})
 		return err
 	})
 	if hotel.ErrorCode(err) != hotel.ECONFLICT {
-		return err
+		return false, err
 	}
 	var he *hotel.Error
 	if !errors.As(err, &he) || len(he.Nights) == 0 {
-		return err
+		return false, err
 	}
 	err = s.call(ctx, func(ctx context.Context) (err error) {
 		h, err = s.inv.GetHold(ctx, b.ID)
 		return err
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if h.Status != hotel.HoldHeld || len(h.Nights) == 0 {
-		return errors.New("hold has no nights to adopt")
+		return false, errors.New("hold has no nights to adopt")
 	}
 	b.RoomTypeID = h.RoomTypeID
 	b.ArrivalDate = h.CheckIn
@@ -186,5 +309,5 @@ func (s *Service) moveBack(ctx context.Context, b *hotel.Booking) error {
 	b.IsWeekend = hotel.WeekendNight(b.ArrivalDate, b.StayLength)
 	b.PriceBy(h)
 	s.log.WarnContext(ctx, "recovery kept the moved stay: the original nights are sold", "booking_id", b.ID)
-	return nil
+	return true, nil
 }

@@ -52,27 +52,12 @@ type Config struct {
 	CacheTTL time.Duration
 	// Events is told of each creation's outcome (metrics); nil: nobody.
 	Events Events
-	// Local, when set, is the database of the in-process inventory service
-	// too (all-in-one): a create then records the booking and takes the hold
-	// of its stay in one transaction — no saga, nothing left pending to
-	// recover. Changes and cancellations still go through the inventory
-	// service. nil: every step goes through the inventory service.
-	Local HeldBookings
-}
-
-// HeldBookings records a booking with its hold in one transaction
-// (store.Store.InsertHeldBooking).
-type HeldBookings interface {
-	InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error)
 }
 
 // Events receives the outcomes of booking creations.
 type Events interface {
 	BookingCreated()
 	BookingFailed(err error) // by the error's code: sold out, invalid, unavailable
-	// HoldTaken counts a hold a Local create took (err nil) or was refused
-	// (err says why): such a create bypasses the inventory service.
-	HoldTaken(err error)
 }
 
 // noEvents discards events.
@@ -80,7 +65,6 @@ type noEvents struct{}
 
 func (noEvents) BookingCreated()     {}
 func (noEvents) BookingFailed(error) {}
-func (noEvents) HoldTaken(error)     {}
 
 func (c Config) withDefaults() Config {
 	if c.MaxStayNights <= 0 {
@@ -219,10 +203,22 @@ func (s *Service) load(ctx context.Context, id string) (hotel.Booking, error) {
 	return b, storeError(err, cid)
 }
 
-// update writes b (conditional on b.Version) with the service's clock.
-func (s *Service) update(ctx context.Context, b *hotel.Booking) error {
+// update writes b with the service's clock, conditional on b.Version and
+// on the stored mark being marked (the caller holds it, or there is none).
+func (s *Service) update(ctx context.Context, b *hotel.Booking, marked bool) error {
 	b.UpdatedAt = s.now()
-	return s.store.UpdateBooking(ctx, b)
+	return s.store.UpdateBooking(ctx, b, marked)
+}
+
+// mark sets (claims) or clears b's sync mark, conditional on b.Version, with
+// the service's clock; the version stays (store.Bookings.SetSyncPending).
+func (s *Service) mark(ctx context.Context, b *hotel.Booking, marked bool) error {
+	at := s.now()
+	if err := s.store.SetSyncPending(ctx, b.ID, b.Version, marked, at); err != nil {
+		return err
+	}
+	b.SyncPending, b.UpdatedAt = marked, at
+	return nil
 }
 
 // shown is what a caller gets back: no access token, personal data

@@ -50,14 +50,6 @@ func owner(id string) context.Context {
 // each runs test on a fresh Env for every driver and mode, in parallel.
 func each(t *testing.T, cfg booking.Config, test func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode)) {
 	t.Helper()
-	eachOf(t, bookingtest.AllModes, cfg, test)
-}
-
-// eachSaga is each in the modes where every create goes through the
-// inventory service: for tests that inject faults into the hold a create
-// takes, which a one-transaction create does not call.
-func eachSaga(t *testing.T, cfg booking.Config, test func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode)) {
-	t.Helper()
 	eachOf(t, bookingtest.Modes, cfg, test)
 }
 
@@ -236,6 +228,10 @@ func same(t *testing.T, got, want hotel.Booking) {
 
 // recoverLater moves the clock past RecoverAfter (default 1 minute) and
 // runs a recovery pass.
+//
+// The report leaves out HoldsConfirmed: every create's hold is confirmed by
+// the first pass after it (TestCreateSameInEveryMode counts them), which
+// says nothing about what a fault left behind.
 func recoverLater(t *testing.T, e *bookingtest.Env) booking.Report {
 	t.Helper()
 	e.Clock.Add(2 * time.Minute)
@@ -243,6 +239,7 @@ func recoverLater(t *testing.T, e *bookingtest.Env) booking.Report {
 	if err != nil {
 		t.Fatalf("Recover: %v", err)
 	}
+	rep.HoldsConfirmed = 0
 	return rep
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -29,6 +30,7 @@ func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel
 	// The store refuses an unknown hotel or room type itself; they are
 	// looked up only to explain a refusal, so a hold that succeeds costs
 	// one transaction and no reads.
+	req.At = s.now()
 	h, created, err := s.store.CreateHold(ctx, req)
 	if err != nil {
 		if isPlainConflict(err) {
@@ -124,6 +126,42 @@ func (s *Service) ReleaseHold(ctx context.Context, bookingID string, r hotel.Hol
 		return nil, storeError(err, holdName(bookingID))
 	}
 	return &h, nil
+}
+
+// UnconfirmedHolds lists holds made before before and not confirmed since.
+func (s *Service) UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error) {
+	if limit < 1 || limit > hotel.MaxHoldBatch {
+		var v hotel.Validation
+		v.Add("limit", fmt.Sprintf("must be between 1 and %d", hotel.MaxHoldBatch))
+		return nil, v.Err()
+	}
+	hs, err := s.store.UnconfirmedHolds(ctx, before, limit)
+	if err != nil {
+		return nil, storeError(err, "unconfirmed holds")
+	}
+	return hs, nil
+}
+
+// ConfirmHolds confirms the holds of ids.
+func (s *Service) ConfirmHolds(ctx context.Context, ids []string) (int, error) {
+	var v hotel.Validation
+	if len(ids) > hotel.MaxHoldBatch {
+		v.Add("booking_ids", fmt.Sprintf("must list at most %d ids", hotel.MaxHoldBatch))
+	}
+	for _, id := range ids {
+		if CheckBookingID(id) != nil {
+			v.Add("booking_ids", "must list booking ids (UUIDs)")
+			break
+		}
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	n, err := s.store.ConfirmHolds(ctx, ids, s.now())
+	if err != nil {
+		return 0, storeError(err, "confirm holds")
+	}
+	return n, nil
 }
 
 func holdName(bookingID string) string { return "The hold of booking " + bookingID }

@@ -11,6 +11,7 @@ import (
 // source of truth; its hold lives in the inventory part (possibly another
 // database), and SyncPending marks rows whose hold may not match yet.
 type Bookings interface {
+	Atomic
 	// InsertBooking stores b with the hash of its access token. b.Version
 	// becomes 1; CreatedAt and UpdatedAt both become b.CreatedAt (the
 	// service's clock; the current time when zero), to the microsecond.
@@ -29,14 +30,27 @@ type Bookings interface {
 	ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error)
 	// UpdateBooking writes every mutable field of b (status, guest name,
 	// room type, arrival, stay length, guests, prices and nightly prices,
-	// departed_on, SyncPending) when the stored version equals b.Version,
-	// then sets b.Version to the stored version + 1. updated_at becomes
+	// departed_on, SyncPending) when the stored version equals b.Version and
+	// the stored SyncPending equals marked (the caller holds the mark, or
+	// there must be none), then sets b.Version to the stored version + 1. updated_at becomes
 	// b.UpdatedAt (the service's clock; the current time when zero), so the
 	// recovery pass ages bookings by the same clock that marks them. The
 	// status change must be allowed by hotel.CanTransition (or unchanged).
-	// Errors: ErrNotFound; ErrConflict (the version moved on, or the status
-	// transition is not allowed — nothing is written).
-	UpdateBooking(ctx context.Context, b *hotel.Booking) error
+	// Errors: ErrNotFound; ErrConflict (the version moved on, the mark is
+	// not as expected, or the status transition is not allowed — nothing is
+	// written).
+	UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool) error
+	// SetSyncPending sets the booking's SyncPending to marked, and its
+	// updated_at to at, when its version is version and SyncPending is not
+	// marked already; the version does not change (a mark is not a change a
+	// client sees). Setting it claims the booking for a change of its hold;
+	// clearing it records that the hold matches the booking. Errors:
+	// ErrNotFound; ErrConflict (the version moved on, or the mark was
+	// already so).
+	SetSyncPending(ctx context.Context, id string, version int, marked bool, at time.Time) error
+	// BookingStatuses returns the status of each of ids that is a booking,
+	// by id, in one query.
+	BookingStatuses(ctx context.Context, ids []string) (map[string]string, error)
 	// SyncPendingBookings returns at most limit bookings with SyncPending set
 	// and updated_at before before, oldest first.
 	SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error)

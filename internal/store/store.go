@@ -76,18 +76,6 @@ type Store interface {
 	// it has none). Errors: ErrNotFound.
 	BookingAccessHash(ctx context.Context, bookingID string) ([]byte, error)
 
-	// InsertHeldBooking records booking b together with the hold of its
-	// stay, in one transaction: the all-in-one fast path of a create, when
-	// bookings and inventory share the database. It holds one room on every
-	// night of [b.ArrivalDate, b.CheckOutDate) of the room type as
-	// CreateHold does, prices b by that hold (hotel.Booking.PriceBy) and
-	// inserts b as InsertBooking does, with b.Status and b.SyncPending as
-	// given. On error nothing is written and b is unchanged. Errors: as
-	// CreateHold (*NightsError when sold out or without inventory) and
-	// InsertBooking; ErrConflict without nights when the booking id is
-	// already held or booked, or the confirmation code is taken.
-	InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error)
-
 	Catalogue
 	Inventory
 	Bookings
@@ -149,6 +137,13 @@ type Inventory interface {
 	// to inventory. A hold with no night left becomes released. Releasing
 	// nights no longer held changes nothing. Errors: ErrNotFound.
 	ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldRelease) (hotel.Hold, error)
+	// UnconfirmedHolds returns at most limit holds that CreateHold made
+	// before before and ConfirmHolds has not confirmed, oldest first,
+	// without their nights.
+	UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error)
+	// ConfirmHolds marks the holds of ids confirmed at at (ids without a
+	// hold, or confirmed already, are skipped) and returns how many it marked.
+	ConfirmHolds(ctx context.Context, ids []string, at time.Time) (int, error)
 
 	// Adjust applies a (sets ID, CreatedAt; RoomType is the room type's name):
 	// blocked += NumRooms on every night of [StartDate, EndDate], all or
@@ -171,6 +166,19 @@ type Inventory interface {
 	// *NightsError wrapping ErrNotFound (missing nights and no capacity or
 	// price to create them). Nothing changes on error.
 	SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.CalendarResult, error)
+}
+
+// Atomic runs units of work.
+type Atomic interface {
+	// Atomically runs fn as one unit of work: every write fn makes through
+	// this store with the context it is given commits when fn returns nil,
+	// or none does. The transaction begins at the first such write, so fn
+	// may call other services before it without holding a connection. A
+	// failed write inside fails the unit, whatever fn returns. The unit is
+	// run again (fn with it) on serialization failures and deadlocks, so fn
+	// must set its results afresh on every call. Writes to another store or
+	// service are not part of the unit.
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // ErrIdempotencyMismatch means an idempotency key was reused for a different request.

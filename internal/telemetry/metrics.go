@@ -101,10 +101,6 @@ func (m *Metrics) IdempotentReplay() { m.replays.Inc() }
 // Hold counts a hold operation's result.
 func (m *Metrics) Hold(result string) { m.holds.WithLabelValues(result).Inc() }
 
-// HoldTaken counts a hold taken (err nil) or refused outside the inventory
-// service: the all-in-one create, which holds in its own transaction.
-func (m *Metrics) HoldTaken(err error) { m.Hold(holdResult("created", err)) }
-
 // InstrumentInventory returns inv counting its hold operations.
 func (m *Metrics) InstrumentInventory(inv hotel.InventoryService) hotel.InventoryService {
 	return &countedInventory{InventoryService: inv, m: m}

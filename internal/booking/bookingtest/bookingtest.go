@@ -170,17 +170,11 @@ func (c *Clock) Add(d time.Duration) {
 type Mode struct {
 	Name  string
 	Split bool // over HTTP (inventoryhttp.Client → server), else in process
-	// OneTx: all-in-one as the server runs it, creates in one transaction
-	// (booking.Config.Local); else every create runs the saga.
-	OneTx bool
 }
 
-// Modes are the saga modes: all-in-one and split, every create through the
-// inventory service (where faults can be injected).
+// Modes are all-in-one (inventory in process: a create's hold and booking
+// commit in one transaction) and split, the same calls either way.
 var Modes = []Mode{{Name: "all"}, {Name: "split", Split: true}}
-
-// AllModes are Modes and all-in-one creating in one transaction.
-var AllModes = append([]Mode{{Name: "one-tx", OneTx: true}}, Modes...)
 
 // Env is one booking service over one store, ready to test.
 type Env struct {
@@ -213,9 +207,6 @@ func NewEnv(t *testing.T, d Driver, m Mode, cfg booking.Config) *Env {
 		inv = c
 	}
 	e.Faults = NewFaulty(inv)
-	if m.OneTx {
-		cfg.Local = e.Store
-	}
 	if cfg.Backoff == 0 {
 		cfg.Backoff = time.Millisecond
 	}

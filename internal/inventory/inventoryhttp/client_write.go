@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/inventory"
@@ -99,6 +100,27 @@ func (c *Client) holdAction(ctx context.Context, bookingID, action string, body 
 		return nil, err
 	}
 	return &h, nil
+}
+
+// UnconfirmedHolds lists holds made before before and not confirmed since.
+func (c *Client) UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error) {
+	v := url.Values{}
+	v.Set("before", before.UTC().Format(time.RFC3339Nano))
+	setInt(v, "limit", int64(limit))
+	var hs []hotel.Hold
+	if _, err := c.get(ctx, "/inventory/holds", v, &hs); err != nil {
+		return nil, err
+	}
+	return nonNil(hs), nil
+}
+
+// ConfirmHolds confirms the holds of ids.
+func (c *Client) ConfirmHolds(ctx context.Context, ids []string) (int, error) {
+	var res hotel.HoldConfirmation
+	if _, _, err := c.do(ctx, http.MethodPost, "/inventory/holds/confirm", nil, nil, hotel.HoldConfirmation{BookingIDs: ids}, &res); err != nil {
+		return 0, err
+	}
+	return res.Confirmed, nil
 }
 
 // holdPath is the path of a hold; the id is a checked UUID, safe in a path.

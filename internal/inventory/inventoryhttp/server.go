@@ -38,6 +38,8 @@ func Register(mux web.Router, svc hotel.InventoryService) {
 	mux.Handle("GET /inventory/hotels/{hotel_id}/adjustments", handleListAdjustments(svc))
 
 	// Reservation holds: the service credential (the booking service).
+	mux.Handle("GET /inventory/holds", handleUnconfirmedHolds(svc))
+	mux.Handle("POST /inventory/holds/confirm", handleConfirmHolds(svc))
 	mux.Handle("PUT /inventory/holds/{booking_id}", handleCreateHold(svc))
 	mux.Handle("GET /inventory/holds/{booking_id}", handleGetHold(svc))
 	mux.Handle("POST /inventory/holds/{booking_id}/move", handleMoveHold(svc))

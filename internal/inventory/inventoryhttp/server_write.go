@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
@@ -460,6 +461,54 @@ func handleReleaseHold(svc hotel.InventoryService) http.Handler {
 			return
 		}
 		writeHold(w, r)(svc.ReleaseHold(r.Context(), r.PathValue("booking_id"), rel))
+	})
+}
+
+// handleUnconfirmedHolds lists the holds made before ?before= (RFC 3339)
+// and not confirmed since, oldest first (?limit=, default and most
+// hotel.MaxHoldBatch).
+func handleUnconfirmedHolds(svc hotel.InventoryService) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := web.NewQuery(r, "before", "limit")
+		raw := q.String("before", 64)
+		limit := int(q.Int64("limit", 1, hotel.MaxHoldBatch))
+		if limit == 0 {
+			limit = hotel.MaxHoldBatch
+		}
+		err := q.Err()
+		before, perr := time.Parse(time.RFC3339Nano, raw)
+		if err == nil && perr != nil {
+			var v hotel.Validation
+			v.Add("before", "is required: an RFC 3339 time such as 2026-12-04T18:00:00Z")
+			err = v.Err()
+		}
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		hs, err := svc.UnconfirmedHolds(r.Context(), before, limit)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		web.Encode(w, http.StatusOK, nonNil(hs))
+	})
+}
+
+// handleConfirmHolds confirms the holds of {"booking_ids": […]}.
+func handleConfirmHolds(svc hotel.InventoryService) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := decode[hotel.HoldConfirmation](w, r)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		n, err := svc.ConfirmHolds(r.Context(), c.BookingIDs)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		web.Encode(w, http.StatusOK, hotel.HoldConfirmation{Confirmed: n})
 	})
 }
 

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -67,75 +65,6 @@ func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash [
 	return nil
 }
 
-// InsertHeldBooking takes the hold of b's stay and inserts b priced by it,
-// in one transaction of two round trips: BEGIN with the hold (holdSQL),
-// then the booking with COMMIT — or ROLLBACK when the hold was refused.
-func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error) {
-	id, err := uuid.Parse(b.ID)
-	if err != nil {
-		return hotel.Hold{}, fmt.Errorf("booking id %q is not a UUID", b.ID)
-	}
-	at := store.Stamp(b.CreatedAt)
-	req := hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate}
-	var h hotel.Hold
-	var priced hotel.Booking
-	err = retry(ctx, func() error {
-		conn, err := s.pool.Acquire(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Release()
-		var hold pgx.Batch
-		hold.Queue("BEGIN")
-		nights := stay(req.CheckIn, req.CheckOut)
-		hold.Queue(holdSQL, holdArgs(id, req, nights)...)
-		br := conn.SendBatch(ctx, &hold)
-		_, err = br.Exec()
-		if err == nil {
-			var rows pgx.Rows
-			if rows, err = br.Query(); err == nil {
-				h, err = readHold(rows, id, req, nights)
-			}
-		}
-		if err = cmp.Or(err, br.Close()); err != nil {
-			rollback(ctx, conn)
-			return holdError(err)
-		}
-		priced = *b
-		priced.PriceBy(&h)
-		sql, args, err := bookingInsert(id, &priced, tokenHash, at)
-		if err != nil {
-			rollback(ctx, conn)
-			return err
-		}
-		var commit pgx.Batch
-		commit.Queue(sql, args...)
-		commit.Queue("COMMIT")
-		br = conn.SendBatch(ctx, &commit)
-		_, err = br.Exec()
-		if err == nil {
-			_, err = br.Exec()
-		}
-		if err = cmp.Or(err, br.Close()); err != nil {
-			rollback(ctx, conn)
-			return bookingError(err, &priced)
-		}
-		return nil
-	})
-	if err != nil {
-		return hotel.Hold{}, err
-	}
-	*b = priced
-	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
-	return h, nil
-}
-
-// rollback ends the transaction open on conn after a failure; if it cannot,
-// the pool drops the connection on release (it is not idle).
-func rollback(ctx context.Context, conn *pgxpool.Conn) {
-	_, _ = conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-}
-
 // insertBooking inserts booking b (id parsed from b.ID) and its nights, in
 // one statement.
 func insertBooking(ctx context.Context, q execer, id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Time) error {
@@ -162,11 +91,11 @@ func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Tim
     RETURNING id)
 INSERT INTO booking_night (booking_id, night, price)
 SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
-		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-		b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
-		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+			b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
+			date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
@@ -318,7 +247,7 @@ func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit
 // the version and the allowed previous statuses), then makes its nights
 // those of b, in one transaction. A concurrent update of the same version
 // waits for the row lock, then finds the version moved on.
-func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
+func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool) error {
 	id, err := uuid.Parse(b.ID)
 	if err != nil {
 		return store.ErrNotFound
@@ -336,7 +265,7 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
     UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
         arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
         total_price = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
-    WHERE id = $1 AND version = $2 AND status = ANY($16::text[])
+    WHERE id = $1 AND version = $2 AND status = ANY($16::text[]) AND sync_pending = $19
     RETURNING id),
 d AS (
     DELETE FROM booking_night WHERE booking_id IN (SELECT id FROM u) AND night <> ALL($17::date[])),
@@ -348,12 +277,12 @@ i AS (
 SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
-			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps).Scan(&updated)
+			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps, marked).Scan(&updated)
 		if err != nil {
 			return err
 		}
 		if updated == 0 {
-			return updateRefused(ctx, q, id, b)
+			return updateRefused(ctx, q, id, b, marked)
 		}
 		return nil
 	})
@@ -367,14 +296,18 @@ SELECT count(*) FROM u`,
 
 // updateRefused explains why the conditional update of b matched no row:
 // ErrNotFound, or ErrConflict naming the version or the transition.
-func updateRefused(ctx context.Context, q querier, id uuid.UUID, b *hotel.Booking) error {
+func updateRefused(ctx context.Context, q querier, id uuid.UUID, b *hotel.Booking, marked bool) error {
 	var version int
 	var status string
-	if err := q.QueryRow(ctx, `SELECT version, status FROM booking WHERE id = $1`, id).Scan(&version, &status); err != nil {
+	var pending bool
+	if err := q.QueryRow(ctx, `SELECT version, status, sync_pending FROM booking WHERE id = $1`, id).Scan(&version, &status, &pending); err != nil {
 		return err // pgx.ErrNoRows: translated to ErrNotFound
 	}
 	if version != b.Version {
 		return fmt.Errorf("%w: booking %s is at version %d, not %d", store.ErrConflict, b.ID, version, b.Version)
+	}
+	if pending != marked {
+		return fmt.Errorf("%w: booking %s is claimed by another change", store.ErrConflict, b.ID)
 	}
 	return fmt.Errorf("%w: booking %s cannot go from %s to %s", store.ErrConflict, b.ID, status, b.Status)
 }

@@ -70,13 +70,13 @@ func insertHold(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequ
 // the primary key until this transaction ends, then finds the row — then,
 // only if it was inserted, the nights are locked in date order and each
 // with a room for sale is taken, with a hold_night row at the price of the
-// moment. Arguments: oneOf's $1–$5, the booking id $6, check-in $7 and
-// check-out $8. It returns no row when the hold existed, else one row per
+// moment. Arguments: oneOf's $1–$5, the booking id $6, check-in $7,
+// check-out $8 and the time $9. It returns no row when the hold existed, else one row per
 // night taken, or one row with a NULL night when none was.
 var holdSQL = `WITH h AS (
     INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-        request_room_type_id, request_check_in, request_check_out)
-    VALUES ($6, $1, $2, $7, $8, 'held', $2, $7, $8)
+        request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
+    VALUES ($6, $1, $2, $7, $8, 'held', $2, $7, $8, $9, $9)
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING created_at),
 ` + takeCTEs(" AND EXISTS (SELECT FROM h)") + `
@@ -106,7 +106,7 @@ i AS (
 
 // holdArgs are the arguments of holdSQL for req, whose nights are nights.
 func holdArgs(id uuid.UUID, req hotel.HoldRequest, nights []hotel.Date) []any {
-	return append(oneOfArgs(req.HotelID, req.RoomTypeID, nights), id, req.CheckIn.Time(), req.CheckOut.Time())
+	return append(oneOfArgs(req.HotelID, req.RoomTypeID, nights), id, req.CheckIn.Time(), req.CheckOut.Time(), store.Stamp(req.At))
 }
 
 // readHold reads the rows of holdSQL: the hold of req, or errHoldExists,

@@ -50,17 +50,24 @@ func hasCode(err error, code string) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == code
 }
 
-// write runs fn in one READ COMMITTED transaction, committing when fn returns
+// write runs fn in one READ COMMITTED transaction (in the unit of work ctx
+// carries, if any: see Atomically), committing when fn returns
 // nil. Serialization failures and deadlocks roll back and run fn again (so fn
 // must set its results afresh on every call); after maxWriteAttempts the
 // error wraps store.ErrUnavailable. Other errors are translated.
 func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
+	if u := s.unitOf(ctx); u != nil {
+		return u.run(fn)
+	}
 	return retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, fn) })
 }
 
 // write1 is write for fn that runs a single statement: no BEGIN and COMMIT
 // round trips, the statement is its own transaction.
 func (s *Store) write1(ctx context.Context, fn func(execer) error) error {
+	if u := s.unitOf(ctx); u != nil {
+		return u.run(func(tx pgx.Tx) error { return fn(tx) })
+	}
 	return retry(ctx, func() error { return fn(s.pool) })
 }
 

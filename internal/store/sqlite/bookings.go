@@ -73,38 +73,6 @@ func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash [
 	return nil
 }
 
-// InsertHeldBooking takes the hold of b's stay and inserts b priced by it,
-// in one transaction.
-func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHash []byte) (hotel.Hold, error) {
-	at := store.Stamp(b.CreatedAt)
-	req := hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate}
-	var h hotel.Hold
-	var priced hotel.Booking
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var exists bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM hold WHERE booking_id = ?)`, b.ID).Scan(&exists); err != nil {
-			return err
-		}
-		if exists {
-			return fmt.Errorf("%w: booking %s already has a hold", store.ErrConflict, b.ID)
-		}
-		var err error
-		h, err = insertHold(ctx, tx, req)
-		if err != nil {
-			return err
-		}
-		priced = *b
-		priced.PriceBy(&h)
-		return insertBooking(ctx, tx, &priced, tokenHash, at)
-	})
-	if err != nil {
-		return hotel.Hold{}, err
-	}
-	*b = priced
-	b.Version, b.CreatedAt, b.UpdatedAt = 1, at, at
-	return h, nil
-}
-
 // insertBooking inserts booking b and its nights.
 func insertBooking(ctx context.Context, tx *sql.Tx, b *hotel.Booking, tokenHash []byte, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
@@ -310,18 +278,18 @@ func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit
 // UpdateBooking writes the mutable fields of b by one conditional UPDATE (on
 // the version and the allowed previous statuses), then makes its nights
 // those of b, in one transaction.
-func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
+func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool) error {
 	at := store.Stamp(b.UpdatedAt)
 	from := statusesBefore(b.Status)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE booking SET status = ?, guest_name = ?, room_type_id = ?,
     arrival_date = ?, stay_length = ?, check_out_date = ?, adults = ?, children = ?, is_weekend = ?,
     total_cents = ?, departed_on = ?, sync_pending = ?, version = version + 1, updated_at = ?
-WHERE id = ? AND version = ? AND status IN (`+placeholders(len(from))+`)`,
+WHERE id = ? AND version = ? AND sync_pending = ? AND status IN (`+placeholders(len(from))+`)`,
 			append([]any{b.Status, b.GuestName, b.RoomTypeID,
 				b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children, flag(b.IsWeekend),
 				int64(b.TotalPrice), nullDate(b.DepartedOn), flag(b.SyncPending), ts(at),
-				b.ID, b.Version}, from...)...)
+				b.ID, b.Version, flag(marked)}, from...)...)
 		if err != nil {
 			return err
 		}
@@ -330,7 +298,7 @@ WHERE id = ? AND version = ? AND status IN (`+placeholders(len(from))+`)`,
 			return err
 		}
 		if n == 0 {
-			return updateRefused(ctx, tx, b)
+			return updateRefused(ctx, tx, b, marked)
 		}
 		return setNights(ctx, tx, b.ID, b.NightlyPrices)
 	})
@@ -343,15 +311,19 @@ WHERE id = ? AND version = ? AND status IN (`+placeholders(len(from))+`)`,
 }
 
 // updateRefused explains why the conditional update of b matched no row:
-// ErrNotFound, or ErrConflict naming the version or the transition.
-func updateRefused(ctx context.Context, q queryer, b *hotel.Booking) error {
+// ErrNotFound, or ErrConflict naming the version, the mark or the transition.
+func updateRefused(ctx context.Context, q queryer, b *hotel.Booking, marked bool) error {
 	var version int
 	var status string
-	if err := q.QueryRowContext(ctx, `SELECT version, status FROM booking WHERE id = ?`, b.ID).Scan(&version, &status); err != nil {
+	var pending bool
+	if err := q.QueryRowContext(ctx, `SELECT version, status, sync_pending FROM booking WHERE id = ?`, b.ID).Scan(&version, &status, &pending); err != nil {
 		return err // sql.ErrNoRows: translated to ErrNotFound
 	}
 	if version != b.Version {
 		return fmt.Errorf("%w: booking %s is at version %d, not %d", store.ErrConflict, b.ID, version, b.Version)
+	}
+	if pending != marked {
+		return fmt.Errorf("%w: booking %s is claimed by another change", store.ErrConflict, b.ID)
 	}
 	return fmt.Errorf("%w: booking %s cannot go from %s to %s", store.ErrConflict, b.ID, status, b.Status)
 }

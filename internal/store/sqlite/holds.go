@@ -58,7 +58,7 @@ func insertHold(ctx context.Context, tx *sql.Tx, req hotel.HoldRequest) (hotel.H
 	if err != nil {
 		return hotel.Hold{}, err
 	}
-	at := ts(now())
+	at := ts(store.Stamp(req.At))
 	if _, err := tx.ExecContext(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
     request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,

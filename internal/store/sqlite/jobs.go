@@ -53,7 +53,10 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 }
 
 // driftQuery compares, night by night, the held counter with the hold
-// nights and with the bookings that should hold it.
+// nights and with the bookings that should hold it. Nights of a change in
+// flight are left out: a booking marked sync pending, or a hold not yet
+// confirmed whose booking is not recorded yet (a create between its two
+// steps; the recovery pass settles it if the create never finishes).
 const driftQuery = `WITH h AS (
     SELECT hotel_id, room_type_id, night, count(*) AS n FROM hold_night GROUP BY 1, 2, 3),
 b AS (
@@ -64,7 +67,10 @@ b AS (
 busy AS (
     SELECT b.hotel_id, b.room_type_id, bn.night FROM booking b JOIN booking_night bn ON bn.booking_id = b.id WHERE b.sync_pending = 1
     UNION
-    SELECT hn.hotel_id, hn.room_type_id, hn.night FROM hold_night hn JOIN booking b ON b.id = hn.booking_id WHERE b.sync_pending = 1),
+    SELECT hn.hotel_id, hn.room_type_id, hn.night FROM hold_night hn JOIN booking b ON b.id = hn.booking_id WHERE b.sync_pending = 1
+    UNION
+    SELECT hn.hotel_id, hn.room_type_id, hn.night FROM hold_night hn JOIN hold ho ON ho.booking_id = hn.booking_id
+    WHERE ho.confirmed_at IS NULL AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.id = hn.booking_id)),
 keys AS (
     SELECT hotel_id, room_type_id, night FROM inventory_night WHERE held > 0
     UNION SELECT hotel_id, room_type_id, night FROM h

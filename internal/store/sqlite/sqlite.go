@@ -224,7 +224,12 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	return store.SchemaCheck(s.migrations, applied)
 }
 
+// inTx runs fn in one transaction on the writer (in the unit of work ctx
+// carries, if any: see Atomically).
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if u := s.unitOf(ctx); u != nil {
+		return u.run(fn)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err)

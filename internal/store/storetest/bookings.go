@@ -418,7 +418,7 @@ func testBookingUpdate(t *testing.T, h Harness) {
 	// The caller's clock stamps the change (to the microsecond).
 	stamp := created.Add(90*time.Minute + 1234*time.Nanosecond)
 	b.UpdatedAt = stamp
-	if err := s.UpdateBooking(ctx, &b); err != nil {
+	if err := s.UpdateBooking(ctx, &b, false); err != nil {
 		t.Fatalf("UpdateBooking: %v", err)
 	}
 	if b.Version != 2 || !b.UpdatedAt.Equal(stamp.Truncate(time.Microsecond)) || !b.CreatedAt.Equal(created) {
@@ -428,7 +428,7 @@ func testBookingUpdate(t *testing.T, h Harness) {
 
 	// Cancel: status only; the nights stay.
 	b.Status, b.SyncPending = hotel.StatusCancelled, false
-	if err := s.UpdateBooking(ctx, &b); err != nil || b.Version != 3 {
+	if err := s.UpdateBooking(ctx, &b, true); err != nil || b.Version != 3 {
 		t.Fatalf("cancel: version %d, %v; want 3, nil", b.Version, err)
 	}
 	getBooking(t, s, "after cancelling", b)
@@ -437,7 +437,7 @@ func testBookingUpdate(t *testing.T, h Harness) {
 	c := insertBooking(t, s, sampleBooking(f, 2, 1002, day(0), 5, hotel.StatusConfirmed))
 	c.Status, c.DepartedOn, c.NightlyPrices = hotel.StatusCompleted, day(2), c.NightlyPrices[:2]
 	reprice(&c)
-	if err := s.UpdateBooking(ctx, &c); err != nil || c.Version != 2 {
+	if err := s.UpdateBooking(ctx, &c, false); err != nil || c.Version != 2 {
 		t.Fatalf("early departure: version %d, %v; want 2, nil", c.Version, err)
 	}
 	getBooking(t, s, "after the early departure", c)
@@ -446,7 +446,7 @@ func testBookingUpdate(t *testing.T, h Harness) {
 	p := insertBooking(t, s, sampleBooking(f, 3, 1003, day(0), 2, hotel.StatusPending))
 	p.Status, p.NightlyPrices = hotel.StatusFailed, nil
 	reprice(&p)
-	if err := s.UpdateBooking(ctx, &p); err != nil {
+	if err := s.UpdateBooking(ctx, &p, false); err != nil {
 		t.Fatalf("pending → failed: %v", err)
 	}
 	getBooking(t, s, "after failing", p)
@@ -459,7 +459,7 @@ func testBookingUpdate(t *testing.T, h Harness) {
 	q = insertBooking(t, s, q)
 	q.Status, q.NightlyPrices = hotel.StatusConfirmed, priced
 	reprice(&q)
-	if err := s.UpdateBooking(ctx, &q); err != nil {
+	if err := s.UpdateBooking(ctx, &q, false); err != nil {
 		t.Fatalf("pending → confirmed with prices: %v", err)
 	}
 	getBooking(t, s, "after confirming", q)
@@ -472,7 +472,7 @@ func testBookingUpdateRefused(t *testing.T, h Harness) {
 	stored := insertBooking(t, s, sampleBooking(f, 1, 1000, day(1), 3, hotel.StatusConfirmed))
 	b := stored
 	b.GuestName = "First Writer"
-	if err := s.UpdateBooking(ctx, &b); err != nil {
+	if err := s.UpdateBooking(ctx, &b, false); err != nil {
 		t.Fatal(err)
 	}
 	stored = b
@@ -497,7 +497,7 @@ func testBookingUpdateRefused(t *testing.T, h Harness) {
 		b.GuestName, b.SyncPending = "Second Writer", true
 		tc.change(&b)
 		version := b.Version
-		err := s.UpdateBooking(ctx, &b)
+		err := s.UpdateBooking(ctx, &b, false)
 		wantErr(t, "UpdateBooking with "+tc.name, err, tc.sentinel)
 		if b.Version != version {
 			t.Fatalf("refused UpdateBooking with %s changed b.Version from %d to %d", tc.name, version, b.Version)
@@ -524,7 +524,7 @@ func testBookingTransitions(t *testing.T, h Harness) {
 			stored := insertBooking(t, s, sampleBooking(f, n, 1000, day(n), 1, from))
 			b := stored
 			b.Status, b.GuestName = to, "Changed Name"
-			err := s.UpdateBooking(ctx, &b)
+			err := s.UpdateBooking(ctx, &b, false)
 			what := fmt.Sprintf("%s → %s", from, to)
 			if from == to || allowed[[2]string{from, to}] {
 				if err != nil {
@@ -561,7 +561,7 @@ func testBookingConcurrentUpdate(t *testing.T, h Harness) {
 			}
 			reprice(&b)
 			wg.Go(func() {
-				errs[i] = s.UpdateBooking(ctx, &b)
+				errs[i] = s.UpdateBooking(ctx, &b, stored.SyncPending)
 				results[i] = b
 			})
 		}
@@ -604,7 +604,7 @@ func testBookingSyncPending(t *testing.T, h Harness) {
 		b := bs[n]
 		b.Status, b.SyncPending = hotel.StatusConfirmed, n == 1
 		b.UpdatedAt = time.Now()
-		if err := s.UpdateBooking(ctx, &b); err != nil {
+		if err := s.UpdateBooking(ctx, &b, pending[n]); err != nil {
 			t.Fatal(err)
 		}
 		bs[n] = b

@@ -194,13 +194,19 @@ func testDrift(t *testing.T, h Harness) {
 	}
 	drift("after the resync")
 
-	// A hold without a booking, and a cancelled booking still holding.
+	// A hold without a booking: in flight (a create between its hold and
+	// its booking) while unconfirmed, drift once confirmed; and a cancelled
+	// booking still holding.
 	if _, _, err := s.CreateHold(ctx, hotel.HoldRequest{BookingID: bookingUUID(9), HotelID: 310, RoomTypeID: rt, CheckIn: day(5), CheckOut: day(6)}); err != nil {
 		t.Fatal(err)
 	}
+	drift("a create in flight")
+	if n, err := s.ConfirmHolds(ctx, []string{bookingUUID(9)}, time.Now()); err != nil || n != 1 {
+		t.Fatalf("ConfirmHolds = %d, %v", n, err)
+	}
 	c := book(3, 7, 1, hotel.StatusConfirmed)
 	c.Status = hotel.StatusCancelled
-	if err := s.UpdateBooking(ctx, &c); err != nil {
+	if err := s.UpdateBooking(ctx, &c, false); err != nil {
 		t.Fatal(err)
 	}
 	drift("an orphan hold and a cancelled booking's hold",
@@ -209,14 +215,14 @@ func testDrift(t *testing.T, h Harness) {
 
 	// A booking in flight (sync pending) hides its nights.
 	c.SyncPending = true
-	if err := s.UpdateBooking(ctx, &c); err != nil {
+	if err := s.UpdateBooking(ctx, &c, false); err != nil {
 		t.Fatal(err)
 	}
 	drift("the cancelled booking in flight", store.NightDrift{NightKey: key(5), Held: 1, HoldNights: 1, Bookings: 0})
 
 	// A completed stay keeps the nights before the departure only.
 	a.Status, a.DepartedOn = hotel.StatusCompleted, day(2)
-	if err := s.UpdateBooking(ctx, &a); err != nil {
+	if err := s.UpdateBooking(ctx, &a, false); err != nil {
 		t.Fatal(err)
 	}
 	drift("an early departure whose later nights are still held",

@@ -1,0 +1,104 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// SetSyncPending sets or clears the booking's mark without a new version.
+func (s *Store) SetSyncPending(ctx context.Context, id string, version int, marked bool, at time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE booking SET sync_pending = ?, updated_at = ?
+WHERE id = ? AND version = ? AND sync_pending <> ?`, flag(marked), ts(store.Stamp(at)), id, version, flag(marked))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var v int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM booking WHERE id = ?`, id).Scan(&v); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: booking %s is at version %d (asked %d) or already so marked", store.ErrConflict, id, v, version)
+	})
+}
+
+// BookingStatuses returns the statuses of the bookings among ids, in one query.
+func (s *Store) BookingStatuses(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = strings.ToLower(id)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, status FROM booking WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, translate(err)
+		}
+		out[id] = status
+	}
+	return out, translate(rows.Err())
+}
+
+// UnconfirmedHolds returns unconfirmed holds made before before, oldest first.
+func (s *Store) UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT h.booking_id, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
+       h.created_at, h.updated_at, ho.currency
+FROM hold h JOIN hotel ho ON ho.id = h.hotel_id
+WHERE h.confirmed_at IS NULL AND h.created_at < ?
+ORDER BY h.created_at, h.booking_id
+LIMIT ?`, ts(before), limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []hotel.Hold
+	for rows.Next() {
+		var h hotel.Hold
+		var in, out2, created, updated string
+		if err := rows.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out2, &h.Status, &created, &updated, &h.Currency); err != nil {
+			return nil, translate(err)
+		}
+		if err := parseHoldHeader(&h, in, out2, created, updated); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, translate(rows.Err())
+}
+
+// ConfirmHolds marks the unconfirmed holds of ids confirmed.
+func (s *Store) ConfirmHolds(ctx context.Context, ids []string, at time.Time) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := []any{ts(store.Stamp(at))}
+	for _, id := range ids {
+		args = append(args, strings.ToLower(id))
+	}
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE hold SET confirmed_at = ? WHERE confirmed_at IS NULL AND booking_id IN (`+placeholders(len(ids))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
