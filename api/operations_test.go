@@ -21,7 +21,7 @@ var (
 		"hotel_id", 111, "hotel_name", "Royal Lancaster", "room_type_id", 2, "room_type", "Deluxe Rooms", "guest_name", "Ada Lovelace",
 		"arrival_date", "2026-12-14", "stay_length", 3, "check_out_date", "2026-12-17", "adults", 2, "children", 0, "meal_plan", "BB",
 		"is_weekend", false, "is_holiday", false, "room_price", "364.80", "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP",
-		"reservation_status", "confirmed", "version", 2, "created_at", "2026-11-30T09:15:04.123456Z", "updated_at", "2026-11-30T09:15:04.341002Z")
+		"reservation_status", "confirmed", "version", 1, "created_at", "2026-11-30T09:15:04.123456Z", "updated_at", "2026-11-30T09:15:04.123456Z")
 )
 
 // bookingOK is a booking answer with its ETag.
@@ -51,8 +51,8 @@ func operations() []operation {
 	}
 	createBooking := func(path, id string) operation {
 		return operation{method: "POST", path: path, id: id, tag: "Bookings", summary: "Book a room", proxied: true, errors: []int{409, 422},
-			description: "Books one room of a room type for `stay_length` nights: the booking is recorded `pending`, inventory holds every night " +
-				"(all or none) and the booking becomes `confirmed` with the hold's nightly prices. Sold out → 409 naming the nights, nothing held. " +
+			description: "Books one room of a room type for `stay_length` nights: inventory holds every night (all or none), then the booking " +
+				"is recorded `confirmed` (version 1) with the hold's nightly prices. Sold out → 409 naming the nights, nothing held. " +
 				"The answer carries the booking's **access token**, shown only here. Retry safely with the same `Idempotency-Key`: " +
 				"after a 5xx the retry resumes the same booking. `/bookings` and `/bookings/` are the same route.",
 			params: arr{param("IdempotencyKey")}, body: schema("NewBooking"), bodyExample: newBookingExample, noQuery: true,

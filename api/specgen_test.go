@@ -415,7 +415,7 @@ var parameters = o(
 		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x20-\\x7e]+$"), "example", "3f1c9a2e-retry-1"),
 	"IfMatch", o("name", "If-Match", "in", "header",
 		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
-		"schema", o("type", "string"), "example", `W/"2"`),
+		"schema", o("type", "string"), "example", `W/"1"`),
 )
 
 var headers = o(
@@ -425,7 +425,7 @@ var headers = o(
 		"schema", o("type", "string", "pattern", "^<[^>]+>; rel=\"next\"$"), "example", `</inventory/?cursor=MTExfDIwMjYtMTItMTR8NA&limit=10&location=london>; rel="next"`),
 	"Location", o("description", "The path of the created resource.", "required", true, "schema", o("type", "string", "format", "uri-reference")),
 	"ETag", o("description", "The booking's version as a weak entity tag; send it back in `If-Match`.", "required", true,
-		"schema", o("type", "string", "pattern", "^W/\"[0-9]+\"$"), "example", `W/"2"`),
+		"schema", o("type", "string", "pattern", "^W/\"[0-9]+\"$"), "example", `W/"1"`),
 	"Idempotent-Replayed", o("description", "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
 		"schema", o("type", "string", "enum", arr{"true"})),
 	"Retry-After", o("description", "Seconds to wait before retrying.", "schema", o("type", "integer", "minimum", 0), "example", 5),

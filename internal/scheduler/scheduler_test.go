@@ -459,6 +459,10 @@ func TestReconcileRepairs(t *testing.T) {
 		if _, _, err := e.inv.CreateHold(ctx, hotel.HoldRequest{BookingID: orphan, HotelID: bookingtest.London, RoomTypeID: bookingtest.LondonStandard, CheckIn: bookingtest.Day(20), CheckOut: bookingtest.Day(22)}); err != nil {
 			t.Fatal(err)
 		}
+		// Confirmed, as a settled create's hold is: no longer in flight.
+		if _, err := e.inv.ConfirmHolds(ctx, []string{orphan}); err != nil {
+			t.Fatal(err)
+		}
 		e.exec(t, fmt.Sprintf(`UPDATE booking SET status = 'cancelled' WHERE id = '%s'`, c.ID))
 
 		rep, err := scheduler.Reconcile(ctx, e.st, nil, false)
