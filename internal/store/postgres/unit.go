@@ -61,7 +61,9 @@ func (s *Store) Atomically(ctx context.Context, fn func(ctx context.Context) err
 // it if this is the first write. A failure fails the unit.
 func (u *unit) run(fn func(pgx.Tx) error) error {
 	if u.err != nil {
-		return fmt.Errorf("%w: an earlier write of this unit of work failed", store.ErrConflict)
+		// Spoilt by an earlier write: that write's error, again (a caller
+		// retrying it learns nothing new, and nothing more is written).
+		return translate(u.err)
 	}
 	if u.tx == nil {
 		tx, err := u.s.pool.Begin(u.ctx)

@@ -3,9 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
-
-	"github.com/hotelplatform/hotel/internal/store"
 )
 
 // unit is a unit of work (Atomically): the transaction on the writer its
@@ -54,7 +51,9 @@ func (s *Store) Atomically(ctx context.Context, fn func(ctx context.Context) err
 // it if this is the first write. A failure fails the unit.
 func (u *unit) run(fn func(*sql.Tx) error) error {
 	if u.err != nil {
-		return fmt.Errorf("%w: an earlier write of this unit of work failed", store.ErrConflict)
+		// Spoilt by an earlier write: that write's error, again (a caller
+		// retrying it learns nothing new, and nothing more is written).
+		return translate(u.err)
 	}
 	if u.tx == nil {
 		tx, err := u.s.w.BeginTx(u.ctx, nil)
