@@ -57,7 +57,7 @@ func hasCode(err error, code string) bool {
 // error wraps store.ErrUnavailable. Other errors are translated.
 func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
 	if u := s.unitOf(ctx); u != nil {
-		return u.run(fn)
+		return s.inUnit(u, fn)
 	}
 	return retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, fn) })
 }
@@ -66,7 +66,7 @@ func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
 // round trips, the statement is its own transaction.
 func (s *Store) write1(ctx context.Context, fn func(execer) error) error {
 	if u := s.unitOf(ctx); u != nil {
-		return u.run(func(tx pgx.Tx) error { return fn(tx) })
+		return s.inUnit(u, func(tx pgx.Tx) error { return fn(tx) })
 	}
 	return retry(ctx, func() error { return fn(s.pool) })
 }
@@ -80,11 +80,23 @@ type execer interface {
 // retry runs attempt until it succeeds, fails for good, or has failed
 // retryably maxWriteAttempts times (see write).
 func retry(ctx context.Context, attempt func() error) error {
-	delay := retryBaseDelay
-	for n := 1; ; n++ {
+	return repeat(ctx, func() (bool, error) {
 		err := attempt()
 		if err == nil || !retryable(err) {
-			return translate(err)
+			return false, translate(err)
+		}
+		return true, err
+	})
+}
+
+// repeat runs attempt until it asks for no retry, at most maxWriteAttempts
+// times, sleeping a jittered, doubling backoff between tries.
+func repeat(ctx context.Context, attempt func() (again bool, err error)) error {
+	delay := retryBaseDelay
+	for n := 1; ; n++ {
+		again, err := attempt()
+		if !again {
+			return err
 		}
 		if n == maxWriteAttempts {
 			return fmt.Errorf("%w: transaction still contended after %d attempts: %w", store.ErrUnavailable, n, err)
