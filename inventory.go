@@ -199,8 +199,8 @@ type Holds interface {
 	// ReleaseHold returns nights to inventory; releasing again changes nothing.
 	ReleaseHold(ctx context.Context, bookingID string, r HoldRelease) (*Hold, error)
 	// UnconfirmedHolds returns at most limit (1–MaxHoldBatch) holds made
-	// before before and not confirmed since, oldest first, without their
-	// nights: the creates the booking service's recovery pass settles.
+	// before before and not confirmed since, oldest first: the creates the
+	// booking service's recovery pass settles.
 	// Errors: EINVALID.
 	UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]Hold, error)
 	// ConfirmHolds records that the bookings of ids (at most MaxHoldBatch)

@@ -110,6 +110,23 @@ func operations() []operation {
 	}
 	getHold := hold("GET", "/inventory/holds/{booking_id}", "getHold", "Read a hold", "The hold with its nights and their prices.")
 	getHold.ok = []response{{status: "200", description: "The hold.", schema: schema("Hold"), example: holdExample}}
+	unconfirmedHolds := operation{method: "GET", path: "/inventory/holds", id: "listUnconfirmedHolds", tag: "Reservation holds",
+		summary: "List unconfirmed holds", proxied: true, unavailableFromServer: true,
+		description: "Holds made before `before` and not confirmed since, oldest first, with their nights: creates that took their hold " +
+			"and have not been settled by the booking service's recovery pass (which confirms a hold once its booking is recorded, and " +
+			"records the booking failed and releases the hold when none was).",
+		params: arr{
+			o("name", "before", "in", "query", "required", true, "description", "Only holds made before this time (RFC 3339).",
+				"schema", o("type", "string", "format", "date-time")),
+			o("name", "limit", "in", "query", "description", "Holds per answer.", "schema", o("type", "integer", "minimum", 1, "maximum", 500, "default", 500)),
+		},
+		ok: []response{{status: "200", description: "The holds (possibly none).", schema: arrayOf(schema("Hold"))}}}
+	confirmHolds := operation{method: "POST", path: "/inventory/holds/confirm", id: "confirmHolds", tag: "Reservation holds",
+		summary: "Confirm holds", proxied: true, noQuery: true, unavailableFromServer: true,
+		description: "Records that the bookings of `booking_ids` are recorded, so their holds are settled. Ids without a hold, or " +
+			"confirmed already, are skipped.",
+		body: schema("HoldConfirmation"), bodyExample: o("booking_ids", arr{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}),
+		ok:   []response{{status: "200", description: "How many holds this call confirmed.", schema: schema("HoldConfirmation"), example: o("confirmed", 1)}}}
 
 	return []operation{
 		// Operations.
@@ -221,7 +238,7 @@ func operations() []operation {
 			ok: []response{{status: "200", description: "One page of adjustments.", schema: arrayOf(schema("Adjustment")), headers: []string{"Link"}}}},
 
 		// Holds.
-		createHold, getHold, moveHold, releaseHold,
+		createHold, getHold, moveHold, releaseHold, unconfirmedHolds, confirmHolds,
 
 		// Bookings.
 		createBooking("/bookings", "createBooking"),

@@ -138,8 +138,8 @@ type Inventory interface {
 	// nights no longer held changes nothing. Errors: ErrNotFound.
 	ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldRelease) (hotel.Hold, error)
 	// UnconfirmedHolds returns at most limit holds that CreateHold made
-	// before before and ConfirmHolds has not confirmed, oldest first,
-	// without their nights.
+	// before before and ConfirmHolds has not confirmed, oldest first, with
+	// their nights.
 	UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error)
 	// ConfirmHolds marks the holds of ids confirmed at at (ids without a
 	// hold, or confirmed already, are skipped) and returns how many it marked.

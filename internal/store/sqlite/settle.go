@@ -55,14 +55,15 @@ func (s *Store) BookingStatuses(ctx context.Context, ids []string) (map[string]s
 	return out, translate(rows.Err())
 }
 
-// UnconfirmedHolds returns unconfirmed holds made before before, oldest first.
+// UnconfirmedHolds returns unconfirmed holds made before before, oldest
+// first, with their nights, in one query.
 func (s *Store) UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT h.booking_id, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
-       h.created_at, h.updated_at, ho.currency
-FROM hold h JOIN hotel ho ON ho.id = h.hotel_id
-WHERE h.confirmed_at IS NULL AND h.created_at < ?
-ORDER BY h.created_at, h.booking_id
-LIMIT ?`, ts(before), limit)
+       h.created_at, h.updated_at, ho.currency, hn.night, hn.price_cents
+FROM (SELECT * FROM hold WHERE confirmed_at IS NULL AND created_at < ? ORDER BY created_at, booking_id LIMIT ?) h
+JOIN hotel ho ON ho.id = h.hotel_id
+LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
+ORDER BY h.created_at, h.booking_id, hn.night`, ts(before), limit)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -70,14 +71,29 @@ LIMIT ?`, ts(before), limit)
 	var out []hotel.Hold
 	for rows.Next() {
 		var h hotel.Hold
-		var in, out2, created, updated string
-		if err := rows.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out2, &h.Status, &created, &updated, &h.Currency); err != nil {
+		var in, checkOut, created, updated string
+		var night sql.NullString
+		var price sql.NullInt64
+		if err := rows.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &checkOut, &h.Status, &created, &updated, &h.Currency,
+			&night, &price); err != nil {
 			return nil, translate(err)
 		}
-		if err := parseHoldHeader(&h, in, out2, created, updated); err != nil {
-			return nil, err
+		if len(out) == 0 || out[len(out)-1].BookingID != h.BookingID {
+			if err := parseHoldHeader(&h, in, checkOut, created, updated); err != nil {
+				return nil, err
+			}
+			h.Nights = []hotel.NightPrice{}
+			out = append(out, h)
 		}
-		out = append(out, h)
+		if night.Valid {
+			d, err := parseNight(night.String)
+			if err != nil {
+				return nil, err
+			}
+			cur := &out[len(out)-1]
+			cur.Nights = append(cur.Nights, hotel.NightPrice{Date: d, Price: hotel.Cents(price.Int64)})
+			cur.TotalPrice += hotel.Cents(price.Int64)
+		}
 	}
 	return out, translate(rows.Err())
 }

@@ -191,9 +191,7 @@ func testHoldConfirmation(t *testing.T, h Harness) {
 		}
 		var out []string
 		for _, h := range hs {
-			if h.HotelID != 100 || h.RoomTypeID != 1000 || h.Currency != "GBP" || h.Status != hotel.HoldHeld || h.CheckIn.DaysUntil(h.CheckOut) != 1 {
-				t.Fatalf("UnconfirmedHolds returned %+v", h)
-			}
+			checkHold(t, "UnconfirmedHolds", h, f.wantHold(h.BookingID, 1000, h.CheckIn, h.CheckIn.AddDays(1)))
 			out = append(out, h.BookingID)
 		}
 		return out
