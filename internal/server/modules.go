@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -178,7 +179,7 @@ func startBooking(p *process) error {
 func bookingRoutes(p *process) []auth.Route {
 	routes := bookinghttp.Routes(p.bookings, p.store, p.deps.Now, bookinghttp.OnReplay(p.deps.Metrics.IdempotentReplay))
 	prefixed := http.NewServeMux()
-	auth.NewRouter(prefixed, p.authn).Register(append(routes, opsRoutes(p.checks)...)...)
+	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
 	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},
 		Handler: http.StripPrefix("/booking", web.ProblemMux(prefixed))})
 }
