@@ -15,7 +15,9 @@ import (
 func serve(t *testing.T, path string, headers ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	mux := http.NewServeMux()
-	Register(mux)
+	for _, r := range Routes() {
+		mux.Handle(r.Pattern, r.Handler)
+	}
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])

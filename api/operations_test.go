@@ -1,7 +1,10 @@
-package api
+package api_test
+
+import "github.com/hotelplatform/hotel/api"
 
 // The operations of openapi.json, in the order the document lists them.
-// Who may call each (security, 401/403) comes from auth.Rules; 429 and 500
+// Who may call each (security, 401/403) comes from the rule its route is
+// declared with (server.Routes); 429 and 500
 // are added to every operation, 400 to every one that reads a query or a
 // body, 413 to those with a body (see operation.render).
 
@@ -143,14 +146,14 @@ func operations() []operation {
 				{status: "503", description: "Not ready: the failing checks say why.", schema: schema("Readiness"),
 					example: o("status", "unavailable", "checks", o("inventory", "unreachable", "booking", "ok"))},
 			}},
-		{method: "GET", path: SpecPath, id: "openapi", tag: "Operations", summary: "This OpenAPI document",
+		{method: "GET", path: api.SpecPath, id: "openapi", tag: "Operations", summary: "This OpenAPI document",
 			description: "The OpenAPI 3.1 description of this API, embedded in the binary.", params: arr{ifNoneMatch},
 			ok: assetOK("The document.", "application/json", schema("OpenAPIDocument"))},
-		{method: "GET", path: DocsPath, id: "docs", tag: "Operations", summary: "API reference (HTML)",
+		{method: "GET", path: api.DocsPath, id: "docs", tag: "Operations", summary: "API reference (HTML)",
 			description: "This document rendered by Redoc. The page and its script are served by the binary and load nothing from any other host.",
 			params:      arr{ifNoneMatch},
 			ok:          assetOK("The HTML page.", "text/html", o("type", "string"), "Content-Security-Policy")},
-		{method: "GET", path: BundlePath, id: "docsScript", tag: "Operations", summary: "API reference script",
+		{method: "GET", path: api.BundlePath, id: "docsScript", tag: "Operations", summary: "API reference script",
 			description: "Redoc's standalone bundle (MIT), used by `/docs`.", params: arr{ifNoneMatch},
 			ok: assetOK("The script.", "text/javascript", o("type", "string"))},
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/server"
 )
 
 var keyPattern = regexp.MustCompile(`hk_[a-z2-7]{12}_[A-Za-z0-9_-]{43}`)
@@ -159,15 +161,16 @@ func concrete(pattern string) (string, string) {
 	return method, path
 }
 
-// checkAccessMatrix calls every route of the rules table as every caller.
+// checkAccessMatrix calls every declared route as every caller.
 func checkAccessMatrix(t *testing.T, gateway string, cs []caller) {
-	for _, pattern := range auth.Table() {
-		rule := auth.Rules[pattern]
-		method, path := concrete(pattern)
+	routes := server.Routes()
+	for _, route := range routes {
+		rule := route.Rule
+		method, path := concrete(route.Pattern)
 		if rule.Forward {
 			// A forwarded path is judged by the route it reaches.
-			if behind, ok := auth.Rules[method+" "+path]; ok {
-				rule = behind
+			if i := slices.IndexFunc(routes, func(r auth.Route) bool { return r.Pattern == method+" "+path }); i >= 0 {
+				rule = routes[i].Rule
 			}
 		}
 		for _, c := range cs {

@@ -44,7 +44,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	if *hotels == 0 {
-		loaded, err := seedSample(ctx, st, time.Now, *seedValue)
+		loaded, err := sampledata.Seed(ctx, st, time.Now(), *seedValue)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -172,22 +173,19 @@ func TestAuthenticate(t *testing.T) {
 func TestRouterEnforcesRules(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	rules := map[string]Rule{
-		"GET /public":                      {Public: true},
-		"POST /inventory-admin":            {Scope: hotel.ScopeInventoryWrite},
-		"GET /bookings/{booking_id}":       {Scope: hotel.ScopeBookingsRead, Owner: true},
-		"POST /holds":                      {Service: true},
-		"GET /admin-only":                  {},
-		"GET /whoami":                      {Scope: hotel.ScopeGuestsRead, Service: true},
-		"GET /bookings/{booking_id}/other": {Owner: true},
-	}
+	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.Encode(w, http.StatusOK, map[string]string{"kind": string(PrincipalFrom(r.Context()).Kind)})
+	})
 	mux := http.NewServeMux()
-	rt := NewRouter(mux, f.authn, rules)
-	for pattern := range rules {
-		rt.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			web.Encode(w, http.StatusOK, map[string]string{"kind": string(PrincipalFrom(r.Context()).Kind)})
-		}))
-	}
+	NewRouter(mux, f.authn).Register(
+		Route{"GET /public", Rule{Public: true}, whoami},
+		Route{"POST /inventory-admin", Rule{Scope: hotel.ScopeInventoryWrite}, whoami},
+		Route{"GET /bookings/{booking_id}", Rule{Scope: hotel.ScopeBookingsRead, Owner: true}, whoami},
+		Route{"POST /holds", Rule{Service: true}, whoami},
+		Route{"GET /admin-only", Rule{}, whoami},
+		Route{"GET /whoami", Rule{Scope: hotel.ScopeGuestsRead, Service: true}, whoami},
+		Route{"GET /bookings/{booking_id}/other", Rule{Owner: true}, whoami},
+	)
 	srv := httptest.NewServer(web.ProblemMux(mux))
 	defer srv.Close()
 
@@ -250,42 +248,24 @@ func TestRouterEnforcesRules(t *testing.T) {
 	}
 }
 
-func TestRouterRefusesRouteWithoutRule(t *testing.T) {
+func TestRouterRefusesIllFormedRules(t *testing.T) {
 	t.Parallel()
-	defer func() {
-		if v := recover(); v == nil || !strings.Contains(v.(string), "GET /unguarded") {
-			t.Fatalf("registering a route without a rule: recovered %v, want a panic naming it", v)
-		}
-	}()
-	NewRouter(http.NewServeMux(), NewAuthenticator(nil, "", "", time.Now), Rules).Handle("GET /unguarded", http.NotFoundHandler())
-}
-
-func TestRulesTableIsWellFormed(t *testing.T) {
-	t.Parallel()
-	for _, pattern := range Table() {
-		r := Rules[pattern]
-		if r.Public && (r.Forward || r.Scope != "" || r.Owner || r.Service) {
-			t.Errorf("%s: a public rule with other conditions is ambiguous", pattern)
-		}
-		if r.Scope != "" && !containsScope(r.Scope) {
-			t.Errorf("%s: unknown scope %q", pattern, r.Scope)
-		}
-		if r.Owner && !strings.Contains(pattern, "{booking_id}") {
-			t.Errorf("%s: an owner rule needs a {booking_id} in the pattern", pattern)
-		}
-		if r.Describe() == "" {
-			t.Errorf("%s: no description", pattern)
-		}
+	for _, r := range []Route{
+		{"GET /both", Rule{Public: true, Scope: hotel.ScopeBookingsRead}, http.NotFoundHandler()},
+		{"GET /forwarded", Rule{Public: true, Forward: true}, http.NotFoundHandler()},
+		{"GET /nobody", Rule{Scope: "bookings:everything"}, http.NotFoundHandler()},
+		{"GET /bookings", Rule{Owner: true}, http.NotFoundHandler()},
+		{"GET /nothing", Rule{Public: true}, nil},
+	} {
+		func() {
+			defer func() {
+				if v := recover(); v == nil || !strings.Contains(fmt.Sprint(v), r.Pattern) {
+					t.Errorf("registering %s %+v: recovered %v, want a panic naming it", r.Pattern, r.Rule, v)
+				}
+			}()
+			NewRouter(http.NewServeMux(), NewAuthenticator(nil, "", "", time.Now)).Register(r)
+		}()
 	}
-}
-
-func containsScope(s string) bool {
-	for _, sc := range hotel.AllScopes {
-		if sc == s {
-			return true
-		}
-	}
-	return false
 }
 
 // countingStore counts TouchAPIKey writes over a real store.

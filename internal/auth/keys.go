@@ -1,7 +1,7 @@
 // Package auth is the platform's access control: API keys with scopes,
-// booking access tokens, the service credential, and one table of rules
-// saying who may call each route. Every server registers its routes through
-// a Router, which refuses a route that has no rule.
+// booking access tokens, the service credential, and the Rule saying who may
+// call a route. Every server declares its routes as a table of Routes, each
+// with its rule, and registers them through a Router, which enforces them.
 package auth
 
 import (

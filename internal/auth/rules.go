@@ -2,9 +2,10 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/hotelplatform/hotel"
@@ -20,67 +21,16 @@ type Rule struct {
 	Owner   bool   // the access token of the booking named by {booking_id}
 }
 
-// Rules is the access table of every route of every server, by ServeMux
-// pattern. A route missing here cannot be registered (Router panics at
-// start), and the authorization matrix test walks this table.
-var Rules = map[string]Rule{
-	// Operations.
-	"GET /{$}":     {Public: true},
-	"GET /healthz": {Public: true},
-	"GET /readyz":  {Public: true},
-
-	// API documentation (package api), served by the gateway.
-	"GET /openapi.json":             {Public: true},
-	"GET /docs":                     {Public: true},
-	"GET /docs/redoc.standalone.js": {Public: true},
-
-	// Inventory reads (seed routes).
-	"GET /inventory":                       {Public: true},
-	"GET /inventory/{$}":                   {Public: true},
-	"GET /inventory/{hotel_id}":            {Public: true},
-	"GET /inventory/hotel_name/{hotel_id}": {Public: true},
-	"GET /inventory/hotels/{hotel_id}":     {Public: true},
-
-	// Availability search and the catalogue.
-	"GET /inventory/search":                                      {Public: true},
-	"GET /inventory/hotels":                                      {Public: true},
-	"GET /inventory/hotels/{hotel_id}/room-types":                {Public: true},
-	"GET /inventory/hotels/{hotel_id}/room-types/{room_type_id}": {Public: true},
-
-	// Inventory administration: hotels, room types, calendar, adjustments.
-	"POST /inventory/hotels":                                       {Scope: hotel.ScopeInventoryWrite},
-	"PATCH /inventory/hotels/{hotel_id}":                           {Scope: hotel.ScopeInventoryWrite},
-	"POST /inventory/hotels/{hotel_id}/room-types":                 {Scope: hotel.ScopeInventoryWrite},
-	"PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}": {Scope: hotel.ScopeInventoryWrite},
-	"PUT /inventory/hotels/{hotel_id}/calendar":                    {Scope: hotel.ScopeInventoryWrite},
-	"POST /inventory/{hotel_id}/adjust":                            {Scope: hotel.ScopeInventoryWrite},
-	"GET /inventory/hotels/{hotel_id}/adjustments":                 {Scope: hotel.ScopeInventoryWrite},
-
-	// Reservation holds: only the platform's services (the booking service).
-	"GET /inventory/holds":                       {Service: true},
-	"POST /inventory/holds/confirm":              {Service: true},
-	"PUT /inventory/holds/{booking_id}":          {Service: true},
-	"GET /inventory/holds/{booking_id}":          {Service: true},
-	"POST /inventory/holds/{booking_id}/move":    {Service: true},
-	"POST /inventory/holds/{booking_id}/release": {Service: true},
-
-	// Bookings (seed routes): anyone may book; staff keys by scope; the
-	// booking's access token for that booking only.
-	"POST /bookings/":                       {Public: true},
-	"POST /bookings":                        {Public: true},
-	"GET /bookings/":                        {Scope: hotel.ScopeBookingsRead},
-	"GET /bookings":                         {Scope: hotel.ScopeBookingsRead},
-	"GET /bookings/{booking_id}":            {Scope: hotel.ScopeBookingsRead, Owner: true},
-	"PATCH /bookings/{booking_id}":          {Scope: hotel.ScopeBookingsWrite, Owner: true},
-	"DELETE /bookings/{booking_id}":         {Scope: hotel.ScopeBookingsWrite, Owner: true},
-	"POST /bookings/{booking_id}/check-out": {Scope: hotel.ScopeBookingsWrite, Owner: true},
-
-	// Gateway forwarding; the service behind enforces the same table.
-	"/inventory/": {Forward: true},
-	"/inventory":  {Forward: true},
-	"/bookings/":  {Forward: true},
-	"/bookings":   {Forward: true},
-	"/booking/":   {Forward: true},
+// Route is one route of a server: its ServeMux pattern, who may call it
+// and its handler. Each server declares its routes once, as a table of
+// Routes (inventoryhttp.Routes, bookinghttp.Routes, …); the rules the
+// Router enforces, the README's access table and the routes of the OpenAPI
+// document are all made from those tables, so a route cannot exist without
+// a rule.
+type Route struct {
+	Pattern string // "METHOD /path", or a bare path (a subtree) for a Forward rule
+	Rule    Rule
+	Handler http.Handler
 }
 
 // Describe renders a rule for people (the README's table).
@@ -102,16 +52,6 @@ func (r Rule) Describe() string {
 		who = append(who, "the service credential")
 	}
 	return strings.Join(append(who, "admin"), ", ")
-}
-
-// Table returns the rules sorted by pattern, for documentation and tests.
-func Table() []string {
-	out := make([]string, 0, len(Rules))
-	for p := range Rules {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
 }
 
 type principalKey struct{}
@@ -177,45 +117,64 @@ func (r Rule) decide(p hotel.Principal, req *http.Request) error {
 	}
 }
 
-// Router registers routes on a ServeMux with their access rule enforced. It
-// satisfies web.Router, so route files do not know about access control.
+// Router registers routes on a ServeMux with their access rule enforced.
 type Router struct {
 	mux   *http.ServeMux
 	authn *Authenticator
-	rules map[string]Rule
 }
 
-// NewRouter returns a Router over mux using rules (normally Rules).
-func NewRouter(mux *http.ServeMux, authn *Authenticator, rules map[string]Rule) *Router {
-	return &Router{mux: mux, authn: authn, rules: rules}
+// NewRouter returns a Router over mux that authenticates callers with authn.
+func NewRouter(mux *http.ServeMux, authn *Authenticator) *Router {
+	return &Router{mux: mux, authn: authn}
 }
 
-// Handle registers h for pattern behind its rule. It panics when the pattern
-// has no rule: an unguarded route must not start.
-func (rt *Router) Handle(pattern string, h http.Handler) {
-	rule, ok := rt.rules[pattern]
-	if !ok {
-		panic(fmt.Sprintf("auth: route %q has no access rule in auth.Rules", pattern))
+// Register adds routes to the mux, each behind its rule. It panics on a
+// route whose rule cannot be meant as written: such a server must not start.
+func (rt *Router) Register(routes ...Route) {
+	for _, r := range routes {
+		err := r.Check()
+		if r.Handler == nil {
+			err = errors.New("no handler")
+		}
+		if err != nil {
+			panic(fmt.Sprintf("auth: route %q: %v", r.Pattern, err))
+		}
+		rt.mux.Handle(r.Pattern, rt.guard(r.Rule, r.Handler))
 	}
+}
+
+// Check reports what is wrong with the rule of a route's declaration.
+func (r Route) Check() error {
+	switch rule := r.Rule; {
+	case (rule.Public || rule.Forward) && (rule.Public == rule.Forward || rule.Scope != "" || rule.Owner || rule.Service):
+		return errors.New("a public or forwarding rule with other conditions is ambiguous")
+	case rule.Scope != "" && !slices.Contains(hotel.AllScopes, rule.Scope):
+		return fmt.Errorf("unknown scope %q", rule.Scope)
+	case rule.Owner && !strings.Contains(r.Pattern, "{booking_id}"):
+		return errors.New("an owner rule needs a {booking_id} in the pattern")
+	}
+	return nil
+}
+
+// guard returns h behind rule.
+func (rt *Router) guard(rule Rule, h http.Handler) http.Handler {
 	if rule.Forward {
-		rt.mux.Handle(pattern, h)
-		return
+		return h
 	}
 	if rule.Public {
 		// Anyone may call; a caller that presents valid credentials is
 		// still known (its Idempotency-Keys are its own, it sees what its
 		// scopes allow). Bad credentials are ignored, not refused.
-		rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if cred := r.Header.Get("Authorization"); cred != "" {
 				if p, err := rt.authenticate(r); err == nil {
 					r = r.WithContext(WithPrincipal(r.Context(), p))
 				}
 			}
 			h.ServeHTTP(w, r)
-		}))
-		return
+		})
 	}
-	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := rt.authenticate(r)
 		if err == nil {
 			err = rule.decide(p, r)
@@ -228,5 +187,5 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 			return
 		}
 		h.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
-	}))
+	})
 }

@@ -86,13 +86,6 @@ type Config struct {
 // Has reports whether target runs in this process.
 func (c *Config) Has(target string) bool { return slices.Contains(c.Targets, target) }
 
-// NeedsStore reports whether any target in this process uses the database.
-func (c *Config) NeedsStore() bool {
-	// A gateway on PostgreSQL reads API keys too, to rate limit by key.
-	return c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler) ||
-		(c.Has(TargetGateway) && c.Driver == "postgres")
-}
-
 // Split reports whether some targets run in other processes.
 func (c *Config) Split() bool { return len(c.Targets) < len(AllTargets) }
 

@@ -148,8 +148,8 @@ func TestLoadDefaults(t *testing.T) {
 	if len(rest) != 0 {
 		t.Errorf("rest = %q, want none", rest)
 	}
-	if c.Split() || !c.NeedsStore() {
-		t.Errorf("Split, NeedsStore = %v, %v; want false, true", c.Split(), c.NeedsStore())
+	if c.Split() {
+		t.Error("Split = true, want false")
 	}
 }
 
@@ -387,8 +387,8 @@ func TestLoadValidation(t *testing.T) {
 				if c.InventoryURL != "http://inventory:8081" || c.BookingURL != "https://booking:8082" {
 					return "URLs " + c.InventoryURL + ", " + c.BookingURL
 				}
-				if !slices.Equal(c.Targets, []string{"gateway"}) || !c.Split() || c.NeedsStore() {
-					return "targets/split/needs store wrong"
+				if !slices.Equal(c.Targets, []string{"gateway"}) || !c.Split() {
+					return "targets/split wrong"
 				}
 				return ""
 			},
@@ -397,8 +397,8 @@ func TestLoadValidation(t *testing.T) {
 			name: "scheduler alone needs the inventory URL only",
 			env:  map[string]string{"HOTEL_TARGET": "scheduler", "HOTEL_SERVICE_KEY": "0123456789abcdef0123456789abcdef", "INVENTORY_URL": "http://127.0.0.1:8081"},
 			check: func(c *config.Config) string {
-				if !c.Split() || !c.NeedsStore() || c.Has("gateway") {
-					return "scheduler alone: want split, needs store, no gateway"
+				if !c.Split() || c.Has("gateway") {
+					return "scheduler alone: want split, no gateway"
 				}
 				return ""
 			},
@@ -700,23 +700,22 @@ func TestParseTargets(t *testing.T) {
 func TestConfigTargets(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		targets               []string
-		split, needsStore, gw bool
+		targets   []string
+		split, gw bool
 	}{
-		{config.AllTargets, false, true, true},
-		{[]string{"gateway"}, true, false, true},
-		{[]string{"booking"}, true, true, false},
-		{[]string{"inventory"}, true, true, false},
-		{[]string{"scheduler"}, true, true, false},
-		{[]string{"gateway", "inventory", "booking"}, true, true, true},
+		{config.AllTargets, false, true},
+		{[]string{"gateway"}, true, true},
+		{[]string{"booking"}, true, false},
+		{[]string{"inventory"}, true, false},
+		{[]string{"scheduler"}, true, false},
+		{[]string{"gateway", "inventory", "booking"}, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.targets, ","), func(t *testing.T) {
 			t.Parallel()
 			c := &config.Config{Targets: tt.targets}
-			if c.Split() != tt.split || c.NeedsStore() != tt.needsStore || c.Has(config.TargetGateway) != tt.gw {
-				t.Errorf("Split, NeedsStore, Has(gateway) = %v, %v, %v; want %v, %v, %v",
-					c.Split(), c.NeedsStore(), c.Has(config.TargetGateway), tt.split, tt.needsStore, tt.gw)
+			if c.Split() != tt.split || c.Has(config.TargetGateway) != tt.gw {
+				t.Errorf("Split, Has(gateway) = %v, %v; want %v, %v", c.Split(), c.Has(config.TargetGateway), tt.split, tt.gw)
 			}
 		})
 	}

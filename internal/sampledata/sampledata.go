@@ -5,7 +5,10 @@
 package sampledata
 
 import (
+	"context"
+	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -13,6 +16,20 @@ import (
 
 // SampleDays is the number of nights Sample yields for each room type.
 const SampleDays = 365
+
+// Seed loads the sample hotels into st when it has no hotel, their first
+// night today in their time zone; it reports whether it loaded them.
+func Seed(ctx context.Context, st store.Store, now time.Time, seed uint64) (bool, error) {
+	loc, err := time.LoadLocation(sampleZone)
+	if err != nil {
+		return false, fmt.Errorf("load time zone %s: %w", sampleZone, err)
+	}
+	loaded, err := st.Load(ctx, Sample(hotel.Today(now, loc), seed), true)
+	if err != nil {
+		return false, fmt.Errorf("seed sample hotels: %w", err)
+	}
+	return loaded, nil
+}
 
 // Room types every generated hotel has, in room type id order.
 const (

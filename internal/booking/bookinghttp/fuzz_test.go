@@ -73,8 +73,7 @@ func newFuzzBench(f *testing.F) *fuzzBench {
 		}
 	}
 	mux := http.NewServeMux()
-	routes := auth.NewRouter(mux, auth.NewAuthenticator(st, adminKey, "", clock.Now), auth.Rules)
-	bookinghttp.Register(routes, svc, bookingtest.Bookings(st), clock.Now)
+	auth.NewRouter(mux, auth.NewAuthenticator(st, adminKey, "", clock.Now)).Register(bookinghttp.Routes(svc, bookingtest.Bookings(st), clock.Now)...)
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		f.Fatal(err)

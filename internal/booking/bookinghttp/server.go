@@ -13,15 +13,15 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
-// Register adds the booking routes to mux. This is the whole booking API;
-// auth.Rules says who may call each route. st keeps the Idempotency-Key
-// records; now is the clock.
-func Register(mux web.Router, svc hotel.BookingService, st store.Bookings, now func() time.Time, opts ...Option) {
+// Routes is the whole booking API: each route with who may call it and its
+// handler over svc. st keeps the Idempotency-Key records; now is the clock.
+func Routes(svc hotel.BookingService, st store.Bookings, now func() time.Time, opts ...Option) []auth.Route {
 	a := &api{svc: svc, keys: st, now: now, onReplay: func() {}}
 	for _, o := range opts {
 		o(a)
@@ -29,15 +29,25 @@ func Register(mux web.Router, svc hotel.BookingService, st store.Bookings, now f
 	if c, ok := svc.(creator); ok {
 		a.createWithID = c.CreateWithID
 	}
-	create := a.idempotent(newBookingID, a.create)
-	mux.Handle("POST /bookings/", collection(create))
-	mux.Handle("POST /bookings", collection(create))
-	mux.Handle("GET /bookings/", collection(http.HandlerFunc(a.list)))
-	mux.Handle("GET /bookings", collection(http.HandlerFunc(a.list)))
-	mux.Handle("GET /bookings/{booking_id}", http.HandlerFunc(a.get))
-	mux.Handle("PATCH /bookings/{booking_id}", a.idempotent(pathBookingID, a.modify))
-	mux.Handle("DELETE /bookings/{booking_id}", a.idempotent(pathBookingID, a.cancel))
-	mux.Handle("POST /bookings/{booking_id}/check-out", a.idempotent(pathBookingID, a.checkOut))
+	create := collection(a.idempotent(newBookingID, a.create))
+	list := collection(http.HandlerFunc(a.list))
+	var (
+		anyone = auth.Rule{Public: true}
+		reader = auth.Rule{Scope: hotel.ScopeBookingsRead}
+		// Staff keys by scope; the booking's access token for that booking only.
+		ownerReads  = auth.Rule{Scope: hotel.ScopeBookingsRead, Owner: true}
+		ownerWrites = auth.Rule{Scope: hotel.ScopeBookingsWrite, Owner: true}
+	)
+	return []auth.Route{
+		{Pattern: "POST /bookings/", Rule: anyone, Handler: create},
+		{Pattern: "POST /bookings", Rule: anyone, Handler: create},
+		{Pattern: "GET /bookings/", Rule: reader, Handler: list},
+		{Pattern: "GET /bookings", Rule: reader, Handler: list},
+		{Pattern: "GET /bookings/{booking_id}", Rule: ownerReads, Handler: http.HandlerFunc(a.get)},
+		{Pattern: "PATCH /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.modify)},
+		{Pattern: "DELETE /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.cancel)},
+		{Pattern: "POST /bookings/{booking_id}/check-out", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkOut)},
+	}
 }
 
 // creator is a booking service whose creates a retry can resume by id
@@ -46,7 +56,7 @@ type creator interface {
 	CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error)
 }
 
-// Option tunes Register.
+// Option tunes Routes.
 type Option func(*api)
 
 // OnReplay sets a function called for every request answered from its

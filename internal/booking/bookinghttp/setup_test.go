@@ -32,7 +32,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
 const adminKey = "test-admin-key-0123456789-0123456789-0123456789"
 
 // bench is the booking HTTP server as cmd/hotel wires it (middleware,
-// ProblemMux, the auth Router with auth.Rules) over a bookingtest.Env.
+// ProblemMux, the auth Router with the routes' rules) over a bookingtest.Env.
 type bench struct {
 	*bookingtest.Env
 	url    string
@@ -69,8 +69,7 @@ func newBench(t *testing.T, d bookingtest.Driver, m bookingtest.Mode, wrap ...fu
 	}
 	authn := auth.NewAuthenticator(env.Store, adminKey, "", env.Clock.Now)
 	mux := http.NewServeMux()
-	routes := auth.NewRouter(mux, authn, auth.Rules)
-	bookinghttp.Register(routes, env.Service, bookingtest.Bookings(env.Store), env.Clock.Now)
+	auth.NewRouter(mux, authn).Register(bookinghttp.Routes(env.Service, bookingtest.Bookings(env.Store), env.Clock.Now)...)
 	srv := httptest.NewServer(web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux)))
 	t.Cleanup(srv.Close)
 	return &bench{Env: env, url: srv.URL, client: srv.Client()}

@@ -196,7 +196,9 @@ func NewEnv(t *testing.T, d Driver, m Mode, cfg booking.Config) *Env {
 	var inv hotel.InventoryService = e.Local
 	if m.Split {
 		mux := http.NewServeMux()
-		inventoryhttp.Register(mux, e.Local)
+		for _, r := range inventoryhttp.Routes(e.Local) { // without access control: no service key here
+			mux.Handle(r.Pattern, r.Handler)
+		}
 		e.Server = StartServer(t, web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux)))
 		tr := &http.Transport{}
 		t.Cleanup(tr.CloseIdleConnections)

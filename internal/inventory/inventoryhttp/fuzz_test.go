@@ -66,7 +66,7 @@ func newFuzzBench(f *testing.F) *fuzzBench {
 	}
 	clock := func() time.Time { return now }
 	mux := http.NewServeMux()
-	inventoryhttp.Register(auth.NewRouter(mux, auth.NewAuthenticator(st, fuzzAdminKey, "", clock), auth.Rules), inventory.NewService(st, clock))
+	auth.NewRouter(mux, auth.NewAuthenticator(st, fuzzAdminKey, "", clock)).Register(inventoryhttp.Routes(inventory.NewService(st, clock))...)
 	logs := &bytes.Buffer{}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {

@@ -11,39 +11,48 @@ import (
 	"slices"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
-// Register adds the inventory routes to mux. This is the whole inventory
-// API; auth.Rules says who may call each route.
-func Register(mux web.Router, svc hotel.InventoryService) {
-	// Reads (seed routes, search and the catalogue): public.
-	mux.Handle("GET /inventory", handleList(svc))
-	mux.Handle("GET /inventory/{$}", handleList(svc))
-	mux.Handle("GET /inventory/{hotel_id}", handleHotelInventory(svc))
-	mux.Handle("GET /inventory/hotel_name/{hotel_id}", handleHotelName(svc))
-	mux.Handle("GET /inventory/hotels/{hotel_id}", handleGetHotel(svc))
-	mux.Handle("GET /inventory/search", handleSearch(svc))
-	mux.Handle("GET /inventory/hotels", handleListHotels(svc))
-	mux.Handle("GET /inventory/hotels/{hotel_id}/room-types", handleListRoomTypes(svc))
-	mux.Handle("GET /inventory/hotels/{hotel_id}/room-types/{room_type_id}", handleGetRoomType(svc))
+// Routes is the whole inventory API: each route with who may call it and
+// its handler over svc.
+func Routes(svc hotel.InventoryService) []auth.Route {
+	var (
+		anyone  = auth.Rule{Public: true}
+		writer  = auth.Rule{Scope: hotel.ScopeInventoryWrite}
+		service = auth.Rule{Service: true} // the booking service
+	)
+	return []auth.Route{
+		// Reads (seed routes, search and the catalogue).
+		{Pattern: "GET /inventory", Rule: anyone, Handler: handleList(svc)},
+		{Pattern: "GET /inventory/{$}", Rule: anyone, Handler: handleList(svc)},
+		{Pattern: "GET /inventory/{hotel_id}", Rule: anyone, Handler: handleHotelInventory(svc)},
+		{Pattern: "GET /inventory/hotel_name/{hotel_id}", Rule: anyone, Handler: handleHotelName(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}", Rule: anyone, Handler: handleGetHotel(svc)},
+		{Pattern: "GET /inventory/search", Rule: anyone, Handler: handleSearch(svc)},
+		{Pattern: "GET /inventory/hotels", Rule: anyone, Handler: handleListHotels(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/room-types", Rule: anyone, Handler: handleListRoomTypes(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/room-types/{room_type_id}", Rule: anyone, Handler: handleGetRoomType(svc)},
 
-	// Administration: the inventory:write scope.
-	mux.Handle("POST /inventory/hotels", handleCreateHotel(svc))
-	mux.Handle("PATCH /inventory/hotels/{hotel_id}", handleUpdateHotel(svc))
-	mux.Handle("POST /inventory/hotels/{hotel_id}/room-types", handleCreateRoomType(svc))
-	mux.Handle("PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}", handleUpdateRoomType(svc))
-	mux.Handle("PUT /inventory/hotels/{hotel_id}/calendar", handleSetCalendar(svc))
-	mux.Handle("POST /inventory/{hotel_id}/adjust", handleAdjust(svc))
-	mux.Handle("GET /inventory/hotels/{hotel_id}/adjustments", handleListAdjustments(svc))
+		// Administration: hotels, room types, calendar, adjustments.
+		{Pattern: "POST /inventory/hotels", Rule: writer, Handler: handleCreateHotel(svc)},
+		{Pattern: "PATCH /inventory/hotels/{hotel_id}", Rule: writer, Handler: handleUpdateHotel(svc)},
+		{Pattern: "POST /inventory/hotels/{hotel_id}/room-types", Rule: writer, Handler: handleCreateRoomType(svc)},
+		{Pattern: "PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}", Rule: writer, Handler: handleUpdateRoomType(svc)},
+		{Pattern: "PUT /inventory/hotels/{hotel_id}/calendar", Rule: writer, Handler: handleSetCalendar(svc)},
+		{Pattern: "POST /inventory/{hotel_id}/adjust", Rule: writer, Handler: handleAdjust(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/adjustments", Rule: writer, Handler: handleListAdjustments(svc)},
 
-	// Reservation holds: the service credential (the booking service).
-	mux.Handle("GET /inventory/holds", handleUnconfirmedHolds(svc))
-	mux.Handle("POST /inventory/holds/confirm", handleConfirmHolds(svc))
-	mux.Handle("PUT /inventory/holds/{booking_id}", handleCreateHold(svc))
-	mux.Handle("GET /inventory/holds/{booking_id}", handleGetHold(svc))
-	mux.Handle("POST /inventory/holds/{booking_id}/move", handleMoveHold(svc))
-	mux.Handle("POST /inventory/holds/{booking_id}/release", handleReleaseHold(svc))
+		// Reservation holds: only the platform's own services.
+		{Pattern: "PUT /inventory/holds/{booking_id}", Rule: service, Handler: handleCreateHold(svc)},
+		{Pattern: "GET /inventory/holds/{booking_id}", Rule: service, Handler: handleGetHold(svc)},
+		{Pattern: "POST /inventory/holds/{booking_id}/move", Rule: service, Handler: handleMoveHold(svc)},
+		{Pattern: "POST /inventory/holds/{booking_id}/release", Rule: service, Handler: handleReleaseHold(svc)},
+		// The creates the booking service's recovery pass settles.
+		{Pattern: "GET /inventory/holds", Rule: service, Handler: handleUnconfirmedHolds(svc)},
+		{Pattern: "POST /inventory/holds/confirm", Rule: service, Handler: handleConfirmHolds(svc)},
+	}
 }
 
 // listParams are the query parameters of the inventory listings.

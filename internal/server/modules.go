@@ -1,0 +1,248 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/api"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
+	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/gateway"
+	"github.com/hotelplatform/hotel/internal/inventory"
+	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
+	"github.com/hotelplatform/hotel/internal/sampledata"
+	"github.com/hotelplatform/hotel/internal/scheduler"
+	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+// The modules that are not targets: the services targets share, run in a
+// process when one of its targets needs them.
+const (
+	storeModule      = "store"             // the database, migrated and checked
+	inventoryService = "inventory-service" // hotel.InventoryService: in process with the inventory target, else a client of INVENTORY_URL
+	bookingService   = "booking-service"   // the booking service, over the inventory service
+)
+
+// A module is one part of a hotel process.
+type module struct {
+	// needs are the modules that start before this one.
+	needs []string
+	// start builds what the module provides and adds its ready checks and
+	// background loops.
+	start func(p *process) error
+	// routes declares the module's routes over what start built. Called on
+	// a process where nothing started, it lists them (see Routes).
+	routes func(p *process) []auth.Route
+	// wrap wraps the process's whole handler (the gateway's front door).
+	wrap func(p *process, h http.Handler) http.Handler
+}
+
+// modules is every module, with what it needs: the one map of the
+// dependencies between them. A target (config.AllTargets) is a module an
+// operator names in --target; adding one is adding it here and there.
+var modules = map[string]module{
+	storeModule:      {start: startStore},
+	inventoryService: {needs: []string{storeModule}, start: startInventoryService},
+	bookingService:   {needs: []string{storeModule, inventoryService}, start: startBookingService},
+
+	config.TargetInventory: {needs: []string{storeModule, inventoryService}, start: startInventory,
+		routes: func(p *process) []auth.Route { return inventoryhttp.Routes(p.inventory) }},
+	config.TargetBooking:   {needs: []string{storeModule, bookingService}, start: startBooking, routes: bookingRoutes},
+	config.TargetScheduler: {needs: []string{storeModule, bookingService}, start: startScheduler},
+	config.TargetGateway:   {start: startGateway, routes: gatewayRoutes, wrap: front},
+}
+
+// startStore opens the database and checks it is ready.
+func startStore(p *process) error {
+	st, err := p.deps.OpenStore(p.ctx)
+	if err != nil {
+		return err
+	}
+	p.store = st
+	if ps, ok := st.(interface{ PoolStats() store.PoolStats }); ok {
+		var pending func(context.Context) (int, error)
+		if p.runs(bookingService) {
+			pending = st.CountSyncPending
+		}
+		p.deps.Metrics.RegisterDatabase(p.deps.Name, p.cfg.Driver, ps.PoolStats, pending)
+	}
+	p.checks = append(p.checks, readyCheck{"database", func(ctx context.Context) error {
+		if err := st.Ping(ctx); err != nil {
+			return errors.New("unreachable")
+		}
+		if err := st.CheckSchema(ctx); err != nil {
+			return errors.New("schema not at this binary's version")
+		}
+		return nil
+	}})
+	return nil
+}
+
+// startInventoryService is the store-backed inventory service when the
+// inventory target runs in this process, else a client of a remote one.
+func startInventoryService(p *process) error {
+	if p.runs(config.TargetInventory) {
+		p.inventory = p.deps.Metrics.InstrumentInventory(inventory.NewService(p.store, p.deps.Now))
+		return nil
+	}
+	replicas, err := p.replicas(p.cfg.InventoryURL)
+	if err != nil {
+		return err
+	}
+	c, err := inventoryhttp.NewClient(replicas.Base().String(), &http.Client{Transport: replicas}, p.cfg.ServiceKey)
+	if err != nil {
+		return err
+	}
+	p.inventory = c
+	return nil
+}
+
+func startBookingService(p *process) error {
+	cfg := booking.Config{Events: p.deps.Metrics,
+		MaxStayNights: p.cfg.MaxStayNights, CallTimeout: p.cfg.InventoryTimeout, RecoverAfter: p.cfg.RecoverAfter,
+	}
+	p.bookings = booking.New(p.store, p.inventory, cfg, p.deps.Now, p.deps.Log)
+	return nil
+}
+
+// startInventory seeds the sample hotels into an empty database and, with
+// no HOTEL_ADMIN_KEY, creates the first admin key: one process does it, and
+// the inventory target is it.
+func startInventory(p *process) error {
+	if p.cfg.SeedSample {
+		loaded, err := sampledata.Seed(p.ctx, p.store, p.deps.Now(), 1)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			p.deps.Log.Info("seeded sample hotels", "hotels", 7, "nights_per_room_type", sampledata.SampleDays)
+		}
+	}
+	if p.cfg.AdminKey == "" {
+		return bootstrapAdminKey(p)
+	}
+	return nil
+}
+
+// bootstrapAdminKey makes a fresh deployment administrable: when the
+// database has no API key at all, it creates an admin key and prints it
+// once to stdout (never to the log).
+func bootstrapAdminKey(p *process) error {
+	keys, err := p.store.ListAPIKeys(p.ctx)
+	if err != nil {
+		return fmt.Errorf("list API keys: %w", err)
+	}
+	if len(keys) > 0 {
+		return nil
+	}
+	key, prefix, hash := auth.NewKey()
+	k := hotel.APIKey{Name: "admin", Prefix: prefix, Hash: hash, Scopes: []string{hotel.ScopeAdmin}}
+	if err := p.store.CreateAPIKey(p.ctx, &k); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil // another replica made it first
+		}
+		return fmt.Errorf("create the first admin key: %w", err)
+	}
+	p.deps.Log.Info("created the first admin API key and printed it once on standard output", "key_name", "admin")
+	fmt.Fprintf(p.deps.Stdout, "\nFirst start: generated an admin API key (shown only this once, store it safely):\n\n    %s\n\n"+
+		"Use it as:  curl -H 'Authorization: Bearer %s' …\nManage keys with: hotel keys create|list|revoke\n\n", key, key)
+	return nil
+}
+
+// startBooking settles, without a scheduler in the process, what a crash
+// left half done; the scheduler's recover-pending job does it every minute.
+func startBooking(p *process) error {
+	if !p.runs(config.TargetScheduler) {
+		p.background.Go(func() {
+			if _, err := p.bookings.Recover(p.ctx); err != nil && p.ctx.Err() == nil {
+				p.deps.Log.Warn("booking recovery pass at start failed; the scheduler will retry", "err", err)
+			}
+		})
+	}
+	return nil
+}
+
+// bookingRoutes are the booking API, also under the seed's /booking/{path}
+// prefix (as /{path}, with the operational routes).
+func bookingRoutes(p *process) []auth.Route {
+	routes := bookinghttp.Routes(p.bookings, p.store, p.deps.Now, bookinghttp.OnReplay(p.deps.Metrics.IdempotentReplay))
+	prefixed := http.NewServeMux()
+	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
+	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},
+		Handler: http.StripPrefix("/booking", web.ProblemMux(prefixed))})
+}
+
+// startScheduler runs the periodic jobs, each at start and then on its interval.
+func startScheduler(p *process) error {
+	drift := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "hotel_reconcile_drift_nights", Help: "Nights whose held rooms differed from bookings at the last reconciliation.",
+	})
+	if err := p.deps.Metrics.Registry.Register(drift); err != nil {
+		return err
+	}
+	jobs := scheduler.Jobs(p.store, p.bookings, scheduler.Config{CheckoutRunAt: p.cfg.CheckoutRunAt}, p.deps.Now, p.deps.Log, drift)
+	sched, err := scheduler.New(p.store, jobs, p.deps.Now, p.deps.Log, p.deps.Metrics.Registry)
+	if err != nil {
+		return err
+	}
+	p.background.Go(func() { sched.Start(p.ctx) })
+	return nil
+}
+
+// startGateway prepares the forwarding to the services not in this process.
+func startGateway(p *process) error {
+	if !p.runs(config.TargetInventory) {
+		replicas, err := p.replicas(p.cfg.InventoryURL)
+		if err != nil {
+			return err
+		}
+		p.toInventory = gateway.Proxy("inventory", replicas.Base(), "", replicas)
+		p.upstreamChecks = append(p.upstreamChecks, upstreamCheck("inventory", gateway.SplitURLs(p.cfg.InventoryURL), p.upstream))
+	}
+	if !p.runs(config.TargetBooking) {
+		replicas, err := p.replicas(p.cfg.BookingURL)
+		if err != nil {
+			return err
+		}
+		p.toBooking = gateway.Proxy("booking", replicas.Base(), "", replicas)
+		p.toBookingPrefixed = gateway.Proxy("booking", replicas.Base(), "/booking", replicas)
+		p.upstreamChecks = append(p.upstreamChecks, upstreamCheck("booking", gateway.SplitURLs(p.cfg.BookingURL), p.upstream))
+	}
+	return nil
+}
+
+// gatewayRoutes are GET /, the API documentation and the forwarding to the
+// services not in this process, which enforce their own rules.
+func gatewayRoutes(p *process) []auth.Route {
+	routes := append([]auth.Route{{Pattern: "GET /{$}", Rule: auth.Rule{Public: true}, Handler: gateway.HandleRoot()}}, api.Routes()...)
+	forward := auth.Rule{Forward: true}
+	if !p.runs(config.TargetInventory) {
+		routes = append(routes,
+			auth.Route{Pattern: "/inventory/", Rule: forward, Handler: p.toInventory},
+			auth.Route{Pattern: "/inventory", Rule: forward, Handler: p.toInventory})
+	}
+	if !p.runs(config.TargetBooking) {
+		routes = append(routes,
+			auth.Route{Pattern: "/bookings/", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/bookings", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/booking/", Rule: forward, Handler: p.toBookingPrefixed})
+	}
+	return routes
+}
+
+// front is the gateway's front door: browsers from the allowed origins, and
+// a token bucket per client (its verified key, else its IP).
+func front(p *process, h http.Handler) http.Handler {
+	identify := gateway.IdentifyByCredential(p.authn, p.cfg.RateExemptAdmin, p.cfg.RateExemptService, auth.WithVerified)
+	return gateway.CORS(p.cfg.CORSOrigins,
+		gateway.RateLimit(gateway.RateLimitConfig{Rate: p.cfg.RateLimit, Burst: p.cfg.RateBurst}, identify, h))
+}
