@@ -107,9 +107,9 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 	if u.Capacity != nil {
 		capacity.Int32 = int32(*u.Capacity)
 	}
-	var price pgtype.Numeric
+	price := pgtype.Int8{Valid: u.Price != nil}
 	if u.Price != nil {
-		price = numeric(*u.Price)
+		price.Int64 = int64(*u.Price)
 	}
 	demand := pgtype.Text{Valid: u.DemandLevel != nil}
 	if u.DemandLevel != nil {
@@ -126,7 +126,7 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 			return err
 		}
 		found, failed, err := updateNights(ctx, tx, u.HotelID, u.RoomTypeID, u.StartDate, u.EndDate,
-			`capacity = coalesce($5, n.capacity), price = coalesce($6, n.price), demand_level = coalesce($7, n.demand_level)`,
+			`capacity = coalesce($5, n.capacity), price_cents = coalesce($6, n.price_cents), demand_level = coalesce($7, n.demand_level)`,
 			`($5::integer IS NULL OR n.held + n.blocked - n.allowance <= $5)`, capacity, price, demand)
 		if err != nil {
 			return err
@@ -139,7 +139,7 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 		if len(missing) == 0 {
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO inventory_night (hotel_id, room_type_id, night, capacity, allowance, price, demand_level)
+		tag, err := tx.Exec(ctx, `INSERT INTO inventory_night (hotel_id, room_type_id, night, capacity, allowance, price_cents, demand_level)
 SELECT $1, $2, night, $4, $5, $6, coalesce($7, 'medium') FROM unnest($3::date[]) AS night
 ON CONFLICT (hotel_id, room_type_id, night) DO NOTHING`,
 			u.HotelID, u.RoomTypeID, dates(missing), capacity, allowance, price, demand)

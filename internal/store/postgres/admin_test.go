@@ -18,7 +18,7 @@ func nightRow(t *testing.T, s *Store, roomTypeID int64, d hotel.Date) hotel.Nigh
 	t.Helper()
 	n := hotel.Night{HotelID: 1, RoomTypeID: roomTypeID, Date: d}
 	var cents int64
-	if err := s.pool.QueryRow(context.Background(), `SELECT capacity, held, blocked, allowance, (price * 100)::bigint, demand_level
+	if err := s.pool.QueryRow(context.Background(), `SELECT capacity, held, blocked, allowance, price_cents, demand_level
 FROM inventory_night WHERE hotel_id = 1 AND room_type_id = $1 AND night = $2`, roomTypeID, d.Time()).
 		Scan(&n.Capacity, &n.Held, &n.Blocked, &n.Allowance, &cents, &n.DemandLevel); err != nil {
 		t.Fatal(err)

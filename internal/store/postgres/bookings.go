@@ -156,17 +156,17 @@ func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Tim
 	return `WITH b AS (
     INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
         arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
-        is_weekend, is_holiday, total_price, currency, status, access_token_hash, departed_on, version, sync_pending,
+        is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
         created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
     RETURNING id)
-INSERT INTO booking_night (booking_id, night, price)
-SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
-		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-		b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
-		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+INSERT INTO booking_night (booking_id, night, price_cents)
+SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
+			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+			b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
+			date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
@@ -196,14 +196,14 @@ func distinctNights(nights []hotel.NightPrice) error {
 const bookingQuery = `SELECT b.id::text, b.confirmation_code, b.hotel_id, h.name, b.room_type_id, rt.name, b.guest_name,
        b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
        coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
-       b.is_weekend, b.is_holiday, coalesce((b.total_price * 100)::bigint, 0), b.currency, b.status, b.departed_on,
+       b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
        b.version, b.sync_pending, b.created_at, b.updated_at,
        coalesce(n.nights, '{}'), coalesce(n.prices, '{}')
 FROM (SELECT * FROM booking b WHERE %[1]s ORDER BY %[2]s LIMIT %[3]s) b
 JOIN hotel h ON h.id = b.hotel_id
 JOIN room_type rt ON rt.id = b.room_type_id
 CROSS JOIN LATERAL (
-    SELECT array_agg(night ORDER BY night) AS nights, array_agg((price * 100)::bigint ORDER BY night) AS prices
+    SELECT array_agg(night ORDER BY night) AS nights, array_agg(price_cents ORDER BY night) AS prices
     FROM booking_night WHERE booking_id = b.id) n
 ORDER BY %[2]s`
 
@@ -335,20 +335,20 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
 		err := q.QueryRow(ctx, `WITH u AS (
     UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
         arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
-        total_price = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
+        total_cents = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
     WHERE id = $1 AND version = $2 AND status = ANY($16::text[])
     RETURNING id),
 d AS (
     DELETE FROM booking_night WHERE booking_id IN (SELECT id FROM u) AND night <> ALL($17::date[])),
 i AS (
-    INSERT INTO booking_night (booking_id, night, price)
-    SELECT u.id, n, p / 100.0 FROM u, unnest($17::date[], $18::bigint[]) AS t(n, p)
-    ON CONFLICT (booking_id, night) DO UPDATE SET price = excluded.price
-    WHERE booking_night.price <> excluded.price)
+    INSERT INTO booking_night (booking_id, night, price_cents)
+    SELECT u.id, n, p FROM u, unnest($17::date[], $18::bigint[]) AS t(n, p)
+    ON CONFLICT (booking_id, night) DO UPDATE SET price_cents = excluded.price_cents
+    WHERE booking_night.price_cents <> excluded.price_cents)
 SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
-			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps).Scan(&updated)
+			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps).Scan(&updated)
 		if err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ var holdSQL = `WITH h AS (
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING created_at),
 ` + takeCTEs(" AND EXISTS (SELECT FROM h)") + `
-SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, (u.price * 100)::bigint
+SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, u.price_cents
 FROM h LEFT JOIN u ON true
 ORDER BY u.night`
 
@@ -98,10 +98,10 @@ u AS (
     FROM l
     WHERE n.hotel_id = $1 AND n.room_type_id = $2 AND n.night = l.night
       AND n.held + n.blocked < n.capacity + n.allowance
-    RETURNING n.night, n.price),
+    RETURNING n.night, n.price_cents),
 i AS (
-    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT $6, $1, $2, night, price FROM u)`
+    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price_cents)
+    SELECT $6, $1, $2, night, price_cents FROM u)`
 }
 
 // holdArgs are the arguments of holdSQL for req, whose nights are nights.
@@ -206,7 +206,7 @@ func take(ctx context.Context, tx pgx.Tx, id uuid.UUID, hotelID, roomTypeID int6
 		return nil, nil, nil
 	}
 	rows, err := tx.Query(ctx, `WITH `+takeCTEs("")+`
-SELECT night, (price * 100)::bigint FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
+SELECT night, price_cents FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -293,7 +293,7 @@ func getHold(ctx context.Context, q querier, id uuid.UUID) (hotel.Hold, error) {
 	err := q.QueryRow(ctx, `SELECT h.booking_id::text, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
        h.created_at, h.updated_at, ho.currency,
        coalesce(array_agg(hn.night ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}'),
-       coalesce(array_agg((hn.price * 100)::bigint ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
+       coalesce(array_agg(hn.price_cents ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
 FROM hold h
 JOIN hotel ho ON ho.id = h.hotel_id
 LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"strconv"
 	"strings"
@@ -348,9 +347,8 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		defer stopN()
 		var done int64
 		row := make([]any, 9)
-		price := &big.Int{}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory_night"},
-			[]string{"hotel_id", "room_type_id", "night", "capacity", "held", "blocked", "allowance", "price", "demand_level"},
+			[]string{"hotel_id", "room_type_id", "night", "capacity", "held", "blocked", "allowance", "price_cents", "demand_level"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				n, ok := nextN()
 				if !ok {
@@ -360,11 +358,10 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 				if ds.Progress != nil && done%progressEvery == 0 {
 					ds.Progress(done)
 				}
-				price.SetInt64(int64(n.Price))
 				row[0], row[1] = n.HotelID, n.RoomTypeID
 				row[2] = pgtype.Date{Time: n.Date.Time(), Valid: true}
 				row[3], row[4], row[5], row[6] = int32(n.Capacity), int32(n.Held), int32(n.Blocked), int32(n.Allowance)
-				row[7] = pgtype.Numeric{Int: price, Exp: -2, Valid: true}
+				row[7] = int64(n.Price)
 				row[8] = n.DemandLevel
 				return row, nil
 			})); err != nil {
@@ -433,7 +430,7 @@ func (s *Store) ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]h
 			arg(c.HotelID)+", "+arg(c.Date.Time())+"::date, "+arg(c.RoomTypeID)+")")
 	}
 	q := `SELECT n.hotel_id, h.name, h.location, n.room_type_id, rt.name, n.night,
-       n.capacity + n.allowance - n.held - n.blocked, n.capacity, (n.price * 100)::bigint, h.currency, n.demand_level
+       n.capacity + n.allowance - n.held - n.blocked, n.capacity, n.price_cents, h.currency, n.demand_level
 FROM inventory_night n
 JOIN hotel h ON h.id = n.hotel_id
 JOIN room_type rt ON rt.id = n.room_type_id`

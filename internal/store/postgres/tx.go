@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"time"
 
@@ -93,11 +92,6 @@ func retry(ctx context.Context, attempt func() error) error {
 		}
 		delay = min(2*delay, retryMaxDelay)
 	}
-}
-
-// numeric returns c as an exact NUMERIC with two decimals (cents/100).
-func numeric(c hotel.Cents) pgtype.Numeric {
-	return pgtype.Numeric{Int: big.NewInt(int64(c)), Exp: -2, Valid: true}
 }
 
 // text returns s as TEXT, or NULL when empty.
