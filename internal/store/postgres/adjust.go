@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -38,8 +37,7 @@ JOIN room_type rt ON rt.id = a.room_type_id WHERE a.actor = $1 AND a.idempotency
 			if err != nil {
 				return err
 			}
-			if prev.HotelID != a.HotelID || prev.RoomTypeID != a.RoomTypeID || prev.StartDate != a.StartDate ||
-				prev.EndDate != a.EndDate || prev.NumRooms != a.NumRooms || prev.Reason != a.Reason {
+			if !store.SameAdjustment(&prev, a) {
 				return store.ErrIdempotencyMismatch
 			}
 			replayed, done = true, prev
@@ -68,23 +66,17 @@ JOIN room_type rt ON rt.id = a.room_type_id WHERE a.actor = $1 AND a.idempotency
 // nights without inventory (unless creatable) wrap ErrNotFound, else nights
 // that failed the condition wrap ErrConflict.
 func refusal(from, to hotel.Date, found, failed []hotel.Date, creatable bool) error {
-	if missing := minus(stay(from, to.AddDays(1)), found); !creatable && len(missing) > 0 {
-		return nightsError(store.ErrNotFound, missing)
+	if missing := store.Minus(store.Stay(from, to.AddDays(1)), found); !creatable && len(missing) > 0 {
+		return store.RefuseNights(store.ErrNotFound, missing)
 	}
-	return nightsError(store.ErrConflict, failed)
+	return store.RefuseNights(store.ErrConflict, failed)
 }
 
-const adjustmentColumns = `a.id, a.hotel_id, a.room_type_id, rt.name, a.start_date, a.end_date, a.num_rooms,
-       coalesce(a.reason, ''), a.actor, coalesce(a.idempotency_key, ''), a.created_at`
+// The shared adjustment columns and scanner, under the names Adjust and
+// ListAdjustments use.
+const adjustmentColumns = store.AdjustmentColumns
 
-func scanAdjustment(row pgx.Row) (hotel.Adjustment, error) {
-	var a hotel.Adjustment
-	var start, end time.Time
-	err := row.Scan(&a.ID, &a.HotelID, &a.RoomTypeID, &a.RoomType, &start, &end, &a.NumRooms,
-		&a.Reason, &a.Actor, &a.IdempotencyKey, &a.CreatedAt)
-	a.StartDate, a.EndDate, a.CreatedAt = hotel.DateOf(start), hotel.DateOf(end), a.CreatedAt.UTC()
-	return a, err
-}
+var scanAdjustment = store.ScanAdjustment
 
 // ListAdjustments returns at most limit adjustments of a hotel with id >
 // afterID, oldest first.
@@ -135,7 +127,7 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 			return err
 		}
 		res.Updated = len(found)
-		missing := minus(stay(u.StartDate, u.EndDate.AddDays(1)), found)
+		missing := store.Minus(store.Stay(u.StartDate, u.EndDate.AddDays(1)), found)
 		if len(missing) == 0 {
 			return nil
 		}

@@ -24,21 +24,6 @@ import (
 
 var _ store.Bookings = (*Store)(nil)
 
-// bookingStatuses lists every booking status.
-var bookingStatuses = []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
-
-// statusesBefore returns the statuses a booking may have when it is written
-// with status to: to itself, and those hotel.CanTransition allows to go to it.
-func statusesBefore(to string) []string {
-	out := []string{to}
-	for _, from := range bookingStatuses {
-		if hotel.CanTransition(from, to) {
-			out = append(out, from)
-		}
-	}
-	return out
-}
-
 // date returns d as a DATE, NULL when zero.
 func date(d hotel.Date) pgtype.Date { return pgtype.Date{Time: d.Time(), Valid: !d.IsZero()} }
 
@@ -87,7 +72,7 @@ func (s *Store) InsertHeldBooking(ctx context.Context, b *hotel.Booking, tokenHa
 		defer conn.Release()
 		var hold pgx.Batch
 		hold.Queue("BEGIN")
-		nights := stay(req.CheckIn, req.CheckOut)
+		nights := store.Stay(req.CheckIn, req.CheckOut)
 		hold.Queue(holdSQL, holdArgs(id, req, nights)...)
 		br := conn.SendBatch(ctx, &hold)
 		_, err = br.Exec()
@@ -149,7 +134,7 @@ func insertBooking(ctx context.Context, q execer, id uuid.UUID, b *hotel.Booking
 
 // bookingInsert is the statement that inserts booking b and its nights.
 func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Time) (string, []any, error) {
-	if err := distinctNights(b.NightlyPrices); err != nil {
+	if err := store.DistinctNights(b.NightlyPrices); err != nil {
 		return "", nil, err
 	}
 	ds, ps := cents(b.NightlyPrices)
@@ -162,11 +147,11 @@ func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Tim
     RETURNING id)
 INSERT INTO booking_night (booking_id, night, price_cents)
 SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
-			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-			b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+		b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
+		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
@@ -178,26 +163,10 @@ func bookingError(err error, b *hotel.Booking) error {
 	return err
 }
 
-// distinctNights refuses a night given twice (an upsert would take the last).
-func distinctNights(nights []hotel.NightPrice) error {
-	seen := make(map[hotel.Date]bool, len(nights))
-	for _, n := range nights {
-		if seen[n.Date] {
-			return fmt.Errorf("%w: night %s given twice", store.ErrConflict, n.Date)
-		}
-		seen[n.Date] = true
-	}
-	return nil
-}
-
 // bookingQuery selects bookings b (a subquery over booking with the
 // placeholders %[1]s: condition, %[2]s: order, %[3]s: limit parameter), each
 // with its names and its nights aggregated in night order.
-const bookingQuery = `SELECT b.id::text, b.confirmation_code, b.hotel_id, h.name, b.room_type_id, rt.name, b.guest_name,
-       b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
-       coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
-       b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
-       b.version, b.sync_pending, b.created_at, b.updated_at,
+const bookingQuery = `SELECT ` + store.BookingColumns + `,
        coalesce(n.nights, '{}'), coalesce(n.prices, '{}')
 FROM (SELECT * FROM booking b WHERE %[1]s ORDER BY %[2]s LIMIT %[3]s) b
 JOIN hotel h ON h.id = b.hotel_id
@@ -225,24 +194,11 @@ func (s *Store) queryBookings(ctx context.Context, cond, order string, limit int
 
 func scanBooking(row pgx.CollectableRow) (hotel.Booking, error) {
 	var b hotel.Booking
-	var arrival, checkOut time.Time
-	var departed pgtype.Date
-	var total int64
 	var nights []time.Time
 	var prices []int64
-	if err := row.Scan(&b.ID, &b.ConfirmationCode, &b.HotelID, &b.HotelName, &b.RoomTypeID, &b.RoomType, &b.GuestName,
-		&arrival, &b.StayLength, &checkOut, &b.Adults, &b.Children,
-		&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
-		&b.IsWeekend, &b.IsHoliday, &total, &b.Currency, &b.Status, &departed,
-		&b.Version, &b.SyncPending, &b.CreatedAt, &b.UpdatedAt, &nights, &prices); err != nil {
+	if err := row.Scan(append(store.BookingFields(&b), &nights, &prices)...); err != nil {
 		return b, err
 	}
-	b.ArrivalDate, b.CheckOutDate = hotel.DateOf(arrival), hotel.DateOf(checkOut)
-	if departed.Valid {
-		b.DepartedOn = hotel.DateOf(departed.Time)
-	}
-	b.TotalPrice = hotel.Cents(total)
-	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
 	for i := range nights {
 		b.NightlyPrices = append(b.NightlyPrices, hotel.NightPrice{Date: hotel.DateOf(nights[i]), Price: hotel.Cents(prices[i])})
 	}
@@ -324,7 +280,7 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking) error {
 		return store.ErrNotFound
 	}
 	at := store.Stamp(b.UpdatedAt)
-	if err := distinctNights(b.NightlyPrices); err != nil {
+	if err := store.DistinctNights(b.NightlyPrices); err != nil {
 		return err
 	}
 	ds, ps := cents(b.NightlyPrices)
@@ -348,7 +304,7 @@ i AS (
 SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
-			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps).Scan(&updated)
+			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, store.StatusesBefore(b.Status), ds, ps).Scan(&updated)
 		if err != nil {
 			return err
 		}
@@ -373,27 +329,10 @@ func updateRefused(ctx context.Context, q querier, id uuid.UUID, b *hotel.Bookin
 	if err := q.QueryRow(ctx, `SELECT version, status FROM booking WHERE id = $1`, id).Scan(&version, &status); err != nil {
 		return err // pgx.ErrNoRows: translated to ErrNotFound
 	}
-	if version != b.Version {
-		return fmt.Errorf("%w: booking %s is at version %d, not %d", store.ErrConflict, b.ID, version, b.Version)
-	}
-	return fmt.Errorf("%w: booking %s cannot go from %s to %s", store.ErrConflict, b.ID, status, b.Status)
+	return store.UpdateRefusal(b, version, status)
 }
 
 // Idempotency records.
-
-// claimTimes fills a claim's CreatedAt (now when zero) and normalises both
-// timestamps to what the store keeps (UTC, microseconds).
-func claimTimes(rec *store.IdempotencyRecord) error {
-	if rec.CreatedAt.IsZero() {
-		rec.CreatedAt = time.Now()
-	}
-	if rec.ExpiresAt.IsZero() {
-		return errors.New("idempotency record without an expiry time")
-	}
-	rec.CreatedAt = rec.CreatedAt.UTC().Truncate(time.Microsecond)
-	rec.ExpiresAt = rec.ExpiresAt.UTC().Truncate(time.Microsecond)
-	return nil
-}
 
 // BeginIdempotent claims (rec.Scope, rec.Key) as of rec.CreatedAt (now when
 // zero; rec.ExpiresAt is required). One upsert inserts a new record or takes
@@ -402,7 +341,7 @@ func claimTimes(rec *store.IdempotencyRecord) error {
 // the winner's record, so exactly one claims. A loser reads the record the
 // upsert left locked.
 func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord, staleBefore time.Time) (*store.IdempotencyRecord, bool, error) {
-	if err := claimTimes(&rec); err != nil {
+	if err := rec.ClaimTimes(); err != nil {
 		return nil, false, err
 	}
 	var existing *store.IdempotencyRecord
@@ -432,18 +371,8 @@ WHERE idempotency_record.expires_at <= excluded.created_at
 
 // getIdempotent reads one record.
 func getIdempotent(ctx context.Context, q querier, scope, key string) (*store.IdempotencyRecord, error) {
-	r := store.IdempotencyRecord{Scope: scope, Key: key}
-	var resource pgtype.Text
-	var status pgtype.Int4
-	err := q.QueryRow(ctx, `SELECT request_hash, resource_id, done, status, body, created_at, expires_at
-FROM idempotency_record WHERE scope = $1 AND key = $2`, scope, key).
-		Scan(&r.RequestHash, &resource, &r.Done, &status, &r.Body, &r.CreatedAt, &r.ExpiresAt)
-	if err != nil {
-		return nil, err
-	}
-	r.ResourceID, r.Status = resource.String, int(status.Int32)
-	r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
-	return &r, nil
+	return store.ScanIdempotencyRecord(q.QueryRow(ctx, `SELECT `+store.IdempotencyColumns+`
+FROM idempotency_record WHERE scope = $1 AND key = $2`, scope, key), scope, key)
 }
 
 // FinishIdempotent stores the response of a claimed key. Errors: ErrNotFound.
