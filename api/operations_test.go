@@ -129,7 +129,7 @@ func operations() []operation {
 		description: "Records that the bookings of `booking_ids` are recorded, so their holds are settled. Ids without a hold, or " +
 			"confirmed already, are skipped.",
 		body: schema("HoldConfirmation"), bodyExample: o("booking_ids", arr{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}),
-		ok:   []response{{status: "200", description: "How many holds this call confirmed.", schema: schema("HoldConfirmation"), example: o("confirmed", 1)}}}
+		ok: []response{{status: "200", description: "How many holds this call confirmed.", schema: schema("HoldConfirmation"), example: o("confirmed", 1)}}}
 
 	return []operation{
 		// Operations.

@@ -88,7 +88,7 @@ const countsQuery = `SELECT
  (SELECT CAST(coalesce(sum(length(name) + length(location) + length(time_zone)), 0) AS BIGINT) FROM hotel),
  (SELECT CAST(coalesce(sum(max_occupancy + overbooking_allowance + length(name)), 0) AS BIGINT) FROM room_type)
  FROM (SELECT count(*) AS nights, CAST(coalesce(sum(held), 0) AS BIGINT) AS held, CAST(coalesce(sum(blocked), 0) AS BIGINT) AS blocked,
-  CAST(coalesce(sum(capacity), 0) AS BIGINT) AS capacity, CAST(coalesce(sum(PRICE), 0) AS BIGINT) AS price FROM inventory_night) AS n`
+  CAST(coalesce(sum(capacity), 0) AS BIGINT) AS capacity, CAST(coalesce(sum(price_cents), 0) AS BIGINT) AS price FROM inventory_night) AS n`
 
 var countNames = []string{"hotel", "room_type", "inventory_night", "booking", "booking_night", "hold", "hold_night",
 	"inventory_adjustment", "idempotency_record", "sum(held)", "sum(blocked)", "sum(capacity)", "sum(price_cents)",
@@ -116,16 +116,14 @@ func rowCounter(t *testing.T, kind storeKind, db map[string]string) func() count
 			t.Fatal(err)
 		}
 		t.Cleanup(pool.Close)
-		q := strings.Replace(countsQuery, "PRICE", "price * 100", 1) // NUMERIC(12,2)
-		scan = func(dest ...any) error { return pool.QueryRow(ctx, q).Scan(dest...) }
+		scan = func(dest ...any) error { return pool.QueryRow(ctx, countsQuery).Scan(dest...) }
 	} else {
 		raw, err := sql.Open("sqlite", "file:"+filepath.Join(db["HOTEL_DATA_DIR"], "hotel.db")+"?mode=ro&_pragma=busy_timeout(5000)")
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = raw.Close() })
-		q := strings.Replace(countsQuery, "PRICE", "price_cents", 1)
-		scan = func(dest ...any) error { return raw.QueryRowContext(ctx, q).Scan(dest...) }
+		scan = func(dest ...any) error { return raw.QueryRowContext(ctx, countsQuery).Scan(dest...) }
 	}
 	return func() counts {
 		t.Helper()

@@ -146,8 +146,8 @@ type Inventory interface {
 	ConfirmHolds(ctx context.Context, ids []string, at time.Time) (int, error)
 
 	// Adjust applies a (sets ID, CreatedAt; RoomType is the room type's name):
-	// blocked += NumRooms on every night of [StartDate, EndDate], all or
-	// nothing, and records it. With a.IdempotencyKey set and an earlier
+	// blocked += NumRooms on every night of [StartDate, EndDate] (EndDate
+	// zero: StartDate alone), all or nothing, and records it. With a.IdempotencyKey set and an earlier
 	// adjustment by the same Actor with that key: if its request (hotel,
 	// room type, dates, num_rooms, reason) is the same, *a is replaced by it
 	// and replayed is true; otherwise ErrIdempotencyMismatch. Errors:

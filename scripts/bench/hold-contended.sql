@@ -25,12 +25,12 @@ u AS (
     FROM l
     WHERE n.hotel_id = :h AND n.room_type_id = :rt AND n.night = l.night
       AND n.held + n.blocked < n.capacity + n.allowance
-    RETURNING n.night, n.price),
+    RETURNING n.night, n.price_cents),
 i AS (
-    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT h.booking_id, :h, :rt, u.night, u.price FROM h, u)
+    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price_cents)
+    SELECT h.booking_id, :h, :rt, u.night, u.price_cents FROM h, u)
 SELECT (SELECT booking_id FROM h) AS id, (SELECT currency FROM hotel WHERE id = :h) AS currency,
-       count(u.night) AS taken, sum((u.price * 100)::bigint) AS cents
+       count(u.night) AS taken, sum(u.price_cents) AS cents
 FROM h LEFT JOIN u ON true \gset
 \if :taken = 1
 COMMIT;
@@ -51,7 +51,7 @@ UPDATE hold SET check_out = :night::date + 1, status = 'released', updated_at = 
 SELECT h.booking_id::text, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
        h.created_at, h.updated_at, ho.currency,
        coalesce(array_agg(hn.night ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}'),
-       coalesce(array_agg((hn.price * 100)::bigint ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
+       coalesce(array_agg(hn.price_cents ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
 FROM hold h
 JOIN hotel ho ON ho.id = h.hotel_id
 LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id

@@ -31,12 +31,12 @@ u AS (
     FROM l
     WHERE n.hotel_id = :h AND n.room_type_id = :rt AND n.night = l.night
       AND n.held + n.blocked < n.capacity + n.allowance
-    RETURNING n.night, n.price),
+    RETURNING n.night, n.price_cents),
 i AS (
-    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT h.booking_id, :h, :rt, u.night, u.price FROM h, u)
+    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price_cents)
+    SELECT h.booking_id, :h, :rt, u.night, u.price_cents FROM h, u)
 SELECT (SELECT booking_id FROM h) AS id, (SELECT currency FROM hotel WHERE id = :h) AS currency,
-       count(u.night) AS taken, sum((u.price * 100)::bigint) AS cents
+       count(u.night) AS taken, sum(u.price_cents) AS cents
 FROM h LEFT JOIN u ON true \gset
 \if :taken = 3
 COMMIT;

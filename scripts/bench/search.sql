@@ -18,13 +18,13 @@ SELECT location AS loc, :first::date + :d::int AS cin, :first::date + :d::int + 
 SELECT h.id, h.name, h.location, h.time_zone, h.currency, rt.id, rt.name, rt.max_occupancy,
        min(n.capacity + n.allowance - n.held - n.blocked),
        array_agg(n.night ORDER BY n.night),
-       array_agg((n.price * 100)::bigint ORDER BY n.night),
-       (sum(n.price) * 100)::bigint
+       array_agg(n.price_cents ORDER BY n.night),
+       sum(n.price_cents)::bigint
 FROM hotel h
 JOIN room_type rt ON rt.hotel_id = h.id
 JOIN inventory_night n ON n.hotel_id = rt.hotel_id AND n.room_type_id = rt.id
 WHERE n.night >= :cin AND n.night < :cout AND rt.max_occupancy >= :guests AND lower(h.location) = lower(:loc)
 GROUP BY h.id, rt.id
 HAVING count(*) = :nights AND min(n.capacity + n.allowance - n.held - n.blocked) >= 1
-ORDER BY sum(n.price), h.id, rt.id
+ORDER BY sum(n.price_cents), h.id, rt.id
 LIMIT :lim;

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -38,8 +37,7 @@ JOIN room_type rt ON rt.id = a.room_type_id WHERE a.actor = $1 AND a.idempotency
 			if err != nil {
 				return err
 			}
-			if prev.HotelID != a.HotelID || prev.RoomTypeID != a.RoomTypeID || prev.StartDate != a.StartDate ||
-				prev.EndDate != a.EndDate || prev.NumRooms != a.NumRooms || prev.Reason != a.Reason {
+			if !store.SameAdjustment(&prev, a) {
 				return store.ErrIdempotencyMismatch
 			}
 			replayed, done = true, prev
@@ -68,23 +66,17 @@ JOIN room_type rt ON rt.id = a.room_type_id WHERE a.actor = $1 AND a.idempotency
 // nights without inventory (unless creatable) wrap ErrNotFound, else nights
 // that failed the condition wrap ErrConflict.
 func refusal(from, to hotel.Date, found, failed []hotel.Date, creatable bool) error {
-	if missing := minus(stay(from, to.AddDays(1)), found); !creatable && len(missing) > 0 {
-		return nightsError(store.ErrNotFound, missing)
+	if missing := store.Minus(store.Stay(from, to.AddDays(1)), found); !creatable && len(missing) > 0 {
+		return store.RefuseNights(store.ErrNotFound, missing)
 	}
-	return nightsError(store.ErrConflict, failed)
+	return store.RefuseNights(store.ErrConflict, failed)
 }
 
-const adjustmentColumns = `a.id, a.hotel_id, a.room_type_id, rt.name, a.start_date, a.end_date, a.num_rooms,
-       coalesce(a.reason, ''), a.actor, coalesce(a.idempotency_key, ''), a.created_at`
+// The shared adjustment columns and scanner, under the names Adjust and
+// ListAdjustments use.
+const adjustmentColumns = store.AdjustmentColumns
 
-func scanAdjustment(row pgx.Row) (hotel.Adjustment, error) {
-	var a hotel.Adjustment
-	var start, end time.Time
-	err := row.Scan(&a.ID, &a.HotelID, &a.RoomTypeID, &a.RoomType, &start, &end, &a.NumRooms,
-		&a.Reason, &a.Actor, &a.IdempotencyKey, &a.CreatedAt)
-	a.StartDate, a.EndDate, a.CreatedAt = hotel.DateOf(start), hotel.DateOf(end), a.CreatedAt.UTC()
-	return a, err
-}
+var scanAdjustment = store.ScanAdjustment
 
 // ListAdjustments returns at most limit adjustments of a hotel with id >
 // afterID, oldest first.
@@ -107,9 +99,9 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 	if u.Capacity != nil {
 		capacity.Int32 = int32(*u.Capacity)
 	}
-	var price pgtype.Numeric
+	price := pgtype.Int8{Valid: u.Price != nil}
 	if u.Price != nil {
-		price = numeric(*u.Price)
+		price.Int64 = int64(*u.Price)
 	}
 	demand := pgtype.Text{Valid: u.DemandLevel != nil}
 	if u.DemandLevel != nil {
@@ -126,7 +118,7 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 			return err
 		}
 		found, failed, err := updateNights(ctx, tx, u.HotelID, u.RoomTypeID, u.StartDate, u.EndDate,
-			`capacity = coalesce($5, n.capacity), price = coalesce($6, n.price), demand_level = coalesce($7, n.demand_level)`,
+			`capacity = coalesce($5, n.capacity), price_cents = coalesce($6, n.price_cents), demand_level = coalesce($7, n.demand_level)`,
 			`($5::integer IS NULL OR n.held + n.blocked - n.allowance <= $5)`, capacity, price, demand)
 		if err != nil {
 			return err
@@ -135,11 +127,11 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 			return err
 		}
 		res.Updated = len(found)
-		missing := minus(stay(u.StartDate, u.EndDate.AddDays(1)), found)
+		missing := store.Minus(store.Stay(u.StartDate, u.EndDate.AddDays(1)), found)
 		if len(missing) == 0 {
 			return nil
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO inventory_night (hotel_id, room_type_id, night, capacity, allowance, price, demand_level)
+		tag, err := tx.Exec(ctx, `INSERT INTO inventory_night (hotel_id, room_type_id, night, capacity, allowance, price_cents, demand_level)
 SELECT $1, $2, night, $4, $5, $6, coalesce($7, 'medium') FROM unnest($3::date[]) AS night
 ON CONFLICT (hotel_id, room_type_id, night) DO NOTHING`,
 			u.HotelID, u.RoomTypeID, dates(missing), capacity, allowance, price, demand)

@@ -22,21 +22,6 @@ import (
 
 var _ store.Bookings = (*Store)(nil)
 
-// bookingStatuses lists every booking status.
-var bookingStatuses = []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
-
-// statusesBefore returns the statuses a booking may have when it is written
-// with status to: to itself, and those hotel.CanTransition allows to go to it.
-func statusesBefore(to string) []string {
-	out := []string{to}
-	for _, from := range bookingStatuses {
-		if hotel.CanTransition(from, to) {
-			out = append(out, from)
-		}
-	}
-	return out
-}
-
 // date returns d as a DATE, NULL when zero.
 func date(d hotel.Date) pgtype.Date { return pgtype.Date{Time: d.Time(), Valid: !d.IsZero()} }
 
@@ -78,24 +63,24 @@ func insertBooking(ctx context.Context, q execer, id uuid.UUID, b *hotel.Booking
 
 // bookingInsert is the statement that inserts booking b and its nights.
 func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Time) (string, []any, error) {
-	if err := distinctNights(b.NightlyPrices); err != nil {
+	if err := store.DistinctNights(b.NightlyPrices); err != nil {
 		return "", nil, err
 	}
 	ds, ps := cents(b.NightlyPrices)
 	return `WITH b AS (
     INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
         arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
-        is_weekend, is_holiday, total_price, currency, status, access_token_hash, departed_on, version, sync_pending,
+        is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
         created_at, updated_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
     RETURNING id)
-INSERT INTO booking_night (booking_id, night, price)
-SELECT b.id, n, p / 100.0 FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
-			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-			text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
-			b.IsWeekend, b.IsHoliday, numeric(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+INSERT INTO booking_night (booking_id, night, price_cents)
+SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
+		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+		b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
+		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
@@ -107,32 +92,16 @@ func bookingError(err error, b *hotel.Booking) error {
 	return err
 }
 
-// distinctNights refuses a night given twice (an upsert would take the last).
-func distinctNights(nights []hotel.NightPrice) error {
-	seen := make(map[hotel.Date]bool, len(nights))
-	for _, n := range nights {
-		if seen[n.Date] {
-			return fmt.Errorf("%w: night %s given twice", store.ErrConflict, n.Date)
-		}
-		seen[n.Date] = true
-	}
-	return nil
-}
-
 // bookingQuery selects bookings b (a subquery over booking with the
 // placeholders %[1]s: condition, %[2]s: order, %[3]s: limit parameter), each
 // with its names and its nights aggregated in night order.
-const bookingQuery = `SELECT b.id::text, b.confirmation_code, b.hotel_id, h.name, b.room_type_id, rt.name, b.guest_name,
-       b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
-       coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
-       b.is_weekend, b.is_holiday, coalesce((b.total_price * 100)::bigint, 0), b.currency, b.status, b.departed_on,
-       b.version, b.sync_pending, b.created_at, b.updated_at,
+const bookingQuery = `SELECT ` + store.BookingColumns + `,
        coalesce(n.nights, '{}'), coalesce(n.prices, '{}')
 FROM (SELECT * FROM booking b WHERE %[1]s ORDER BY %[2]s LIMIT %[3]s) b
 JOIN hotel h ON h.id = b.hotel_id
 JOIN room_type rt ON rt.id = b.room_type_id
 CROSS JOIN LATERAL (
-    SELECT array_agg(night ORDER BY night) AS nights, array_agg((price * 100)::bigint ORDER BY night) AS prices
+    SELECT array_agg(night ORDER BY night) AS nights, array_agg(price_cents ORDER BY night) AS prices
     FROM booking_night WHERE booking_id = b.id) n
 ORDER BY %[2]s`
 
@@ -154,24 +123,11 @@ func (s *Store) queryBookings(ctx context.Context, cond, order string, limit int
 
 func scanBooking(row pgx.CollectableRow) (hotel.Booking, error) {
 	var b hotel.Booking
-	var arrival, checkOut time.Time
-	var departed pgtype.Date
-	var total int64
 	var nights []time.Time
 	var prices []int64
-	if err := row.Scan(&b.ID, &b.ConfirmationCode, &b.HotelID, &b.HotelName, &b.RoomTypeID, &b.RoomType, &b.GuestName,
-		&arrival, &b.StayLength, &checkOut, &b.Adults, &b.Children,
-		&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
-		&b.IsWeekend, &b.IsHoliday, &total, &b.Currency, &b.Status, &departed,
-		&b.Version, &b.SyncPending, &b.CreatedAt, &b.UpdatedAt, &nights, &prices); err != nil {
+	if err := row.Scan(append(store.BookingFields(&b), &nights, &prices)...); err != nil {
 		return b, err
 	}
-	b.ArrivalDate, b.CheckOutDate = hotel.DateOf(arrival), hotel.DateOf(checkOut)
-	if departed.Valid {
-		b.DepartedOn = hotel.DateOf(departed.Time)
-	}
-	b.TotalPrice = hotel.Cents(total)
-	b.CreatedAt, b.UpdatedAt = b.CreatedAt.UTC(), b.UpdatedAt.UTC()
 	for i := range nights {
 		b.NightlyPrices = append(b.NightlyPrices, hotel.NightPrice{Date: hotel.DateOf(nights[i]), Price: hotel.Cents(prices[i])})
 	}
@@ -253,7 +209,7 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 		return store.ErrNotFound
 	}
 	at := store.Stamp(b.UpdatedAt)
-	if err := distinctNights(b.NightlyPrices); err != nil {
+	if err := store.DistinctNights(b.NightlyPrices); err != nil {
 		return err
 	}
 	ds, ps := cents(b.NightlyPrices)
@@ -264,20 +220,20 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 		err := q.QueryRow(ctx, `WITH u AS (
     UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
         arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
-        total_price = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
+        total_cents = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
     WHERE id = $1 AND version = $2 AND status = ANY($16::text[]) AND sync_pending = $19
     RETURNING id),
 d AS (
     DELETE FROM booking_night WHERE booking_id IN (SELECT id FROM u) AND night <> ALL($17::date[])),
 i AS (
-    INSERT INTO booking_night (booking_id, night, price)
-    SELECT u.id, n, p / 100.0 FROM u, unnest($17::date[], $18::bigint[]) AS t(n, p)
-    ON CONFLICT (booking_id, night) DO UPDATE SET price = excluded.price
-    WHERE booking_night.price <> excluded.price)
+    INSERT INTO booking_night (booking_id, night, price_cents)
+    SELECT u.id, n, p FROM u, unnest($17::date[], $18::bigint[]) AS t(n, p)
+    ON CONFLICT (booking_id, night) DO UPDATE SET price_cents = excluded.price_cents
+    WHERE booking_night.price_cents <> excluded.price_cents)
 SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
-			numeric(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, statusesBefore(b.Status), ds, ps, marked).Scan(&updated)
+			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, store.StatusesBefore(b.Status), ds, ps, marked).Scan(&updated)
 		if err != nil {
 			return err
 		}
@@ -303,30 +259,10 @@ func updateRefused(ctx context.Context, q querier, id uuid.UUID, b *hotel.Bookin
 	if err := q.QueryRow(ctx, `SELECT version, status, sync_pending FROM booking WHERE id = $1`, id).Scan(&version, &status, &pending); err != nil {
 		return err // pgx.ErrNoRows: translated to ErrNotFound
 	}
-	if version != b.Version {
-		return fmt.Errorf("%w: booking %s is at version %d, not %d", store.ErrConflict, b.ID, version, b.Version)
-	}
-	if pending != marked {
-		return fmt.Errorf("%w: booking %s is claimed by another change", store.ErrConflict, b.ID)
-	}
-	return fmt.Errorf("%w: booking %s cannot go from %s to %s", store.ErrConflict, b.ID, status, b.Status)
+	return store.UpdateRefusal(b, marked, version, status, pending)
 }
 
 // Idempotency records.
-
-// claimTimes fills a claim's CreatedAt (now when zero) and normalises both
-// timestamps to what the store keeps (UTC, microseconds).
-func claimTimes(rec *store.IdempotencyRecord) error {
-	if rec.CreatedAt.IsZero() {
-		rec.CreatedAt = time.Now()
-	}
-	if rec.ExpiresAt.IsZero() {
-		return errors.New("idempotency record without an expiry time")
-	}
-	rec.CreatedAt = rec.CreatedAt.UTC().Truncate(time.Microsecond)
-	rec.ExpiresAt = rec.ExpiresAt.UTC().Truncate(time.Microsecond)
-	return nil
-}
 
 // BeginIdempotent claims (rec.Scope, rec.Key) as of rec.CreatedAt (now when
 // zero; rec.ExpiresAt is required). One upsert inserts a new record or takes
@@ -335,7 +271,7 @@ func claimTimes(rec *store.IdempotencyRecord) error {
 // the winner's record, so exactly one claims. A loser reads the record the
 // upsert left locked.
 func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord, staleBefore time.Time) (*store.IdempotencyRecord, bool, error) {
-	if err := claimTimes(&rec); err != nil {
+	if err := rec.ClaimTimes(); err != nil {
 		return nil, false, err
 	}
 	var existing *store.IdempotencyRecord
@@ -365,18 +301,8 @@ WHERE idempotency_record.expires_at <= excluded.created_at
 
 // getIdempotent reads one record.
 func getIdempotent(ctx context.Context, q querier, scope, key string) (*store.IdempotencyRecord, error) {
-	r := store.IdempotencyRecord{Scope: scope, Key: key}
-	var resource pgtype.Text
-	var status pgtype.Int4
-	err := q.QueryRow(ctx, `SELECT request_hash, resource_id, done, status, body, created_at, expires_at
-FROM idempotency_record WHERE scope = $1 AND key = $2`, scope, key).
-		Scan(&r.RequestHash, &resource, &r.Done, &status, &r.Body, &r.CreatedAt, &r.ExpiresAt)
-	if err != nil {
-		return nil, err
-	}
-	r.ResourceID, r.Status = resource.String, int(status.Int32)
-	r.CreatedAt, r.ExpiresAt = r.CreatedAt.UTC(), r.ExpiresAt.UTC()
-	return &r, nil
+	return store.ScanIdempotencyRecord(q.QueryRow(ctx, `SELECT `+store.IdempotencyColumns+`
+FROM idempotency_record WHERE scope = $1 AND key = $2`, scope, key), scope, key)
 }
 
 // FinishIdempotent stores the response of a claimed key. Errors: ErrNotFound.

@@ -9,14 +9,6 @@ import (
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-const roomTypeColumns = `id, hotel_id, name, max_occupancy, overbooking_allowance`
-
-func scanRoomType(row pgx.CollectableRow) (hotel.RoomType, error) {
-	var rt hotel.RoomType
-	err := row.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance)
-	return rt, err
-}
-
 // CreateHotel inserts h and sets h.ID.
 func (s *Store) CreateHotel(ctx context.Context, h *hotel.Hotel) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
@@ -39,7 +31,7 @@ func (s *Store) UpdateHotel(ctx context.Context, h hotel.Hotel) error {
 
 // ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.
 func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Hotel, error) {
-	q, args := `SELECT id, name, location, time_zone, currency FROM hotel WHERE id > $1`, []any{f.AfterID, f.Limit}
+	q, args := `SELECT `+store.HotelColumns+` FROM hotel WHERE id > $1`, []any{f.AfterID, f.Limit}
 	if f.Location != "" {
 		// Matches hotel_location_idx on (lower(location), id).
 		q += ` AND lower(location) = lower($3)`
@@ -49,21 +41,17 @@ func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Ho
 	if err != nil {
 		return nil, translate(err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (hotel.Hotel, error) {
-		var h hotel.Hotel
-		err := row.Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency)
-		return h, err
-	})
+	out, err := pgx.CollectRows(rows, rowTo(store.ScanHotel))
 	return out, translate(err)
 }
 
 // GetRoomType returns one room type of a hotel.
 func (s *Store) GetRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+roomTypeColumns+` FROM room_type WHERE hotel_id = $1 AND id = $2`, hotelID, id)
+	rows, err := s.pool.Query(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = $1 AND id = $2`, hotelID, id)
 	if err != nil {
 		return hotel.RoomType{}, translate(err)
 	}
-	rt, err := pgx.CollectExactlyOneRow(rows, scanRoomType)
+	rt, err := pgx.CollectExactlyOneRow(rows, rowTo(store.ScanRoomType))
 	return rt, translate(err)
 }
 
@@ -97,6 +85,6 @@ WHERE hotel_id = $1 AND id = $2`, rt.HotelID, rt.ID, rt.Name, rt.MaxOccupancy, r
 		if err != nil {
 			return err
 		}
-		return nightsError(store.ErrConflict, failed)
+		return store.RefuseNights(store.ErrConflict, failed)
 	})
 }

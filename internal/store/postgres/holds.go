@@ -56,7 +56,7 @@ var errHoldExists = fmt.Errorf("%w: the booking already has a hold", store.ErrCo
 // Errors: errHoldExists, ErrNotFound (no such room type in the hotel),
 // *NightsError; the caller must roll back on any.
 func insertHold(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequest) (hotel.Hold, error) {
-	nights := stay(req.CheckIn, req.CheckOut)
+	nights := store.Stay(req.CheckIn, req.CheckOut)
 	rows, err := tx.Query(ctx, holdSQL, holdArgs(id, req, nights)...)
 	if err != nil {
 		return hotel.Hold{}, holdError(err)
@@ -80,7 +80,7 @@ var holdSQL = `WITH h AS (
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING created_at),
 ` + takeCTEs(" AND EXISTS (SELECT FROM h)") + `
-SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, (u.price * 100)::bigint
+SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, u.price_cents
 FROM h LEFT JOIN u ON true
 ORDER BY u.night`
 
@@ -98,10 +98,10 @@ u AS (
     FROM l
     WHERE n.hotel_id = $1 AND n.room_type_id = $2 AND n.night = l.night
       AND n.held + n.blocked < n.capacity + n.allowance
-    RETURNING n.night, n.price),
+    RETURNING n.night, n.price_cents),
 i AS (
-    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price)
-    SELECT $6, $1, $2, night, price FROM u)`
+    INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price_cents)
+    SELECT $6, $1, $2, night, price_cents FROM u)`
 }
 
 // holdArgs are the arguments of holdSQL for req, whose nights are nights.
@@ -138,13 +138,13 @@ func readHold(rows pgx.Rows, id uuid.UUID, req hotel.HoldRequest, nights []hotel
 	for i, np := range taken {
 		got[i] = np.Date
 	}
-	if short := minus(nights, got); len(short) > 0 {
-		return hotel.Hold{}, nightsError(store.ErrConflict, short)
+	if short := store.Minus(nights, got); len(short) > 0 {
+		return hotel.Hold{}, store.RefuseNights(store.ErrConflict, short)
 	}
 	return hotel.Hold{
 		BookingID: id.String(), HotelID: req.HotelID, RoomTypeID: req.RoomTypeID,
 		CheckIn: req.CheckIn, CheckOut: req.CheckOut, Status: hotel.HoldHeld,
-		Nights: taken, TotalPrice: total(taken), Currency: currency,
+		Nights: taken, TotalPrice: store.TotalPrice(taken), Currency: currency,
 		CreatedAt: at.UTC(), UpdatedAt: at.UTC(),
 	}, nil
 }
@@ -168,7 +168,7 @@ func sameRequest(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldReq
 	if err != nil {
 		return err
 	}
-	if hotelID != req.HotelID || roomTypeID != req.RoomTypeID || hotel.DateOf(in) != req.CheckIn || hotel.DateOf(out) != req.CheckOut {
+	if !store.SameHoldRequest(hotelID, roomTypeID, hotel.DateOf(in), hotel.DateOf(out), req) {
 		return store.ErrConflict
 	}
 	return nil
@@ -206,7 +206,7 @@ func take(ctx context.Context, tx pgx.Tx, id uuid.UUID, hotelID, roomTypeID int6
 		return nil, nil, nil
 	}
 	rows, err := tx.Query(ctx, `WITH `+takeCTEs("")+`
-SELECT night, (price * 100)::bigint FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
+SELECT night, price_cents FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,7 +218,7 @@ SELECT night, (price * 100)::bigint FROM u ORDER BY night`, append(oneOfArgs(hot
 	for i, np := range taken {
 		got[i] = np.Date
 	}
-	return taken, minus(nights, got), nil
+	return taken, store.Minus(nights, got), nil
 }
 
 func scanNightPrice(row pgx.CollectableRow) (hotel.NightPrice, error) {
@@ -268,7 +268,7 @@ func (l lockedHold) nights() []hotel.Date {
 	if l.status != hotel.HoldHeld {
 		return nil
 	}
-	return stay(l.checkIn, l.checkOut)
+	return store.Stay(l.checkIn, l.checkOut)
 }
 
 // GetHold returns a hold with its nights.
@@ -287,39 +287,25 @@ type querier interface {
 
 func getHold(ctx context.Context, q querier, id uuid.UUID) (hotel.Hold, error) {
 	var h hotel.Hold
-	var in, out time.Time
 	var nights []time.Time
 	var prices []int64
-	err := q.QueryRow(ctx, `SELECT h.booking_id::text, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
-       h.created_at, h.updated_at, ho.currency,
+	err := q.QueryRow(ctx, `SELECT `+store.HoldColumns+`,
        coalesce(array_agg(hn.night ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}'),
-       coalesce(array_agg((hn.price * 100)::bigint ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
+       coalesce(array_agg(hn.price_cents ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
 FROM hold h
 JOIN hotel ho ON ho.id = h.hotel_id
 LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
 WHERE h.booking_id = $1
-GROUP BY h.booking_id, ho.id`, id).Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out, &h.Status,
-		&h.CreatedAt, &h.UpdatedAt, &h.Currency, &nights, &prices)
+GROUP BY h.booking_id, ho.id`, id).Scan(append(store.HoldFields(&h), &nights, &prices)...)
 	if err != nil {
 		return hotel.Hold{}, translate(err)
 	}
-	h.CheckIn, h.CheckOut = hotel.DateOf(in), hotel.DateOf(out)
-	h.CreatedAt, h.UpdatedAt = h.CreatedAt.UTC(), h.UpdatedAt.UTC()
 	h.Nights = make([]hotel.NightPrice, len(nights))
 	for i := range nights {
 		h.Nights[i] = hotel.NightPrice{Date: hotel.DateOf(nights[i]), Price: hotel.Cents(prices[i])}
 	}
-	h.TotalPrice = total(h.Nights)
+	h.TotalPrice = store.TotalPrice(h.Nights)
 	return h, nil
-}
-
-// total adds up nightly prices.
-func total(nights []hotel.NightPrice) hotel.Cents {
-	var t hotel.Cents
-	for _, n := range nights {
-		t += n.Price
-	}
-	return t
 }
 
 // MoveHold releases the hold's nights and takes those of m in one
@@ -351,10 +337,10 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 
 // move does the work of MoveHold on the locked hold cur.
 func move(ctx context.Context, tx pgx.Tx, id uuid.UUID, cur lockedHold, m hotel.HoldMove) error {
-	old, want := cur.nights(), stay(m.CheckIn, m.CheckOut)
+	old, want := cur.nights(), store.Stay(m.CheckIn, m.CheckOut)
 	var keep []hotel.Date
 	if m.RoomTypeID == cur.roomTypeID {
-		keep = minus(old, minus(old, want)) // old ∩ want
+		keep = store.Minus(old, store.Minus(old, want)) // old ∩ want
 	} else {
 		var ok bool
 		err := tx.QueryRow(ctx, `SELECT true FROM room_type WHERE hotel_id = $1 AND id = $2`, cur.hotelID, m.RoomTypeID).Scan(&ok)
@@ -362,7 +348,7 @@ func move(ctx context.Context, tx pgx.Tx, id uuid.UUID, cur lockedHold, m hotel.
 			return err // ErrNotFound: not a room type of the hotel
 		}
 	}
-	freed, added := minus(old, keep), minus(want, keep)
+	freed, added := store.Minus(old, keep), store.Minus(want, keep)
 	// Lock every night the move touches in (room type, date) order first:
 	// releasing then taking would otherwise lock out of order.
 	if m.RoomTypeID == cur.roomTypeID {
@@ -388,7 +374,7 @@ func move(ctx context.Context, tx pgx.Tx, id uuid.UUID, cur lockedHold, m hotel.
 		return err
 	}
 	if len(short) > 0 {
-		return nightsError(store.ErrConflict, short)
+		return store.RefuseNights(store.ErrConflict, short)
 	}
 	_, err = tx.Exec(ctx, `UPDATE hold SET room_type_id = $2, check_in = $3, check_out = $4, updated_at = now() WHERE booking_id = $1`,
 		id, m.RoomTypeID, m.CheckIn.Time(), m.CheckOut.Time())
@@ -434,7 +420,7 @@ func (s *Store) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldR
 			status = hotel.HoldHeld
 		}
 		if cur.status == hotel.HoldHeld && (checkOut != cur.checkOut || status != cur.status) {
-			if _, err := release(ctx, tx, id, stay(cur.checkIn, keepTo)); err != nil {
+			if _, err := release(ctx, tx, id, store.Stay(cur.checkIn, keepTo)); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE hold SET check_out = $2, status = $3, updated_at = now() WHERE booking_id = $1`,

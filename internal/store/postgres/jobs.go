@@ -81,14 +81,7 @@ func (s *Store) Drift(ctx context.Context, limit int) ([]store.NightDrift, error
 	if err != nil {
 		return nil, translate(err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.NightDrift, error) {
-		var d store.NightDrift
-		var night time.Time
-		var holds, booked int64
-		err := row.Scan(&d.HotelID, &d.RoomTypeID, &night, &d.Held, &holds, &booked)
-		d.Date, d.HoldNights, d.Bookings = hotel.DateOf(night), int(holds), int(booked)
-		return d, err
-	})
+	out, err := pgx.CollectRows(rows, rowTo(store.ScanNightDrift))
 	return out, translate(err)
 }
 

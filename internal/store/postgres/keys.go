@@ -14,54 +14,26 @@ import (
 
 // CreateAPIKey stores a key's hash and metadata.
 func (s *Store) CreateAPIKey(ctx context.Context, k *hotel.APIKey) error {
-	if k.CreatedAt.IsZero() {
-		k.CreatedAt = time.Now()
-	}
-	k.CreatedAt = k.CreatedAt.UTC().Truncate(time.Microsecond)
+	k.CreatedAt = store.Stamp(k.CreatedAt)
 	err := s.pool.QueryRow(ctx, `INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		k.Name, k.Prefix, k.Hash, strings.Join(k.Scopes, ","), k.CreatedAt).Scan(&k.ID)
 	return translate(err)
 }
 
-const keyColumns = `id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at`
-
-func scanKey(row pgx.Row) (hotel.APIKey, error) {
-	var k hotel.APIKey
-	var scopes string
-	var used, revoked *time.Time
-	if err := row.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, &k.CreatedAt, &used, &revoked); err != nil {
-		return k, translate(err)
-	}
-	k.Scopes = strings.Split(scopes, ",")
-	k.CreatedAt = k.CreatedAt.UTC()
-	if used != nil {
-		k.LastUsedAt = used.UTC()
-	}
-	k.Revoked = revoked != nil
-	return k, nil
-}
-
 // APIKeyByPrefix finds a key by its public prefix.
 func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (hotel.APIKey, error) {
-	return scanKey(s.pool.QueryRow(ctx, `SELECT `+keyColumns+` FROM api_key WHERE prefix = $1`, prefix))
+	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, `SELECT `+store.APIKeyColumns+` FROM api_key WHERE prefix = $1`, prefix))
+	return k, translate(err)
 }
 
 // ListAPIKeys lists every key, oldest first.
 func (s *Store) ListAPIKeys(ctx context.Context) ([]hotel.APIKey, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+keyColumns+` FROM api_key ORDER BY id`)
+	rows, err := s.pool.Query(ctx, `SELECT `+store.APIKeyColumns+` FROM api_key ORDER BY id`)
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
-	var out []hotel.APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, translate(rows.Err())
+	out, err := pgx.CollectRows(rows, rowTo(store.ScanAPIKey))
+	return out, translate(err)
 }
 
 // RevokeAPIKey revokes the active key called name.

@@ -9,11 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -145,59 +143,53 @@ func (s *Store) Ping(ctx context.Context) error { return translate(s.pool.Ping(c
 // Close closes the pool.
 func (s *Store) Close() error { s.pool.Close(); return nil }
 
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if store.IsSentinel(err) {
-		return err
-	}
+// translate maps pgx and PostgreSQL errors onto the store sentinels.
+func translate(err error) error { return errs.Translate(err) }
+
+// errs translates and counts the errors of the driver (one store per process).
+var errs = store.Translator{Classify: classify}
+
+// classify says what a pgx or PostgreSQL error means to the store.
+func classify(err error) store.ErrorClass {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return store.ErrNotFound
+		return store.ClassNotFound
 	}
 	// A connection that could not be made is the database being away,
 	// whatever the server said (it may refuse connections to this
 	// database, be starting up, or have too many clients).
 	var connErr *pgconn.ConnectError
 	if errors.As(err, &connErr) {
-		dbErrors.Add(1)
-		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+		return store.ClassUnavailable
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code == "23505", pgErr.Code == "23514", pgErr.Code == "23503":
-			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+			return store.ClassConflict
 		case strings.HasPrefix(pgErr.Code, "08"), strings.HasPrefix(pgErr.Code, "53"), // connection, insufficient resources
 			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutdown, crash, starting up
 			pgErr.Code == "55000" && strings.Contains(pgErr.Message, "not currently accepting connections"):
-			dbErrors.Add(1)
-			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+			return store.ClassUnavailable
 		}
-		dbErrors.Add(1)
-		return err
+		return store.ClassOther
 	}
 	if errors.Is(err, context.Canceled) {
-		return err // the caller gave up: not the database's fault
+		return store.ClassOther // the caller gave up: not the database's fault (not counted)
 	}
-	dbErrors.Add(1)
 	// The connection ended mid-conversation without a word from the server
 	// (its process was killed, say, and PostgreSQL is recovering from the
 	// crash): the database is away, as with a reset connection. A write's
 	// outcome is unknown, as after any ErrUnavailable.
 	if pgconn.SafeToRetry(err) || isConnectError(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+		return store.ClassUnavailable
 	}
-	return err
+	return store.ClassOther
 }
-
-// dbErrors counts the errors translate saw (one store per process).
-var dbErrors atomic.Int64
 
 // PoolStats returns the pool's connections and the database errors so far.
 func (s *Store) PoolStats() store.PoolStats {
 	st := s.pool.Stat()
-	return store.PoolStats{Acquired: int(st.AcquiredConns()), Idle: int(st.IdleConns()), Total: int(st.TotalConns()), Errors: dbErrors.Load()}
+	return store.PoolStats{Acquired: int(st.AcquiredConns()), Idle: int(st.IdleConns()), Total: int(st.TotalConns()), Errors: errs.Errors()}
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
@@ -348,9 +340,8 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		defer stopN()
 		var done int64
 		row := make([]any, 9)
-		price := &big.Int{}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"inventory_night"},
-			[]string{"hotel_id", "room_type_id", "night", "capacity", "held", "blocked", "allowance", "price", "demand_level"},
+			[]string{"hotel_id", "room_type_id", "night", "capacity", "held", "blocked", "allowance", "price_cents", "demand_level"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				n, ok := nextN()
 				if !ok {
@@ -360,11 +351,10 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 				if ds.Progress != nil && done%progressEvery == 0 {
 					ds.Progress(done)
 				}
-				price.SetInt64(int64(n.Price))
 				row[0], row[1] = n.HotelID, n.RoomTypeID
 				row[2] = pgtype.Date{Time: n.Date.Time(), Valid: true}
 				row[3], row[4], row[5], row[6] = int32(n.Capacity), int32(n.Held), int32(n.Blocked), int32(n.Allowance)
-				row[7] = pgtype.Numeric{Int: price, Exp: -2, Valid: true}
+				row[7] = int64(n.Price)
 				row[8] = n.DemandLevel
 				return row, nil
 			})); err != nil {
@@ -389,19 +379,17 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 
 // GetHotel returns one hotel.
 func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
-	var h hotel.Hotel
-	err := s.pool.QueryRow(ctx, `SELECT id, name, location, time_zone, currency FROM hotel WHERE id = $1`, id).
-		Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency)
+	h, err := store.ScanHotel(s.pool.QueryRow(ctx, `SELECT `+store.HotelColumns+` FROM hotel WHERE id = $1`, id))
 	return h, translate(err)
 }
 
 // ListRoomTypes returns a hotel's room types ordered by id.
 func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+roomTypeColumns+` FROM room_type WHERE hotel_id = $1 ORDER BY id`, hotelID)
+	rows, err := s.pool.Query(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = $1 ORDER BY id`, hotelID)
 	if err != nil {
 		return nil, translate(err)
 	}
-	out, err := pgx.CollectRows(rows, scanRoomType)
+	out, err := pgx.CollectRows(rows, rowTo(store.ScanRoomType))
 	return out, translate(err)
 }
 
@@ -432,8 +420,7 @@ func (s *Store) ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]h
 		where = append(where, "(n.hotel_id, n.night, n.room_type_id) > ("+
 			arg(c.HotelID)+", "+arg(c.Date.Time())+"::date, "+arg(c.RoomTypeID)+")")
 	}
-	q := `SELECT n.hotel_id, h.name, h.location, n.room_type_id, rt.name, n.night,
-       n.capacity + n.allowance - n.held - n.blocked, n.capacity, (n.price * 100)::bigint, h.currency, n.demand_level
+	q := `SELECT ` + store.InventoryColumns + `
 FROM inventory_night n
 JOIN hotel h ON h.id = n.hotel_id
 JOIN room_type rt ON rt.id = n.room_type_id`
@@ -448,15 +435,10 @@ JOIN room_type rt ON rt.id = n.room_type_id`
 	defer rows.Close()
 	out := make([]hotel.InventoryItem, 0, min(f.Limit, 1024))
 	for rows.Next() {
-		var it hotel.InventoryItem
-		var night time.Time
-		var cents int64
-		if err := rows.Scan(&it.HotelID, &it.HotelName, &it.Location, &it.RoomTypeID, &it.RoomType, &night,
-			&it.AvailableRooms, &it.TotalRooms, &cents, &it.Currency, &it.DemandLevel); err != nil {
+		it, err := store.ScanInventoryItem(rows)
+		if err != nil {
 			return nil, err
 		}
-		it.Date = hotel.DateOf(night)
-		it.RoomPrice = hotel.Cents(cents)
 		out = append(out, it)
 	}
 	return out, translate(rows.Err())

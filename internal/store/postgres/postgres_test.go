@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
 	"github.com/hotelplatform/hotel/internal/store/storetest"
@@ -140,4 +142,79 @@ func TestConnectionCutIsUnavailable(t *testing.T) {
 		t.Fatalf("connection cut mid-statement: %v, want store.ErrUnavailable", err)
 	}
 	t.Logf("connection cut: %v", err)
+}
+
+// TestMoneyCentsMigration: 0007 turns the NUMERIC(12,2) money of a database
+// at 0006 into the same amounts in BIGINT cents, and keeps the CHECKs.
+func TestMoneyCentsMigration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := open(t)
+	all := s.migrations
+	if all[6].Name != "money_cents" {
+		t.Fatalf("migration 0007 is %q", all[6].Name)
+	}
+	s.migrations = all[:6]
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const id = "01890a5d-ac96-774b-bcce-b302099a8057"
+	for _, q := range []string{
+		`INSERT INTO hotel (id, name, location, time_zone, currency) VALUES (1, 'H', 'London', 'Europe/London', 'GBP')`,
+		`INSERT INTO room_type (id, hotel_id, name, max_occupancy) VALUES (10, 1, 'Standard', 2)`,
+		`INSERT INTO inventory_night (hotel_id, room_type_id, night, capacity, held, price) VALUES
+    (1, 10, '2030-01-01', 5, 1, 304.00), (1, 10, '2030-01-02', 5, 1, 0.01), (1, 10, '2030-01-03', 5, 0, 9999999999.99)`,
+		`INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name, arrival_date, stay_length,
+    check_out_date, adults, total_price, currency, status) VALUES
+    ('` + id + `', 'ABCDEF', 1, 10, 'G', '2030-01-01', 2, '2030-01-03', 1, 304.01, 'GBP', 'confirmed')`,
+		`INSERT INTO booking_night (booking_id, night, price) VALUES ('` + id + `', '2030-01-01', 304.00), ('` + id + `', '2030-01-02', 0.01)`,
+		`INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status, request_room_type_id, request_check_in, request_check_out)
+    VALUES ('` + id + `', 1, 10, '2030-01-01', '2030-01-03', 'held', 10, '2030-01-01', '2030-01-03')`,
+		`INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price) VALUES
+    ('` + id + `', 1, 10, '2030-01-01', 304.00), ('` + id + `', 1, 10, '2030-01-02', 0.01)`,
+	} {
+		if _, err := s.pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.migrations = all
+	if n, err := s.Migrate(ctx); err != nil || n != len(all)-6 {
+		t.Fatalf("Migrate from 0006 = %d, %v", n, err)
+	}
+	items, err := s.ListInventory(ctx, hotel.InventoryFilter{HotelID: 1, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []hotel.Cents
+	for _, it := range items {
+		got = append(got, it.RoomPrice)
+	}
+	if want := []hotel.Cents{30400, 1, 999999999999}; !slices.Equal(got, want) {
+		t.Errorf("inventory prices = %v, want %v", got, want)
+	}
+	nights := []hotel.NightPrice{{Date: hotel.NewDate(2030, 1, 1), Price: 30400}, {Date: hotel.NewDate(2030, 1, 2), Price: 1}}
+	b, err := s.GetBooking(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.TotalPrice != 30401 || !slices.Equal(b.NightlyPrices, nights) {
+		t.Errorf("booking total %d, nights %v; want 30401, %v", b.TotalPrice, b.NightlyPrices, nights)
+	}
+	h, err := s.GetHold(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.TotalPrice != 30401 || !slices.Equal(h.Nights, nights) {
+		t.Errorf("hold total %d, nights %v; want 30401, %v", h.TotalPrice, h.Nights, nights)
+	}
+	for _, q := range []string{
+		`UPDATE inventory_night SET price_cents = -1`,
+		`UPDATE booking SET total_cents = -1`,
+		`UPDATE booking_night SET price_cents = -1`,
+		`UPDATE hold_night SET price_cents = -1`,
+	} {
+		if _, err := s.pool.Exec(ctx, q); !hasCode(err, "23514") {
+			t.Errorf("%s: %v, want a check violation", q, err)
+		}
+	}
 }

@@ -55,22 +55,22 @@ func searchSQL(q hotel.SearchQuery) (string, []any) {
 	}
 	having := `count(*) = $3 AND min(n.capacity + n.allowance - n.held - n.blocked) >= 1`
 	if q.MaxPrice > 0 {
-		having += ` AND max(n.price) * 100 <= ` + arg(int64(q.MaxPrice))
+		having += ` AND max(n.price_cents) <= ` + arg(int64(q.MaxPrice))
 	}
 	if c := q.After; c != nil {
-		having += ` AND (sum(n.price) * 100, h.id, rt.id) > (` + arg(int64(c.Total)) + `, ` + arg(c.HotelID) + `, ` + arg(c.RoomTypeID) + `)`
+		having += ` AND (sum(n.price_cents), h.id, rt.id) > (` + arg(int64(c.Total)) + `, ` + arg(c.HotelID) + `, ` + arg(c.RoomTypeID) + `)`
 	}
 	return `SELECT h.id, h.name, h.location, h.time_zone, h.currency, rt.id, rt.name, rt.max_occupancy,
        min(n.capacity + n.allowance - n.held - n.blocked),
        array_agg(n.night ORDER BY n.night),
-       array_agg((n.price * 100)::bigint ORDER BY n.night),
-       (sum(n.price) * 100)::bigint
+       array_agg(n.price_cents ORDER BY n.night),
+       sum(n.price_cents)::bigint
 FROM hotel h
 JOIN room_type rt ON rt.hotel_id = h.id
 JOIN inventory_night n ON n.hotel_id = rt.hotel_id AND n.room_type_id = rt.id
 WHERE ` + where + `
 GROUP BY h.id, rt.id
 HAVING ` + having + `
-ORDER BY sum(n.price), h.id, rt.id
+ORDER BY sum(n.price_cents), h.id, rt.id
 LIMIT $5`, args
 }

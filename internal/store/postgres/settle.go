@@ -59,34 +59,30 @@ func (s *Store) BookingStatuses(ctx context.Context, ids []string) (map[string]s
 // UnconfirmedHolds returns unconfirmed holds made before before, oldest
 // first, with their nights, in one query.
 func (s *Store) UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error) {
-	rows, err := s.pool.Query(ctx, `SELECT h.booking_id::text, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
-       h.created_at, h.updated_at, ho.currency,
+	rows, err := s.pool.Query(ctx, `SELECT `+store.HoldColumns+`,
        coalesce(array_agg(hn.night ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}'),
-       coalesce(array_agg((hn.price * 100)::bigint ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
-FROM (SELECT * FROM hold WHERE confirmed_at IS NULL AND created_at < $1 ORDER BY created_at, booking_id LIMIT $2) h
+       coalesce(array_agg(hn.price_cents ORDER BY hn.night) FILTER (WHERE hn.night IS NOT NULL), '{}')
+FROM hold h
 JOIN hotel ho ON ho.id = h.hotel_id
 LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
-GROUP BY h.booking_id, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status, h.created_at, h.updated_at, ho.currency
+WHERE h.booking_id IN (SELECT booking_id FROM hold WHERE confirmed_at IS NULL AND created_at < $1 ORDER BY created_at, booking_id LIMIT $2)
+GROUP BY h.booking_id, ho.id
 ORDER BY h.created_at, h.booking_id`, before, limit)
 	if err != nil {
 		return nil, translate(err)
 	}
 	holds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (hotel.Hold, error) {
 		var h hotel.Hold
-		var in, out time.Time
 		var nights []time.Time
 		var prices []int64
-		if err := row.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out, &h.Status, &h.CreatedAt, &h.UpdatedAt, &h.Currency,
-			&nights, &prices); err != nil {
+		if err := row.Scan(append(store.HoldFields(&h), &nights, &prices)...); err != nil {
 			return h, err
 		}
-		h.CheckIn, h.CheckOut = hotel.DateOf(in), hotel.DateOf(out)
-		h.CreatedAt, h.UpdatedAt = h.CreatedAt.UTC(), h.UpdatedAt.UTC()
 		h.Nights = make([]hotel.NightPrice, len(nights))
 		for i := range nights {
 			h.Nights[i] = hotel.NightPrice{Date: hotel.DateOf(nights[i]), Price: hotel.Cents(prices[i])}
 		}
-		h.TotalPrice = total(h.Nights)
+		h.TotalPrice = store.TotalPrice(h.Nights)
 		return h, nil
 	})
 	return holds, translate(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"time"
 
@@ -114,11 +113,6 @@ func repeat(ctx context.Context, attempt func() (again bool, err error)) error {
 	}
 }
 
-// numeric returns c as an exact NUMERIC with two decimals (cents/100).
-func numeric(c hotel.Cents) pgtype.Numeric {
-	return pgtype.Numeric{Int: big.NewInt(int64(c)), Exp: -2, Valid: true}
-}
-
 // text returns s as TEXT, or NULL when empty.
 func text(s string) pgtype.Text { return pgtype.Text{String: s, Valid: s != ""} }
 
@@ -130,39 +124,6 @@ func dates(ds []hotel.Date) []time.Time {
 		out[i] = d.Time()
 	}
 	return out
-}
-
-// stay returns the nights [from, to) in order.
-func stay(from, to hotel.Date) []hotel.Date {
-	var out []hotel.Date
-	for d := from; d.Before(to); d = d.AddDays(1) {
-		out = append(out, d)
-	}
-	return out
-}
-
-// minus returns the nights of all (ascending) that are not in some.
-func minus(all, some []hotel.Date) []hotel.Date {
-	skip := make(map[hotel.Date]bool, len(some))
-	for _, d := range some {
-		skip[d] = true
-	}
-	var out []hotel.Date
-	for _, d := range all {
-		if !skip[d] {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// nightsError returns a *store.NightsError wrapping err for nights, or nil
-// when there are none.
-func nightsError(err error, nights []hotel.Date) error {
-	if len(nights) == 0 {
-		return nil
-	}
-	return &store.NightsError{Err: err, Nights: nights}
 }
 
 // Bounds of "every night" for the range helpers.

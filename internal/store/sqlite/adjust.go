@@ -14,6 +14,9 @@ import (
 // night of [StartDate, EndDate] by one conditional UPDATE, all or nothing,
 // and records the adjustment.
 func (s *Store) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) {
+	if a.EndDate.IsZero() {
+		a.EndDate = a.StartDate
+	}
 	replayed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if a.IdempotencyKey != "" {
@@ -21,8 +24,7 @@ func (s *Store) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) {
 WHERE a.actor = ? AND a.idempotency_key = ?`, a.Actor, a.IdempotencyKey))
 			switch {
 			case err == nil:
-				if prev.HotelID != a.HotelID || prev.RoomTypeID != a.RoomTypeID || prev.StartDate.String() != a.StartDate.String() ||
-					prev.EndDate.String() != a.EndDate.String() || prev.NumRooms != a.NumRooms || prev.Reason != a.Reason {
+				if !store.SameAdjustment(&prev, a) {
 					return store.ErrIdempotencyMismatch
 				}
 				*a = prev
@@ -65,52 +67,37 @@ func blockRooms(ctx context.Context, tx *sql.Tx, a *hotel.Adjustment) error {
 		return fmt.Errorf("%w: adjustment ends before it starts", store.ErrConflict)
 	}
 	rangeArgs := []any{a.HotelID, a.RoomTypeID, a.StartDate.String(), a.EndDate.String()}
-	done, err := nightSet(ctx, tx, `UPDATE inventory_night SET blocked = blocked + ?, updated_at = `+nowSQL+`
+	done, err := nightList(ctx, tx, `UPDATE inventory_night SET blocked = blocked + ?, updated_at = `+nowSQL+`
 WHERE hotel_id = ? AND room_type_id = ? AND night BETWEEN ? AND ?
   AND held + blocked + ? <= capacity + allowance AND blocked + ? >= 0
 RETURNING night`, append(append([]any{a.NumRooms}, rangeArgs...), a.NumRooms, a.NumRooms)...)
 	if err != nil || len(done) == n {
 		return err
 	}
-	all := datesFrom(a.StartDate, n)
+	all := store.Stay(a.StartDate, a.EndDate.AddDays(1))
 	exist, err := existingNights(ctx, tx, rangeArgs)
 	if err != nil {
 		return err
 	}
-	if e := nightsErr(store.ErrNotFound, except(all, exist)); e != nil {
+	if e := store.RefuseNights(store.ErrNotFound, store.Minus(all, exist)); e != nil {
 		return e
 	}
-	return nightsErr(store.ErrConflict, except(all, done))
+	return store.RefuseNights(store.ErrConflict, store.Minus(all, done))
 }
 
 // existingNights returns the nights with inventory among rangeArgs: hotel
 // id, room type id, first and last night (inclusive).
-func existingNights(ctx context.Context, tx *sql.Tx, rangeArgs []any) (map[string]struct{}, error) {
-	return nightSet(ctx, tx, `SELECT night FROM inventory_night WHERE hotel_id = ? AND room_type_id = ? AND night BETWEEN ? AND ?`, rangeArgs...)
+func existingNights(ctx context.Context, tx *sql.Tx, rangeArgs []any) ([]hotel.Date, error) {
+	return nightList(ctx, tx, `SELECT night FROM inventory_night WHERE hotel_id = ? AND room_type_id = ? AND night BETWEEN ? AND ?`, rangeArgs...)
 }
 
-const adjustmentColumns = `a.id, a.hotel_id, a.room_type_id, rt.name, a.start_date, a.end_date, a.num_rooms,
-       coalesce(a.reason, ''), a.actor, coalesce(a.idempotency_key, ''), a.created_at`
+// The shared adjustment columns and scanner, under the names Adjust and
+// ListAdjustments use.
+const adjustmentColumns = store.AdjustmentColumns
+
+var scanAdjustment = store.ScanAdjustment
 
 const adjustmentFrom = `FROM inventory_adjustment a JOIN room_type rt ON rt.hotel_id = a.hotel_id AND rt.id = a.room_type_id`
-
-func scanAdjustment(row interface{ Scan(...any) error }) (hotel.Adjustment, error) {
-	var a hotel.Adjustment
-	var start, end, created string
-	if err := row.Scan(&a.ID, &a.HotelID, &a.RoomTypeID, &a.RoomType, &start, &end, &a.NumRooms,
-		&a.Reason, &a.Actor, &a.IdempotencyKey, &created); err != nil {
-		return a, err
-	}
-	var err error
-	if a.StartDate, err = parseNight(start); err != nil {
-		return a, err
-	}
-	if a.EndDate, err = parseNight(end); err != nil {
-		return a, err
-	}
-	a.CreatedAt, err = parseTS(created)
-	return a, err
-}
 
 // ListAdjustments returns at most limit adjustments of a hotel with id >
 // afterID, oldest first.

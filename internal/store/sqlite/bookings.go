@@ -21,21 +21,6 @@ import (
 
 var _ store.Bookings = (*Store)(nil)
 
-// bookingStatuses lists every booking status.
-var bookingStatuses = []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
-
-// statusesBefore returns the statuses a booking may have when it is written
-// with status to: to itself, and those hotel.CanTransition allows to go to it.
-func statusesBefore(to string) []any {
-	out := []any{to}
-	for _, from := range bookingStatuses {
-		if hotel.CanTransition(from, to) {
-			out = append(out, from)
-		}
-	}
-	return out
-}
-
 // placeholders returns n comma-separated "?".
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
@@ -94,25 +79,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`
 	return putNights(ctx, tx, b.ID, b.NightlyPrices)
 }
 
-// distinctNights refuses a night given twice (an upsert would take the last).
-func distinctNights(nights []hotel.NightPrice) error {
-	seen := make(map[hotel.Date]bool, len(nights))
-	for _, n := range nights {
-		if seen[n.Date] {
-			return fmt.Errorf("%w: night %s given twice", store.ErrConflict, n.Date)
-		}
-		seen[n.Date] = true
-	}
-	return nil
-}
-
 // putNights inserts the booking's nights, or re-prices those it has at
 // another price; rows already equal are not written.
 func putNights(ctx context.Context, tx *sql.Tx, bookingID string, nights []hotel.NightPrice) error {
 	if len(nights) == 0 {
 		return nil
 	}
-	if err := distinctNights(nights); err != nil {
+	if err := store.DistinctNights(nights); err != nil {
 		return err
 	}
 	args := make([]any, 0, 3*len(nights))
@@ -144,11 +117,7 @@ func setNights(ctx context.Context, tx *sql.Tx, bookingID string, nights []hotel
 // bookingQuery selects bookings of b (a subquery over booking with the
 // placeholders %[1]s: condition, %[2]s: order) with their names and one row
 // per night (or one row with a NULL night when there is none), in order.
-const bookingQuery = `SELECT b.id, b.confirmation_code, b.hotel_id, h.name, b.room_type_id, rt.name, b.guest_name,
-       b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
-       coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
-       b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
-       b.version, b.sync_pending, b.created_at, b.updated_at, n.night, n.price_cents
+const bookingQuery = `SELECT ` + store.BookingColumns + `, n.night, n.price_cents
 FROM (SELECT * FROM booking b WHERE %[1]s ORDER BY %[2]s LIMIT ?) b
 JOIN hotel h ON h.id = b.hotel_id
 JOIN room_type rt ON rt.id = b.room_type_id
@@ -170,58 +139,23 @@ func queryBookings(ctx context.Context, q queryer, cond, order string, limit int
 	out := make([]hotel.Booking, 0, min(limit, 1024))
 	for rows.Next() {
 		var b hotel.Booking
-		var arrival, checkOut, created, updated string
-		var departed, night sql.NullString
-		var total int64
+		var night hotel.Date
 		var price sql.NullInt64
-		if err := rows.Scan(&b.ID, &b.ConfirmationCode, &b.HotelID, &b.HotelName, &b.RoomTypeID, &b.RoomType, &b.GuestName,
-			&arrival, &b.StayLength, &checkOut, &b.Adults, &b.Children,
-			&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
-			&b.IsWeekend, &b.IsHoliday, &total, &b.Currency, &b.Status, &departed,
-			&b.Version, &b.SyncPending, &created, &updated, &night, &price); err != nil {
+		if err := rows.Scan(append(store.BookingFields(&b), store.DateDest(&night), &price)...); err != nil {
 			return nil, err
 		}
 		if n := len(out); n == 0 || out[n-1].ID != b.ID {
-			b.TotalPrice = hotel.Cents(total)
-			if err := parseBookingTimes(&b, arrival, checkOut, departed, created, updated); err != nil {
-				return nil, err
-			}
 			out = append(out, b)
 		}
-		if night.Valid {
-			d, err := parseNight(night.String)
-			if err != nil {
-				return nil, err
-			}
+		if !night.IsZero() {
 			last := &out[len(out)-1]
 			if len(last.NightlyPrices) == 0 {
 				last.RoomPrice = hotel.Cents(price.Int64) // the first night (rows come by night)
 			}
-			last.NightlyPrices = append(last.NightlyPrices, hotel.NightPrice{Date: d, Price: hotel.Cents(price.Int64)})
+			last.NightlyPrices = append(last.NightlyPrices, hotel.NightPrice{Date: night, Price: hotel.Cents(price.Int64)})
 		}
 	}
 	return out, translate(rows.Err())
-}
-
-// parseBookingTimes sets the dates and timestamps of b from their stored text.
-func parseBookingTimes(b *hotel.Booking, arrival, checkOut string, departed sql.NullString, created, updated string) error {
-	var err error
-	if b.ArrivalDate, err = parseNight(arrival); err != nil {
-		return err
-	}
-	if b.CheckOutDate, err = parseNight(checkOut); err != nil {
-		return err
-	}
-	if departed.Valid {
-		if b.DepartedOn, err = parseNight(departed.String); err != nil {
-			return err
-		}
-	}
-	if b.CreatedAt, err = parseTS(created); err != nil {
-		return err
-	}
-	b.UpdatedAt, err = parseTS(updated)
-	return err
 }
 
 // GetBooking returns a booking with its names and nightly prices.
@@ -280,7 +214,10 @@ func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit
 // those of b, in one transaction.
 func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool) error {
 	at := store.Stamp(b.UpdatedAt)
-	from := statusesBefore(b.Status)
+	var from []any
+	for _, st := range store.StatusesBefore(b.Status) {
+		from = append(from, st)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE booking SET status = ?, guest_name = ?, room_type_id = ?,
     arrival_date = ?, stay_length = ?, check_out_date = ?, adults = ?, children = ?, is_weekend = ?,
@@ -319,37 +256,17 @@ func updateRefused(ctx context.Context, q queryer, b *hotel.Booking, marked bool
 	if err := q.QueryRowContext(ctx, `SELECT version, status, sync_pending FROM booking WHERE id = ?`, b.ID).Scan(&version, &status, &pending); err != nil {
 		return err // sql.ErrNoRows: translated to ErrNotFound
 	}
-	if version != b.Version {
-		return fmt.Errorf("%w: booking %s is at version %d, not %d", store.ErrConflict, b.ID, version, b.Version)
-	}
-	if pending != marked {
-		return fmt.Errorf("%w: booking %s is claimed by another change", store.ErrConflict, b.ID)
-	}
-	return fmt.Errorf("%w: booking %s cannot go from %s to %s", store.ErrConflict, b.ID, status, b.Status)
+	return store.UpdateRefusal(b, marked, version, status, pending)
 }
 
 // Idempotency records.
-
-// claimTimes fills a claim's CreatedAt (now when zero) and normalises both
-// timestamps to what the store keeps (UTC, microseconds).
-func claimTimes(rec *store.IdempotencyRecord) error {
-	if rec.CreatedAt.IsZero() {
-		rec.CreatedAt = now()
-	}
-	if rec.ExpiresAt.IsZero() {
-		return errors.New("idempotency record without an expiry time")
-	}
-	rec.CreatedAt = rec.CreatedAt.UTC().Truncate(time.Microsecond)
-	rec.ExpiresAt = rec.ExpiresAt.UTC().Truncate(time.Microsecond)
-	return nil
-}
 
 // BeginIdempotent claims (rec.Scope, rec.Key) as of rec.CreatedAt (now when
 // zero; rec.ExpiresAt is required). One upsert inserts a new record or takes
 // over one that expired by then or is in flight since before staleBefore;
 // SQLite's single writer makes it and the read that follows atomic.
 func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord, staleBefore time.Time) (*store.IdempotencyRecord, bool, error) {
-	if err := claimTimes(&rec); err != nil {
+	if err := rec.ClaimTimes(); err != nil {
 		return nil, false, err
 	}
 	var existing *store.IdempotencyRecord
@@ -378,24 +295,8 @@ WHERE idempotency_record.expires_at <= excluded.created_at
 
 // getIdempotent reads one record.
 func getIdempotent(ctx context.Context, q queryer, scope, key string) (*store.IdempotencyRecord, error) {
-	r := store.IdempotencyRecord{Scope: scope, Key: key}
-	var resource sql.NullString
-	var status sql.NullInt64
-	var created, expires string
-	err := q.QueryRowContext(ctx, `SELECT request_hash, resource_id, done, status, body, created_at, expires_at
-FROM idempotency_record WHERE scope = ? AND key = ?`, scope, key).
-		Scan(&r.RequestHash, &resource, &r.Done, &status, &r.Body, &created, &expires)
-	if err != nil {
-		return nil, err
-	}
-	r.ResourceID, r.Status = resource.String, int(status.Int64)
-	if r.CreatedAt, err = parseTS(created); err != nil {
-		return nil, err
-	}
-	if r.ExpiresAt, err = parseTS(expires); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return store.ScanIdempotencyRecord(q.QueryRowContext(ctx, `SELECT `+store.IdempotencyColumns+`
+FROM idempotency_record WHERE scope = ? AND key = ?`, scope, key), scope, key)
 }
 
 // FinishIdempotent stores the response of a claimed key. Errors: ErrNotFound.

@@ -37,7 +37,7 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 			level = sql.NullString{String: *u.DemandLevel, Valid: true}
 		}
 		rangeArgs := []any{u.HotelID, u.RoomTypeID, u.StartDate.String(), u.EndDate.String()}
-		updated, err := nightSet(ctx, tx, `UPDATE inventory_night
+		updated, err := nightList(ctx, tx, `UPDATE inventory_night
 SET capacity = coalesce(?1, capacity), price_cents = coalesce(?2, price_cents),
     demand_level = coalesce(?3, demand_level), updated_at = `+nowSQL+`
 WHERE hotel_id = ?4 AND room_type_id = ?5 AND night BETWEEN ?6 AND ?7
@@ -46,23 +46,16 @@ RETURNING night`, append([]any{capacity, price, level}, rangeArgs...)...)
 		if err != nil {
 			return err
 		}
-		all := datesFrom(u.StartDate, n)
 		exist, err := existingNights(ctx, tx, rangeArgs)
 		if err != nil {
 			return err
 		}
-		var refused []hotel.Date
-		for _, d := range except(all, updated) {
-			if _, ok := exist[d.String()]; ok {
-				refused = append(refused, d)
-			}
-		}
-		if e := nightsErr(store.ErrConflict, refused); e != nil {
+		if e := store.RefuseNights(store.ErrConflict, store.Minus(exist, updated)); e != nil {
 			return e
 		}
-		missing := except(all, exist)
+		missing := store.Minus(store.Stay(u.StartDate, u.EndDate.AddDays(1)), exist)
 		if len(missing) > 0 && (u.Capacity == nil || u.Price == nil) {
-			return nightsErr(store.ErrNotFound, missing)
+			return store.RefuseNights(store.ErrNotFound, missing)
 		}
 		if err := insertNights(ctx, tx, u, allowance, missing); err != nil {
 			return err

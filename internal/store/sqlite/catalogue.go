@@ -41,7 +41,7 @@ func affectedOne(res sql.Result, err error) error {
 
 // ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.
 func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Hotel, error) {
-	q := `SELECT id, name, location, time_zone, currency FROM hotel WHERE id > ?`
+	q := `SELECT ` + store.HotelColumns + ` FROM hotel WHERE id > ?`
 	args := []any{f.AfterID}
 	if f.Location != "" {
 		q += ` AND lower(location) = lower(?)`
@@ -55,8 +55,8 @@ func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Ho
 	defer rows.Close()
 	var out []hotel.Hotel
 	for rows.Next() {
-		var h hotel.Hotel
-		if err := rows.Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency); err != nil {
+		h, err := store.ScanHotel(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, h)
@@ -64,17 +64,9 @@ func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Ho
 	return out, translate(rows.Err())
 }
 
-const roomTypeColumns = `id, hotel_id, name, max_occupancy, overbooking_allowance`
-
-func scanRoomType(row interface{ Scan(...any) error }) (hotel.RoomType, error) {
-	var rt hotel.RoomType
-	err := row.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance)
-	return rt, err
-}
-
 // GetRoomType returns one room type of a hotel.
 func (s *Store) GetRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error) {
-	rt, err := scanRoomType(s.r.QueryRowContext(ctx, `SELECT `+roomTypeColumns+` FROM room_type WHERE hotel_id = ? AND id = ?`, hotelID, id))
+	rt, err := store.ScanRoomType(s.r.QueryRowContext(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = ? AND id = ?`, hotelID, id))
 	return rt, translate(err)
 }
 
@@ -104,37 +96,14 @@ WHERE hotel_id = ? AND room_type_id = ? AND allowance <> ?`, rt.OverbookingAllow
 		if !isCheckViolation(err) {
 			return err
 		}
-		over, qerr := orderedNights(ctx, tx, `SELECT night FROM inventory_night
+		over, qerr := nightList(ctx, tx, `SELECT night FROM inventory_night
 WHERE hotel_id = ? AND room_type_id = ? AND held + blocked > capacity + ? ORDER BY night`, rt.HotelID, rt.ID, rt.OverbookingAllowance)
 		if qerr != nil {
 			return qerr
 		}
-		if e := nightsErr(store.ErrConflict, over); e != nil {
+		if e := store.RefuseNights(store.ErrConflict, over); e != nil {
 			return e
 		}
 		return fmt.Errorf("copy overbooking allowance: %w", err)
 	})
-}
-
-// orderedNights runs a query whose only column is a night and returns the
-// nights in the order it gave them.
-func orderedNights(ctx context.Context, q queryer, query string, args ...any) ([]hotel.Date, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []hotel.Date
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		d, err := parseNight(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }

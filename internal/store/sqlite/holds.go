@@ -24,12 +24,12 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 	created := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var hotelID, rtID int64
-		var in, out string
+		var in, out hotel.Date
 		err := tx.QueryRowContext(ctx, `SELECT hotel_id, request_room_type_id, request_check_in, request_check_out FROM hold WHERE booking_id = ?`,
-			req.BookingID).Scan(&hotelID, &rtID, &in, &out)
+			req.BookingID).Scan(&hotelID, &rtID, store.DateDest(&in), store.DateDest(&out))
 		switch {
 		case err == nil:
-			if hotelID != req.HotelID || rtID != req.RoomTypeID || in != req.CheckIn.String() || out != req.CheckOut.String() {
+			if !store.SameHoldRequest(hotelID, rtID, in, out, req) {
 				return fmt.Errorf("%w: booking %s already holds a different request", store.ErrConflict, req.BookingID)
 			}
 			h, err = loadHold(ctx, tx, req.BookingID)
@@ -78,7 +78,7 @@ VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
 // It returns the price of each night taken, or a *store.NightsError naming
 // the nights it could not take (sold out or without inventory), in which
 // case the caller must roll back.
-func claimNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rtID int64, in, out hotel.Date, kept map[string]bool) (map[string]int64, error) {
+func claimNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rtID int64, in, out hotel.Date, kept map[hotel.Date]bool) (map[hotel.Date]int64, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE inventory_night SET held = held + 1, updated_at = `+nowSQL+`
 WHERE hotel_id = ? AND room_type_id = ? AND night >= ? AND night < ?
   AND held + blocked < capacity + allowance
@@ -88,11 +88,11 @@ RETURNING night, price_cents`, hotelID, rtID, in.String(), out.String(), booking
 		return nil, err
 	}
 	defer rows.Close()
-	taken := map[string]int64{}
+	taken := map[hotel.Date]int64{}
 	for rows.Next() {
-		var night string
+		var night hotel.Date
 		var price int64
-		if err := rows.Scan(&night, &price); err != nil {
+		if err := rows.Scan(store.DateDest(&night), &price); err != nil {
 			return nil, err
 		}
 		taken[night] = price
@@ -104,16 +104,16 @@ RETURNING night, price_cents`, hotelID, rtID, in.String(), out.String(), booking
 		return taken, nil
 	}
 	var short []hotel.Date
-	for _, d := range except(datesFrom(in, in.DaysUntil(out)), taken) {
-		if !kept[d.String()] {
+	for _, d := range store.Stay(in, out) {
+		if _, ok := taken[d]; !ok && !kept[d] {
 			short = append(short, d)
 		}
 	}
-	return nil, nightsErr(store.ErrConflict, short)
+	return nil, store.RefuseNights(store.ErrConflict, short)
 }
 
 // recordNights stores the nights just taken for booking with their prices.
-func recordNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rtID int64, taken map[string]int64) error {
+func recordNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rtID int64, taken map[hotel.Date]int64) error {
 	if len(taken) == 0 {
 		return nil
 	}
@@ -123,7 +123,7 @@ func recordNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rt
 	}
 	defer stmt.Close()
 	for night, price := range taken {
-		if _, err := stmt.ExecContext(ctx, bookingID, hotelID, rtID, night, price); err != nil {
+		if _, err := stmt.ExecContext(ctx, bookingID, hotelID, rtID, night.String(), price); err != nil {
 			return err
 		}
 	}
@@ -167,8 +167,7 @@ func (s *Store) GetHold(ctx context.Context, bookingID string) (hotel.Hold, erro
 
 // loadHold reads a hold and its nights in one query (one snapshot).
 func loadHold(ctx context.Context, q queryer, bookingID string) (hotel.Hold, error) {
-	rows, err := q.QueryContext(ctx, `SELECT h.booking_id, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
-       h.created_at, h.updated_at, ho.currency, hn.night, hn.price_cents
+	rows, err := q.QueryContext(ctx, `SELECT `+store.HoldColumns+`, hn.night, hn.price_cents
 FROM hold h
 JOIN hotel ho ON ho.id = h.hotel_id
 LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
@@ -181,28 +180,17 @@ ORDER BY hn.night`, bookingID)
 	var h hotel.Hold
 	found := false
 	for rows.Next() {
-		var in, out, created, updated string
-		var night sql.NullString
+		var night hotel.Date
 		var price sql.NullInt64
-		if err := rows.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &out, &h.Status,
-			&created, &updated, &h.Currency, &night, &price); err != nil {
+		if err := rows.Scan(append(store.HoldFields(&h), store.DateDest(&night), &price)...); err != nil {
 			return hotel.Hold{}, err
 		}
-		if !found {
-			found = true
-			if err := parseHoldHeader(&h, in, out, created, updated); err != nil {
-				return hotel.Hold{}, err
-			}
-		}
-		if night.Valid {
-			d, err := parseNight(night.String)
-			if err != nil {
-				return hotel.Hold{}, err
-			}
-			h.Nights = append(h.Nights, hotel.NightPrice{Date: d, Price: hotel.Cents(price.Int64)})
-			h.TotalPrice += hotel.Cents(price.Int64)
+		found = true
+		if !night.IsZero() {
+			h.Nights = append(h.Nights, hotel.NightPrice{Date: night, Price: hotel.Cents(price.Int64)})
 		}
 	}
+	h.TotalPrice = store.TotalPrice(h.Nights)
 	if err := rows.Err(); err != nil {
 		return hotel.Hold{}, err
 	}
@@ -213,21 +201,6 @@ ORDER BY hn.night`, bookingID)
 		h.Nights = []hotel.NightPrice{}
 	}
 	return h, nil
-}
-
-func parseHoldHeader(h *hotel.Hold, in, out, created, updated string) error {
-	var err error
-	if h.CheckIn, err = parseNight(in); err != nil {
-		return err
-	}
-	if h.CheckOut, err = parseNight(out); err != nil {
-		return err
-	}
-	if h.CreatedAt, err = parseTS(created); err != nil {
-		return err
-	}
-	h.UpdatedAt, err = parseTS(updated)
-	return err
 }
 
 // MoveHold releases the hold's nights outside the new stay and takes the new
@@ -254,14 +227,14 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 		if rtID == cur.RoomTypeID && m.CheckIn.String() == cur.CheckIn.String() && m.CheckOut.String() == cur.CheckOut.String() {
 			return nil
 		}
-		kept := map[string]bool{}
+		kept := map[hotel.Date]bool{}
 		cond := `1`
 		var args []any
 		if rtID == cur.RoomTypeID {
 			cond, args = `(night < ? OR night >= ?)`, []any{m.CheckIn.String(), m.CheckOut.String()}
 			for _, n := range cur.Nights {
 				if !n.Date.Before(m.CheckIn) && n.Date.Before(m.CheckOut) {
-					kept[n.Date.String()] = true
+					kept[n.Date] = true
 				}
 			}
 		}

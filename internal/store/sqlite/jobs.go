@@ -96,13 +96,9 @@ func (s *Store) Drift(ctx context.Context, limit int) ([]store.NightDrift, error
 	defer rows.Close()
 	var out []store.NightDrift
 	for rows.Next() {
-		var d store.NightDrift
-		var night string
-		if err := rows.Scan(&d.HotelID, &d.RoomTypeID, &night, &d.Held, &d.HoldNights, &d.Bookings); err != nil {
+		d, err := store.ScanNightDrift(rows)
+		if err != nil {
 			return nil, translate(err)
-		}
-		if d.Date, err = hotel.ParseDate(night); err != nil {
-			return nil, err
 		}
 		out = append(out, d)
 	}

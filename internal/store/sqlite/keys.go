@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -17,10 +16,7 @@ func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
 
 // CreateAPIKey stores a key's hash and metadata.
 func (s *Store) CreateAPIKey(ctx context.Context, k *hotel.APIKey) error {
-	if k.CreatedAt.IsZero() {
-		k.CreatedAt = time.Now()
-	}
-	k.CreatedAt = k.CreatedAt.UTC().Truncate(time.Microsecond)
+	k.CreatedAt = store.Stamp(k.CreatedAt)
 	res, err := s.w.ExecContext(ctx, `INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`,
 		k.Name, k.Prefix, k.Hash, strings.Join(k.Scopes, ","), ts(k.CreatedAt))
 	if err != nil {
@@ -30,41 +26,24 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *hotel.APIKey) error {
 	return err
 }
 
-const keyColumns = `id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at`
-
-func scanKey(row interface{ Scan(...any) error }) (hotel.APIKey, error) {
-	var k hotel.APIKey
-	var scopes, created string
-	var used, revoked sql.NullString
-	if err := row.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, &created, &used, &revoked); err != nil {
-		return k, translate(err)
-	}
-	k.Scopes = strings.Split(scopes, ",")
-	k.CreatedAt, _ = time.Parse(tsLayout, created)
-	if used.Valid {
-		k.LastUsedAt, _ = time.Parse(tsLayout, used.String)
-	}
-	k.Revoked = revoked.Valid
-	return k, nil
-}
-
 // APIKeyByPrefix finds a key by its public prefix.
 func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (hotel.APIKey, error) {
-	return scanKey(s.r.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM api_key WHERE prefix = ?`, prefix))
+	k, err := store.ScanAPIKey(s.r.QueryRowContext(ctx, `SELECT `+store.APIKeyColumns+` FROM api_key WHERE prefix = ?`, prefix))
+	return k, translate(err)
 }
 
 // ListAPIKeys lists every key, oldest first.
 func (s *Store) ListAPIKeys(ctx context.Context) ([]hotel.APIKey, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+keyColumns+` FROM api_key ORDER BY id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+store.APIKeyColumns+` FROM api_key ORDER BY id`)
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
 	var out []hotel.APIKey
 	for rows.Next() {
-		k, err := scanKey(rows)
+		k, err := store.ScanAPIKey(rows)
 		if err != nil {
-			return nil, err
+			return nil, translate(err)
 		}
 		out = append(out, k)
 	}

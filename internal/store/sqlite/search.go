@@ -46,9 +46,9 @@ func parseNightPrices(s string, n int) ([]hotel.NightPrice, error) {
 		if !ok {
 			return nil, fmt.Errorf("stored nightly prices %q: malformed", s)
 		}
-		d, err := parseNight(night)
+		d, err := hotel.ParseDate(night)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("stored nightly prices %q: %w", s, err)
 		}
 		p, err := strconv.ParseInt(cents, 10, 64)
 		if err != nil {

@@ -58,8 +58,7 @@ func (s *Store) BookingStatuses(ctx context.Context, ids []string) (map[string]s
 // UnconfirmedHolds returns unconfirmed holds made before before, oldest
 // first, with their nights, in one query.
 func (s *Store) UnconfirmedHolds(ctx context.Context, before time.Time, limit int) ([]hotel.Hold, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT h.booking_id, h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
-       h.created_at, h.updated_at, ho.currency, hn.night, hn.price_cents
+	rows, err := s.r.QueryContext(ctx, `SELECT `+store.HoldColumns+`, hn.night, hn.price_cents
 FROM (SELECT * FROM hold WHERE confirmed_at IS NULL AND created_at < ? ORDER BY created_at, booking_id LIMIT ?) h
 JOIN hotel ho ON ho.id = h.hotel_id
 LEFT JOIN hold_night hn ON hn.booking_id = h.booking_id
@@ -71,27 +70,18 @@ ORDER BY h.created_at, h.booking_id, hn.night`, ts(before), limit)
 	var out []hotel.Hold
 	for rows.Next() {
 		var h hotel.Hold
-		var in, checkOut, created, updated string
-		var night sql.NullString
+		var night hotel.Date
 		var price sql.NullInt64
-		if err := rows.Scan(&h.BookingID, &h.HotelID, &h.RoomTypeID, &in, &checkOut, &h.Status, &created, &updated, &h.Currency,
-			&night, &price); err != nil {
+		if err := rows.Scan(append(store.HoldFields(&h), store.DateDest(&night), &price)...); err != nil {
 			return nil, translate(err)
 		}
 		if len(out) == 0 || out[len(out)-1].BookingID != h.BookingID {
-			if err := parseHoldHeader(&h, in, checkOut, created, updated); err != nil {
-				return nil, err
-			}
 			h.Nights = []hotel.NightPrice{}
 			out = append(out, h)
 		}
-		if night.Valid {
-			d, err := parseNight(night.String)
-			if err != nil {
-				return nil, err
-			}
+		if !night.IsZero() {
 			cur := &out[len(out)-1]
-			cur.Nights = append(cur.Nights, hotel.NightPrice{Date: d, Price: hotel.Cents(price.Int64)})
+			cur.Nights = append(cur.Nights, hotel.NightPrice{Date: night, Price: hotel.Cents(price.Int64)})
 			cur.TotalPrice += hotel.Cents(price.Int64)
 		}
 	}

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -104,40 +103,33 @@ func (s *Store) Close() error {
 }
 
 // translate maps SQLite errors onto the store sentinels.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if store.IsSentinel(err) {
-		return err
-	}
+func translate(err error) error { return errs.Translate(err) }
+
+// errs translates and counts the errors of the driver (one store per process).
+var errs = store.Translator{Classify: classify}
+
+// classify says what a database/sql or SQLite error means to the store.
+func classify(err error) store.ErrorClass {
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.ErrNotFound
+		return store.ClassNotFound
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY,
 			sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return fmt.Errorf("%w: %w", store.ErrConflict, err)
+			return store.ClassConflict
 		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY:
-			dbErrors.Add(1)
-			return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+			return store.ClassUnavailable
 		}
 	}
-	if !errors.Is(err, context.Canceled) {
-		dbErrors.Add(1)
-	}
-	return err
+	return store.ClassOther
 }
-
-// dbErrors counts the errors translate saw (one store per process).
-var dbErrors atomic.Int64
 
 // PoolStats returns the connections of both pools and the database errors so far.
 func (s *Store) PoolStats() store.PoolStats {
 	w, r := s.w.Stats(), s.r.Stats()
-	return store.PoolStats{Acquired: w.InUse + r.InUse, Idle: w.Idle + r.Idle, Total: w.OpenConnections + r.OpenConnections, Errors: dbErrors.Load()}
+	return store.PoolStats{Acquired: w.InUse + r.InUse, Idle: w.Idle + r.Idle, Total: w.OpenConnections + r.OpenConnections, Errors: errs.Errors()}
 }
 
 const schemaMigrationsDDL = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -347,22 +339,20 @@ func loadNights(ctx context.Context, tx *sql.Tx, ds store.Dataset) error {
 
 // GetHotel returns one hotel.
 func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
-	var h hotel.Hotel
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, location, time_zone, currency FROM hotel WHERE id = ?`, id).
-		Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency)
+	h, err := store.ScanHotel(s.r.QueryRowContext(ctx, `SELECT `+store.HotelColumns+` FROM hotel WHERE id = ?`, id))
 	return h, translate(err)
 }
 
 // ListRoomTypes returns a hotel's room types ordered by id.
 func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+roomTypeColumns+` FROM room_type WHERE hotel_id = ? ORDER BY id`, hotelID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = ? ORDER BY id`, hotelID)
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
 	var out []hotel.RoomType
 	for rows.Next() {
-		rt, err := scanRoomType(rows)
+		rt, err := store.ScanRoomType(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -395,8 +385,7 @@ func (s *Store) ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]h
 		where = append(where, "(n.hotel_id, n.night, n.room_type_id) > (?, ?, ?)")
 		args = append(args, c.HotelID, c.Date.String(), c.RoomTypeID)
 	}
-	q := `SELECT n.hotel_id, h.name, h.location, n.room_type_id, rt.name, n.night,
-       n.capacity + n.allowance - n.held - n.blocked, n.capacity, n.price_cents, h.currency, n.demand_level
+	q := `SELECT ` + store.InventoryColumns + `
 FROM inventory_night n
 JOIN hotel h ON h.id = n.hotel_id
 JOIN room_type rt ON rt.id = n.room_type_id`
@@ -412,17 +401,10 @@ JOIN room_type rt ON rt.id = n.room_type_id`
 	defer rows.Close()
 	out := make([]hotel.InventoryItem, 0, min(f.Limit, 1024))
 	for rows.Next() {
-		var it hotel.InventoryItem
-		var night string
-		var cents int64
-		if err := rows.Scan(&it.HotelID, &it.HotelName, &it.Location, &it.RoomTypeID, &it.RoomType, &night,
-			&it.AvailableRooms, &it.TotalRooms, &cents, &it.Currency, &it.DemandLevel); err != nil {
+		it, err := store.ScanInventoryItem(rows)
+		if err != nil {
 			return nil, err
 		}
-		if it.Date, err = hotel.ParseDate(night); err != nil {
-			return nil, fmt.Errorf("stored night %q: %w", night, err)
-		}
-		it.RoomPrice = hotel.Cents(cents)
 		out = append(out, it)
 	}
 	return out, translate(rows.Err())

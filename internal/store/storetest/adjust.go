@@ -118,6 +118,23 @@ func testAdjust(t *testing.T, h Harness) {
 		unchanged(t, s, before, "refused Adjust "+tc.what)
 	}
 
+	// A room type the hotel does not have: not found, nothing changed.
+	for _, rt := range []int64{999999, 1002} {
+		if _, err := s.Adjust(ctx, adjustment(rt, 0, 1, 1)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("Adjust of room type %d, not of the hotel = %v, want ErrNotFound", rt, err)
+		}
+		unchanged(t, s, before, "Adjust of a room type the hotel does not have")
+	}
+	// Without an end date, the adjustment is of its start date alone.
+	single := adjustment(1001, 5, 5, 2)
+	single.EndDate, single.RoomType = hotel.Date{}, ""
+	apply(single)
+	if single.EndDate != day(5) || single.RoomType != "Deluxe Rooms" {
+		t.Fatalf("Adjust without an end date set EndDate %v and RoomType %q, want the start date %v and the room type's name",
+			single.EndDate, single.RoomType, day(5))
+	}
+	wantAvailable(t, s, "deluxe after blocking 2 on day 5 alone", 100, 1001, 4, 10, 8, 10)
+
 	// Every applied adjustment is recorded, refused ones are not.
 	listAdjustments(t, s, 100, 0, 100, done...)
 	listAdjustments(t, s, 100, done[0].ID, 2, done[1:3]...)
@@ -207,5 +224,14 @@ func testAdjustIdempotency(t *testing.T, h Harness) {
 		}
 	}
 	wantAvailable(t, s, "after concurrent retries (applied once)", 100, 1000, 0, 10, 7, 7, 10)
-	listAdjustments(t, s, 100, 0, 100, *first, *bob, *plain1, *plain2, got[0])
+
+	// A refused keyed adjustment is not recorded: its key stays free.
+	tooMany := keyed("alice", "k3", 50)
+	if replayed, err := s.Adjust(ctx, tooMany); replayed || nightsErrorDiff(err, store.ErrConflict, days(1, 2)) != "" {
+		t.Fatalf("keyed Adjust blocking more than for sale = replayed %v, %v; want a NightsError on days 1 and 2", replayed, err)
+	}
+	afterRefusal := keyed("alice", "k3", 1)
+	adjust(t, s, afterRefusal, false)
+	wantAvailable(t, s, "after the key of a refused call was used again", 100, 1000, 0, 10, 6, 6, 10)
+	listAdjustments(t, s, 100, 0, 100, *first, *bob, *plain1, *plain2, got[0], *afterRefusal)
 }

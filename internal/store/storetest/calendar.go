@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/hotelplatform/hotel"
@@ -123,6 +125,39 @@ func testSetCalendar(t *testing.T, h Harness) {
 	setCalendar(t, s, calendar(1000, 1, 2, ptr(6), nil, nil), hotel.CalendarResult{Updated: 2})
 	wantNights(t, s, "capacity equal to held + blocked", 1000, 0,
 		nightState{12, 12, 30400, high}, nightState{6, 0, 25000, high}, nightState{6, 0, 25000, high})
+
+	// A room type the hotel does not have: not found, nothing created.
+	before = inventory(t, s)
+	for _, rt := range []int64{999999, 1002} {
+		if _, err := s.SetCalendar(ctx, calendar(rt, 0, 0, ptr(1), ptr[hotel.Cents](100), nil)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("SetCalendar of room type %d, not of the hotel = %v, want ErrNotFound", rt, err)
+		}
+		unchanged(t, s, before, "SetCalendar of a room type the hotel does not have")
+	}
+
+	// Concurrent creators of the same nights: each applies, none fails, and
+	// one of them wrote each night last.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			if _, err := s.SetCalendar(ctx, calendar(1001, 10, 19, ptr(5+i), ptr[hotel.Cents](100), nil)); err != nil {
+				t.Errorf("concurrent SetCalendar %d creating the same nights: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, it := range inventory(t, s) {
+		if it.RoomTypeID == 1001 && !it.Date.Before(day(10)) {
+			created++
+			if it.TotalRooms < 5 || it.TotalRooms > 12 || it.RoomPrice != 100 {
+				t.Fatalf("night %s after concurrent creation: %+v", it.Date, it)
+			}
+		}
+	}
+	if created != 10 {
+		t.Fatalf("concurrent creators of days 10-19 left %d nights, want 10", created)
+	}
 }
 
 func testCalendarAllowance(t *testing.T, h Harness) {

@@ -74,19 +74,27 @@ func testHoldCreate(t *testing.T, h Harness) {
 		if _, err := s.GetHold(ctx, id); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("GetHold(%q) = %v, want ErrNotFound", id, err)
 		}
+		if _, err := s.MoveHold(ctx, id, hotel.HoldMove{RoomTypeID: 1000, CheckIn: day(1), CheckOut: day(2)}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("MoveHold(%q) = %v, want ErrNotFound", id, err)
+		}
+		if _, err := s.ReleaseHold(ctx, id, hotel.HoldRelease{}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("ReleaseHold(%q) = %v, want ErrNotFound", id, err)
+		}
 	}
+	consistent(t, s, []string{bookingID(1), bookingID(2)})
 }
 
 func testHoldSoldOut(t *testing.T, h Harness) {
 	ctx := context.Background()
 	f := newInventoryFixture(100, 10)
+	f.set(1000, 1, func(n *hotel.Night) { n.Held = 9 })     // sold out once hold 1 takes it
 	f.set(1000, 3, func(n *hotel.Night) { n.Held = 10 })    // sold out by holds
 	f.set(1000, 4, func(n *hotel.Night) { n.Held = 9 })     // one room left
 	f.set(1000, 5, func(n *hotel.Night) { n.Blocked = 10 }) // sold out by blocks
 	f.drop(1000, 7)                                         // no inventory
 	s := loaded(t, h, f)
 	createHold(t, s, f, holdRequest(1, 1000, 0, 3), true)
-	wantAvailable(t, s, "fixture", 100, 1000, 0, 9, 9, 9, 0, 1, 0, 10, -1, 10, 10)
+	wantAvailable(t, s, "fixture", 100, 1000, 0, 9, 0, 9, 0, 1, 0, 10, -1, 10, 10)
 
 	before := inventory(t, s)
 	for _, tc := range []struct {
@@ -115,7 +123,15 @@ func testHoldSoldOut(t *testing.T, h Harness) {
 	createHold(t, s, f, holdRequest(2, 1000, 4, 5), true)
 	_, _, err := s.CreateHold(ctx, holdRequest(8, 1000, 4, 5))
 	wantNightsError(t, "CreateHold of a night just sold out", err, store.ErrConflict, day(4))
-	wantAvailable(t, s, "after the last room of day 4", 100, 1000, 0, 9, 9, 9, 0, 0, 0, 10, -1, 10, 10)
+	wantAvailable(t, s, "after the last room of day 4", 100, 1000, 0, 9, 0, 9, 0, 0, 0, 10, -1, 10, 10)
+
+	// A move keeps the nights the hold has, even a night now sold out.
+	shrunk, err := s.MoveHold(ctx, bookingID(1), hotel.HoldMove{RoomTypeID: 1000, CheckIn: day(1), CheckOut: day(2)})
+	if err != nil {
+		t.Fatalf("MoveHold onto a sold-out night the hold keeps: %v", err)
+	}
+	checkHold(t, "MoveHold onto a sold-out night the hold keeps", shrunk, f.wantHold(bookingID(1), 1000, day(1), day(2)))
+	wantAvailable(t, s, "after shrinking the stay", 100, 1000, 0, 10, 0, 10, 0, 0, 0, 10, -1, 10, 10)
 }
 
 func testHoldMove(t *testing.T, h Harness) {
@@ -151,8 +167,9 @@ func testHoldMove(t *testing.T, h Harness) {
 	// Moving to where the hold is changes nothing.
 	before := inventory(t, s)
 	same := move("to where it is", hotel.HoldMove{RoomTypeID: 1001, CheckIn: day(6), CheckOut: day(9)}, cur)
-	if !same.CreatedAt.Equal(cur.CreatedAt) {
-		t.Fatalf("MoveHold to where it is: created_at %v, was %v", same.CreatedAt, cur.CreatedAt)
+	if !same.CreatedAt.Equal(cur.CreatedAt) || !same.UpdatedAt.Equal(cur.UpdatedAt) {
+		t.Fatalf("MoveHold to where it is: created_at %v, updated_at %v; were %v, %v (nothing written)",
+			same.CreatedAt, same.UpdatedAt, cur.CreatedAt, cur.UpdatedAt)
 	}
 	unchanged(t, s, before, "MoveHold to where the hold is")
 
@@ -184,6 +201,15 @@ func testHoldMove(t *testing.T, h Harness) {
 	}
 	if _, err := s.MoveHold(ctx, bookingID(99), hotel.HoldMove{RoomTypeID: 1000, CheckIn: day(1), CheckOut: day(2)}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("MoveHold(unknown booking) = %v, want ErrNotFound", err)
+	}
+	// A room type the hotel does not have: refused (how, each driver says), nothing changed.
+	for _, rt := range []int64{999999, 1002} {
+		_, err := s.MoveHold(ctx, id, hotel.HoldMove{RoomTypeID: rt, CheckIn: day(6), CheckOut: day(8)})
+		if !errors.Is(err, store.ErrNotFound) && nightsErrorDiff(err, store.ErrConflict, days(6, 7)) != "" {
+			t.Fatalf("MoveHold to room type %d, not of the hotel = %v; want ErrNotFound or a NightsError on every night", rt, err)
+		}
+		unchanged(t, s, before, "MoveHold to a room type the hotel does not have")
+		getHold(t, s, id, cur)
 	}
 
 	// A released hold cannot move.
@@ -222,6 +248,7 @@ func testHoldKeepsPrices(t *testing.T, h Harness) {
 	}
 	checkHold(t, "MoveHold after a price change", got, want)
 	getHold(t, s, id, want)
+	consistent(t, s, []string{id})
 }
 
 func testHoldRelease(t *testing.T, h Harness) {
@@ -243,7 +270,14 @@ func testHoldRelease(t *testing.T, h Harness) {
 
 	release("all", a.BookingID, hotel.HoldRelease{}, released(a))
 	wantAvailable(t, s, "after releasing one", 100, 1000, 0, 10, 9, 9, 9, 10)
+	first, err := s.GetHold(ctx, a.BookingID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	release("all, again", a.BookingID, hotel.HoldRelease{}, released(a))
+	if again, _ := s.GetHold(ctx, a.BookingID); !again.UpdatedAt.Equal(first.UpdatedAt) {
+		t.Fatalf("ReleaseHold of a released hold wrote it: updated_at %v, was %v", again.UpdatedAt, first.UpdatedAt)
+	}
 	release("from a date, after a full release", a.BookingID, hotel.HoldRelease{From: day(2)}, released(a))
 	wantAvailable(t, s, "after releasing again (freed once)", 100, 1000, 0, 10, 9, 9, 9, 10)
 	if _, created, err := s.CreateHold(ctx, holdRequest(1, 1000, 1, 4)); err != nil || created {
@@ -278,4 +312,23 @@ func testHoldRelease(t *testing.T, h Harness) {
 	release("from before check-in", d.BookingID, hotel.HoldRelease{From: day(2)}, gone)
 	wantAvailable(t, s, "after releasing from before check-in", 100, 1001, 0, 11, 11, 11, 11, 11, 11, 11, 11)
 	wantAvailable(t, s, "the other hold", 100, 1000, 0, 10, 9, 9, 9, 10)
+	consistent(t, s, []string{bookingID(1), bookingID(2), bookingID(3), bookingID(4)})
+}
+
+// testCancelledContext: a call whose context is already cancelled fails
+// with context.Canceled and changes nothing.
+func testCancelledContext(t *testing.T, h Harness) {
+	f := newInventoryFixture(100, 3)
+	s := loaded(t, h, f)
+	before := inventory(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := s.CreateHold(ctx, holdRequest(1, 1000, 0, 2)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CreateHold with a cancelled context = %v, want context.Canceled", err)
+	}
+	if _, err := s.Search(ctx, hotel.SearchQuery{HotelID: 100, CheckIn: day(0), CheckOut: day(1), Adults: 1, Limit: 1}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Search with a cancelled context = %v, want context.Canceled", err)
+	}
+	unchanged(t, s, before, "CreateHold with a cancelled context")
+	noHold(t, s, bookingID(1))
 }

@@ -52,6 +52,8 @@ func Run(t *testing.T, h Harness) {
 	t.Run("HoldRaceLastRooms", func(t *testing.T) { t.Parallel(); testHoldRaceLastRooms(t, h) })
 	t.Run("HoldRaceOverlapping", func(t *testing.T) { t.Parallel(); testHoldRaceOverlapping(t, h) })
 	t.Run("HoldConcurrentDuplicates", func(t *testing.T) { t.Parallel(); testHoldConcurrentDuplicates(t, h) })
+	t.Run("HoldConcurrentMixed", func(t *testing.T) { t.Parallel(); testHoldConcurrentMixed(t, h) })
+	t.Run("CancelledContext", func(t *testing.T) { t.Parallel(); testCancelledContext(t, h) })
 	t.Run("Adjust", func(t *testing.T) { t.Parallel(); testAdjust(t, h) })
 	t.Run("AdjustIdempotency", func(t *testing.T) { t.Parallel(); testAdjustIdempotency(t, h) })
 	t.Run("SetCalendar", func(t *testing.T) { t.Parallel(); testSetCalendar(t, h) })

@@ -1,0 +1,188 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// Row scanners shared by the drivers. Each pairs the column list a query
+// selects with the destinations its values go to, so the two cannot drift
+// apart. Dates and timestamps are native in PostgreSQL and TEXT in SQLite:
+// DateDest and TimeDest read either.
+
+// Row is one result row of either driver (*sql.Row, *sql.Rows, pgx.Row,
+// pgx.CollectableRow).
+type Row interface{ Scan(dest ...any) error }
+
+// DateDest is a Scan destination that reads a date column into d: a DATE
+// (time.Time) or TEXT 'YYYY-MM-DD'. NULL leaves d the zero Date.
+func DateDest(d *hotel.Date) sql.Scanner { return (*dateDest)(d) }
+
+type dateDest hotel.Date
+
+func (d *dateDest) Scan(src any) error {
+	var err error
+	switch v := src.(type) {
+	case nil:
+		*d = dateDest{}
+	case time.Time:
+		*d = dateDest(hotel.DateOf(v))
+	case string:
+		var t hotel.Date
+		t, err = hotel.ParseDate(v)
+		*d = dateDest(t)
+	case []byte:
+		return d.Scan(string(v))
+	default:
+		return fmt.Errorf("stored date: unexpected %T", src)
+	}
+	if err != nil {
+		return fmt.Errorf("stored date: %w", err)
+	}
+	return nil
+}
+
+// TimeDest is a Scan destination that reads a timestamp column into t, in
+// UTC: a TIMESTAMPTZ (time.Time) or RFC 3339 TEXT. NULL leaves t zero.
+func TimeDest(t *time.Time) sql.Scanner { return (*timeDest)(t) }
+
+type timeDest time.Time
+
+func (t *timeDest) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*t = timeDest{}
+	case time.Time:
+		*t = timeDest(v.UTC())
+	case string:
+		p, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return fmt.Errorf("stored timestamp %q: %w", v, err)
+		}
+		*t = timeDest(p.UTC())
+	case []byte:
+		return t.Scan(string(v))
+	default:
+		return fmt.Errorf("stored timestamp: unexpected %T", src)
+	}
+	return nil
+}
+
+// HotelColumns are the columns of table hotel that ScanHotel reads.
+const HotelColumns = `id, name, location, time_zone, currency`
+
+// ScanHotel reads a row of HotelColumns.
+func ScanHotel(row Row) (hotel.Hotel, error) {
+	var h hotel.Hotel
+	err := row.Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency)
+	return h, err
+}
+
+// RoomTypeColumns are the columns of table room_type that ScanRoomType reads.
+const RoomTypeColumns = `id, hotel_id, name, max_occupancy, overbooking_allowance`
+
+// ScanRoomType reads a row of RoomTypeColumns.
+func ScanRoomType(row Row) (hotel.RoomType, error) {
+	var rt hotel.RoomType
+	err := row.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance)
+	return rt, err
+}
+
+// InventoryColumns select an inventory night n with its hotel h and room
+// type rt, as ScanInventoryItem reads them.
+const InventoryColumns = `n.hotel_id, h.name, h.location, n.room_type_id, rt.name, n.night,
+       n.capacity + n.allowance - n.held - n.blocked, n.capacity, n.price_cents, h.currency, n.demand_level`
+
+// ScanInventoryItem reads a row of InventoryColumns.
+func ScanInventoryItem(row Row) (hotel.InventoryItem, error) {
+	var it hotel.InventoryItem
+	err := row.Scan(&it.HotelID, &it.HotelName, &it.Location, &it.RoomTypeID, &it.RoomType, DateDest(&it.Date),
+		&it.AvailableRooms, &it.TotalRooms, (*int64)(&it.RoomPrice), &it.Currency, &it.DemandLevel)
+	return it, err
+}
+
+// APIKeyColumns are the columns of table api_key that ScanAPIKey reads.
+const APIKeyColumns = `id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at` //nolint:gosec // column names, no secret
+
+// ScanAPIKey reads a row of APIKeyColumns.
+func ScanAPIKey(row Row) (hotel.APIKey, error) {
+	var k hotel.APIKey
+	var scopes string
+	var revoked time.Time
+	if err := row.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, TimeDest(&k.CreatedAt), TimeDest(&k.LastUsedAt), TimeDest(&revoked)); err != nil {
+		return k, err
+	}
+	k.Scopes = strings.Split(scopes, ",")
+	k.Revoked = !revoked.IsZero()
+	return k, nil
+}
+
+// AdjustmentColumns select an adjustment a with its room type rt, as
+// ScanAdjustment reads them.
+const AdjustmentColumns = `a.id, a.hotel_id, a.room_type_id, rt.name, a.start_date, a.end_date, a.num_rooms,
+       coalesce(a.reason, ''), a.actor, coalesce(a.idempotency_key, ''), a.created_at`
+
+// ScanAdjustment reads a row of AdjustmentColumns.
+func ScanAdjustment(row Row) (hotel.Adjustment, error) {
+	var a hotel.Adjustment
+	err := row.Scan(&a.ID, &a.HotelID, &a.RoomTypeID, &a.RoomType, DateDest(&a.StartDate), DateDest(&a.EndDate), &a.NumRooms,
+		&a.Reason, &a.Actor, &a.IdempotencyKey, TimeDest(&a.CreatedAt))
+	return a, err
+}
+
+// IdempotencyColumns are the columns of table idempotency_record that
+// ScanIdempotencyRecord reads.
+const IdempotencyColumns = `request_hash, resource_id, done, status, body, created_at, expires_at`
+
+// ScanIdempotencyRecord reads a row of IdempotencyColumns: the record of
+// (scope, key).
+func ScanIdempotencyRecord(row Row, scope, key string) (*IdempotencyRecord, error) {
+	r := IdempotencyRecord{Scope: scope, Key: key}
+	var resource sql.NullString
+	var status sql.NullInt64
+	if err := row.Scan(&r.RequestHash, &resource, &r.Done, &status, &r.Body, TimeDest(&r.CreatedAt), TimeDest(&r.ExpiresAt)); err != nil {
+		return nil, err
+	}
+	r.ResourceID, r.Status = resource.String, int(status.Int64)
+	return &r, nil
+}
+
+// BookingColumns select a booking b with its hotel h and room type rt
+// names, as BookingFields receives them; a driver adds the nights.
+const BookingColumns = `CAST(b.id AS TEXT), b.confirmation_code, b.hotel_id, h.name, b.room_type_id, rt.name, b.guest_name,
+       b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
+       coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
+       b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
+       b.version, b.sync_pending, b.created_at, b.updated_at`
+
+// BookingFields returns the Scan destinations of BookingColumns in b.
+func BookingFields(b *hotel.Booking) []any {
+	return []any{&b.ID, &b.ConfirmationCode, &b.HotelID, &b.HotelName, &b.RoomTypeID, &b.RoomType, &b.GuestName,
+		DateDest(&b.ArrivalDate), &b.StayLength, DateDest(&b.CheckOutDate), &b.Adults, &b.Children,
+		&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
+		&b.IsWeekend, &b.IsHoliday, (*int64)(&b.TotalPrice), &b.Currency, &b.Status, DateDest(&b.DepartedOn),
+		&b.Version, &b.SyncPending, TimeDest(&b.CreatedAt), TimeDest(&b.UpdatedAt)}
+}
+
+// HoldColumns select a hold h with the currency of its hotel ho, as
+// HoldFields receives them; a driver adds the nights.
+const HoldColumns = `CAST(h.booking_id AS TEXT), h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
+       h.created_at, h.updated_at, ho.currency`
+
+// HoldFields returns the Scan destinations of HoldColumns in h.
+func HoldFields(h *hotel.Hold) []any {
+	return []any{&h.BookingID, &h.HotelID, &h.RoomTypeID, DateDest(&h.CheckIn), DateDest(&h.CheckOut), &h.Status,
+		TimeDest(&h.CreatedAt), TimeDest(&h.UpdatedAt), &h.Currency}
+}
+
+// ScanNightDrift reads a row of hotel id, room type id, night, held, hold
+// nights and bookings (the drift query of a driver).
+func ScanNightDrift(row Row) (NightDrift, error) {
+	var d NightDrift
+	err := row.Scan(&d.HotelID, &d.RoomTypeID, DateDest(&d.Date), &d.Held, &d.HoldNights, &d.Bookings)
+	return d, err
+}
