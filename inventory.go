@@ -113,12 +113,16 @@ type HoldMove struct {
 	RoomTypeID int64 `json:"room_type_id"`
 	CheckIn    Date  `json:"check_in"`
 	CheckOut   Date  `json:"check_out"`
+	// At is when, by the inventory service's clock (the store's when zero).
+	At time.Time `json:"-"`
 }
 
 // HoldRelease asks to return a hold's nights to inventory: all of them, or
 // with From set only the nights on or after From (an early departure).
 type HoldRelease struct {
 	From Date `json:"from,omitzero"`
+	// At is when, by the inventory service's clock (the store's when zero).
+	At time.Time `json:"-"`
 }
 
 // Adjustment takes rooms out of sale (NumRooms > 0, "blocked") or returns

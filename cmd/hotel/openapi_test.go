@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -174,6 +175,10 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "POST", "/inventory/holds/"+id+"/move", fmt.Sprintf(`{"check_in":"%s","check_out":"%s"}`, d(6), d(9)), nil, service...)
 	c.do(200, "POST", "/inventory/holds/"+id+"/release", `{"from":"`+d(8)+`"}`, nil, service...)
 	c.do(200, "POST", "/inventory/holds/"+id+"/release", "", nil, service...)
+	// The recovery pass's view: the hold is unconfirmed (no booking
+	// recorded it), then confirmed.
+	c.do(200, "GET", "/inventory/holds?limit=10&before="+url.QueryEscape(time.Now().Add(time.Hour).UTC().Format(time.RFC3339)), "", nil, service...)
+	c.do(200, "POST", "/inventory/holds/confirm", `{"booking_ids":["`+id+`"]}`, nil, service...)
 
 	// Bookings: book, read, change, check out, cancel.
 	book := func(path string, arrival int) (id, token, etag string) {

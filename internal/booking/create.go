@@ -114,6 +114,13 @@ func (s *Service) book(ctx context.Context, b hotel.Booking, hash []byte) (hotel
 		s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(booked.NightlyPrices))
 		return booked, nil
 	case errors.As(err, &hf):
+		if errors.Is(hf.err, errHoldReleased) {
+			// Recover gave up on an earlier attempt of this create and
+			// recorded the booking failed: that is the answer.
+			if cur, gerr := s.store.GetBooking(ctx, b.ID); gerr == nil {
+				return b, &existsError{b: cur}
+			}
+		}
 		return b, s.notHeld(ctx, b, hash, hf.err)
 	}
 	return b, writeError(err, b.ID)
@@ -132,10 +139,14 @@ func (s *Service) takeHold(ctx context.Context, b hotel.Booking) (*hotel.Hold, e
 	}
 	if h.Status != hotel.HoldHeld {
 		// Released: Recover gave up on an earlier attempt of this create.
-		return nil, unavailable(errors.New("hold already released"))
+		return nil, unavailable(errHoldReleased)
 	}
 	return h, nil
 }
+
+// errHoldReleased: the hold a create found under its booking id was
+// released (by Recover, which then records the booking failed).
+var errHoldReleased = errors.New("hold already released")
 
 // holdFailed carries the inventory's answer to a hold out of a unit of
 // work, apart from the unit's own write errors.

@@ -97,6 +97,7 @@ func (s *Service) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMo
 	if err != nil {
 		return nil, err
 	}
+	m.At = s.now()
 	h, err := s.store.MoveHold(ctx, bookingID, m)
 	if err != nil {
 		if isPlainConflict(err) {
@@ -121,6 +122,7 @@ func (s *Service) ReleaseHold(ctx context.Context, bookingID string, r hotel.Hol
 		v.Add("from", "must be a date from year 1 to 9999")
 		return nil, v.Err()
 	}
+	r.At = s.now()
 	h, err := s.store.ReleaseHold(ctx, bookingID, r)
 	if err != nil {
 		return nil, storeError(err, holdName(bookingID))

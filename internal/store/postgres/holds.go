@@ -376,8 +376,8 @@ func move(ctx context.Context, tx pgx.Tx, id uuid.UUID, cur lockedHold, m hotel.
 	if len(short) > 0 {
 		return store.RefuseNights(store.ErrConflict, short)
 	}
-	_, err = tx.Exec(ctx, `UPDATE hold SET room_type_id = $2, check_in = $3, check_out = $4, updated_at = now() WHERE booking_id = $1`,
-		id, m.RoomTypeID, m.CheckIn.Time(), m.CheckOut.Time())
+	_, err = tx.Exec(ctx, `UPDATE hold SET room_type_id = $2, check_in = $3, check_out = $4, updated_at = $5 WHERE booking_id = $1`,
+		id, m.RoomTypeID, m.CheckIn.Time(), m.CheckOut.Time(), store.Stamp(m.At))
 	return err
 }
 
@@ -423,8 +423,8 @@ func (s *Store) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldR
 			if _, err := release(ctx, tx, id, store.Stay(cur.checkIn, keepTo)); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE hold SET check_out = $2, status = $3, updated_at = now() WHERE booking_id = $1`,
-				id, checkOut.Time(), status); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE hold SET check_out = $2, status = $3, updated_at = $4 WHERE booking_id = $1`,
+				id, checkOut.Time(), status, store.Stamp(r.At)); err != nil {
 				return err
 			}
 		}

@@ -246,7 +246,7 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hold SET room_type_id = ?, check_in = ?, check_out = ?, updated_at = ? WHERE booking_id = ?`,
-			rtID, m.CheckIn.String(), m.CheckOut.String(), ts(now()), bookingID); err != nil {
+			rtID, m.CheckIn.String(), m.CheckOut.String(), ts(store.Stamp(m.At)), bookingID); err != nil {
 			return err
 		}
 		if err := recordNights(ctx, tx, bookingID, cur.HotelID, rtID, taken); err != nil {
@@ -295,7 +295,7 @@ func (s *Store) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldR
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hold SET check_out = ?, status = ?, updated_at = ? WHERE booking_id = ?`,
-			checkOut.String(), status, ts(now()), bookingID); err != nil {
+			checkOut.String(), status, ts(store.Stamp(r.At)), bookingID); err != nil {
 			return err
 		}
 		h, err = loadHold(ctx, tx, bookingID)
