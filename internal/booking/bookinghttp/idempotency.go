@@ -70,13 +70,13 @@ func (a *api) idempotent(resource func(*http.Request) string, do op) http.Handle
 		}
 		key := r.Header.Get(keyHeader)
 		if !validKey(key) {
-			fail(w, r, &hotel.Error{Code: hotel.EINVALID, Message: "The Idempotency-Key header is not valid.",
+			web.Error(w, r, &hotel.Error{Code: hotel.EINVALID, Message: "The Idempotency-Key header is not valid.",
 				Fields: []hotel.FieldError{{Field: keyHeader, Reason: "must be 1 to 255 printable ASCII characters"}}})
 			return
 		}
 		body, err := readBody(w, r)
 		if err != nil {
-			fail(w, r, err)
+			web.Error(w, r, err)
 			return
 		}
 		now := a.now()
@@ -88,13 +88,13 @@ func (a *api) idempotent(resource func(*http.Request) string, do op) http.Handle
 		// someone else, who would lose the booking id it names.
 		prev, claimed, err := a.keys.BeginIdempotent(r.Context(), rec, time.Time{})
 		if err != nil {
-			fail(w, r, keyStoreError(err))
+			web.Error(w, r, keyStoreError(err))
 			return
 		}
 		if !claimed {
 			switch {
 			case !bytes.Equal(prev.RequestHash, rec.RequestHash):
-				fail(w, r, errKeyReused)
+				web.Error(w, r, errKeyReused)
 				return
 			case prev.Done && prev.Status < 500:
 				a.onReplay()
@@ -102,7 +102,7 @@ func (a *api) idempotent(resource func(*http.Request) string, do op) http.Handle
 				return
 			case !prev.Done && now.Before(prev.CreatedAt.Add(inFlightLease)):
 				w.Header().Set("Retry-After", "1")
-				fail(w, r, hotel.Errorf(hotel.ECONFLICT, "A request with this Idempotency-Key is still in progress; retry shortly."))
+				web.Error(w, r, hotel.Errorf(hotel.ECONFLICT, "A request with this Idempotency-Key is still in progress; retry shortly."))
 				return
 			}
 			rec.ResourceID = prev.ResourceID // resume the same booking

@@ -61,9 +61,6 @@ type api struct {
 	now          func() time.Time
 }
 
-// retryAfter is what 503 answers tell clients to wait, in seconds.
-const retryAfter = "5"
-
 // collection answers 404 for paths the subtree patterns "… /bookings/"
 // match beyond the collection itself (/bookings/a/b).
 func collection(h http.Handler) http.Handler {
@@ -74,14 +71,6 @@ func collection(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// fail writes err as a problem; 503s say when to retry.
-func fail(w http.ResponseWriter, r *http.Request, err error) {
-	if hotel.ErrorCode(err) == hotel.EUNAVAILABLE {
-		w.Header().Set("Retry-After", retryAfter)
-	}
-	web.Error(w, r, err)
 }
 
 // writeBooking writes one booking with its ETag.
@@ -98,7 +87,7 @@ func etag(version int) string { return `W/"` + strconv.Itoa(version) + `"` }
 func (a *api) create(w http.ResponseWriter, r *http.Request, id string) {
 	nb, err := web.Decode[hotel.NewBooking](w, r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	var b *hotel.Booking
@@ -108,7 +97,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request, id string) {
 		b, err = a.svc.Create(r.Context(), nb)
 	}
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/bookings/"+b.ID)
@@ -132,12 +121,12 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 		BeforeID:         q.String("cursor", 64),
 	}
 	if err := q.Err(); err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	page, err := a.svc.List(r.Context(), f)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if page.Next != "" {
@@ -158,7 +147,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 func (a *api) get(w http.ResponseWriter, r *http.Request) {
 	b, err := a.svc.Get(r.Context(), r.PathValue("booking_id"))
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	writeBooking(w, http.StatusOK, b)
@@ -168,17 +157,17 @@ func (a *api) get(w http.ResponseWriter, r *http.Request) {
 func (a *api) modify(w http.ResponseWriter, r *http.Request, id string) {
 	version, err := ifMatch(r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	c, err := web.Decode[hotel.BookingChange](w, r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	b, err := a.svc.Modify(r.Context(), id, c, version)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	writeBooking(w, http.StatusOK, b)
@@ -198,12 +187,12 @@ func (a *api) transition(w http.ResponseWriter, r *http.Request, id string,
 	do func(ctx context.Context, id string, version int) (*hotel.Booking, error)) {
 	version, err := ifMatch(r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	b, err := do(r.Context(), id, version)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	writeBooking(w, http.StatusOK, b)
