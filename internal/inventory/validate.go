@@ -31,15 +31,13 @@ const (
 // IdempotencyKeyField names the Idempotency-Key header in validation errors.
 const IdempotencyKeyField = "Idempotency-Key"
 
-// bookingIDPattern is a canonical, lowercase UUID: the only booking id form,
-// so one booking can never hold under two spellings of its id.
-var bookingIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-// CheckBookingID returns EINVALID naming booking_id unless id is a canonical
-// lowercase UUID. The hold methods check it first and alone: it names the
-// resource (the HTTP path), so the HTTP client can check it before sending.
+// CheckBookingID returns EINVALID naming booking_id unless id is a booking
+// id in its canonical form (hotel.ParseBookingID): the only form holds take,
+// so one booking can never hold under two spellings of its id. The hold
+// methods check it first and alone: it names the resource (the HTTP path),
+// so the HTTP client can check it before sending.
 func CheckBookingID(id string) error {
-	if bookingIDPattern.MatchString(id) {
+	if c, ok := hotel.ParseBookingID(id); ok && c == id {
 		return nil
 	}
 	return &hotel.Error{Code: hotel.EINVALID, Message: "The booking id is not valid.",

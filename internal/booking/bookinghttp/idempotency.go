@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
@@ -64,7 +62,7 @@ func (a *api) idempotent(resource func(*http.Request) string, do op) http.Handle
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// No key, or a path id no booking can have (ids are UUIDs): the
 		// request runs as it is (and finds no booking).
-		if _, sent := r.Header[keyHeader]; !sent || uuid.Validate(resource(r)) != nil {
+		if _, sent := r.Header[keyHeader]; !sent || !validID(resource(r)) {
 			do(w, r, resource(r))
 			return
 		}
@@ -176,6 +174,8 @@ func withoutToken(status int, body []byte) []byte {
 	}
 	return append(out, '\n')
 }
+
+func validID(id string) bool { _, ok := hotel.ParseBookingID(id); return ok }
 
 // validKey: 1 to 255 printable ASCII characters.
 func validKey(k string) bool {
