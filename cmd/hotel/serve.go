@@ -22,6 +22,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/gateway"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/sampledata"
@@ -116,7 +117,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Has(config.TargetInventory) {
 		svc := metrics.InstrumentInventory(inventory.NewService(st, now))
 		inv = svc
-		inventoryhttp.Register(routes, svc)
+		inventoryhttp.Register(routes, svc, idempotency.New(st, now, metrics.IdempotentReplay))
 		if cfg.SeedSample {
 			loaded, err := seedSample(ctx, st, now, 1)
 			if err != nil {
@@ -173,10 +174,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// booking: the /bookings routes, also under the seed's /booking/{path}
 	// prefix (as /{path}).
 	if cfg.Has(config.TargetBooking) {
-		bookinghttp.Register(routes, bookings, st, now, bookinghttp.OnReplay(metrics.IdempotentReplay))
+		bookinghttp.Register(routes, bookings, idempotency.New(st, now, metrics.IdempotentReplay))
 		bookingMux := http.NewServeMux()
 		prefixed := auth.NewRouter(bookingMux, authn, auth.Rules)
-		bookinghttp.Register(prefixed, bookings, st, now, bookinghttp.OnReplay(metrics.IdempotentReplay))
+		bookinghttp.Register(prefixed, bookings, idempotency.New(st, now, metrics.IdempotentReplay))
 		registerOps(prefixed, checks)
 		routes.Handle("/booking/", http.StripPrefix("/booking", web.ProblemMux(bookingMux)))
 		if !cfg.Has(config.TargetScheduler) {

@@ -10,22 +10,18 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/booking"
-	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
 // Register adds the booking routes to mux. This is the whole booking API;
-// auth.Rules says who may call each route. st keeps the Idempotency-Key
-// records; now is the clock.
-func Register(mux web.Router, svc hotel.BookingService, st store.Bookings, now func() time.Time, opts ...Option) {
-	a := &api{svc: svc, keys: st, now: now, onReplay: func() {}}
-	for _, o := range opts {
-		o(a)
-	}
+// auth.Rules says who may call each route. keys applies the
+// Idempotency-Keys of the routes that change bookings.
+func Register(mux web.Router, svc hotel.BookingService, keys *idempotency.Keys) {
+	a := &api{svc: svc, keys: keys}
 	if c, ok := svc.(creator); ok {
 		a.createWithID = c.CreateWithID
 	}
@@ -46,19 +42,10 @@ type creator interface {
 	CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error)
 }
 
-// Option tunes Register.
-type Option func(*api)
-
-// OnReplay sets a function called for every request answered from its
-// Idempotency-Key record (metrics).
-func OnReplay(f func()) Option { return func(a *api) { a.onReplay = f } }
-
 type api struct {
-	onReplay     func()
 	svc          hotel.BookingService
 	createWithID func(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) // nil: not resumable
-	keys         store.Bookings
-	now          func() time.Time
+	keys         *idempotency.Keys
 }
 
 // collection answers 404 for paths the subtree patterns "… /bookings/"

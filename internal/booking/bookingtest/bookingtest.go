@@ -22,6 +22,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -202,7 +203,7 @@ func NewEnv(t *testing.T, d Driver, m Mode, cfg booking.Config) *Env {
 	var inv hotel.InventoryService = e.Local
 	if m.Split {
 		mux := http.NewServeMux()
-		inventoryhttp.Register(mux, e.Local)
+		inventoryhttp.Register(mux, e.Local, idempotency.New(e.Store, e.Clock.Now, nil))
 		e.Server = StartServer(t, web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux)))
 		tr := &http.Transport{}
 		t.Cleanup(tr.CloseIdleConnections)

@@ -11,12 +11,14 @@ import (
 	"slices"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
 // Register adds the inventory routes to mux. This is the whole inventory
-// API; auth.Rules says who may call each route.
-func Register(mux web.Router, svc hotel.InventoryService) {
+// API; auth.Rules says who may call each route. keys applies the
+// Idempotency-Keys of the adjust route.
+func Register(mux web.Router, svc hotel.InventoryService, keys *idempotency.Keys) {
 	// Reads (seed routes, search and the catalogue): public.
 	mux.Handle("GET /inventory", handleList(svc))
 	mux.Handle("GET /inventory/{$}", handleList(svc))
@@ -34,7 +36,7 @@ func Register(mux web.Router, svc hotel.InventoryService) {
 	mux.Handle("POST /inventory/hotels/{hotel_id}/room-types", handleCreateRoomType(svc))
 	mux.Handle("PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}", handleUpdateRoomType(svc))
 	mux.Handle("PUT /inventory/hotels/{hotel_id}/calendar", handleSetCalendar(svc))
-	mux.Handle("POST /inventory/{hotel_id}/adjust", handleAdjust(svc))
+	mux.Handle("POST /inventory/{hotel_id}/adjust", handleAdjust(svc, keys))
 	mux.Handle("GET /inventory/hotels/{hotel_id}/adjustments", handleListAdjustments(svc))
 
 	// Reservation holds: the service credential (the booking service).
