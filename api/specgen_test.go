@@ -411,8 +411,9 @@ var parameters = o(
 		"schema", o("type", "integer", "minimum", 1, "maximum", 5000, "default", 500)),
 	"IdempotencyKey", o("name", "Idempotency-Key", "in", "header",
 		"description", "Makes the request safe to retry: the same key with the same request replays the first answer "+
-			"(`Idempotent-Replayed: true`) instead of acting twice. Scoped to the caller; kept 24 hours.",
-		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x20-\\x7e]+$"), "example", "3f1c9a2e-retry-1"),
+			"(`Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422, while the first is running 409. "+
+			"One to 255 printable ASCII characters without leading or trailing spaces, sent once (else 400). Scoped to the caller and the route; kept 24 hours.",
+		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"), "example", "3f1c9a2e-retry-1"),
 	"IfMatch", o("name", "If-Match", "in", "header",
 		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
 		"schema", o("type", "string"), "example", `W/"2"`),
