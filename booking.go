@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Booking statuses. Transitions (Transition is the one place that knows them):
@@ -176,4 +178,18 @@ type BookingService interface {
 	Cancel(ctx context.Context, id string, version int) (*Booking, error)
 	// CheckOut completes a stay early and returns the remaining nights.
 	CheckOut(ctx context.Context, id string, version int) (*Booking, error)
+}
+
+// ParseBookingID returns s in the canonical form of a booking id — a
+// lower-case, hyphenated UUID — and true, or false when s is not a UUID in
+// hyphenated form (of any case): no booking can have it.
+func ParseBookingID(s string) (string, bool) {
+	if len(s) != len("00000000-0000-0000-0000-000000000000") {
+		return "", false // uuid.Parse also takes urn:, {…} and unhyphenated forms
+	}
+	u, err := uuid.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	return u.String(), true
 }

@@ -22,6 +22,12 @@ const (
 	EUNPROCESSABLE = "unprocessable"
 	// EPRECONDITION: an If-Match precondition (the resource's version) failed.
 	EPRECONDITION = "precondition_failed"
+	// EMETHODNOTALLOWED: the route exists but not with the request's method.
+	EMETHODNOTALLOWED = "method_not_allowed"
+	// EBADGATEWAY: a service behind this one failed to answer (split mode).
+	EBADGATEWAY = "bad_gateway"
+	// ETIMEOUT: a service behind this one did not answer in time (split mode).
+	ETIMEOUT = "timeout"
 )
 
 // FieldError names one invalid input field and why it is invalid.

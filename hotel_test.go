@@ -159,3 +159,32 @@ func TestErrors(t *testing.T) {
 		t.Errorf("validation error = %+v", he)
 	}
 }
+
+func TestParseBookingID(t *testing.T) {
+	t.Parallel()
+	const canonical = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{canonical, canonical, true},
+		{"0193A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B", canonical, true}, // any case, canonicalised
+		{"0193a1B2-c3D4-7e5f-8A9b-0c1d2e3f4a5b", canonical, true},
+		{"00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000", true},
+		{"", "", false},
+		{"42", "", false},
+		{"0193a1b2c3d47e5f8a9b0c1d2e3f4a5b", "", false},              // no hyphens
+		{"{0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b}", "", false},        // braces
+		{"urn:uuid:0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "", false}, // URN
+		{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5g", "", false},          // not hex
+		{"0193a1b2-c3d4-7e5f-8a9b0-c1d2e3f4a5b", "", false},          // hyphen misplaced
+		{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b ", "", false},
+		{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5", "", false},
+		{"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5bb", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := hotel.ParseBookingID(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("ParseBookingID(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

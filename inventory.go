@@ -140,7 +140,10 @@ type Adjustment struct {
 	Actor      string    `json:"actor"` // the key name (or principal) that made it
 	CreatedAt  time.Time `json:"created_at"`
 	// IdempotencyKey, when set, makes a retry of the same request return this
-	// adjustment instead of applying it twice.
+	// adjustment instead of applying it twice (the same key with another
+	// request is EUNPROCESSABLE). The HTTP server sets it to the id its
+	// Idempotency-Key claim chose for the request (package idempotency), so
+	// a retry that resumes an interrupted request finds the adjustment.
 	IdempotencyKey string `json:"-"`
 }
 

@@ -231,8 +231,8 @@ func operations() []operation {
 		{method: "POST", path: "/inventory/{hotel_id}/adjust", id: "adjustInventory", tag: "Inventory administration", summary: "Block or unblock rooms", proxied: true,
 			description: "The seed's adjustment: a positive `num_rooms` takes rooms out of sale on every night of `date`…`end_date`, a negative one returns " +
 				"blocked rooms to sale; never below zero available nor more unblocked than blocked (409 naming the nights). Recorded with who and why. " +
-				"With an `Idempotency-Key`, a retry returns the first adjustment (`Idempotent-Replayed: true`); the key reused for another adjustment is 400.",
-			params: arr{param("HotelID"), param("IdempotencyKey")}, errors: []int{404, 409},
+				"With an `Idempotency-Key`, a retry returns the first answer (`Idempotent-Replayed: true`) and changes nothing; the key reused for another request is 422.",
+			params: arr{param("HotelID"), param("IdempotencyKey")}, errors: []int{404, 409, 422},
 			body: schema("AdjustmentRequest"), bodyExample: o("room_type", "Standard Rooms", "date", "2026-12-24", "num_rooms", 2, "reason", "refurbishment"),
 			ok: []response{{status: "200", description: "The adjustment made (or replayed).", schema: schema("Adjustment"), headers: []string{"Idempotent-Replayed"}}}},
 		{method: "GET", path: "/inventory/hotels/{hotel_id}/adjustments", id: "listAdjustments", tag: "Inventory administration", summary: "The adjustment log", proxied: true,

@@ -413,8 +413,9 @@ var parameters = o(
 		"schema", o("type", "integer", "minimum", 1, "maximum", 5000, "default", 500)),
 	"IdempotencyKey", o("name", "Idempotency-Key", "in", "header",
 		"description", "Makes the request safe to retry: the same key with the same request replays the first answer "+
-			"(`Idempotent-Replayed: true`) instead of acting twice. Scoped to the caller; kept 24 hours.",
-		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x20-\\x7e]+$"), "example", "3f1c9a2e-retry-1"),
+			"(`Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422, while the first is running 409. "+
+			"One to 255 printable ASCII characters without leading or trailing spaces, sent once (else 400). Scoped to the caller and the route; kept 24 hours.",
+		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"), "example", "3f1c9a2e-retry-1"),
 	"IfMatch", o("name", "If-Match", "in", "header",
 		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
 		"schema", o("type", "string"), "example", `W/"1"`),
@@ -486,12 +487,12 @@ func responses() obj {
 		"InternalError", problem("An unexpected failure; the details are logged under the `request_id`, never shown.",
 			problemExample(500, "internal", "Internal Server Error", "An internal error occurred.", "/inventory/search")),
 		"BadGateway", problem("Split mode: the service behind the gateway failed to answer.",
-			problemExample(502, "unavailable", "Bad Gateway", "The inventory service failed to answer.", "/inventory/111")),
+			problemExample(502, "bad_gateway", "Bad Gateway", "The inventory service failed to answer.", "/inventory/111")),
 		"ServiceUnavailable", problem("A dependency (the database, or in split mode the service behind the gateway) cannot be reached; retry later (`Retry-After` where known). "+
 			"A booking left pending is resumed by a retry with the same `Idempotency-Key`.",
 			problemExample(503, "unavailable", "Service Unavailable", "The inventory service is unavailable; try again shortly.", "/inventory/hotel_name/111"), "Retry-After"),
 		"GatewayTimeout", problem("Split mode: the service behind the gateway did not answer in time.",
-			problemExample(504, "unavailable", "Gateway Timeout", "The inventory service did not answer in time.", "/inventory/111")),
+			problemExample(504, "timeout", "Gateway Timeout", "The inventory service did not answer in time.", "/inventory/111")),
 	)
 }
 
@@ -525,7 +526,7 @@ var schemas = o(
 			"instance", o("type", "string", "description", "The request path.", "examples", arr{"/inventory/999999"}),
 			"code", o("type", "string", "description", "The error code, one per status; stable for programs.",
 				"enum", arr{"invalid", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "precondition_failed",
-					"too_large", "unprocessable", "rate_limited", "internal", "unavailable"}),
+					"too_large", "unprocessable", "rate_limited", "internal", "bad_gateway", "unavailable", "timeout"}),
 			"request_id", o("type", "string", "description", "The request's `X-Request-ID`."),
 			"errors", o("type", "array", "description", "Every invalid field of a 400 answer.", "items", schema("FieldError")),
 			"nights", o("type", "array", "description", "The nights at fault of an inventory conflict (sold out, nothing to unblock, capacity below what is held).",

@@ -42,7 +42,12 @@ func TestKeyFormats(t *testing.T) {
 	if got, ok := tokenBooking(tok); !ok || got != id || !Equal(th, Hash(tok)) {
 		t.Fatalf("tokenBooking(%q) = %q, %v", tok, got, ok)
 	}
-	for _, bad := range []string{"bt_zz_" + strings.Repeat("a", 40), "bt_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b_short", tok[:30]} {
+	// The id part is read by hotel.ParseBookingID: any case, canonical result.
+	if got, ok := tokenBooking("bt_0193A1B2C3D47E5F8A9B0C1D2E3F4A5B_" + strings.Repeat("s", 40)); !ok || got != id {
+		t.Errorf("tokenBooking(upper case) = %q, %v; want %q", got, ok, id)
+	}
+	for _, bad := range []string{"bt_zz_" + strings.Repeat("a", 40), "bt_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b_short", tok[:30],
+		"bt_0193a1b2c3d47e5f8a9b0c1d2e3f4a5g_" + strings.Repeat("s", 40), "bt_0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f_" + strings.Repeat("s", 40)} {
 		if _, ok := tokenBooking(bad); ok {
 			t.Errorf("tokenBooking accepted %q", bad)
 		}

@@ -10,8 +10,9 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/hex"
 	"strings"
+
+	"github.com/hotelplatform/hotel"
 )
 
 // Key and token formats. The prefix part is public (it finds the stored
@@ -79,8 +80,5 @@ func tokenBooking(token string) (string, bool) {
 	if !ok || len(id) != 32 || len(sec) < 32 {
 		return "", false
 	}
-	if _, err := hex.DecodeString(id); err != nil {
-		return "", false
-	}
-	return id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32], true
+	return hotel.ParseBookingID(id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32])
 }

@@ -232,23 +232,7 @@ func shown(ctx context.Context, b hotel.Booking) *hotel.Booking {
 // canonicalID returns id in the lower-case canonical UUID form, or false if
 // it is not a UUID (no booking can have it).
 func canonicalID(id string) (string, bool) {
-	if len(id) != 36 {
-		return "", false
-	}
-	id = strings.ToLower(id)
-	for i, r := range id {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return "", false
-			}
-		default:
-			if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
-				return "", false
-			}
-		}
-	}
-	return id, true
+	return hotel.ParseBookingID(id)
 }
 
 func notFound(id string) error {

@@ -75,32 +75,26 @@ func Proxy(name string, target *url.URL, stripPrefix string, transport http.Roun
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			status, detail := http.StatusBadGateway, "The "+name+" service failed to answer."
-			var ne net.Error
 			if bw, ok := r.Context().Value(bodyWatchKey{}).(*bodyWatch); ok && bw.failed() {
 				// The client's own body failed (too slow, cut off): its
 				// fault, not the upstream's.
 				web.Error(w, r, &hotel.Error{Code: hotel.EINVALID, Message: "The request body did not arrive in time.", Err: err})
 				return
 			}
+			code, detail := hotel.EBADGATEWAY, "The "+name+" service failed to answer."
+			var ne net.Error
+			var oe *net.OpError
 			switch {
 			case errors.Is(err, context.Canceled):
 				// The client went away (or stalled its body): nobody to
 				// answer, and nothing must look like a success.
 				panic(http.ErrAbortHandler)
 			case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
-				status, detail = http.StatusGatewayTimeout, "The "+name+" service did not answer in time."
-			default:
-				var oe *net.OpError
-				if errors.As(err, &oe) && oe.Op == "dial" {
-					status, detail = http.StatusServiceUnavailable, "The "+name+" service is unavailable; try again shortly."
-				}
+				code, detail = hotel.ETIMEOUT, "The "+name+" service did not answer in time."
+			case errors.As(err, &oe) && oe.Op == "dial":
+				code, detail = hotel.EUNAVAILABLE, "The "+name+" service is unavailable; try again shortly."
 			}
-			web.Logger(r.Context()).WarnContext(r.Context(), "upstream call failed", "upstream", name, "status", status, "err", err)
-			web.WriteProblem(w, web.Problem{
-				Type: "https://hotelplatform.dev/problems/unavailable", Title: http.StatusText(status), Status: status,
-				Detail: detail, Instance: r.URL.Path, Code: "unavailable", RequestID: web.RequestID(r.Context()),
-			})
+			web.Error(w, r, &hotel.Error{Code: code, Message: detail, Err: err})
 		},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,9 @@ func TestProxyUpstreamDown(t *testing.T) {
 		p.Detail != "The inventory service is unavailable; try again shortly." {
 		t.Errorf("problem = %+v", p)
 	}
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("a 503 without Retry-After")
+	}
 	if strings.Contains(w.Body.String(), ln.Addr().String()) || strings.Contains(w.Body.String(), "refused") {
 		t.Errorf("body %q exposes the dial error", w.Body.String())
 	}
@@ -284,8 +288,43 @@ func TestProxyUpstreamTimeout(t *testing.T) {
 		t.Fatalf("status = %d, want 504; body %q", w.Code, w.Body.String())
 	}
 	p := problem(t, w)
-	if p.Code != hotel.EUNAVAILABLE || p.RequestID != "rid-slow" || p.Detail != "The booking service did not answer in time." {
+	if p.Code != hotel.ETIMEOUT || p.RequestID != "rid-slow" || p.Detail != "The booking service did not answer in time." {
 		t.Errorf("problem = %+v", p)
+	}
+}
+
+// An upstream that hangs up without answering is a 502 problem, written by
+// web.Error like every other failure (one code per status).
+func TestProxyUpstreamHangsUp(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		_ = conn.Close()
+	}))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+
+	h := gateway.Proxy("inventory", u, "", newTransport(t, time.Second))
+	r := httptest.NewRequest(http.MethodGet, "/inventory/hotels/1", nil)
+	r = r.WithContext(web.WithRequestID(r.Context(), "rid-gone"))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+
+	if w.Code != http.StatusBadGateway {
+		t.Fatalf("status = %d, want 502; body %q", w.Code, w.Body.String())
+	}
+	p := problem(t, w)
+	want := web.Problem{Type: "https://hotelplatform.dev/problems/bad-gateway", Title: "Bad Gateway", Status: http.StatusBadGateway,
+		Detail: "The inventory service failed to answer.", Instance: "/inventory/hotels/1", Code: hotel.EBADGATEWAY, RequestID: "rid-gone"}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("problem = %+v, want %+v", p, want)
+	}
+	if w.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store (as web.Error writes it)", w.Header().Get("Cache-Control"))
 	}
 }
 

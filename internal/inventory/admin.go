@@ -206,7 +206,7 @@ func (s *Service) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error)
 		return false, hotelNotFound(a.HotelID)
 	}
 	if a.IdempotencyKey != "" {
-		if err := CheckIdempotencyKey(a.IdempotencyKey); err != nil {
+		if err := hotel.CheckIdempotencyKey(a.IdempotencyKey); err != nil {
 			return false, err
 		}
 	}
@@ -244,9 +244,7 @@ func (s *Service) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error)
 	replayed, err := s.store.Adjust(ctx, &c)
 	if err != nil {
 		if errors.Is(err, store.ErrIdempotencyMismatch) {
-			return false, &hotel.Error{Code: hotel.EINVALID, Err: err,
-				Message: "This Idempotency-Key was used for a different adjustment; use a new key for a new request.",
-				Fields:  []hotel.FieldError{{Field: IdempotencyKeyField, Reason: "already used for a different request"}}}
+			return false, hotel.IdempotencyKeyReused(err)
 		}
 		return false, nightsFault(err, adjustConflict(c.NumRooms, rt.Name), rt.Name, "date", "adjust")
 	}

@@ -23,41 +23,21 @@ const (
 	maxAdjustRooms  = 10000
 	maxReason       = 500
 	maxActor        = 100
-	maxIdemKey      = 255
 	// maxNightPrice (10,000,000.00) keeps a year of nights far from overflow.
 	maxNightPrice = hotel.Cents(1_000_000_000)
 )
 
-// IdempotencyKeyField names the Idempotency-Key header in validation errors.
-const IdempotencyKeyField = "Idempotency-Key"
-
-// bookingIDPattern is a canonical, lowercase UUID: the only booking id form,
-// so one booking can never hold under two spellings of its id.
-var bookingIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-// CheckBookingID returns EINVALID naming booking_id unless id is a canonical
-// lowercase UUID. The hold methods check it first and alone: it names the
-// resource (the HTTP path), so the HTTP client can check it before sending.
+// CheckBookingID returns EINVALID naming booking_id unless id is a booking
+// id in its canonical form (hotel.ParseBookingID): the only form holds take,
+// so one booking can never hold under two spellings of its id. The hold
+// methods check it first and alone: it names the resource (the HTTP path),
+// so the HTTP client can check it before sending.
 func CheckBookingID(id string) error {
-	if bookingIDPattern.MatchString(id) {
+	if c, ok := hotel.ParseBookingID(id); ok && c == id {
 		return nil
 	}
 	return &hotel.Error{Code: hotel.EINVALID, Message: "The booking id is not valid.",
 		Fields: []hotel.FieldError{{Field: "booking_id", Reason: "must be a lowercase UUID such as 0190a5d2-6c7e-7b3a-9f1e-2d4c6b8a0e1f"}}}
-}
-
-// CheckIdempotencyKey returns EINVALID naming the Idempotency-Key header
-// unless key is 1–255 printable ASCII characters without surrounding
-// spaces (HTTP would strip them, so a key would change in transit). Adjust
-// checks it first and alone, as a server reads headers before the body.
-func CheckIdempotencyKey(key string) error {
-	ok := len(key) >= 1 && len(key) <= maxIdemKey && strings.TrimSpace(key) == key &&
-		!strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r > 0x7e })
-	if ok {
-		return nil
-	}
-	return &hotel.Error{Code: hotel.EINVALID, Message: "The Idempotency-Key header is not valid.",
-		Fields: []hotel.FieldError{{Field: IdempotencyKeyField, Reason: fmt.Sprintf("must be 1 to %d printable ASCII characters without leading or trailing spaces", maxIdemKey)}}}
 }
 
 // requiredText is checkText for a field that must not be empty.

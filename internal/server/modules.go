@@ -16,6 +16,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/gateway"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/sampledata"
@@ -55,7 +56,7 @@ var modules = map[string]module{
 	bookingService:   {needs: []string{storeModule, inventoryService}, start: startBookingService},
 
 	config.TargetInventory: {needs: []string{storeModule, inventoryService}, start: startInventory,
-		routes: func(p *process) []auth.Route { return inventoryhttp.Routes(p.inventory) }},
+		routes: func(p *process) []auth.Route { return inventoryhttp.Routes(p.inventory, p.keys()) }},
 	config.TargetBooking:   {needs: []string{storeModule, bookingService}, start: startBooking, routes: bookingRoutes},
 	config.TargetScheduler: {needs: []string{storeModule, bookingService}, start: startScheduler},
 	config.TargetGateway:   {start: startGateway, routes: gatewayRoutes, wrap: front},
@@ -173,8 +174,18 @@ func startBooking(p *process) error {
 
 // bookingRoutes are the booking API, also under the seed's /booking/{path}
 // prefix (as /{path}, with the operational routes).
+// keys is the Idempotency-Key mechanism of the process's routes, over its
+// store.
+func (p *process) keys() *idempotency.Keys {
+	var onReplay func()
+	if p.deps.Metrics != nil {
+		onReplay = p.deps.Metrics.IdempotentReplay
+	}
+	return idempotency.New(p.store, p.deps.Now, onReplay)
+}
+
 func bookingRoutes(p *process) []auth.Route {
-	routes := bookinghttp.Routes(p.bookings, p.store, p.deps.Now, bookinghttp.OnReplay(p.deps.Metrics.IdempotentReplay))
+	routes := bookinghttp.Routes(p.bookings, p.keys())
 	prefixed := http.NewServeMux()
 	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
 	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},

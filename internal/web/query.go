@@ -136,11 +136,7 @@ func ProblemMux(mux *http.ServeMux) http.Handler {
 		switch rec.status {
 		case http.StatusMethodNotAllowed:
 			w.Header().Set("Allow", rec.h.Get("Allow"))
-			WriteProblem(w, Problem{
-				Type: "https://hotelplatform.dev/problems/method-not-allowed", Title: http.StatusText(http.StatusMethodNotAllowed),
-				Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Instance: r.URL.Path, RequestID: RequestID(r.Context()),
-				Detail: fmt.Sprintf("Method %s is not allowed here; allowed: %s.", r.Method, rec.h.Get("Allow")),
-			})
+			Error(w, r, hotel.Errorf(hotel.EMETHODNOTALLOWED, "Method %s is not allowed here; allowed: %s.", r.Method, rec.h.Get("Allow")))
 		case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 			w.Header().Set("Location", rec.h.Get("Location"))
 			w.WriteHeader(rec.status)

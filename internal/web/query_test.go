@@ -226,8 +226,8 @@ func TestProblemMux(t *testing.T) {
 		{method: "GET", target: "/nowhere", wantStatus: 404, wantCode: hotel.ENOTFOUND},
 		{method: "GET", target: "/hotels/7/rooms", wantStatus: 404, wantCode: hotel.ENOTFOUND},
 		{method: "GET", target: "/", wantStatus: 404, wantCode: hotel.ENOTFOUND},
-		{method: "DELETE", target: "/hotels/7", wantStatus: 405, wantCode: "method_not_allowed", wantAllow: []string{"GET", "HEAD"}},
-		{method: "PUT", target: "/hotels", wantStatus: 405, wantCode: "method_not_allowed", wantAllow: []string{"POST"}},
+		{method: "DELETE", target: "/hotels/7", wantStatus: 405, wantCode: hotel.EMETHODNOTALLOWED, wantAllow: []string{"GET", "HEAD"}},
+		{method: "PUT", target: "/hotels", wantStatus: 405, wantCode: hotel.EMETHODNOTALLOWED, wantAllow: []string{"POST"}},
 		// Redirects are the mux's own answer, passed through.
 		{method: "GET", target: "/docs", wantStatus: muxStatus(mux, "GET", "/docs"), wantLocation: "/docs/"},
 	}
@@ -263,6 +263,12 @@ func TestProblemMux(t *testing.T) {
 				}
 				if !strings.Contains(p.Detail, tt.method) {
 					t.Errorf("detail %q does not name the method", p.Detail)
+				}
+				// Written by web.Error, as every other failure: the type
+				// follows the code, the title the status.
+				if p.Type != "https://hotelplatform.dev/problems/method-not-allowed" || p.Title != "Method Not Allowed" || p.Status != 405 ||
+					resp.Header.Get("Cache-Control") != "no-store" {
+					t.Errorf("problem = %+v, Cache-Control %q", p, resp.Header.Get("Cache-Control"))
 				}
 			}
 		})

@@ -156,17 +156,20 @@ func jsonKind(goKind string) string {
 
 // statusOf is the one table from error codes to HTTP statuses.
 var statusOf = map[string]int{
-	hotel.ECONFLICT:      http.StatusConflict,
-	hotel.EINTERNAL:      http.StatusInternalServerError,
-	hotel.EINVALID:       http.StatusBadRequest,
-	hotel.ENOTFOUND:      http.StatusNotFound,
-	hotel.EUNAVAILABLE:   http.StatusServiceUnavailable,
-	hotel.EUNAUTHORIZED:  http.StatusUnauthorized,
-	hotel.EFORBIDDEN:     http.StatusForbidden,
-	hotel.ETOOLARGE:      http.StatusRequestEntityTooLarge,
-	hotel.ERATELIMITED:   http.StatusTooManyRequests,
-	hotel.EUNPROCESSABLE: http.StatusUnprocessableEntity,
-	hotel.EPRECONDITION:  http.StatusPreconditionFailed,
+	hotel.ECONFLICT:         http.StatusConflict,
+	hotel.EINTERNAL:         http.StatusInternalServerError,
+	hotel.EINVALID:          http.StatusBadRequest,
+	hotel.ENOTFOUND:         http.StatusNotFound,
+	hotel.EUNAVAILABLE:      http.StatusServiceUnavailable,
+	hotel.EUNAUTHORIZED:     http.StatusUnauthorized,
+	hotel.EFORBIDDEN:        http.StatusForbidden,
+	hotel.ETOOLARGE:         http.StatusRequestEntityTooLarge,
+	hotel.ERATELIMITED:      http.StatusTooManyRequests,
+	hotel.EUNPROCESSABLE:    http.StatusUnprocessableEntity,
+	hotel.EPRECONDITION:     http.StatusPreconditionFailed,
+	hotel.EMETHODNOTALLOWED: http.StatusMethodNotAllowed,
+	hotel.EBADGATEWAY:       http.StatusBadGateway,
+	hotel.ETIMEOUT:          http.StatusGatewayTimeout,
 }
 
 // StatusOf returns the HTTP status for an error code.

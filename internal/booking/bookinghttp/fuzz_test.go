@@ -22,6 +22,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/store/sqlite"
 	"github.com/hotelplatform/hotel/internal/store/storetest"
@@ -73,7 +74,7 @@ func newFuzzBench(f *testing.F) *fuzzBench {
 		}
 	}
 	mux := http.NewServeMux()
-	auth.NewRouter(mux, auth.NewAuthenticator(st, adminKey, "", clock.Now)).Register(bookinghttp.Routes(svc, bookingtest.Bookings(st), clock.Now)...)
+	auth.NewRouter(mux, auth.NewAuthenticator(st, adminKey, "", clock.Now)).Register(bookinghttp.Routes(svc, idempotency.New(bookingtest.Bookings(st), clock.Now, nil))...)
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		f.Fatal(err)

@@ -102,13 +102,16 @@ func TestIdempotentCreate(t *testing.T) {
 		first.problem(t, http.StatusConflict, hotel.ECONFLICT)
 		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", late, keyHeader, "order-3"))
 
-		// Key syntax: 1 to 255 printable ASCII characters.
+		// Key syntax (hotel.CheckIdempotencyKey): 1 to 255 printable ASCII
+		// characters, sent once.
 		long := strings.Repeat("k", 255)
 		b.do(t, http.MethodPost, "/bookings/", standard("Long Key", 1, 1), keyHeader, long).booking(t, http.StatusCreated)
 		for _, k := range []string{long + "k", "clé"} {
 			r := b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, k)
-			fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", "must be 1 to 255 printable ASCII characters"))
+			fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", "must be 1 to 255 printable ASCII characters without leading or trailing spaces"))
 		}
+		r = b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, "once", keyHeader, "twice")
+		fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", "must be given once"))
 		n := 0
 		for _, bk := range b.CheckInventory(t) {
 			if bk.GuestName == "Bad Key" {

@@ -10,22 +10,19 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
-	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
 // Routes is the whole booking API: each route with who may call it and its
-// handler over svc. st keeps the Idempotency-Key records; now is the clock.
-func Routes(svc hotel.BookingService, st store.Bookings, now func() time.Time, opts ...Option) []auth.Route {
-	a := &api{svc: svc, keys: st, now: now, onReplay: func() {}}
-	for _, o := range opts {
-		o(a)
-	}
+// handler over svc. keys applies the Idempotency-Keys of the routes that
+// change bookings.
+func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
+	a := &api{svc: svc, keys: keys}
 	if c, ok := svc.(creator); ok {
 		a.createWithID = c.CreateWithID
 	}
@@ -56,23 +53,11 @@ type creator interface {
 	CreateWithID(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error)
 }
 
-// Option tunes Routes.
-type Option func(*api)
-
-// OnReplay sets a function called for every request answered from its
-// Idempotency-Key record (metrics).
-func OnReplay(f func()) Option { return func(a *api) { a.onReplay = f } }
-
 type api struct {
-	onReplay     func()
 	svc          hotel.BookingService
 	createWithID func(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) // nil: not resumable
-	keys         store.Bookings
-	now          func() time.Time
+	keys         *idempotency.Keys
 }
-
-// retryAfter is what 503 answers tell clients to wait, in seconds.
-const retryAfter = "5"
 
 // collection answers 404 for paths the subtree patterns "… /bookings/"
 // match beyond the collection itself (/bookings/a/b).
@@ -84,14 +69,6 @@ func collection(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// fail writes err as a problem; 503s say when to retry.
-func fail(w http.ResponseWriter, r *http.Request, err error) {
-	if hotel.ErrorCode(err) == hotel.EUNAVAILABLE {
-		w.Header().Set("Retry-After", retryAfter)
-	}
-	web.Error(w, r, err)
 }
 
 // writeBooking writes one booking with its ETag.
@@ -108,7 +85,7 @@ func etag(version int) string { return `W/"` + strconv.Itoa(version) + `"` }
 func (a *api) create(w http.ResponseWriter, r *http.Request, id string) {
 	nb, err := web.Decode[hotel.NewBooking](w, r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	var b *hotel.Booking
@@ -118,7 +95,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request, id string) {
 		b, err = a.svc.Create(r.Context(), nb)
 	}
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/bookings/"+b.ID)
@@ -142,12 +119,12 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 		BeforeID:         q.String("cursor", 64),
 	}
 	if err := q.Err(); err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	page, err := a.svc.List(r.Context(), f)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	if page.Next != "" {
@@ -168,7 +145,7 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 func (a *api) get(w http.ResponseWriter, r *http.Request) {
 	b, err := a.svc.Get(r.Context(), r.PathValue("booking_id"))
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	writeBooking(w, http.StatusOK, b)
@@ -178,17 +155,17 @@ func (a *api) get(w http.ResponseWriter, r *http.Request) {
 func (a *api) modify(w http.ResponseWriter, r *http.Request, id string) {
 	version, err := ifMatch(r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	c, err := web.Decode[hotel.BookingChange](w, r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	b, err := a.svc.Modify(r.Context(), id, c, version)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	writeBooking(w, http.StatusOK, b)
@@ -208,12 +185,12 @@ func (a *api) transition(w http.ResponseWriter, r *http.Request, id string,
 	do func(ctx context.Context, id string, version int) (*hotel.Booking, error)) {
 	version, err := ifMatch(r)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	b, err := do(r.Context(), id, version)
 	if err != nil {
-		fail(w, r, err)
+		web.Error(w, r, err)
 		return
 	}
 	writeBooking(w, http.StatusOK, b)

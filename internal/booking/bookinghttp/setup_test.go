@@ -22,6 +22,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
 	"github.com/hotelplatform/hotel/internal/web"
 )
@@ -69,7 +70,7 @@ func newBench(t *testing.T, d bookingtest.Driver, m bookingtest.Mode, wrap ...fu
 	}
 	authn := auth.NewAuthenticator(env.Store, adminKey, "", env.Clock.Now)
 	mux := http.NewServeMux()
-	auth.NewRouter(mux, authn).Register(bookinghttp.Routes(env.Service, bookingtest.Bookings(env.Store), env.Clock.Now)...)
+	auth.NewRouter(mux, authn).Register(bookinghttp.Routes(env.Service, idempotency.New(bookingtest.Bookings(env.Store), env.Clock.Now, nil))...)
 	srv := httptest.NewServer(web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux)))
 	t.Cleanup(srv.Close)
 	return &bench{Env: env, url: srv.URL, client: srv.Client()}
@@ -135,8 +136,12 @@ func (b *bench) send(method, path string, body any, headers ...string) (response
 	if len(headers)%2 != 0 {
 		return response{}, fmt.Errorf("odd header list %q", headers)
 	}
+	// A header named twice is sent twice; a Content-Type replaces the default.
 	for i := 0; i < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		req.Header.Del(headers[i])
+	}
+	for i := 0; i < len(headers); i += 2 {
+		req.Header.Add(headers[i], headers[i+1])
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -196,7 +197,7 @@ func NewEnv(t *testing.T, d Driver, m Mode, cfg booking.Config) *Env {
 	var inv hotel.InventoryService = e.Local
 	if m.Split {
 		mux := http.NewServeMux()
-		for _, r := range inventoryhttp.Routes(e.Local) { // without access control: no service key here
+		for _, r := range inventoryhttp.Routes(e.Local, idempotency.New(e.Store, e.Clock.Now, nil)) { // without access control: no service key here
 			mux.Handle(r.Pattern, r.Handler)
 		}
 		e.Server = StartServer(t, web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux)))

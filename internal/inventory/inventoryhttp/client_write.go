@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 )
 
@@ -232,10 +233,10 @@ func (c *Client) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) 
 	}
 	hdr := http.Header{}
 	if a.IdempotencyKey != "" {
-		if err := inventory.CheckIdempotencyKey(a.IdempotencyKey); err != nil {
+		if err := hotel.CheckIdempotencyKey(a.IdempotencyKey); err != nil {
 			return false, err
 		}
-		hdr.Set(idempotencyKeyHeader, a.IdempotencyKey)
+		hdr.Set(idempotency.Header, a.IdempotencyKey)
 	}
 	body := adjustBody{RoomType: a.RoomType, RoomTypeID: a.RoomTypeID, Date: a.StartDate, EndDate: a.EndDate,
 		NumRooms: a.NumRooms, Reason: a.Reason}
@@ -246,7 +247,7 @@ func (c *Client) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) 
 	}
 	out.IdempotencyKey = a.IdempotencyKey
 	*a = out
-	return h.Get(replayedHeader) == "true", nil
+	return h.Get(idempotency.ReplayedHeader) == "true", nil
 }
 
 // ListAdjustments returns one page of a hotel's adjustments.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/store/sqlite"
@@ -66,7 +67,7 @@ func newFuzzBench(f *testing.F) *fuzzBench {
 	}
 	clock := func() time.Time { return now }
 	mux := http.NewServeMux()
-	auth.NewRouter(mux, auth.NewAuthenticator(st, fuzzAdminKey, "", clock)).Register(inventoryhttp.Routes(inventory.NewService(st, clock))...)
+	auth.NewRouter(mux, auth.NewAuthenticator(st, fuzzAdminKey, "", clock)).Register(inventoryhttp.Routes(inventory.NewService(st, clock), idempotency.New(st, clock, nil))...)
 	logs := &bytes.Buffer{}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {

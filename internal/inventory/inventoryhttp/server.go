@@ -12,12 +12,14 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
 // Routes is the whole inventory API: each route with who may call it and
-// its handler over svc.
-func Routes(svc hotel.InventoryService) []auth.Route {
+// its handler over svc. keys applies the Idempotency-Keys of the adjust
+// route.
+func Routes(svc hotel.InventoryService, keys *idempotency.Keys) []auth.Route {
 	var (
 		anyone  = auth.Rule{Public: true}
 		writer  = auth.Rule{Scope: hotel.ScopeInventoryWrite}
@@ -41,7 +43,7 @@ func Routes(svc hotel.InventoryService) []auth.Route {
 		{Pattern: "POST /inventory/hotels/{hotel_id}/room-types", Rule: writer, Handler: handleCreateRoomType(svc)},
 		{Pattern: "PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}", Rule: writer, Handler: handleUpdateRoomType(svc)},
 		{Pattern: "PUT /inventory/hotels/{hotel_id}/calendar", Rule: writer, Handler: handleSetCalendar(svc)},
-		{Pattern: "POST /inventory/{hotel_id}/adjust", Rule: writer, Handler: handleAdjust(svc)},
+		{Pattern: "POST /inventory/{hotel_id}/adjust", Rule: writer, Handler: handleAdjust(svc, keys)},
 		{Pattern: "GET /inventory/hotels/{hotel_id}/adjustments", Rule: writer, Handler: handleListAdjustments(svc)},
 
 		// Reservation holds: only the platform's own services.

@@ -89,7 +89,8 @@ func TestServer(t *testing.T) {
 	for _, d := range drivers {
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel()
-			srv := serve(t, inventory.NewService(seeded(t, d), at(t, noon)))
+			st := seeded(t, d)
+			srv := serve(t, inventory.NewService(st, at(t, noon)), st)
 			tests := []struct {
 				name string
 				run  func(t *testing.T, srv *httptest.Server)
@@ -367,7 +368,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 			t.Parallel()
 			st := seeded(t, drivers[slices.IndexFunc(drivers, func(d driver) bool { return d.name == tc.driver })])
 			svc := inventory.NewService(st, at(t, noon))
-			srv := serve(t, svc)
+			srv := serve(t, svc, st)
 			tc.damage(t, st)
 			_, err := svc.ListInventory(context.Background(), hotel.InventoryFilter{})
 			cause := err
@@ -408,7 +409,7 @@ func (panicking) HotelInventory(context.Context, int64, hotel.InventoryFilter) (
 
 func TestPanicsBecomeOpaqueProblems(t *testing.T) {
 	t.Parallel()
-	srv := serve(t, panicking{})
+	srv := serve(t, panicking{}, nil)
 	for _, target := range []string{"/inventory/", "/inventory/100", "/inventory/hotel_name/100", "/inventory/hotels/100"} {
 		resp, body := get(t, srv, http.MethodGet, target)
 		p := checkProblem(t, resp, body, http.StatusInternalServerError, "")

@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
-	"github.com/hotelplatform/hotel/internal/inventory"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
@@ -319,16 +321,17 @@ func handleSetCalendar(svc hotel.InventoryService) http.Handler {
 }
 
 // handleAdjust applies an adjustment by the caller (its key's name is the
-// actor). With an Idempotency-Key, a retry of the same request returns the
-// first answer with Idempotent-Replayed: true and changes nothing.
-func handleAdjust(svc hotel.InventoryService) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// actor). Its Idempotency-Key is applied by keys, as on every route that
+// takes one: a retry of the same request is answered from the key's record
+// with Idempotent-Replayed: true and changes nothing. The resource of the
+// claim is a new id for the adjustment, which the store records once: a
+// retry that resumes a request that failed or was abandoned (its process
+// died after the adjustment was stored) finds the adjustment instead of
+// making a second.
+func handleAdjust(svc hotel.InventoryService, keys *idempotency.Keys) http.Handler {
+	newID := func(*http.Request) (string, bool) { return uuid.NewString(), true }
+	return keys.Handle(idempotency.Route{Resource: newID, Resumable: true}, func(w http.ResponseWriter, r *http.Request, opID string) {
 		id, err := web.PathID(r, "hotel_id")
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		key, err := idempotencyKey(r)
 		if err != nil {
 			web.Error(w, r, err)
 			return
@@ -340,7 +343,7 @@ func handleAdjust(svc hotel.InventoryService) http.Handler {
 		}
 		a := hotel.Adjustment{
 			HotelID: id, RoomTypeID: b.RoomTypeID, RoomType: b.RoomType, StartDate: b.Date, EndDate: b.EndDate,
-			NumRooms: b.NumRooms, Reason: b.Reason, Actor: actor(r), IdempotencyKey: key,
+			NumRooms: b.NumRooms, Reason: b.Reason, Actor: actor(r), IdempotencyKey: opID,
 		}
 		replayed, err := svc.Adjust(r.Context(), &a)
 		if err != nil {
@@ -348,23 +351,10 @@ func handleAdjust(svc hotel.InventoryService) http.Handler {
 			return
 		}
 		if replayed {
-			w.Header().Set(replayedHeader, "true")
+			w.Header().Set(idempotency.ReplayedHeader, "true")
 		}
 		web.Encode(w, http.StatusOK, a)
 	})
-}
-
-// idempotencyKey returns the Idempotency-Key header ("" when absent).
-func idempotencyKey(r *http.Request) (string, error) {
-	vals := r.Header.Values(idempotencyKeyHeader)
-	switch len(vals) {
-	case 0:
-		return "", nil
-	case 1:
-		return vals[0], inventory.CheckIdempotencyKey(vals[0])
-	}
-	return "", &hotel.Error{Code: hotel.EINVALID, Message: "The Idempotency-Key header is not valid.",
-		Fields: []hotel.FieldError{{Field: inventory.IdempotencyKeyField, Reason: "must be given once"}}}
 }
 
 // actor names the caller of a request for the adjustment log: its key's

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -90,19 +91,20 @@ func seeded(t *testing.T, d driver) store.Store {
 
 // handler is the inventory server as cmd/hotel wires it: middleware around
 // ProblemMux around the routes, without access control (the tests of
-// access are the authorization matrix's).
-func handler(svc hotel.InventoryService) http.Handler {
+// access are the authorization matrix's), keeping Idempotency-Key records in
+// st (nil: no request may send a key).
+func handler(svc hotel.InventoryService, st idempotency.Store) http.Handler {
 	mux := http.NewServeMux()
-	for _, r := range inventoryhttp.Routes(svc) {
+	for _, r := range inventoryhttp.Routes(svc, idempotency.New(st, time.Now, nil)) {
 		mux.Handle(r.Pattern, r.Handler)
 	}
 	return web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux))
 }
 
 // serve starts svc's HTTP server for the test's lifetime.
-func serve(t *testing.T, svc hotel.InventoryService) *httptest.Server {
+func serve(t *testing.T, svc hotel.InventoryService, st idempotency.Store) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(handler(svc))
+	srv := httptest.NewServer(handler(svc, st))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -118,7 +120,7 @@ var modes = []mode{
 		return inventory.NewService(st, now)
 	}},
 	{"http", func(t *testing.T, st store.Store, now func() time.Time) hotel.InventoryService {
-		srv := serve(t, inventory.NewService(st, now))
+		srv := serve(t, inventory.NewService(st, now), st)
 		c, err := inventoryhttp.NewClient(srv.URL, srv.Client(), "")
 		if err != nil {
 			t.Fatal(err)

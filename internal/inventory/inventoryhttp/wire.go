@@ -87,9 +87,3 @@ type adjustBody struct {
 type searchBody struct {
 	Offers []hotel.Offer `json:"offers"`
 }
-
-// Headers of the adjust route.
-const (
-	idempotencyKeyHeader = "Idempotency-Key"
-	replayedHeader       = "Idempotent-Replayed"
-)

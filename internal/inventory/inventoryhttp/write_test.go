@@ -444,7 +444,7 @@ func testAdjustIdempotency(t *testing.T, svc hotel.InventoryService) {
 		mod(&other)
 		other.Actor = actorName
 		_, err := svc.Adjust(ctx, &other)
-		checkError(t, err, hotel.EINVALID, "Idempotency-Key")
+		checkError(t, err, hotel.EUNPROCESSABLE, "")
 	}
 	wantAvailable(t, svc, "after the mismatches", auckland, aucklandStandard, "2030-04-01", 8, 10)
 	// Another key is another adjustment.
