@@ -21,7 +21,7 @@ func (s *Store) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) {
 	}
 	var replayed bool
 	var done hotel.Adjustment
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx dbtx) error {
 		replayed, done = false, *a
 		err := tx.QueryRow(ctx, `INSERT INTO inventory_adjustment
     (hotel_id, room_type_id, start_date, end_date, num_rooms, reason, actor, idempotency_key)
@@ -108,7 +108,7 @@ func (s *Store) SetCalendar(ctx context.Context, u hotel.CalendarUpdate) (hotel.
 		demand.String = *u.DemandLevel
 	}
 	creatable := capacity.Valid && price.Valid
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx dbtx) error {
 		res = hotel.CalendarResult{}
 		// Share-lock the room type: UpdateRoomType waits, so new nights get
 		// the allowance it ends with.

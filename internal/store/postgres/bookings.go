@@ -275,7 +275,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord
 		return nil, false, err
 	}
 	var existing *store.IdempotencyRecord
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx dbtx) error {
 		existing = nil
 		tag, err := tx.Exec(ctx, `INSERT INTO idempotency_record (scope, key, request_hash, resource_id, done, created_at, expires_at)
 VALUES ($1, $2, $3, $4, false, $5, $6)

@@ -11,7 +11,7 @@ import (
 
 // CreateHotel inserts h and sets h.ID.
 func (s *Store) CreateHotel(ctx context.Context, h *hotel.Hotel) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx dbtx) error {
 		return tx.QueryRow(ctx, `INSERT INTO hotel (name, location, time_zone, currency) VALUES ($1, $2, $3, $4) RETURNING id`,
 			h.Name, h.Location, h.TimeZone, h.Currency).Scan(&h.ID)
 	})
@@ -19,7 +19,7 @@ func (s *Store) CreateHotel(ctx context.Context, h *hotel.Hotel) error {
 
 // UpdateHotel replaces the name, location, time zone and currency of h.ID.
 func (s *Store) UpdateHotel(ctx context.Context, h hotel.Hotel) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx dbtx) error {
 		tag, err := tx.Exec(ctx, `UPDATE hotel SET name = $2, location = $3, time_zone = $4, currency = $5 WHERE id = $1`,
 			h.ID, h.Name, h.Location, h.TimeZone, h.Currency)
 		if err == nil && tag.RowsAffected() == 0 {
@@ -57,7 +57,7 @@ func (s *Store) GetRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomT
 
 // CreateRoomType inserts rt and sets rt.ID.
 func (s *Store) CreateRoomType(ctx context.Context, rt *hotel.RoomType) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx dbtx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO room_type (hotel_id, name, max_occupancy, overbooking_allowance)
 VALUES ($1, $2, $3, $4) RETURNING id`, rt.HotelID, rt.Name, rt.MaxOccupancy, rt.OverbookingAllowance).Scan(&rt.ID)
 		if hasCode(err, codeForeignKeyViolation) {
@@ -71,7 +71,7 @@ VALUES ($1, $2, $3, $4) RETURNING id`, rt.HotelID, rt.Name, rt.MaxOccupancy, rt.
 // copies the allowance onto every night of the room type in the same
 // transaction, refusing (with the nights) if that would overbook any.
 func (s *Store) UpdateRoomType(ctx context.Context, rt hotel.RoomType) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, func(tx dbtx) error {
 		tag, err := tx.Exec(ctx, `UPDATE room_type SET name = $3, max_occupancy = $4, overbooking_allowance = $5
 WHERE hotel_id = $1 AND id = $2`, rt.HotelID, rt.ID, rt.Name, rt.MaxOccupancy, rt.OverbookingAllowance)
 		if err != nil {

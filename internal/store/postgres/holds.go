@@ -29,7 +29,7 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 	}
 	var h hotel.Hold
 	var created bool
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx dbtx) error {
 		created = false
 		var err error
 		h, err = insertHold(ctx, tx, id, req)
@@ -55,7 +55,7 @@ var errHoldExists = fmt.Errorf("%w: the booking already has a hold", store.ErrCo
 // insertHold inserts the hold row of req and takes its nights (holdSQL).
 // Errors: errHoldExists, ErrNotFound (no such room type in the hotel),
 // *NightsError; the caller must roll back on any.
-func insertHold(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequest) (hotel.Hold, error) {
+func insertHold(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest) (hotel.Hold, error) {
 	nights := store.Stay(req.CheckIn, req.CheckOut)
 	rows, err := tx.Query(ctx, holdSQL, holdArgs(id, req, nights)...)
 	if err != nil {
@@ -160,7 +160,7 @@ func holdError(err error) error {
 
 // sameRequest returns nil when the existing hold of id was made by req, else
 // ErrConflict.
-func sameRequest(ctx context.Context, tx pgx.Tx, id uuid.UUID, req hotel.HoldRequest) error {
+func sameRequest(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest) error {
 	var hotelID, roomTypeID int64
 	var in, out time.Time
 	err := tx.QueryRow(ctx, `SELECT hotel_id, request_room_type_id, request_check_in, request_check_out FROM hold WHERE booking_id = $1`, id).
@@ -187,7 +187,7 @@ func oneOfArgs(hotelID, roomTypeID int64, nights []hotel.Date) []any {
 
 // lockNights locks the existing nights among nights (ascending) of a room
 // type in date order.
-func lockNights(ctx context.Context, tx pgx.Tx, hotelID, roomTypeID int64, nights []hotel.Date) error {
+func lockNights(ctx context.Context, tx dbtx, hotelID, roomTypeID int64, nights []hotel.Date) error {
 	if len(nights) == 0 {
 		return nil
 	}
@@ -201,7 +201,7 @@ func lockNights(ctx context.Context, tx pgx.Tx, hotelID, roomTypeID int64, night
 // returns the nights taken and those it could not take (no inventory row or
 // no room for sale); the caller must roll back when any is short. Rows are
 // locked in date order before the conditional update.
-func take(ctx context.Context, tx pgx.Tx, id uuid.UUID, hotelID, roomTypeID int64, nights []hotel.Date) (taken []hotel.NightPrice, short []hotel.Date, err error) {
+func take(ctx context.Context, tx dbtx, id uuid.UUID, hotelID, roomTypeID int64, nights []hotel.Date) (taken []hotel.NightPrice, short []hotel.Date, err error) {
 	if len(nights) == 0 {
 		return nil, nil, nil
 	}
@@ -230,7 +230,7 @@ func scanNightPrice(row pgx.CollectableRow) (hotel.NightPrice, error) {
 
 // release returns to inventory every night the booking holds except those in
 // keep, deleting their hold_night rows; it reports how many it returned.
-func release(ctx context.Context, tx pgx.Tx, id uuid.UUID, keep []hotel.Date) (int64, error) {
+func release(ctx context.Context, tx dbtx, id uuid.UUID, keep []hotel.Date) (int64, error) {
 	tag, err := tx.Exec(ctx, `WITH d AS (
     DELETE FROM hold_night WHERE booking_id = $1 AND night <> ALL($2::date[])
     RETURNING hotel_id, room_type_id, night),
@@ -254,7 +254,7 @@ type lockedHold struct {
 
 // lockHold locks the hold row of id for the rest of the transaction, so
 // concurrent moves and releases of one hold run one after the other.
-func lockHold(ctx context.Context, tx pgx.Tx, id uuid.UUID) (lockedHold, error) {
+func lockHold(ctx context.Context, tx dbtx, id uuid.UUID) (lockedHold, error) {
 	var l lockedHold
 	var in, out time.Time
 	err := tx.QueryRow(ctx, `SELECT hotel_id, room_type_id, check_in, check_out, status FROM hold WHERE booking_id = $1 FOR UPDATE`, id).
@@ -316,7 +316,7 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 		return hotel.Hold{}, store.ErrNotFound
 	}
 	var h hotel.Hold
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx dbtx) error {
 		cur, err := lockHold(ctx, tx, id)
 		if err != nil {
 			return err
@@ -336,7 +336,7 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 }
 
 // move does the work of MoveHold on the locked hold cur.
-func move(ctx context.Context, tx pgx.Tx, id uuid.UUID, cur lockedHold, m hotel.HoldMove) error {
+func move(ctx context.Context, tx dbtx, id uuid.UUID, cur lockedHold, m hotel.HoldMove) error {
 	old, want := cur.nights(), store.Stay(m.CheckIn, m.CheckOut)
 	var keep []hotel.Date
 	if m.RoomTypeID == cur.roomTypeID {
@@ -403,7 +403,7 @@ func (s *Store) ReleaseHold(ctx context.Context, bookingID string, r hotel.HoldR
 		return hotel.Hold{}, store.ErrNotFound
 	}
 	var h hotel.Hold
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx dbtx) error {
 		cur, err := lockHold(ctx, tx, id)
 		if err != nil {
 			return err

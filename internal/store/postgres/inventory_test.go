@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/hotelplatform/hotel"
@@ -81,12 +80,12 @@ func TestWriteRetries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := openWithInventory(t, 1, 1)
-	raise := func(tx pgx.Tx, code string) error {
+	raise := func(tx dbtx, code string) error {
 		_, err := tx.Exec(ctx, `DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '`+code+`'; END $$`)
 		return err
 	}
 	attempts := 0
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx dbtx) error {
 		attempts++
 		if _, err := tx.Exec(ctx, `UPDATE inventory_night SET blocked = blocked + 1 WHERE room_type_id = 10`); err != nil {
 			return err
@@ -108,15 +107,83 @@ func TestWriteRetries(t *testing.T) {
 	}
 
 	attempts = 0
-	err = s.write(ctx, func(tx pgx.Tx) error { attempts++; return raise(tx, "40P01") })
+	err = s.write(ctx, func(tx dbtx) error { attempts++; return raise(tx, "40P01") })
 	if !errors.Is(err, store.ErrUnavailable) || attempts != maxWriteAttempts {
 		t.Fatalf("endless deadlocks: write = %v after %d attempts; want ErrUnavailable after %d", err, attempts, maxWriteAttempts)
 	}
 
 	attempts = 0
-	err = s.write(ctx, func(tx pgx.Tx) error { attempts++; return raise(tx, "23505") })
+	err = s.write(ctx, func(tx dbtx) error { attempts++; return raise(tx, "23505") })
 	if !errors.Is(err, store.ErrConflict) || attempts != 1 {
 		t.Fatalf("unique violation: write = %v after %d attempts; want ErrConflict after 1", err, attempts)
+	}
+}
+
+// TestUnitRetries: a unit of work whose write failed with a serialization
+// failure or a deadlock runs again, whole, with BEGIN sent with its first
+// statement; it commits once; endless failures end unavailable; any other
+// failure ends it at once, rolled back.
+func TestUnitRetries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openWithInventory(t, 1, 1)
+	// block takes a room out of sale; fail then raises code (none: a no-op).
+	block := func(ctx context.Context) error {
+		return s.write1(ctx, func(q execer) error {
+			_, err := q.Exec(ctx, `UPDATE inventory_night SET blocked = blocked + 1 WHERE room_type_id = 10`)
+			return err
+		})
+	}
+	fail := func(ctx context.Context, code string) error {
+		return s.write(ctx, func(tx dbtx) error {
+			if code == "" {
+				_, err := tx.Exec(ctx, `SELECT 1`)
+				return err
+			}
+			_, err := tx.Exec(ctx, `DO $$ BEGIN RAISE EXCEPTION 'injected' USING ERRCODE = '`+code+`'; END $$`)
+			return err
+		})
+	}
+	blocked := func() int {
+		t.Helper()
+		var n int
+		if err := s.pool.QueryRow(ctx, `SELECT blocked FROM inventory_night WHERE room_type_id = 10`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	runs := 0
+	err := s.Atomically(ctx, func(ctx context.Context) error {
+		runs++
+		if err := block(ctx); err != nil {
+			return err
+		}
+		return fail(ctx, map[int]string{1: "40001", 2: "40P01"}[runs])
+	})
+	if err != nil || runs != 3 || blocked() != 1 {
+		t.Fatalf("unit = %v after %d runs, blocked %d; want nil after 3 runs, 1 blocked (failed runs rolled back)", err, runs, blocked())
+	}
+	runs = 0
+	err = s.Atomically(ctx, func(ctx context.Context) error { runs++; return fail(ctx, "40P01") })
+	if !errors.Is(err, store.ErrUnavailable) || runs != maxWriteAttempts {
+		t.Fatalf("endless deadlocks: unit = %v after %d runs; want ErrUnavailable after %d", err, runs, maxWriteAttempts)
+	}
+	runs = 0
+	err = s.Atomically(ctx, func(ctx context.Context) error {
+		runs++
+		if err := s.write1(ctx, func(q execer) error {
+			_, err := q.Exec(ctx, `UPDATE inventory_night SET blocked = blocked - 1 WHERE room_type_id = 10`)
+			return err
+		}); err != nil {
+			return err
+		}
+		return fail(ctx, "23505")
+	})
+	if !errors.Is(err, store.ErrConflict) || runs != 1 || blocked() != 1 {
+		t.Fatalf("unique violation: unit = %v after %d runs, blocked %d; want ErrConflict after 1, nothing written", err, runs, blocked())
+	}
+	if st := s.pool.Stat(); st.AcquiredConns() != 0 {
+		t.Fatalf("%d connections still acquired after the units", st.AcquiredConns())
 	}
 }
 

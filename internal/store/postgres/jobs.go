@@ -102,7 +102,7 @@ ORDER BY 1`, n.HotelID, n.RoomTypeID, date(n.Date))
 // ResyncHeld sets held from the hold nights of each night.
 func (s *Store) ResyncHeld(ctx context.Context, nights []store.NightKey) (int64, error) {
 	var changed int64
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, func(tx dbtx) error {
 		changed = 0
 		for _, n := range nights {
 			tag, err := tx.Exec(ctx, `UPDATE inventory_night i SET held = c.n, updated_at = now()

@@ -54,18 +54,18 @@ func hasCode(err error, code string) bool {
 // nil. Serialization failures and deadlocks roll back and run fn again (so fn
 // must set its results afresh on every call); after maxWriteAttempts the
 // error wraps store.ErrUnavailable. Other errors are translated.
-func (s *Store) write(ctx context.Context, fn func(pgx.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(dbtx) error) error {
 	if u := s.unitOf(ctx); u != nil {
 		return s.inUnit(u, fn)
 	}
-	return retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, fn) })
+	return retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(tx) }) })
 }
 
 // write1 is write for fn that runs a single statement: no BEGIN and COMMIT
 // round trips, the statement is its own transaction.
 func (s *Store) write1(ctx context.Context, fn func(execer) error) error {
 	if u := s.unitOf(ctx); u != nil {
-		return s.inUnit(u, func(tx pgx.Tx) error { return fn(tx) })
+		return s.inUnit(u, func(tx dbtx) error { return fn(tx) })
 	}
 	return retry(ctx, func() error { return fn(s.pool) })
 }
@@ -138,7 +138,7 @@ var (
 // constraint, keeps held + blocked <= capacity + allowance. set and cond are
 // SQL over the row n and parameters from $5 on (args). It returns the nights
 // that exist and, among them, those that failed cond (both ascending).
-func updateNights(ctx context.Context, tx pgx.Tx, hotelID, roomTypeID int64, from, to hotel.Date,
+func updateNights(ctx context.Context, tx dbtx, hotelID, roomTypeID int64, from, to hotel.Date,
 	set, cond string, args ...any) (found, failed []hotel.Date, err error) {
 	q := `WITH l AS (
     SELECT night FROM inventory_night

@@ -3,20 +3,25 @@ package postgres
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
 // unit is a unit of work of this driver (Atomically).
-type unit = store.Unit[pgx.Tx]
+type unit = store.Unit[*lazyTx]
 
 // unitOf returns the unit of work of this store that ctx carries, if any.
-func (s *Store) unitOf(ctx context.Context) *unit { return store.UnitOf[pgx.Tx](ctx, s) }
+func (s *Store) unitOf(ctx context.Context) *unit { return store.UnitOf[*lazyTx](ctx, s) }
 
-// inUnit runs fn as a write of unit u, in its transaction.
-func (s *Store) inUnit(u *unit, fn func(pgx.Tx) error) error {
-	return u.Run(func(ctx context.Context) (pgx.Tx, error) { return s.pool.Begin(ctx) }, fn, translate)
+// inUnit runs fn as a write of unit u, in its transaction: a connection
+// taken at the first write, where BEGIN goes out with the first statement.
+func (s *Store) inUnit(u *unit, fn func(dbtx) error) error {
+	return u.Run(func(ctx context.Context) (*lazyTx, error) {
+		conn, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &lazyTx{conn: conn}, nil
+	}, func(tx *lazyTx) error { return fn(tx) }, translate)
 }
 
 // Atomically runs fn as one unit of work (store.Atomic). Inside a unit
@@ -27,17 +32,17 @@ func (s *Store) Atomically(ctx context.Context, fn func(ctx context.Context) err
 		return fn(ctx)
 	}
 	return repeat(ctx, func() (bool, error) {
-		uctx, u := store.NewUnit[pgx.Tx](ctx, s)
+		uctx, u := store.NewUnit[*lazyTx](ctx, s)
 		err := fn(uctx)
 		tx, begun, spoilt := u.End()
 		if !begun {
 			return false, err
 		}
 		if err == nil && spoilt == nil {
-			cerr := tx.Commit(u.Context())
+			cerr := tx.end(u.Context(), true)
 			return cerr != nil && retryable(cerr), translate(cerr)
 		}
-		_ = tx.Rollback(u.Context())
+		_ = tx.end(u.Context(), false)
 		if spoilt != nil && retryable(spoilt) {
 			return true, spoilt
 		}
