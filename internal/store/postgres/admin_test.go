@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -68,12 +69,12 @@ func TestAdjust(t *testing.T) {
 	if _, err := s.Adjust(ctx, b); err != nil || b.EndDate != day0 {
 		t.Fatalf("single-date adjust = %v, %+v", err, b)
 	}
-	list, err := s.ListAdjustments(ctx, 1, 0, 10)
-	if err != nil || len(list) != 2 || list[0] != *a || list[1] != *b {
-		t.Fatalf("ListAdjustments = %+v, %v\nwant %+v and %+v", list, err, *a, *b)
+	list, err := s.ListAdjustments(ctx, 1, math.MaxInt64, 10)
+	if err != nil || len(list) != 2 || list[0] != *b || list[1] != *a {
+		t.Fatalf("ListAdjustments = %+v, %v\nwant %+v and %+v", list, err, *b, *a)
 	}
-	if list, err := s.ListAdjustments(ctx, 1, a.ID, 10); err != nil || len(list) != 1 || list[0].ID != b.ID {
-		t.Fatalf("ListAdjustments after the first = %+v, %v", list, err)
+	if list, err := s.ListAdjustments(ctx, 1, b.ID, 10); err != nil || len(list) != 1 || list[0].ID != a.ID {
+		t.Fatalf("ListAdjustments before the newest = %+v, %v", list, err)
 	}
 	checkInvariants(t, s)
 }

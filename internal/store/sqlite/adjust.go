@@ -112,11 +112,11 @@ func scanAdjustment(row interface{ Scan(...any) error }) (hotel.Adjustment, erro
 	return a, err
 }
 
-// ListAdjustments returns at most limit adjustments of a hotel with id >
-// afterID, oldest first.
-func (s *Store) ListAdjustments(ctx context.Context, hotelID, afterID int64, limit int) ([]hotel.Adjustment, error) {
+// ListAdjustments returns at most limit adjustments of a hotel with id <
+// beforeID, newest first.
+func (s *Store) ListAdjustments(ctx context.Context, hotelID, beforeID int64, limit int) ([]hotel.Adjustment, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+adjustmentColumns+` `+adjustmentFrom+`
-WHERE a.hotel_id = ? AND a.id > ? ORDER BY a.id LIMIT ?`, hotelID, afterID, limit)
+WHERE a.hotel_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?`, hotelID, beforeID, limit)
 	if err != nil {
 		return nil, translate(err)
 	}
