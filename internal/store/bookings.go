@@ -42,6 +42,9 @@ type Bookings interface {
 	SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error)
 	// CountSyncPending returns how many bookings have SyncPending set.
 	CountSyncPending(ctx context.Context) (int, error)
+	// OldestSyncPending returns the earliest updated_at among the bookings
+	// with SyncPending set; ok is false when there are none.
+	OldestSyncPending(ctx context.Context) (oldest time.Time, ok bool, err error)
 
 	// BeginIdempotent claims (rec.Scope, rec.Key) for a request. When the key
 	// is new (or its record expired, or it is in flight since before

@@ -308,6 +308,16 @@ func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
 	return n, translate(err)
 }
 
+// OldestSyncPending returns the earliest updated_at of the bookings marked
+// sync-pending (the first entry of a partial index); ok is false for none.
+func (s *Store) OldestSyncPending(ctx context.Context) (time.Time, bool, error) {
+	var oldest *time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT min(updated_at) FROM booking WHERE sync_pending`).Scan(&oldest); err != nil || oldest == nil {
+		return time.Time{}, false, translate(err)
+	}
+	return oldest.UTC(), true, nil
+}
+
 // SyncPendingBookings returns bookings marked sync-pending and last updated
 // before before, oldest update first (ties by id).
 func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error) {

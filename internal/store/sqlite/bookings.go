@@ -301,6 +301,17 @@ func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
 	return n, translate(err)
 }
 
+// OldestSyncPending returns the earliest updated_at of the bookings marked
+// sync-pending (the first entry of a partial index); ok is false for none.
+func (s *Store) OldestSyncPending(ctx context.Context) (time.Time, bool, error) {
+	var oldest sql.NullString
+	if err := s.r.QueryRowContext(ctx, `SELECT min(updated_at) FROM booking WHERE sync_pending = 1`).Scan(&oldest); err != nil || !oldest.Valid {
+		return time.Time{}, false, translate(err)
+	}
+	t, err := parseTS(oldest.String)
+	return t, err == nil, err
+}
+
 // SyncPendingBookings returns bookings marked sync-pending and last updated
 // before before, oldest update first (ties by id).
 func (s *Store) SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error) {
