@@ -72,7 +72,7 @@ func TestMetricsEndToEnd(t *testing.T) {
 		`hotel_idempotent_replays_total{service="all"} 1`,
 		`hotel_db_pool_connections{driver="postgres",service="all",state="total"}`,
 		`hotel_db_errors_total{driver="postgres",service="all"} `, // counted per process; in-process tests share it
-		`hotel_bookings_pending{service="all"} 0`,
+		`hotel_bookings_unsettled_oldest_age_seconds{service="all"} 0`,
 		`hotel_job_runs_total{job_name="complete-checkouts",result="success"}`,
 		`go_goroutines`,
 	} {

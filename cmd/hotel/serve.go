@@ -87,9 +87,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	registry := metrics.Registry
 	if st != nil {
 		if ps, ok := st.(interface{ PoolStats() store.PoolStats }); ok {
-			var pending func(context.Context) (int, error)
+			var pending func(context.Context) (time.Time, bool, error)
 			if cfg.Has(config.TargetBooking) || cfg.Has(config.TargetScheduler) {
-				pending = st.CountSyncPending
+				pending = st.OldestSyncPending
 			}
 			metrics.RegisterDatabase(targetName, cfg.Driver, ps.PoolStats, pending)
 		}
