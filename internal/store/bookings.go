@@ -40,8 +40,6 @@ type Bookings interface {
 	// SyncPendingBookings returns at most limit bookings with SyncPending set
 	// and updated_at before before, oldest first.
 	SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error)
-	// CountSyncPending returns how many bookings have SyncPending set.
-	CountSyncPending(ctx context.Context) (int, error)
 	// OldestSyncPending returns the earliest updated_at among the bookings
 	// with SyncPending set; ok is false when there are none.
 	OldestSyncPending(ctx context.Context) (oldest time.Time, ok bool, err error)

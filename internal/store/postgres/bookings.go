@@ -301,13 +301,6 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	return s.queryBookings(ctx, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
 }
 
-// CountSyncPending counts the bookings marked sync-pending (a partial index).
-func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM booking WHERE sync_pending`).Scan(&n)
-	return n, translate(err)
-}
-
 // OldestSyncPending returns the earliest updated_at of the bookings marked
 // sync-pending (the first entry of a partial index); ok is false for none.
 func (s *Store) OldestSyncPending(ctx context.Context) (time.Time, bool, error) {
