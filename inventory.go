@@ -186,7 +186,9 @@ type InventoryAdmin interface {
 	// Adjust blocks or unblocks rooms; replayed is true when the adjustment's
 	// IdempotencyKey matched an earlier identical request.
 	Adjust(ctx context.Context, a *Adjustment) (replayed bool, err error)
-	ListAdjustments(ctx context.Context, hotelID int64, afterID int64, limit int) ([]Adjustment, error)
+	// ListAdjustments returns a page of a hotel's adjustment log, newest
+	// first: those with id < beforeID, or the newest when beforeID is 0.
+	ListAdjustments(ctx context.Context, hotelID int64, beforeID int64, limit int) ([]Adjustment, error)
 }
 
 // Holds is the reservation-hold API the booking service uses to take rooms.

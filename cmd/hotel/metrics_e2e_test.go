@@ -72,8 +72,8 @@ func TestMetricsEndToEnd(t *testing.T) {
 		`hotel_idempotent_replays_total{service="all"} 1`,
 		`hotel_db_pool_connections{driver="postgres",service="all",state="total"}`,
 		`hotel_db_errors_total{driver="postgres",service="all"} `, // counted per process; in-process tests share it
-		`hotel_bookings_pending{service="all"} 0`,
-		`hotel_job_runs_total{job="complete-checkouts",result="success"}`,
+		`hotel_bookings_unsettled_oldest_age_seconds{service="all"} 0`,
+		`hotel_job_runs_total{job_name="complete-checkouts",result="success"}`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(out, want) {
@@ -85,5 +85,9 @@ func TestMetricsEndToEnd(t *testing.T) {
 	}
 	if strings.Contains(out, b.ID) {
 		t.Error("a booking id is a label value: route templates must be used")
+	}
+	// job is the label Prometheus gives every series of its scrape job.
+	if strings.Contains(out, `{job="`) || strings.Contains(out, `,job="`) {
+		t.Error("a series exports the label job, which Prometheus' own job label would displace")
 	}
 }

@@ -183,7 +183,7 @@ func TestDashboardShape(t *testing.T) {
 			t.Errorf("no Loki logs panel %q", title)
 		}
 	}
-	for _, title := range []string{"Latency percentiles", "Holds", "Job runs", "Inventory drift", "Bookings pending"} {
+	for _, title := range []string{"Latency percentiles", "Holds", "Job runs", "Inventory drift", "Oldest unsettled booking"} {
 		if _, ok := titles[title]; !ok {
 			t.Errorf("no panel %q", title)
 		}

@@ -6,7 +6,9 @@
 // kubeconform's own module), the Argo CD manifests in argocd/ and the CI
 // workflow. It has no non-test code; run it with go test ./deploy/....
 //
-// Helm and kubeconform are run with `go run module@version` (versions pinned
-// in tools_test.go): the first run builds them through the Go module proxy,
-// later runs reuse the build cache.
+// Helm and kubeconform (versions pinned in tools_test.go) are built once
+// per run with `go install module@version` into a temporary directory, both
+// at once, through the Go module proxy; a warm build cache makes that a
+// link. They are the slow part: `make test` runs this package concurrently
+// with the rest of the suite (scripts/test.sh), `make deploy-check` alone.
 package deploytest

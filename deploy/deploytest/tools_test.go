@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,7 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Pinned tools, run with `go run`.
+// Pinned tools, built with `go install` (see goTool).
 const (
 	helmPkg        = "helm.sh/helm/v3/cmd/helm@v3.22.0"
 	kubeconformMod = "github.com/yannh/kubeconform@v0.8.0"
@@ -57,15 +59,18 @@ func mustExist(t testing.TB, rel string) {
 	}
 }
 
-// goTool runs a pinned tool with `go run pkg@version` in dir and returns its
-// combined output. The builds of the tools are serialized so that the first
-// test to need one builds it and the others reuse the cache.
+// goTool runs a pinned tool in dir and returns its combined output. The
+// tools are built once per test binary, both at once when the first is
+// needed (kubeconform builds while helm does), with `go install` into a
+// temporary directory; each call then runs the executable itself rather
+// than `go run`, which would load the tool's whole package graph again on
+// every call.
 func goTool(t testing.TB, dir, pkg string, args ...string) (string, error) {
 	t.Helper()
-	ensureBuilt(t, pkg)
+	exe := toolPath(t, pkg)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin(), append([]string{"run", pkg}, args...)...)
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -73,37 +78,82 @@ func goTool(t testing.TB, dir, pkg string, args ...string) (string, error) {
 	return out.String(), err
 }
 
-var (
-	buildMu sync.Mutex
-	built   = map[string]error{}
-)
+// builds are the pinned tools' builds, started together by the first
+// toolPath.
+var builds = struct {
+	once  sync.Once
+	dir   string
+	tools map[string]*toolBuild
+}{tools: map[string]*toolBuild{helmPkg: nil, kubeconformPkg: nil}}
 
-func ensureBuilt(t testing.TB, pkg string) {
-	t.Helper()
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	err, ok := built[pkg]
-	if !ok {
-		start := time.Now()
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-		defer cancel()
-		// `go run` with no arguments to the tool would run it; -h makes
-		// both tools print usage and exit, which is enough to build and
-		// cache the executable.
-		cmd := exec.CommandContext(ctx, goBin(), "run", pkg, "--help")
-		cmd.Dir = os.TempDir()
-		out, runErr := cmd.CombinedOutput()
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		} else if runErr != nil && !bytes.Contains(out, []byte("sage")) {
-			err = &toolError{pkg: pkg, out: string(out), err: runErr}
+type toolBuild struct {
+	done   chan struct{}
+	path   string
+	took   time.Duration
+	err    error
+	logged sync.Once
+}
+
+// TestMain removes the tools built for this run, once their builds end.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, b := range builds.tools {
+		if b != nil {
+			<-b.done
 		}
-		built[pkg] = err
-		t.Logf("%s ready in %s", pkg, time.Since(start).Round(time.Millisecond))
 	}
-	if err != nil {
-		t.Fatalf("building %s: %v", pkg, err)
+	if builds.dir != "" {
+		os.RemoveAll(builds.dir)
 	}
+	os.Exit(code)
+}
+
+// toolPath returns the executable of pkg (one of builds.tools), waiting
+// for its build.
+func toolPath(t testing.TB, pkg string) string {
+	t.Helper()
+	builds.once.Do(func() {
+		dir, err := os.MkdirTemp("", "hotel-deploytest-tools-")
+		builds.dir = dir
+		for p := range builds.tools {
+			b := &toolBuild{done: make(chan struct{}), err: err}
+			builds.tools[p] = b
+			if err != nil {
+				close(b.done)
+				continue
+			}
+			go func() {
+				defer close(b.done)
+				start := time.Now()
+				b.path, b.err = installTool(dir, p)
+				b.took = time.Since(start)
+			}()
+		}
+	})
+	b := builds.tools[pkg]
+	if b == nil {
+		t.Fatalf("%s is not a pinned tool", pkg)
+	}
+	<-b.done
+	if b.err != nil {
+		t.Fatalf("building %s: %v", pkg, b.err)
+	}
+	b.logged.Do(func() { t.Logf("%s built in %s", pkg, b.took.Round(time.Millisecond)) })
+	return b.path
+}
+
+// installTool builds pkg (path@version) into dir and returns the
+// executable's path.
+func installTool(dir, pkg string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goBin(), "install", pkg)
+	cmd.Dir = os.TempDir() // outside this module: pkg@version is its own
+	cmd.Env = append(os.Environ(), "GOBIN="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", &toolError{pkg: pkg, out: string(out), err: err}
+	}
+	return filepath.Join(dir, path.Base(strings.SplitN(pkg, "@", 2)[0])), nil
 }
 
 type toolError struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -291,14 +292,15 @@ func (s *Service) adjustRoomType(ctx context.Context, hotelID, id int64, name st
 	return hotel.RoomType{}, roomTypeInvalid("room_type", hotelID)
 }
 
-// ListAdjustments returns a hotel's adjustments with id > afterID, oldest
-// first (default page hotel.DefaultPageSize).
-func (s *Service) ListAdjustments(ctx context.Context, hotelID int64, afterID int64, limit int) ([]hotel.Adjustment, error) {
+// ListAdjustments returns a hotel's adjustments with id < beforeID (from
+// the newest when beforeID is 0), newest first (default page
+// hotel.DefaultPageSize).
+func (s *Service) ListAdjustments(ctx context.Context, hotelID int64, beforeID int64, limit int) ([]hotel.Adjustment, error) {
 	if hotelID <= 0 {
 		return nil, hotelNotFound(hotelID)
 	}
 	var v hotel.Validation
-	if afterID < 0 {
+	if beforeID < 0 {
 		v.Add("cursor", "not a cursor returned by this API")
 	}
 	checkLimit(&v, &limit, hotel.DefaultPageSize, hotel.MaxPageSize)
@@ -308,7 +310,10 @@ func (s *Service) ListAdjustments(ctx context.Context, hotelID int64, afterID in
 	if _, err := s.GetHotel(ctx, hotelID); err != nil {
 		return nil, err
 	}
-	as, err := s.store.ListAdjustments(ctx, hotelID, afterID, limit)
+	if beforeID == 0 {
+		beforeID = math.MaxInt64
+	}
+	as, err := s.store.ListAdjustments(ctx, hotelID, beforeID, limit)
 	if err != nil {
 		return nil, storeError(err, "list adjustments")
 	}

@@ -177,21 +177,23 @@ type metrics struct {
 	lastSuccess *prometheus.GaugeVec
 }
 
+// newMetrics labels each series with job_name, not job: job is the scrape
+// job's label that Prometheus attaches to every series it scrapes.
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hotel_job_runs_total", Help: "Job runs by result: success, failure, or skipped (another replica held the lease).",
-		}, []string{"job", "result"}),
+		}, []string{"job_name", "result"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "hotel_job_duration_seconds", Help: "Duration of job runs.",
 			Buckets: []float64{0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900},
-		}, []string{"job"}),
+		}, []string{"job_name"}),
 		items: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hotel_job_items_processed_total", Help: "Items (bookings, nights) processed by job runs.",
-		}, []string{"job"}),
+		}, []string{"job_name"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "hotel_job_last_success_timestamp_seconds", Help: "Unix time of the last successful run of each job.",
-		}, []string{"job"}),
+		}, []string{"job_name"}),
 	}
 	if reg != nil {
 		for _, c := range []prometheus.Collector{m.runs, m.duration, m.items, m.lastSuccess} {

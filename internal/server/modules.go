@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -70,9 +71,9 @@ func startStore(p *process) error {
 	}
 	p.store = st
 	if ps, ok := st.(interface{ PoolStats() store.PoolStats }); ok {
-		var pending func(context.Context) (int, error)
+		var pending func(context.Context) (time.Time, bool, error)
 		if p.runs(bookingService) {
-			pending = st.CountSyncPending
+			pending = st.OldestUnsettled
 		}
 		p.deps.Metrics.RegisterDatabase(p.deps.Name, p.cfg.Driver, ps.PoolStats, pending)
 	}

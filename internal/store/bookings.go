@@ -54,8 +54,11 @@ type Bookings interface {
 	// SyncPendingBookings returns at most limit bookings with SyncPending set
 	// and updated_at before before, oldest first.
 	SyncPendingBookings(ctx context.Context, before time.Time, limit int) ([]hotel.Booking, error)
-	// CountSyncPending returns how many bookings have SyncPending set.
-	CountSyncPending(ctx context.Context) (int, error)
+	// OldestUnsettled returns the earliest of the updated_at of the bookings
+	// with SyncPending set and the created_at of the unconfirmed holds: the
+	// oldest booking change or create still in flight, which the recovery
+	// pass settles. ok is false when there are none.
+	OldestUnsettled(ctx context.Context) (oldest time.Time, ok bool, err error)
 
 	// BeginIdempotent claims (rec.Scope, rec.Key) for a request. When the key
 	// is new (or its record expired, or it is in flight since before

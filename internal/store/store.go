@@ -155,9 +155,9 @@ type Inventory interface {
 	// or fewer blocked rooms than asked to unblock), *NightsError wrapping
 	// ErrNotFound (nights without inventory).
 	Adjust(ctx context.Context, a *hotel.Adjustment) (replayed bool, err error)
-	// ListAdjustments returns at most limit adjustments of a hotel with id >
-	// afterID, oldest first.
-	ListAdjustments(ctx context.Context, hotelID, afterID int64, limit int) ([]hotel.Adjustment, error)
+	// ListAdjustments returns at most limit adjustments of a hotel with id <
+	// beforeID, newest first.
+	ListAdjustments(ctx context.Context, hotelID, beforeID int64, limit int) ([]hotel.Adjustment, error)
 
 	// SetCalendar applies u to existing nights and, when u.Capacity and
 	// u.Price are both set, creates the missing nights (allowance from the

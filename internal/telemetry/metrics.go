@@ -148,9 +148,11 @@ func (c *countedInventory) ReleaseHold(ctx context.Context, id string, r hotel.H
 }
 
 // RegisterDatabase adds the database series: errors and pool connections
-// (read at scrape time from stats), and the bookings pending or marked for
-// recovery (counted by pending at scrape time).
-func (m *Metrics) RegisterDatabase(service, driver string, stats func() store.PoolStats, pending func(context.Context) (int, error)) {
+// (read at scrape time from stats) and, with oldestUnsettled (the store's
+// OldestUnsettled), the age of the oldest booking create or change in
+// flight: an unconfirmed hold, or a booking marked for recovery. An age, not a count: under steady load some bookings are always
+// in flight, but none should stay so for long.
+func (m *Metrics) RegisterDatabase(service, driver string, stats func() store.PoolStats, oldestUnsettled func(context.Context) (time.Time, bool, error)) {
 	f := m.Registerer(service)
 	f.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "hotel_db_errors_total", Help: "Database errors (not found and constraint conflicts excluded).",
@@ -169,17 +171,21 @@ func (m *Metrics) RegisterDatabase(service, driver string, stats func() store.Po
 			ConstLabels: prometheus.Labels{"state": st.state, "driver": driver},
 		}, func() float64 { return float64(st.get(stats())) }))
 	}
-	if pending != nil {
+	if oldestUnsettled != nil {
 		f.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "hotel_bookings_pending", Help: "Bookings pending or marked for the recovery pass.",
+			Name: "hotel_bookings_unsettled_oldest_age_seconds",
+			Help: "Age of the oldest booking create or change in flight (an unconfirmed hold, or a booking marked for the recovery pass): 0 when there is none, -1 when the database did not answer.",
 		}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
-			n, err := pending(ctx)
-			if err != nil {
+			oldest, ok, err := oldestUnsettled(ctx)
+			switch {
+			case err != nil:
 				return -1
+			case !ok:
+				return 0
 			}
-			return float64(n)
+			return max(0, time.Since(oldest).Seconds())
 		}))
 	}
 }

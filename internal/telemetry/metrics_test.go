@@ -2,6 +2,7 @@ package telemetry_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
@@ -98,5 +100,42 @@ http_requests_total{method="GET",route="GET /bookings/{booking_id}",service="boo
 	}
 	if n := testutil.CollectAndCount(m.Registry, "http_request_duration_seconds"); n != 1 {
 		t.Fatalf("%d duration series, want 1 (one route, method)", n)
+	}
+}
+
+// TestUnsettledAge: the gauge is the age of the oldest unsettled booking, 0
+// with none, -1 when the store fails.
+func TestUnsettledAge(t *testing.T) {
+	t.Parallel()
+	stats := func() store.PoolStats { return store.PoolStats{} }
+	for _, tc := range []struct {
+		name     string
+		oldest   time.Time
+		ok       bool
+		err      error
+		min, max float64
+	}{
+		{"none", time.Time{}, false, nil, 0, 0},
+		{"two minutes", time.Now().Add(-2 * time.Minute), true, nil, 120, 180},
+		{"clock ahead", time.Now().Add(time.Minute), true, nil, 0, 0},
+		{"store error", time.Time{}, false, errors.New("down"), -1, -1},
+	} {
+		m := telemetry.NewMetrics("booking")
+		m.RegisterDatabase("booking", "sqlite", stats, func(context.Context) (time.Time, bool, error) { return tc.oldest, tc.ok, tc.err })
+		mfs, err := m.Registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []float64
+		for _, mf := range mfs {
+			if mf.GetName() == "hotel_bookings_unsettled_oldest_age_seconds" {
+				for _, s := range mf.GetMetric() {
+					got = append(got, s.GetGauge().GetValue())
+				}
+			}
+		}
+		if len(got) != 1 || got[0] < tc.min || got[0] > tc.max {
+			t.Errorf("%s: hotel_bookings_unsettled_oldest_age_seconds = %v, want one value in [%v, %v]", tc.name, got, tc.min, tc.max)
+		}
 	}
 }

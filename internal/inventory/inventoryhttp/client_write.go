@@ -250,13 +250,13 @@ func (c *Client) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) 
 	return h.Get(idempotency.ReplayedHeader) == "true", nil
 }
 
-// ListAdjustments returns one page of a hotel's adjustments.
-func (c *Client) ListAdjustments(ctx context.Context, hotelID int64, afterID int64, limit int) ([]hotel.Adjustment, error) {
+// ListAdjustments returns one page of a hotel's adjustments, newest first.
+func (c *Client) ListAdjustments(ctx context.Context, hotelID int64, beforeID int64, limit int) ([]hotel.Adjustment, error) {
 	if hotelID <= 0 {
 		return nil, hotelNotFound(hotelID)
 	}
 	v := url.Values{}
-	setInt(v, "cursor", afterID)
+	setInt(v, "cursor", beforeID)
 	setInt(v, "limit", int64(limit))
 	var as []hotel.Adjustment
 	if _, err := c.get(ctx, hotelPath(hotelID)+"/adjustments", v, &as); err != nil {

@@ -190,24 +190,72 @@ func testLinkPagination(t *testing.T, srv *httptest.Server) {
 					}
 					seen[k] = true
 				}
-				target = ""
-				if link := resp.Header.Get("Link"); link != "" {
-					m := nextLink.FindStringSubmatch(link)
-					if m == nil {
-						t.Fatalf("page %d: Link %q is not <…>; rel=\"next\"", pages, link)
-					}
-					u, err := url.Parse(m[1])
-					if err != nil || u.IsAbs() || !strings.HasPrefix(u.Path, "/inventory") {
-						t.Fatalf("page %d: next link %q should be a path on this server", pages, m[1])
-					}
-					if len(items) != tc.limit {
-						t.Fatalf("page %d has %d rows and a next link, want %d", pages, len(items), tc.limit)
-					}
-					target = m[1]
-				}
+				target = next(t, resp, pages, len(items), tc.limit)
 			}
 			if len(seen) != tc.rows || pages != (tc.rows+tc.limit-1)/tc.limit {
 				t.Fatalf("%d rows on %d pages, want %d rows on %d", len(seen), pages, tc.rows, (tc.rows+tc.limit-1)/tc.limit)
+			}
+		})
+	}
+}
+
+// next returns the target of resp's Link: rel="next", or "" without one; it
+// fails t unless the link is a path on this server and page number page
+// (of n rows) is full.
+func next(t *testing.T, resp *http.Response, page, n, limit int) string {
+	t.Helper()
+	link := resp.Header.Get("Link")
+	if link == "" {
+		return ""
+	}
+	m := nextLink.FindStringSubmatch(link)
+	if m == nil {
+		t.Fatalf("page %d: Link %q is not <…>; rel=\"next\"", page, link)
+	}
+	u, err := url.Parse(m[1])
+	if err != nil || u.IsAbs() || !strings.HasPrefix(u.Path, "/inventory") {
+		t.Fatalf("page %d: next link %q should be a path on this server", page, m[1])
+	}
+	if n != limit {
+		t.Fatalf("page %d has %d rows and a next link, want %d", page, n, limit)
+	}
+	return m[1]
+}
+
+// TestAdjustmentLogPages follows the adjustment log's Link pages: newest
+// first, every adjustment once, no link after the last page.
+func TestAdjustmentLogPages(t *testing.T) {
+	t.Parallel()
+	for _, d := range drivers {
+		t.Run(d.name, func(t *testing.T) {
+			t.Parallel()
+			st := seeded(t, d)
+			svc := inventory.NewService(st, at(t, noon))
+			var want []int64
+			for i := range 5 {
+				a := hotel.Adjustment{HotelID: london, RoomTypeID: londonStandard, StartDate: date("2030-03-01").AddDays(i), NumRooms: 1, Actor: actorName}
+				if _, err := svc.Adjust(context.Background(), &a); err != nil {
+					t.Fatal(err)
+				}
+				want = append([]int64{a.ID}, want...)
+			}
+			srv := serve(t, svc, st)
+			var got []int64
+			target, pages := "/inventory/hotels/100/adjustments?limit=2", 0
+			for target != "" {
+				pages++
+				resp, body := get(t, srv, http.MethodGet, target)
+				var as []hotel.Adjustment
+				if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &as) != nil {
+					t.Fatalf("page %d (%s): %d %s", pages, target, resp.StatusCode, body)
+				}
+				for _, a := range as {
+					got = append(got, a.ID)
+				}
+				target = next(t, resp, pages, len(as), 2)
+			}
+			if !slices.Equal(got, want) || pages != 3 {
+				t.Fatalf("ids %v on %d pages, want %v (newest first) on 3", got, pages, want)
 			}
 		})
 	}

@@ -375,13 +375,15 @@ func handleListAdjustments(svc hotel.InventoryService) http.Handler {
 			return
 		}
 		q := web.NewQuery(r, "limit", "cursor")
-		after := q.Int64("cursor", 1, math.MaxInt64)
+		// The cursor is the last (oldest) id of the page before: the next
+		// page is older than it.
+		before := q.Int64("cursor", 1, math.MaxInt64)
 		limit := int(q.Int64("limit", 1, hotel.MaxPageSize))
 		if err := q.Err(); err != nil {
 			web.Error(w, r, err)
 			return
 		}
-		as, err := svc.ListAdjustments(r.Context(), id, after, limit)
+		as, err := svc.ListAdjustments(r.Context(), id, before, limit)
 		if err != nil {
 			web.Error(w, r, err)
 			return

@@ -394,19 +394,27 @@ func testAdjust(t *testing.T, svc hotel.InventoryService) {
 	checkError(t, err, hotel.EINVALID, "date")
 	wantAvailable(t, svc, "after the refusal past the calendar", london, londonDeluxe, "2031-02-03", 10, 10)
 
-	// The log: oldest first, pages by id, with who and why.
+	// The log: newest first, pages before an id, with who and why.
 	all, err := svc.ListAdjustments(ctx, london, 0, 0)
 	must(t, err)
-	if len(all) != 2 || all[0].ID != a.ID || all[1].ID != one.ID || all[0].Reason != "Refurbishment" || all[1].Actor != actorName {
+	if len(all) != 2 || all[0].ID != one.ID || all[1].ID != a.ID || all[1].Reason != "Refurbishment" || all[0].Actor != actorName {
 		t.Fatalf("ListAdjustments = %+v", all)
 	}
-	if fmt.Sprint(normalizeAdjustment(all[0])) != fmt.Sprint(normalizeAdjustment(a)) {
-		t.Fatalf("listed %+v, applied %+v", all[0], a)
+	if fmt.Sprint(normalizeAdjustment(all[1])) != fmt.Sprint(normalizeAdjustment(a)) {
+		t.Fatalf("listed %+v, applied %+v", all[1], a)
 	}
-	page, err := svc.ListAdjustments(ctx, london, a.ID, 1)
+	page, err := svc.ListAdjustments(ctx, london, 0, 1)
 	must(t, err)
 	if len(page) != 1 || page[0].ID != one.ID {
+		t.Fatalf("first page = %+v", page)
+	}
+	page, err = svc.ListAdjustments(ctx, london, one.ID, 1)
+	must(t, err)
+	if len(page) != 1 || page[0].ID != a.ID {
 		t.Fatalf("second page = %+v", page)
+	}
+	if page, err = svc.ListAdjustments(ctx, london, a.ID, 1); err != nil || len(page) != 0 {
+		t.Fatalf("page before the oldest = %+v, %v", page, err)
 	}
 	if other, err := svc.ListAdjustments(ctx, auckland, 0, 0); err != nil || len(other) != 0 {
 		t.Fatalf("another hotel's adjustments = %+v, %v", other, err)

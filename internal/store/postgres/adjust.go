@@ -78,12 +78,12 @@ const adjustmentColumns = store.AdjustmentColumns
 
 var scanAdjustment = store.ScanAdjustment
 
-// ListAdjustments returns at most limit adjustments of a hotel with id >
-// afterID, oldest first.
-func (s *Store) ListAdjustments(ctx context.Context, hotelID, afterID int64, limit int) ([]hotel.Adjustment, error) {
+// ListAdjustments returns at most limit adjustments of a hotel with id <
+// beforeID, newest first.
+func (s *Store) ListAdjustments(ctx context.Context, hotelID, beforeID int64, limit int) ([]hotel.Adjustment, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+adjustmentColumns+` FROM inventory_adjustment a
 JOIN room_type rt ON rt.id = a.room_type_id
-WHERE a.hotel_id = $1 AND a.id > $2 ORDER BY a.id LIMIT $3`, hotelID, afterID, limit)
+WHERE a.hotel_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3`, hotelID, beforeID, limit)
 	if err != nil {
 		return nil, translate(err)
 	}

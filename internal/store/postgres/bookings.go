@@ -186,11 +186,17 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	return s.queryBookings(ctx, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
 }
 
-// CountSyncPending counts the bookings marked sync-pending (a partial index).
-func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM booking WHERE sync_pending`).Scan(&n)
-	return n, translate(err)
+// OldestUnsettled returns the earliest updated_at of the bookings marked
+// sync-pending and created_at of the unconfirmed holds (the first entry of
+// a partial index each); ok is false for none.
+func (s *Store) OldestUnsettled(ctx context.Context) (time.Time, bool, error) {
+	var oldest *time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT least(
+  (SELECT min(updated_at) FROM booking WHERE sync_pending),
+  (SELECT min(created_at) FROM hold WHERE confirmed_at IS NULL))`).Scan(&oldest); err != nil || oldest == nil {
+		return time.Time{}, false, translate(err)
+	}
+	return oldest.UTC(), true, nil
 }
 
 // SyncPendingBookings returns bookings marked sync-pending and last updated

@@ -99,11 +99,11 @@ var scanAdjustment = store.ScanAdjustment
 
 const adjustmentFrom = `FROM inventory_adjustment a JOIN room_type rt ON rt.hotel_id = a.hotel_id AND rt.id = a.room_type_id`
 
-// ListAdjustments returns at most limit adjustments of a hotel with id >
-// afterID, oldest first.
-func (s *Store) ListAdjustments(ctx context.Context, hotelID, afterID int64, limit int) ([]hotel.Adjustment, error) {
+// ListAdjustments returns at most limit adjustments of a hotel with id <
+// beforeID, newest first.
+func (s *Store) ListAdjustments(ctx context.Context, hotelID, beforeID int64, limit int) ([]hotel.Adjustment, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+adjustmentColumns+` `+adjustmentFrom+`
-WHERE a.hotel_id = ? AND a.id > ? ORDER BY a.id LIMIT ?`, hotelID, afterID, limit)
+WHERE a.hotel_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?`, hotelID, beforeID, limit)
 	if err != nil {
 		return nil, translate(err)
 	}

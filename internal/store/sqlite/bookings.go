@@ -196,11 +196,18 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	return queryBookings(ctx, s.r, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
 }
 
-// CountSyncPending counts the bookings marked sync-pending (a partial index).
-func (s *Store) CountSyncPending(ctx context.Context) (int, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM booking WHERE sync_pending = 1`).Scan(&n)
-	return n, translate(err)
+// OldestUnsettled returns the earliest updated_at of the bookings marked
+// sync-pending and created_at of the unconfirmed holds (the first entry of
+// a partial index each); ok is false for none. Timestamps are stored in
+// one fixed-width UTC form, so they order as text.
+func (s *Store) OldestUnsettled(ctx context.Context) (time.Time, bool, error) {
+	var oldest time.Time
+	if err := s.r.QueryRowContext(ctx, `SELECT min(t) FROM (
+  SELECT min(updated_at) AS t FROM booking WHERE sync_pending = 1
+  UNION ALL SELECT min(created_at) FROM hold WHERE confirmed_at IS NULL)`).Scan(store.TimeDest(&oldest)); err != nil {
+		return time.Time{}, false, translate(err)
+	}
+	return oldest, !oldest.IsZero(), nil
 }
 
 // SyncPendingBookings returns bookings marked sync-pending and last updated

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -52,11 +53,11 @@ func adjustmentDiff(got, want hotel.Adjustment) string {
 }
 
 // listAdjustments fails t unless ListAdjustments returns exactly want.
-func listAdjustments(t *testing.T, s store.Store, hotelID, afterID int64, limit int, want ...hotel.Adjustment) {
+func listAdjustments(t *testing.T, s store.Store, hotelID, beforeID int64, limit int, want ...hotel.Adjustment) {
 	t.Helper()
-	got, err := s.ListAdjustments(context.Background(), hotelID, afterID, limit)
+	got, err := s.ListAdjustments(context.Background(), hotelID, beforeID, limit)
 	if err != nil {
-		t.Fatalf("ListAdjustments(%d, %d, %d): %v", hotelID, afterID, limit, err)
+		t.Fatalf("ListAdjustments(%d, %d, %d): %v", hotelID, beforeID, limit, err)
 	}
 	var b strings.Builder
 	if len(got) != len(want) {
@@ -68,7 +69,7 @@ func listAdjustments(t *testing.T, s store.Store, hotelID, afterID int64, limit 
 		}
 	}
 	if b.Len() > 0 {
-		t.Fatalf("ListAdjustments(%d, %d, %d):%s", hotelID, afterID, limit, b.String())
+		t.Fatalf("ListAdjustments(%d, %d, %d):%s", hotelID, beforeID, limit, b.String())
 	}
 }
 
@@ -135,17 +136,21 @@ func testAdjust(t *testing.T, h Harness) {
 	}
 	wantAvailable(t, s, "deluxe after blocking 2 on day 5 alone", 100, 1001, 4, 10, 8, 10)
 
-	// Every applied adjustment is recorded, refused ones are not.
-	listAdjustments(t, s, 100, 0, 100, done...)
-	listAdjustments(t, s, 100, done[0].ID, 2, done[1:3]...)
-	listAdjustments(t, s, 100, done[3].ID, 100, done[4:]...)
-	listAdjustments(t, s, 100, done[len(done)-1].ID, 100)
-	listAdjustments(t, s, 101, 0, 100)
+	// Every applied adjustment is recorded, refused ones are not; the log
+	// reads newest first, each page before the last id of the one above.
 	for i := 1; i < len(done); i++ {
 		if done[i].ID <= done[i-1].ID {
 			t.Fatalf("adjustment ids not increasing: %d then %d", done[i-1].ID, done[i].ID)
 		}
 	}
+	newest := slices.Clone(done)
+	slices.Reverse(newest) // ids of done: 1 2 3 4 5, newest: 5 4 3 2 1
+	listAdjustments(t, s, 100, math.MaxInt64, 100, newest...)
+	listAdjustments(t, s, 100, math.MaxInt64, 2, newest[:2]...)
+	listAdjustments(t, s, 100, newest[1].ID, 2, newest[2:4]...)
+	listAdjustments(t, s, 100, newest[3].ID, 2, newest[4:]...)
+	listAdjustments(t, s, 100, newest[len(newest)-1].ID, 100)
+	listAdjustments(t, s, 101, math.MaxInt64, 100)
 }
 
 func testAdjustIdempotency(t *testing.T, h Harness) {
@@ -233,5 +238,5 @@ func testAdjustIdempotency(t *testing.T, h Harness) {
 	afterRefusal := keyed("alice", "k3", 1)
 	adjust(t, s, afterRefusal, false)
 	wantAvailable(t, s, "after the key of a refused call was used again", 100, 1000, 0, 10, 6, 6, 10)
-	listAdjustments(t, s, 100, 0, 100, *first, *bob, *plain1, *plain2, got[0], *afterRefusal)
+	listAdjustments(t, s, 100, math.MaxInt64, 100, *afterRefusal, got[0], *plain2, *plain1, *bob, *first)
 }

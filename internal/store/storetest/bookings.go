@@ -656,9 +656,22 @@ func testBookingSyncPending(t *testing.T, h Harness) {
 	if got, err = s.SyncPendingBookings(ctx, later, 0); err != nil || len(got) != 0 {
 		t.Fatalf("SyncPendingBookings(limit 0) = %d bookings, %v; want none", len(got), err)
 	}
-	// Bookings 1, 4 and 6 are still marked.
-	if n, err := s.CountSyncPending(ctx); err != nil || n != 3 {
-		t.Fatalf("CountSyncPending = %d, %v; want 3", n, err)
+	// Bookings 1, 4 and 6 are still marked; the oldest update is want[0]'s.
+	if oldest, ok, err := s.OldestUnsettled(ctx); err != nil || !ok || !oldest.Equal(want[0].UpdatedAt) {
+		t.Fatalf("OldestUnsettled = %v, %v, %v; want %v, true", oldest, ok, err, want[0].UpdatedAt)
+	}
+	// Settling it leaves the next oldest; settling all leaves none.
+	for i, b := range want {
+		if err := s.SetSyncPending(ctx, b.ID, b.Version, false, b.UpdatedAt); err != nil {
+			t.Fatal(err)
+		}
+		oldest, ok, err := s.OldestUnsettled(ctx)
+		if i+1 < len(want) && (err != nil || !ok || !oldest.Equal(want[i+1].UpdatedAt)) {
+			t.Fatalf("OldestUnsettled after settling %d = %v, %v, %v; want %v, true", i+1, oldest, ok, err, want[i+1].UpdatedAt)
+		}
+		if i+1 == len(want) && (err != nil || ok || !oldest.IsZero()) {
+			t.Fatalf("OldestUnsettled with none marked = %v, %v, %v; want zero, false, nil", oldest, ok, err)
+		}
 	}
 }
 

@@ -199,6 +199,16 @@ func testHoldConfirmation(t *testing.T, h Harness) {
 	if got := list(t0.Add(time.Hour), 10); !slices.Equal(got, ids) {
 		t.Fatalf("UnconfirmedHolds = %v, want %v (oldest first)", got, ids)
 	}
+	// The oldest unsettled item is the first unconfirmed hold, older than
+	// any booking mark.
+	oldest := func(want time.Time, wantOK bool) {
+		t.Helper()
+		got, ok, err := s.OldestUnsettled(ctx)
+		if err != nil || ok != wantOK || !got.Equal(want) {
+			t.Fatalf("OldestUnsettled = %v, %v, %v; want %v, %v", got, ok, err, want, wantOK)
+		}
+	}
+	oldest(t0, true)
 	// before is exclusive, and limit bounds the list.
 	if got := list(t0.Add(2*time.Minute), 10); !slices.Equal(got, ids[:2]) {
 		t.Fatalf("UnconfirmedHolds(before the third) = %v, want %v", got, ids[:2])
@@ -219,6 +229,11 @@ func testHoldConfirmation(t *testing.T, h Harness) {
 	if got := list(t0.Add(time.Hour), 10); !slices.Equal(got, []string{ids[1], ids[3]}) {
 		t.Fatalf("UnconfirmedHolds after confirming = %v, want %v", got, []string{ids[1], ids[3]})
 	}
+	oldest(t0.Add(time.Minute), true)
+	if n, err := s.ConfirmHolds(ctx, []string{ids[1], ids[3]}, t0); err != nil || n != 2 {
+		t.Fatalf("ConfirmHolds of the rest = %d, %v; want 2", n, err)
+	}
+	oldest(time.Time{}, false)
 }
 
 // testSyncMark: SetSyncPending claims and clears a booking's mark without a
