@@ -187,6 +187,50 @@ func TestUnitRetries(t *testing.T) {
 	}
 }
 
+// TestSpoiltUnitFreesItsConnection: a write that fails in a unit rolls the
+// unit back at once and gives its connection back, so the reads that
+// explain the failure (the inventory service looks up the hotel after a
+// refused hold) never wait for a connection their own unit holds — with a
+// few such units at once, a small pool would otherwise starve until their
+// deadlines.
+func TestSpoiltUnitFreesItsConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openWithInventory(t, 1, 1)
+	stay := hotel.HoldRequest{HotelID: 1, RoomTypeID: 10, CheckIn: day0, CheckOut: day0.AddDays(1)}
+	first := stay
+	first.BookingID = uuid.NewString()
+	if _, _, err := s.CreateHold(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	second := stay
+	second.BookingID = uuid.NewString()
+	err := s.Atomically(ctx, func(ctx context.Context) error {
+		_, _, err := s.CreateHold(ctx, second)
+		var ne *store.NightsError
+		if !errors.As(err, &ne) {
+			t.Fatalf("hold on a sold-out night in a unit = %v, want a NightsError", err)
+		}
+		if n := s.pool.Stat().AcquiredConns(); n != 0 {
+			t.Fatalf("%d connections acquired after the unit's write failed, want 0 (rolled back at once)", n)
+		}
+		if _, gerr := s.GetHotel(ctx, 1); gerr != nil {
+			t.Fatalf("read after the failed write: %v", gerr)
+		}
+		if _, _, again := s.CreateHold(ctx, second); !errors.As(again, &ne) {
+			t.Fatalf("a later write of the spoilt unit = %v, want the first failure", again)
+		}
+		return err
+	})
+	var ne *store.NightsError
+	if !errors.As(err, &ne) {
+		t.Fatalf("unit = %v, want the NightsError", err)
+	}
+	if _, err := s.GetHold(ctx, second.BookingID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("hold of the refused unit = %v, want ErrNotFound (rolled back)", err)
+	}
+}
+
 // TestUnknownRoomType: the foreign keys make a hold on, or a move to, a room
 // type the hotel does not have ErrNotFound (storetest allows a refusal of
 // every night too, as SQLite gives).

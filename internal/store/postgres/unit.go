@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/hotelplatform/hotel/internal/store"
@@ -21,7 +22,7 @@ func (s *Store) inUnit(u *unit, fn func(dbtx) error) error {
 			return nil, err
 		}
 		return &lazyTx{conn: conn}, nil
-	}, func(tx *lazyTx) error { return fn(tx) }, translate)
+	}, func(tx *lazyTx) error { return fn(tx) }, func(tx *lazyTx) { _ = tx.end(u.Context(), false) }, translate)
 }
 
 // Atomically runs fn as one unit of work (store.Atomic). Inside a unit
@@ -34,21 +35,17 @@ func (s *Store) Atomically(ctx context.Context, fn func(ctx context.Context) err
 	return repeat(ctx, func() (bool, error) {
 		uctx, u := store.NewUnit[*lazyTx](ctx, s)
 		err := fn(uctx)
-		tx, begun, spoilt := u.End()
-		if !begun {
+		tx, open, spoilt := u.End()
+		switch {
+		case spoilt != nil: // rolled back when it failed
+			return retryable(spoilt), cmp.Or(err, translate(spoilt))
+		case !open:
+			return false, err
+		case err != nil:
+			_ = tx.end(u.Context(), false)
 			return false, err
 		}
-		if err == nil && spoilt == nil {
-			cerr := tx.end(u.Context(), true)
-			return cerr != nil && retryable(cerr), translate(cerr)
-		}
-		_ = tx.end(u.Context(), false)
-		if spoilt != nil && retryable(spoilt) {
-			return true, spoilt
-		}
-		if err == nil {
-			err = translate(spoilt)
-		}
-		return false, err
+		cerr := tx.end(u.Context(), true)
+		return cerr != nil && retryable(cerr), translate(cerr)
 	})
 }

@@ -220,7 +220,8 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 // carries, if any: see Atomically).
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if u := s.unitOf(ctx); u != nil {
-		return u.Run(func(ctx context.Context) (*sql.Tx, error) { return s.w.BeginTx(ctx, nil) }, fn, translate)
+		return u.Run(func(ctx context.Context) (*sql.Tx, error) { return s.w.BeginTx(ctx, nil) }, fn,
+			func(tx *sql.Tx) { _ = tx.Rollback() }, translate)
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 
@@ -23,16 +24,15 @@ func (s *Store) Atomically(ctx context.Context, fn func(ctx context.Context) err
 	}
 	uctx, u := store.NewUnit[*sql.Tx](ctx, s)
 	err := fn(uctx)
-	tx, begun, spoilt := u.End()
-	if !begun {
+	tx, open, spoilt := u.End()
+	switch {
+	case spoilt != nil: // rolled back when it failed
+		return cmp.Or(err, translate(spoilt))
+	case !open:
+		return err
+	case err != nil:
+		_ = tx.Rollback()
 		return err
 	}
-	if err == nil && spoilt == nil {
-		return translate(tx.Commit())
-	}
-	_ = tx.Rollback()
-	if err == nil {
-		err = translate(spoilt)
-	}
-	return err
+	return translate(tx.Commit())
 }
