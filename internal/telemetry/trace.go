@@ -88,16 +88,16 @@ func (t *Tracing) Tracer(name string) trace.Tracer {
 
 // DBSpan starts a span for a database statement (the operation only, never
 // its arguments, which may hold personal data); end it with EndSpan.
-func DBSpan(ctx context.Context, tr trace.Tracer, system, operation string) (context.Context, trace.Span) {
-	return tr.Start(ctx, system+" "+operation, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(attribute.String("db.system.name", system), attribute.String("db.operation.name", operation)))
+func DBSpan(ctx context.Context, tr trace.Tracer, system, operation string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	return tr.Start(ctx, system+" "+operation, append(opts, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("db.system.name", system), attribute.String("db.operation.name", operation)))...)
 }
 
 // EndSpan ends span, marking it failed on err. The error's text is not
 // recorded: database errors can quote the values of a row.
-func EndSpan(span trace.Span, err error) {
+func EndSpan(span trace.Span, err error, opts ...trace.SpanEndOption) {
 	if err != nil {
 		span.SetStatus(codes.Error, fmt.Sprintf("%T", err))
 	}
-	span.End()
+	span.End(opts...)
 }
