@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOLANGCI := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 TEST_TIMEOUT ?= 20m
 
-.PHONY: run build test lint fmt clean deploy-check vulncheck secret-scan image
+.PHONY: run build test lint generate fmt clean deploy-check vulncheck secret-scan image
 
 ## run: serve everything on 127.0.0.1:8080 with the embedded SQLite database
 run:
@@ -21,11 +21,16 @@ build:
 test:
 	scripts/test.sh
 
-## lint: golangci-lint (pinned) with .golangci.yml; actionlint and the secret scan (scripts/lint-deploy.sh); govulncheck offline
+## lint: golangci-lint (pinned) with .golangci.yml; the generated queries are fresh (sqlc diff); actionlint and the secret scan (scripts/lint-deploy.sh); govulncheck offline
 lint:
 	$(GO) run $(GOLANGCI) run ./...
+	scripts/sqlc.sh diff
 	scripts/lint-deploy.sh
 	scripts/govulncheck.sh
+
+## generate: the drivers' query code from internal/store/*/queries/*.sql (sqlc, pinned; see internal/store/sqlc.yaml)
+generate:
+	scripts/sqlc.sh generate
 
 ## deploy-check: the deployment validations alone (Dockerfile, Compose, Helm + kubeconform, Argo CD)
 deploy-check:

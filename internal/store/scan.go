@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"time"
@@ -20,21 +21,26 @@ type Row interface{ Scan(dest ...any) error }
 
 // DateDest is a Scan destination that reads a date column into d: a DATE
 // (time.Time) or TEXT 'YYYY-MM-DD'. NULL leaves d the zero Date.
-func DateDest(d *hotel.Date) sql.Scanner { return (*dateDest)(d) }
+func DateDest(d *hotel.Date) sql.Scanner { return (*Day)(d) }
 
-type dateDest hotel.Date
+// Day is a hotel.Date as either driver stores it: it scans a DATE
+// (time.Time) or TEXT 'YYYY-MM-DD' (NULL is the zero Date) and is written
+// as 'YYYY-MM-DD', which both engines read as a date. The generated
+// queries (sqlc.yaml) use it for date columns.
+type Day hotel.Date
 
-func (d *dateDest) Scan(src any) error {
+// Scan implements sql.Scanner.
+func (d *Day) Scan(src any) error {
 	var err error
 	switch v := src.(type) {
 	case nil:
-		*d = dateDest{}
+		*d = Day{}
 	case time.Time:
-		*d = dateDest(hotel.DateOf(v))
+		*d = Day(hotel.DateOf(v))
 	case string:
 		var t hotel.Date
 		t, err = hotel.ParseDate(v)
-		*d = dateDest(t)
+		*d = Day(t)
 	case []byte:
 		return d.Scan(string(v))
 	default:
@@ -46,30 +52,55 @@ func (d *dateDest) Scan(src any) error {
 	return nil
 }
 
+// Value implements driver.Valuer: NULL for the zero Date.
+func (d Day) Value() (driver.Value, error) {
+	if hotel.Date(d).IsZero() {
+		return nil, nil
+	}
+	return hotel.Date(d).String(), nil
+}
+
 // TimeDest is a Scan destination that reads a timestamp column into t, in
 // UTC: a TIMESTAMPTZ (time.Time) or RFC 3339 TEXT. NULL leaves t zero.
-func TimeDest(t *time.Time) sql.Scanner { return (*timeDest)(t) }
+func TimeDest(t *time.Time) sql.Scanner { return (*Timestamp)(t) }
 
-type timeDest time.Time
+// Timestamp is an instant as either driver stores it: it scans a
+// TIMESTAMPTZ (time.Time) or RFC 3339 TEXT, in UTC (NULL is the zero
+// time), and is written in TimestampLayout, which PostgreSQL reads as a
+// timestamptz and which compares as text in SQLite. The generated queries
+// (sqlc.yaml) use it for timestamp columns.
+type Timestamp time.Time
 
-func (t *timeDest) Scan(src any) error {
+// TimestampLayout is the fixed-width UTC form a Timestamp is written in.
+const TimestampLayout = "2006-01-02T15:04:05.000000Z"
+
+// Scan implements sql.Scanner.
+func (t *Timestamp) Scan(src any) error {
 	switch v := src.(type) {
 	case nil:
-		*t = timeDest{}
+		*t = Timestamp{}
 	case time.Time:
-		*t = timeDest(v.UTC())
+		*t = Timestamp(v.UTC())
 	case string:
 		p, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			return fmt.Errorf("stored timestamp %q: %w", v, err)
 		}
-		*t = timeDest(p.UTC())
+		*t = Timestamp(p.UTC())
 	case []byte:
 		return t.Scan(string(v))
 	default:
 		return fmt.Errorf("stored timestamp: unexpected %T", src)
 	}
 	return nil
+}
+
+// Value implements driver.Valuer: NULL for the zero time.
+func (t Timestamp) Value() (driver.Value, error) {
+	if time.Time(t).IsZero() {
+		return nil, nil
+	}
+	return time.Time(t).UTC().Format(TimestampLayout), nil
 }
 
 // HotelColumns are the columns of table hotel that ScanHotel reads.
@@ -105,20 +136,23 @@ func ScanInventoryItem(row Row) (hotel.InventoryItem, error) {
 	return it, err
 }
 
-// APIKeyColumns are the columns of table api_key that ScanAPIKey reads.
-const APIKeyColumns = `id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at` //nolint:gosec // column names, no secret
+// APIKeyRow is a row of table api_key as both drivers' generated queries
+// return it (a db.APIKey of either converts to it).
+type APIKeyRow struct {
+	ID         int64
+	Name       string
+	Prefix     string
+	Hash       []byte
+	Scopes     string
+	CreatedAt  Timestamp
+	LastUsedAt Timestamp
+	RevokedAt  Timestamp
+}
 
-// ScanAPIKey reads a row of APIKeyColumns.
-func ScanAPIKey(row Row) (hotel.APIKey, error) {
-	var k hotel.APIKey
-	var scopes string
-	var revoked time.Time
-	if err := row.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, TimeDest(&k.CreatedAt), TimeDest(&k.LastUsedAt), TimeDest(&revoked)); err != nil {
-		return k, err
-	}
-	k.Scopes = strings.Split(scopes, ",")
-	k.Revoked = !revoked.IsZero()
-	return k, nil
+// APIKey returns the key r holds.
+func (r APIKeyRow) APIKey() hotel.APIKey {
+	return hotel.APIKey{ID: r.ID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash, Scopes: strings.Split(r.Scopes, ","),
+		CreatedAt: time.Time(r.CreatedAt), LastUsedAt: time.Time(r.LastUsedAt), Revoked: !time.Time(r.RevokedAt).IsZero()}
 }
 
 // AdjustmentColumns select an adjustment a with its room type rt, as
@@ -185,4 +219,23 @@ func ScanNightDrift(row Row) (NightDrift, error) {
 	var d NightDrift
 	err := row.Scan(&d.HotelID, &d.RoomTypeID, DateDest(&d.Date), &d.Held, &d.HoldNights, &d.Bookings)
 	return d, err
+}
+
+// Convert returns rows, each made a T by to: a generated query's rows as
+// the values the store returns.
+func Convert[R, T any](rows []R, to func(R) T) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = to(r)
+	}
+	return out
+}
+
+// OneRow is the outcome of a statement that must change a row, given the
+// rows it changed and its error: err, or ErrNotFound if it changed none.
+func OneRow(n int64, err error) error {
+	if err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return err
 }

@@ -8,15 +8,12 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/postgres/db"
 )
 
 // HotelTimeZones returns the distinct time zones of the hotels.
 func (s *Store) HotelTimeZones(ctx context.Context) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT time_zone FROM hotel ORDER BY time_zone`)
-	if err != nil {
-		return nil, translate(err)
-	}
-	zones, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	zones, err := queries.HotelTimeZones(ctx, s.pool)
 	return zones, translate(err)
 }
 
@@ -29,19 +26,14 @@ func (s *Store) DueCheckouts(ctx context.Context, zone string, cutoff hotel.Date
 
 // AcquireLease takes or renews a job lease by one conditional upsert.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `INSERT INTO job_lease (name, holder, expires_at) VALUES ($1, $2, $4)
-ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-WHERE job_lease.holder = excluded.holder OR job_lease.expires_at <= $3`, name, holder, now, until)
-	if err != nil {
-		return false, translate(err)
-	}
-	return tag.RowsAffected() == 1, nil
+	n, err := queries.AcquireLease(ctx, s.pool, db.AcquireLeaseParams{
+		Name: name, Holder: holder, Until: store.Timestamp(until), Now: store.Timestamp(now)})
+	return n == 1, translate(err)
 }
 
 // ReleaseLease ends holder's lease.
 func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM job_lease WHERE name = $1 AND holder = $2`, name, holder)
-	return translate(err)
+	return translate(queries.ReleaseLease(ctx, s.pool, db.ReleaseLeaseParams{Name: name, Holder: holder}))
 }
 
 // driftQuery compares, night by night, the held counter with the hold
@@ -87,15 +79,8 @@ func (s *Store) Drift(ctx context.Context, limit int) ([]store.NightDrift, error
 
 // NightBookings returns the bookings and holds on a night.
 func (s *Store) NightBookings(ctx context.Context, n store.NightKey) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT b.id::text FROM booking b JOIN booking_night bn ON bn.booking_id = b.id
-WHERE b.hotel_id = $1 AND b.room_type_id = $2 AND bn.night = $3
-UNION
-SELECT booking_id::text FROM hold_night WHERE hotel_id = $1 AND room_type_id = $2 AND night = $3
-ORDER BY 1`, n.HotelID, n.RoomTypeID, date(n.Date))
-	if err != nil {
-		return nil, translate(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	ids, err := queries.NightBookings(ctx, s.pool, db.NightBookingsParams{
+		HotelID: n.HotelID, RoomTypeID: n.RoomTypeID, Night: store.Day(n.Date)})
 	return ids, translate(err)
 }
 
@@ -105,13 +90,12 @@ func (s *Store) ResyncHeld(ctx context.Context, nights []store.NightKey) (int64,
 	err := s.write(ctx, func(tx dbtx) error {
 		changed = 0
 		for _, n := range nights {
-			tag, err := tx.Exec(ctx, `UPDATE inventory_night i SET held = c.n, updated_at = now()
-FROM (SELECT count(*)::int AS n FROM hold_night WHERE hotel_id = $1 AND room_type_id = $2 AND night = $3) c
-WHERE i.hotel_id = $1 AND i.room_type_id = $2 AND i.night = $3 AND i.held <> c.n`, n.HotelID, n.RoomTypeID, date(n.Date))
+			k, err := queries.ResyncHeld(ctx, tx, db.ResyncHeldParams{
+				HotelID: n.HotelID, RoomTypeID: n.RoomTypeID, Night: store.Day(n.Date)})
 			if err != nil {
 				return err
 			}
-			changed += tag.RowsAffected()
+			changed += k
 		}
 		return nil
 	})

@@ -6,53 +6,48 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/postgres/db"
 )
+
+// queries are the driver's fixed queries, generated from queries/*.sql.
+var queries = db.New()
 
 // CreateAPIKey stores a key's hash and metadata.
 func (s *Store) CreateAPIKey(ctx context.Context, k *hotel.APIKey) error {
 	k.CreatedAt = store.Stamp(k.CreatedAt)
-	err := s.pool.QueryRow(ctx, `INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		k.Name, k.Prefix, k.Hash, strings.Join(k.Scopes, ","), k.CreatedAt).Scan(&k.ID)
+	var err error
+	k.ID, err = queries.CreateAPIKey(ctx, s.pool, db.CreateAPIKeyParams{
+		Name: k.Name, Prefix: k.Prefix, Hash: k.Hash, Scopes: strings.Join(k.Scopes, ","), CreatedAt: store.Timestamp(k.CreatedAt)})
 	return translate(err)
 }
 
 // APIKeyByPrefix finds a key by its public prefix.
 func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (hotel.APIKey, error) {
-	k, err := store.ScanAPIKey(s.pool.QueryRow(ctx, `SELECT `+store.APIKeyColumns+` FROM api_key WHERE prefix = $1`, prefix))
-	return k, translate(err)
+	row, err := queries.APIKeyByPrefix(ctx, s.pool, prefix)
+	if err != nil {
+		return hotel.APIKey{}, translate(err)
+	}
+	return store.APIKeyRow(row).APIKey(), nil
 }
 
 // ListAPIKeys lists every key, oldest first.
 func (s *Store) ListAPIKeys(ctx context.Context) ([]hotel.APIKey, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+store.APIKeyColumns+` FROM api_key ORDER BY id`)
-	if err != nil {
-		return nil, translate(err)
-	}
-	out, err := pgx.CollectRows(rows, rowTo(store.ScanAPIKey))
-	return out, translate(err)
+	rows, err := queries.ListAPIKeys(ctx, s.pool)
+	return store.Convert(rows, func(r db.APIKey) hotel.APIKey { return store.APIKeyRow(r).APIKey() }), translate(err)
 }
 
 // RevokeAPIKey revokes the active key called name.
 func (s *Store) RevokeAPIKey(ctx context.Context, name string, at time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_key SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL`, at, name)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return translate(store.OneRow(queries.RevokeAPIKey(ctx, s.pool, db.RevokeAPIKeyParams{At: store.Timestamp(at), Name: name})))
 }
 
 // TouchAPIKey records a use, at most once a minute per key.
 func (s *Store) TouchAPIKey(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.pool.Exec(ctx, `UPDATE api_key SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
-		at, id, at.Add(-time.Minute))
-	return translate(err)
+	return translate(queries.TouchAPIKey(ctx, s.pool, db.TouchAPIKeyParams{
+		At: store.Timestamp(at), ID: id, Before: store.Timestamp(at.Add(-time.Minute))}))
 }
 
 // BookingAccessHash returns the hash of a booking's access token.
@@ -61,8 +56,7 @@ func (s *Store) BookingAccessHash(ctx context.Context, bookingID string) ([]byte
 	if err != nil {
 		return nil, store.ErrNotFound
 	}
-	var h []byte
-	err = s.pool.QueryRow(ctx, `SELECT access_token_hash FROM booking WHERE id = $1`, id).Scan(&h)
+	h, err := queries.BookingAccessHash(ctx, s.pool, id)
 	return h, translate(err)
 }
 
@@ -72,12 +66,5 @@ func (s *Store) SetBookingAccessHash(ctx context.Context, bookingID string, toke
 	if err != nil {
 		return store.ErrNotFound
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE booking SET access_token_hash = $2 WHERE id = $1`, id, tokenHash)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return translate(store.OneRow(queries.SetBookingAccessHash(ctx, s.pool, db.SetBookingAccessHashParams{Hash: tokenHash, ID: id})))
 }

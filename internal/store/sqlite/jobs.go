@@ -7,24 +7,13 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/sqlite/db"
 )
 
 // HotelTimeZones returns the distinct time zones of the hotels.
 func (s *Store) HotelTimeZones(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT time_zone FROM hotel ORDER BY time_zone`)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var zones []string
-	for rows.Next() {
-		var z string
-		if err := rows.Scan(&z); err != nil {
-			return nil, translate(err)
-		}
-		zones = append(zones, z)
-	}
-	return zones, translate(rows.Err())
+	zones, err := queries.HotelTimeZones(ctx, s.r)
+	return zones, translate(err)
 }
 
 // DueCheckouts returns confirmed bookings of zone's hotels checking out on or before cutoff.
@@ -36,20 +25,14 @@ func (s *Store) DueCheckouts(ctx context.Context, zone string, cutoff hotel.Date
 
 // AcquireLease takes or renews a job lease by one conditional upsert.
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO job_lease (name, holder, expires_at) VALUES (?1, ?2, ?4)
-ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-WHERE job_lease.holder = excluded.holder OR job_lease.expires_at <= ?3`, name, holder, ts(now), ts(until))
-	if err != nil {
-		return false, translate(err)
-	}
-	n, err := res.RowsAffected()
+	n, err := queries.AcquireLease(ctx, s.w, db.AcquireLeaseParams{
+		Name: name, Holder: holder, Until: store.Timestamp(until), Now: store.Timestamp(now)})
 	return n == 1, translate(err)
 }
 
 // ReleaseLease ends holder's lease.
 func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM job_lease WHERE name = ? AND holder = ?`, name, holder)
-	return translate(err)
+	return translate(queries.ReleaseLease(ctx, s.w, db.ReleaseLeaseParams{Name: name, Holder: holder}))
 }
 
 // driftQuery compares, night by night, the held counter with the hold
@@ -107,41 +90,20 @@ func (s *Store) Drift(ctx context.Context, limit int) ([]store.NightDrift, error
 
 // NightBookings returns the bookings and holds on a night.
 func (s *Store) NightBookings(ctx context.Context, n store.NightKey) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT b.id FROM booking b JOIN booking_night bn ON bn.booking_id = b.id
-WHERE b.hotel_id = ?1 AND b.room_type_id = ?2 AND bn.night = ?3
-UNION
-SELECT booking_id FROM hold_night WHERE hotel_id = ?1 AND room_type_id = ?2 AND night = ?3
-ORDER BY 1`, n.HotelID, n.RoomTypeID, n.Date.String())
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, translate(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, translate(rows.Err())
+	ids, err := queries.NightBookings(ctx, s.r, db.NightBookingsParams{
+		HotelID: n.HotelID, RoomTypeID: n.RoomTypeID, Night: store.Day(n.Date)})
+	return ids, translate(err)
 }
 
 // ResyncHeld sets held from the hold nights of each night.
 func (s *Store) ResyncHeld(ctx context.Context, nights []store.NightKey) (int64, error) {
 	var changed int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		changed = 0
+		at := store.Timestamp(time.Now())
 		for _, n := range nights {
-			res, err := tx.ExecContext(ctx, `UPDATE inventory_night
-SET held = (SELECT count(*) FROM hold_night h WHERE h.hotel_id = ?1 AND h.room_type_id = ?2 AND h.night = ?3),
-    updated_at = ?4
-WHERE hotel_id = ?1 AND room_type_id = ?2 AND night = ?3
-  AND held <> (SELECT count(*) FROM hold_night h WHERE h.hotel_id = ?1 AND h.room_type_id = ?2 AND h.night = ?3)`,
-				n.HotelID, n.RoomTypeID, n.Date.String(), ts(time.Now()))
-			if err != nil {
-				return err
-			}
-			k, err := res.RowsAffected()
+			k, err := queries.ResyncHeld(ctx, tx, db.ResyncHeldParams{
+				At: at, HotelID: n.HotelID, RoomTypeID: n.RoomTypeID, Night: store.Day(n.Date)})
 			if err != nil {
 				return err
 			}
