@@ -103,26 +103,6 @@ func (t Timestamp) Value() (driver.Value, error) {
 	return time.Time(t).UTC().Format(TimestampLayout), nil
 }
 
-// HotelColumns are the columns of table hotel that ScanHotel reads.
-const HotelColumns = `id, name, location, time_zone, currency`
-
-// ScanHotel reads a row of HotelColumns.
-func ScanHotel(row Row) (hotel.Hotel, error) {
-	var h hotel.Hotel
-	err := row.Scan(&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency)
-	return h, err
-}
-
-// RoomTypeColumns are the columns of table room_type that ScanRoomType reads.
-const RoomTypeColumns = `id, hotel_id, name, max_occupancy, overbooking_allowance`
-
-// ScanRoomType reads a row of RoomTypeColumns.
-func ScanRoomType(row Row) (hotel.RoomType, error) {
-	var rt hotel.RoomType
-	err := row.Scan(&rt.ID, &rt.HotelID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance)
-	return rt, err
-}
-
 // InventoryColumns select an inventory night n with its hotel h and room
 // type rt, as ScanInventoryItem reads them.
 const InventoryColumns = `n.hotel_id, h.name, h.location, n.room_type_id, rt.name, n.night,
@@ -168,22 +148,29 @@ func ScanAdjustment(row Row) (hotel.Adjustment, error) {
 	return a, err
 }
 
-// IdempotencyColumns are the columns of table idempotency_record that
-// ScanIdempotencyRecord reads.
-const IdempotencyColumns = `request_hash, resource_id, done, status, body, created_at, expires_at`
-
-// ScanIdempotencyRecord reads a row of IdempotencyColumns: the record of
-// (scope, key).
-func ScanIdempotencyRecord(row Row, scope, key string) (*IdempotencyRecord, error) {
-	r := IdempotencyRecord{Scope: scope, Key: key}
-	var resource sql.NullString
-	var status sql.NullInt64
-	if err := row.Scan(&r.RequestHash, &resource, &r.Done, &status, &r.Body, TimeDest(&r.CreatedAt), TimeDest(&r.ExpiresAt)); err != nil {
-		return nil, err
-	}
-	r.ResourceID, r.Status = resource.String, int(status.Int64)
-	return &r, nil
+// IdempotencyRow is a row of table idempotency_record as both drivers'
+// generated queries return it (a db.IdempotencyRecord of either converts
+// to it).
+type IdempotencyRow struct {
+	Scope       string
+	Key         string
+	RequestHash []byte
+	ResourceID  sql.NullString
+	Done        bool
+	Status      sql.NullInt64
+	Body        []byte
+	CreatedAt   Timestamp
+	ExpiresAt   Timestamp
 }
+
+// Record returns the record r holds.
+func (r IdempotencyRow) Record() *IdempotencyRecord {
+	return &IdempotencyRecord{Scope: r.Scope, Key: r.Key, RequestHash: r.RequestHash, ResourceID: r.ResourceID.String,
+		Done: r.Done, Status: int(r.Status.Int64), Body: r.Body, CreatedAt: time.Time(r.CreatedAt), ExpiresAt: time.Time(r.ExpiresAt)}
+}
+
+// NullString is s, NULL when empty.
+func NullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 // BookingColumns select a booking b with its hotel h and room type rt
 // names, as BookingFields receives them; a driver adds the nights.

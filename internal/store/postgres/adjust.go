@@ -28,7 +28,7 @@ func (s *Store) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) {
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (actor, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id, created_at, (SELECT name FROM room_type WHERE hotel_id = $1 AND id = $2)`,
-			a.HotelID, a.RoomTypeID, a.StartDate.Time(), a.EndDate.Time(), a.NumRooms, text(a.Reason), a.Actor, text(a.IdempotencyKey)).
+			a.HotelID, a.RoomTypeID, a.StartDate.Time(), a.EndDate.Time(), a.NumRooms, store.NullString(a.Reason), a.Actor, store.NullString(a.IdempotencyKey)).
 			Scan(&done.ID, &done.CreatedAt, &done.RoomType)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows): // the key was used before

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/postgres/db"
 )
 
 // Bookings. A booking row and its booking_night rows are written together in
@@ -78,7 +80,7 @@ INSERT INTO booking_night (booking_id, night, price_cents)
 SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
 		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
 		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-		text(b.MealPlan), text(b.MarketSegment), text(b.BookingChannel),
+		store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
 		b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
 		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
 }
@@ -283,20 +285,17 @@ func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord
 	var existing *store.IdempotencyRecord
 	err := s.write(ctx, func(tx dbtx) error {
 		existing = nil
-		tag, err := tx.Exec(ctx, `INSERT INTO idempotency_record (scope, key, request_hash, resource_id, done, created_at, expires_at)
-VALUES ($1, $2, $3, $4, false, $5, $6)
-ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, resource_id = excluded.resource_id,
-    done = false, status = NULL, body = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at
-WHERE idempotency_record.expires_at <= excluded.created_at
-   OR (NOT idempotency_record.done AND idempotency_record.created_at < $7)`,
-			rec.Scope, rec.Key, rec.RequestHash, text(rec.ResourceID), rec.CreatedAt, rec.ExpiresAt, staleBefore)
-		if err != nil || tag.RowsAffected() == 1 {
+		n, err := queries.ClaimIdempotent(ctx, tx, db.ClaimIdempotentParams{
+			Scope: rec.Scope, Key: rec.Key, RequestHash: rec.RequestHash, ResourceID: store.NullString(rec.ResourceID),
+			CreatedAt: store.Timestamp(rec.CreatedAt), ExpiresAt: store.Timestamp(rec.ExpiresAt), StaleBefore: store.Timestamp(staleBefore)})
+		if err != nil || n == 1 {
 			return err
 		}
-		existing, err = getIdempotent(ctx, tx, rec.Scope, rec.Key)
+		row, err := queries.GetIdempotent(ctx, tx, db.GetIdempotentParams{Scope: rec.Scope, Key: rec.Key})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errRetry // deleted since the upsert saw it
 		}
+		existing = store.IdempotencyRow(row).Record()
 		return err
 	})
 	if err != nil {
@@ -305,36 +304,23 @@ WHERE idempotency_record.expires_at <= excluded.created_at
 	return existing, existing == nil, nil
 }
 
-// getIdempotent reads one record.
-func getIdempotent(ctx context.Context, q querier, scope, key string) (*store.IdempotencyRecord, error) {
-	return store.ScanIdempotencyRecord(q.QueryRow(ctx, `SELECT `+store.IdempotencyColumns+`
-FROM idempotency_record WHERE scope = $1 AND key = $2`, scope, key), scope, key)
-}
-
 // FinishIdempotent stores the response of a claimed key. Errors: ErrNotFound.
 func (s *Store) FinishIdempotent(ctx context.Context, scope, key string, status int, body []byte) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE idempotency_record SET done = true, status = $3, body = $4 WHERE scope = $1 AND key = $2`,
-		scope, key, status, body)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
+	err := store.OneRow(queries.FinishIdempotent(ctx, s.pool, db.FinishIdempotentParams{
+		Status: sql.NullInt64{Int64: int64(status), Valid: true}, Body: body, Scope: scope, Key: key}))
+	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%w: no idempotency record %q", store.ErrNotFound, key)
 	}
-	return nil
+	return translate(err)
 }
 
 // AbandonIdempotent deletes an in-flight claim; a finished record stays.
 func (s *Store) AbandonIdempotent(ctx context.Context, scope, key string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM idempotency_record WHERE scope = $1 AND key = $2 AND NOT done`, scope, key)
-	return translate(err)
+	return translate(queries.AbandonIdempotent(ctx, s.pool, db.AbandonIdempotentParams{Scope: scope, Key: key}))
 }
 
 // PurgeIdempotent deletes the records that expired before at.
 func (s *Store) PurgeIdempotent(ctx context.Context, at time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM idempotency_record WHERE expires_at < $1`, at)
-	if err != nil {
-		return 0, translate(err)
-	}
-	return tag.RowsAffected(), nil
+	n, err := queries.PurgeIdempotent(ctx, s.pool, store.Timestamp(at))
+	return n, translate(err)
 }

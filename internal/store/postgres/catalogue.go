@@ -3,63 +3,59 @@ package postgres
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/postgres/db"
 )
+
+// GetHotel returns one hotel.
+func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
+	h, err := queries.GetHotel(ctx, s.pool, id)
+	return hotel.Hotel(h), translate(err)
+}
 
 // CreateHotel inserts h and sets h.ID.
 func (s *Store) CreateHotel(ctx context.Context, h *hotel.Hotel) error {
-	return s.write(ctx, func(tx dbtx) error {
-		return tx.QueryRow(ctx, `INSERT INTO hotel (name, location, time_zone, currency) VALUES ($1, $2, $3, $4) RETURNING id`,
-			h.Name, h.Location, h.TimeZone, h.Currency).Scan(&h.ID)
+	return s.write(ctx, func(tx dbtx) (err error) {
+		h.ID, err = queries.CreateHotel(ctx, tx, db.CreateHotelParams{Name: h.Name, Location: h.Location, TimeZone: h.TimeZone, Currency: h.Currency})
+		return err
 	})
 }
 
 // UpdateHotel replaces the name, location, time zone and currency of h.ID.
 func (s *Store) UpdateHotel(ctx context.Context, h hotel.Hotel) error {
 	return s.write(ctx, func(tx dbtx) error {
-		tag, err := tx.Exec(ctx, `UPDATE hotel SET name = $2, location = $3, time_zone = $4, currency = $5 WHERE id = $1`,
-			h.ID, h.Name, h.Location, h.TimeZone, h.Currency)
-		if err == nil && tag.RowsAffected() == 0 {
-			return store.ErrNotFound
-		}
-		return err
+		return store.OneRow(queries.UpdateHotel(ctx, tx, db.UpdateHotelParams(h)))
 	})
 }
 
 // ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.
 func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Hotel, error) {
-	q, args := `SELECT `+store.HotelColumns+` FROM hotel WHERE id > $1`, []any{f.AfterID, f.Limit}
 	if f.Location != "" {
-		// Matches hotel_location_idx on (lower(location), id).
-		q += ` AND lower(location) = lower($3)`
-		args = append(args, f.Location)
+		rows, err := queries.ListHotelsIn(ctx, s.pool, db.ListHotelsInParams{Location: f.Location, AfterID: f.AfterID, Max: int32(f.Limit)})
+		return store.Convert(rows, func(r db.ListHotelsInRow) hotel.Hotel { return hotel.Hotel(r) }), translate(err)
 	}
-	rows, err := s.pool.Query(ctx, q+` ORDER BY id LIMIT $2`, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	out, err := pgx.CollectRows(rows, rowTo(store.ScanHotel))
-	return out, translate(err)
+	rows, err := queries.ListHotels(ctx, s.pool, db.ListHotelsParams{AfterID: f.AfterID, Max: int32(f.Limit)})
+	return store.Convert(rows, func(r db.ListHotelsRow) hotel.Hotel { return hotel.Hotel(r) }), translate(err)
+}
+
+// ListRoomTypes returns a hotel's room types ordered by id.
+func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
+	rows, err := queries.ListRoomTypes(ctx, s.pool, hotelID)
+	return store.Convert(rows, func(r db.ListRoomTypesRow) hotel.RoomType { return hotel.RoomType(r) }), translate(err)
 }
 
 // GetRoomType returns one room type of a hotel.
 func (s *Store) GetRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = $1 AND id = $2`, hotelID, id)
-	if err != nil {
-		return hotel.RoomType{}, translate(err)
-	}
-	rt, err := pgx.CollectExactlyOneRow(rows, rowTo(store.ScanRoomType))
-	return rt, translate(err)
+	rt, err := queries.GetRoomType(ctx, s.pool, db.GetRoomTypeParams{HotelID: hotelID, ID: id})
+	return hotel.RoomType(rt), translate(err)
 }
 
 // CreateRoomType inserts rt and sets rt.ID.
 func (s *Store) CreateRoomType(ctx context.Context, rt *hotel.RoomType) error {
-	return s.write(ctx, func(tx dbtx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO room_type (hotel_id, name, max_occupancy, overbooking_allowance)
-VALUES ($1, $2, $3, $4) RETURNING id`, rt.HotelID, rt.Name, rt.MaxOccupancy, rt.OverbookingAllowance).Scan(&rt.ID)
+	return s.write(ctx, func(tx dbtx) (err error) {
+		rt.ID, err = queries.CreateRoomType(ctx, tx, db.CreateRoomTypeParams{
+			HotelID: rt.HotelID, Name: rt.Name, MaxOccupancy: rt.MaxOccupancy, OverbookingAllowance: rt.OverbookingAllowance})
 		if hasCode(err, codeForeignKeyViolation) {
 			return store.ErrNotFound // no such hotel
 		}
@@ -72,13 +68,8 @@ VALUES ($1, $2, $3, $4) RETURNING id`, rt.HotelID, rt.Name, rt.MaxOccupancy, rt.
 // transaction, refusing (with the nights) if that would overbook any.
 func (s *Store) UpdateRoomType(ctx context.Context, rt hotel.RoomType) error {
 	return s.write(ctx, func(tx dbtx) error {
-		tag, err := tx.Exec(ctx, `UPDATE room_type SET name = $3, max_occupancy = $4, overbooking_allowance = $5
-WHERE hotel_id = $1 AND id = $2`, rt.HotelID, rt.ID, rt.Name, rt.MaxOccupancy, rt.OverbookingAllowance)
-		if err != nil {
+		if err := store.OneRow(queries.UpdateRoomType(ctx, tx, db.UpdateRoomTypeParams(rt))); err != nil {
 			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return store.ErrNotFound
 		}
 		_, failed, err := updateNights(ctx, tx, rt.HotelID, rt.ID, firstNight, lastNight,
 			`allowance = $5`, `n.held + n.blocked <= n.capacity + $5`, rt.OverbookingAllowance)

@@ -377,22 +377,6 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 	return loaded, nil
 }
 
-// GetHotel returns one hotel.
-func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
-	h, err := store.ScanHotel(s.pool.QueryRow(ctx, `SELECT `+store.HotelColumns+` FROM hotel WHERE id = $1`, id))
-	return h, translate(err)
-}
-
-// ListRoomTypes returns a hotel's room types ordered by id.
-func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = $1 ORDER BY id`, hotelID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	out, err := pgx.CollectRows(rows, rowTo(store.ScanRoomType))
-	return out, translate(err)
-}
-
 // ListInventory returns inventory rows in (hotel, date, room type) order.
 func (s *Store) ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]hotel.InventoryItem, error) {
 	var where []string

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -112,9 +111,6 @@ func repeat(ctx context.Context, attempt func() (again bool, err error)) error {
 		delay = min(2*delay, retryMaxDelay)
 	}
 }
-
-// text returns s as TEXT, or NULL when empty.
-func text(s string) pgtype.Text { return pgtype.Text{String: s, Valid: s != ""} }
 
 // dates returns ds as a non-nil slice to bind to a date[] parameter (a nil
 // slice would be NULL, and `night <> ALL(NULL)` matches nothing).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/sqlite/db"
 )
 
 // Bookings. A booking row and its booking_night rows are written together in
@@ -25,9 +26,6 @@ var _ store.Bookings = (*Store)(nil)
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
-
-// nullText is s, or NULL when empty.
-func nullText(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 // nullDate is d as YYYY-MM-DD, or NULL when zero.
 func nullDate(d hotel.Date) sql.NullString {
@@ -67,7 +65,7 @@ func insertBooking(ctx context.Context, tx *sql.Tx, b *hotel.Booking, tokenHash 
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 		b.ID, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
 		b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children,
-		nullText(b.MealPlan), nullText(b.MarketSegment), nullText(b.BookingChannel),
+		store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
 		flag(b.IsWeekend), flag(b.IsHoliday), int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
 		nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at))
 	if isForeignKeyViolation(err) {
@@ -269,29 +267,30 @@ func updateRefused(ctx context.Context, q queryer, b *hotel.Booking, marked bool
 // Idempotency records.
 
 // BeginIdempotent claims (rec.Scope, rec.Key) as of rec.CreatedAt (now when
-// zero; rec.ExpiresAt is required). One upsert inserts a new record or takes
-// over one that expired by then or is in flight since before staleBefore;
-// SQLite's single writer makes it and the read that follows atomic.
+// zero; rec.ExpiresAt is required): a record that expired by then or is in
+// flight since before staleBefore is dropped, then the claim inserted if
+// no record is left; SQLite's single writer makes the two and the read that
+// follows atomic.
 func (s *Store) BeginIdempotent(ctx context.Context, rec store.IdempotencyRecord, staleBefore time.Time) (*store.IdempotencyRecord, bool, error) {
 	if err := rec.ClaimTimes(); err != nil {
 		return nil, false, err
 	}
 	var existing *store.IdempotencyRecord
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_record (scope, key, request_hash, resource_id, done, created_at, expires_at)
-VALUES (?, ?, ?, ?, 0, ?, ?)
-ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, resource_id = excluded.resource_id,
-    done = 0, status = NULL, body = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at
-WHERE idempotency_record.expires_at <= excluded.created_at
-   OR (idempotency_record.done = 0 AND idempotency_record.created_at < ?)`,
-			rec.Scope, rec.Key, rec.RequestHash, nullText(rec.ResourceID), ts(rec.CreatedAt), ts(rec.ExpiresAt), ts(staleBefore))
+		existing = nil
+		err := queries.ClearIdempotent(ctx, tx, db.ClearIdempotentParams{
+			Scope: rec.Scope, Key: rec.Key, Now: store.Timestamp(rec.CreatedAt), StaleBefore: store.Timestamp(staleBefore)})
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
+		n, err := queries.ClaimIdempotent(ctx, tx, db.ClaimIdempotentParams{
+			Scope: rec.Scope, Key: rec.Key, RequestHash: rec.RequestHash, ResourceID: store.NullString(rec.ResourceID),
+			CreatedAt: store.Timestamp(rec.CreatedAt), ExpiresAt: store.Timestamp(rec.ExpiresAt)})
+		if err != nil || n == 1 {
 			return err
 		}
-		existing, err = getIdempotent(ctx, tx, rec.Scope, rec.Key)
+		row, err := queries.GetIdempotent(ctx, tx, db.GetIdempotentParams{Scope: rec.Scope, Key: rec.Key})
+		existing = store.IdempotencyRow(row).Record()
 		return err
 	})
 	if err != nil {
@@ -300,37 +299,23 @@ WHERE idempotency_record.expires_at <= excluded.created_at
 	return existing, existing == nil, nil
 }
 
-// getIdempotent reads one record.
-func getIdempotent(ctx context.Context, q queryer, scope, key string) (*store.IdempotencyRecord, error) {
-	return store.ScanIdempotencyRecord(q.QueryRowContext(ctx, `SELECT `+store.IdempotencyColumns+`
-FROM idempotency_record WHERE scope = ? AND key = ?`, scope, key), scope, key)
-}
-
 // FinishIdempotent stores the response of a claimed key. Errors: ErrNotFound.
 func (s *Store) FinishIdempotent(ctx context.Context, scope, key string, status int, body []byte) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE idempotency_record SET done = 1, status = ?, body = ? WHERE scope = ? AND key = ?`,
-		status, body, scope, key)
-	if err != nil {
-		return translate(err)
+	err := store.OneRow(queries.FinishIdempotent(ctx, s.w, db.FinishIdempotentParams{
+		Status: sql.NullInt64{Int64: int64(status), Valid: true}, Body: body, Scope: scope, Key: key}))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: no idempotency record %q", store.ErrNotFound, key)
 	}
-	n, err := res.RowsAffected()
-	if err == nil && n == 0 {
-		err = fmt.Errorf("%w: no idempotency record %q", store.ErrNotFound, key)
-	}
-	return err
+	return translate(err)
 }
 
 // AbandonIdempotent deletes an in-flight claim; a finished record stays.
 func (s *Store) AbandonIdempotent(ctx context.Context, scope, key string) error {
-	_, err := s.w.ExecContext(ctx, `DELETE FROM idempotency_record WHERE scope = ? AND key = ? AND done = 0`, scope, key)
-	return translate(err)
+	return translate(queries.AbandonIdempotent(ctx, s.w, db.AbandonIdempotentParams{Scope: scope, Key: key}))
 }
 
 // PurgeIdempotent deletes the records that expired before at.
 func (s *Store) PurgeIdempotent(ctx context.Context, at time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM idempotency_record WHERE expires_at < ?`, ts(at))
-	if err != nil {
-		return 0, translate(err)
-	}
-	return res.RowsAffected()
+	n, err := queries.PurgeIdempotent(ctx, s.w, store.Timestamp(at))
+	return n, translate(err)
 }

@@ -338,30 +338,6 @@ func loadNights(ctx context.Context, tx *sql.Tx, ds store.Dataset) error {
 	return flush()
 }
 
-// GetHotel returns one hotel.
-func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
-	h, err := store.ScanHotel(s.r.QueryRowContext(ctx, `SELECT `+store.HotelColumns+` FROM hotel WHERE id = ?`, id))
-	return h, translate(err)
-}
-
-// ListRoomTypes returns a hotel's room types ordered by id.
-func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+store.RoomTypeColumns+` FROM room_type WHERE hotel_id = ? ORDER BY id`, hotelID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []hotel.RoomType
-	for rows.Next() {
-		rt, err := store.ScanRoomType(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rt)
-	}
-	return out, translate(rows.Err())
-}
-
 // ListInventory returns inventory rows in (hotel, date, room type) order. The
 // WHERE clause holds only the filters in use, so SQLite can pick an index.
 func (s *Store) ListInventory(ctx context.Context, f hotel.InventoryFilter) ([]hotel.InventoryItem, error) {

@@ -5,6 +5,8 @@
 package db
 
 import (
+	"database/sql"
+
 	"github.com/google/uuid"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -28,13 +30,13 @@ type Booking struct {
 	RoomTypeID       int64
 	GuestName        string
 	ArrivalDate      store.Day
-	StayLength       int32
+	StayLength       int
 	CheckOutDate     store.Day
-	Adults           int32
-	Children         int32
-	MealPlan         pgtype.Text
-	MarketSegment    pgtype.Text
-	BookingChannel   pgtype.Text
+	Adults           int
+	Children         int
+	MealPlan         sql.NullString
+	MarketSegment    sql.NullString
+	BookingChannel   sql.NullString
 	IsWeekend        bool
 	IsHoliday        bool
 	TotalCents       pgtype.Int8
@@ -43,7 +45,7 @@ type Booking struct {
 	AccessTokenHash  []byte
 	CreatedAt        store.Timestamp
 	UpdatedAt        store.Timestamp
-	Version          int32
+	Version          int
 	SyncPending      bool
 	DepartedOn       store.Day
 }
@@ -90,9 +92,9 @@ type IdempotencyRecord struct {
 	Scope       string
 	Key         string
 	RequestHash []byte
-	ResourceID  pgtype.Text
+	ResourceID  sql.NullString
 	Done        bool
-	Status      pgtype.Int4
+	Status      sql.NullInt64
 	Body        []byte
 	CreatedAt   store.Timestamp
 	ExpiresAt   store.Timestamp
@@ -104,10 +106,10 @@ type InventoryAdjustment struct {
 	RoomTypeID     int64
 	StartDate      store.Day
 	EndDate        store.Day
-	NumRooms       int32
-	Reason         pgtype.Text
+	NumRooms       int
+	Reason         sql.NullString
 	Actor          string
-	IdempotencyKey pgtype.Text
+	IdempotencyKey sql.NullString
 	CreatedAt      store.Timestamp
 }
 
@@ -115,10 +117,10 @@ type InventoryNight struct {
 	HotelID     int64
 	RoomTypeID  int64
 	Night       store.Day
-	Capacity    int32
-	Held        int32
-	Blocked     int32
-	Allowance   int32
+	Capacity    int
+	Held        int
+	Blocked     int
+	Allowance   int
 	PriceCents  int64
 	DemandLevel string
 	UpdatedAt   store.Timestamp
@@ -134,7 +136,7 @@ type RoomType struct {
 	ID                   int64
 	HotelID              int64
 	Name                 string
-	MaxOccupancy         int32
+	MaxOccupancy         int
 	CreatedAt            store.Timestamp
-	OverbookingAllowance int32
+	OverbookingAllowance int
 }

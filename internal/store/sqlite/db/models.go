@@ -91,11 +91,11 @@ type IdempotencyRecord struct {
 	Key         string
 	RequestHash []byte
 	ResourceID  sql.NullString
-	Done        int64
+	Done        bool
 	Status      sql.NullInt64
 	Body        []byte
-	CreatedAt   string
-	ExpiresAt   string
+	CreatedAt   store.Timestamp
+	ExpiresAt   store.Timestamp
 }
 
 type InventoryAdjustment struct {
@@ -134,7 +134,7 @@ type RoomType struct {
 	ID                   int64
 	HotelID              int64
 	Name                 string
-	MaxOccupancy         int64
+	MaxOccupancy         int
 	CreatedAt            string
-	OverbookingAllowance int64
+	OverbookingAllowance int
 }
