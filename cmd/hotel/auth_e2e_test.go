@@ -146,7 +146,36 @@ func callers(t *testing.T, db map[string]string) []caller {
 	return cs
 }
 
-const testAdminKey = "k"
+// TestServeRefusesGuessableSecrets: `hotel serve` does not start with an
+// admin or service key that is short or of trivially low variety; it says
+// why, and nothing listens.
+func TestServeRefusesGuessableSecrets(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, env, value, want string }{
+		{"one character", "HOTEL_ADMIN_KEY", "x", "HOTEL_ADMIN_KEY must be at least 32 characters"},
+		{"32 times a", "HOTEL_ADMIN_KEY", strings.Repeat("a", 32), "HOTEL_ADMIN_KEY has only 1 different characters"},
+		{"short service key", "HOTEL_SERVICE_KEY", "secret", "HOTEL_SERVICE_KEY must be at least 32 characters"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			vars := map[string]string{"HOTEL_DATA_DIR": t.TempDir(), "HOTEL_ADDR": "127.0.0.1:0", c.env: c.value}
+			var out, errOut bytes.Buffer
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := run(ctx, []string{"serve"}, env(vars), &out, &errOut)
+			if err == nil || !strings.Contains(err.Error()+errOut.String(), c.want) {
+				t.Fatalf("serve with %s=%q: err %v, stderr %q; want a refusal saying %q", c.env, c.value, err, errOut.String(), c.want)
+			}
+			if strings.Contains(out.String()+errOut.String(), "listening") {
+				t.Errorf("serve listened with a guessable %s", c.env)
+			}
+		})
+	}
+}
+
+// testAdminKey is HOTEL_ADMIN_KEY in the end-to-end tests (config refuses a
+// guessable one).
+const testAdminKey = "test-admin-key-0123456789-abcdefghij"
 
 // concrete turns a ServeMux pattern into a method and a path to call.
 func concrete(pattern string) (string, string) {

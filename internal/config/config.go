@@ -124,8 +124,30 @@ var Settings = []Setting{
 	{"HOTEL_SERVICE_KEY", "", "", "credential the services present to each other in split mode, at least 32 characters (secret; environment or .env only)"},
 }
 
-// MinServiceKeyLen is the shortest accepted service credential.
+// MinServiceKeyLen is the shortest accepted secret: HOTEL_ADMIN_KEY and
+// HOTEL_SERVICE_KEY.
 const MinServiceKeyLen = 32
+
+// minSecretVariety is how many different characters a secret must have at
+// least: 32 × "a", or "abab…", is long and still guessable.
+const minSecretVariety = 8
+
+// checkSecret says what is wrong with the secret v of the variable name,
+// or "" if nothing.
+func checkSecret(name, v string) string {
+	const hint = "; generate one with: openssl rand -base64 33"
+	if len(v) < MinServiceKeyLen {
+		return fmt.Sprintf("%s must be at least %d characters (it has %d)%s", name, MinServiceKeyLen, len(v), hint)
+	}
+	seen := map[rune]bool{}
+	for _, r := range v {
+		seen[r] = true
+	}
+	if len(seen) < minSecretVariety {
+		return fmt.Sprintf("%s has only %d different characters: it must not be guessable (at least %d)%s", name, len(seen), minSecretVariety, hint)
+	}
+	return ""
+}
 
 // Load parses args (flags of the subcommand; only the names in flagNames are
 // offered) with getenv and the .env file in the working directory (or
@@ -316,12 +338,18 @@ func build(get func(string) string) (*Config, error) {
 	// Secrets.
 	c.AdminKey = get("HOTEL_ADMIN_KEY")
 	c.ServiceKey = get("HOTEL_SERVICE_KEY")
-	if c.Split() && (c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler)) {
-		if len(c.ServiceKey) < MinServiceKeyLen {
-			bad("split mode needs HOTEL_SERVICE_KEY (at least %d random characters, the same in every service): services authenticate each other; generate one with: openssl rand -base64 33", MinServiceKeyLen)
+	if c.AdminKey != "" {
+		if msg := checkSecret("HOTEL_ADMIN_KEY", c.AdminKey); msg != "" {
+			bad("%s", msg)
 		}
-	} else if c.ServiceKey != "" && len(c.ServiceKey) < MinServiceKeyLen {
-		bad("HOTEL_SERVICE_KEY must be at least %d characters", MinServiceKeyLen)
+	}
+	switch {
+	case c.Split() && (c.Has(TargetInventory) || c.Has(TargetBooking) || c.Has(TargetScheduler)) && c.ServiceKey == "":
+		bad("split mode needs HOTEL_SERVICE_KEY (at least %d random characters, the same in every service): services authenticate each other; generate one with: openssl rand -base64 33", MinServiceKeyLen)
+	case c.ServiceKey != "":
+		if msg := checkSecret("HOTEL_SERVICE_KEY", c.ServiceKey); msg != "" {
+			bad("%s", msg)
+		}
 	}
 
 	// Logging.

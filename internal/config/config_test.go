@@ -415,7 +415,27 @@ func TestLoadValidation(t *testing.T) {
 		{
 			name:      "split mode refuses a short service key",
 			env:       map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": "http://inv:8080", "HOTEL_SERVICE_KEY": "short"},
+			wantInErr: []string{"HOTEL_SERVICE_KEY must be at least 32 characters (it has 5)", "openssl rand"},
+		},
+		{
+			name:      "split mode needs a service key",
+			env:       map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": "http://inv:8080"},
 			wantInErr: []string{"split mode needs HOTEL_SERVICE_KEY", "at least 32"},
+		},
+		{
+			name:      "a short admin key is refused",
+			env:       map[string]string{"HOTEL_ADMIN_KEY": "x"},
+			wantInErr: []string{"HOTEL_ADMIN_KEY must be at least 32 characters (it has 1)"},
+		},
+		{
+			name:      "a long admin key of one character is refused",
+			env:       map[string]string{"HOTEL_ADMIN_KEY": strings.Repeat("a", 32)},
+			wantInErr: []string{"HOTEL_ADMIN_KEY has only 1 different characters", "not be guessable"},
+		},
+		{
+			name:      "a long service key of little variety is refused",
+			env:       map[string]string{"HOTEL_SERVICE_KEY": strings.Repeat("abc", 20)},
+			wantInErr: []string{"HOTEL_SERVICE_KEY has only 3 different characters"},
 		},
 		{
 			name: "gateway alone needs no service key",
@@ -423,9 +443,9 @@ func TestLoadValidation(t *testing.T) {
 		},
 		{
 			name: "admin key is read from the environment",
-			env:  map[string]string{"HOTEL_ADMIN_KEY": "k"},
+			env:  map[string]string{"HOTEL_ADMIN_KEY": testSecret},
 			check: func(c *config.Config) string {
-				if c.AdminKey != "k" {
+				if c.AdminKey != testSecret {
 					return "AdminKey not set"
 				}
 				return ""
@@ -735,3 +755,7 @@ func TestSettingsDistinct(t *testing.T) {
 		}
 	}
 }
+
+// testSecret is a secret of the accepted shape: 32 characters or more, of
+// enough variety.
+const testSecret = "admin-key-0123456789-abcdefghij-0123"
