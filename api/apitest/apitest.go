@@ -22,6 +22,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/config"
 
 	"github.com/hotelplatform/hotel/api"
+	"github.com/hotelplatform/hotel/internal/web"
 )
 
 // NotPublic lists paths that are not part of the public API and are served
@@ -143,7 +144,9 @@ func (t *Transport) Check(req *http.Request, resp *http.Response, body []byte) [
 	template, methods := t.route(path)
 	if template == "" || !slices.Contains(methods, req.Method) {
 		allowed := []int{http.StatusNotFound}
-		if template != "" {
+		// A method the servers never serve is refused before routing (see
+		// web.Methods): 405 on any path, also one only a gateway forwards.
+		if template != "" || !slices.Contains(web.Methods, req.Method) {
 			allowed = append(allowed, http.StatusMethodNotAllowed)
 		}
 		return checkUnrouted(resp, body, allowed)

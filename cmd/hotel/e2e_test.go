@@ -201,7 +201,7 @@ func startSplit(t testing.TB, db map[string]string) *system {
 	sched := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
 	gwEnv := map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey}
 	for k, v := range db { // the gateway's own settings; it has no database here
-		if strings.HasPrefix(k, "HOTEL_RATE_") || k == "HOTEL_CORS_ORIGINS" {
+		if strings.HasPrefix(k, "HOTEL_RATE_") || k == "HOTEL_CORS_ORIGINS" || k == "HOTEL_ADMIN_ADDR" {
 			gwEnv[k] = v
 		}
 	}

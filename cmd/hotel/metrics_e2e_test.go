@@ -4,12 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/web"
 )
 
 // adminAddr returns the admin listener's address a process logged.
@@ -89,5 +94,106 @@ func TestMetricsEndToEnd(t *testing.T) {
 	// job is the label Prometheus gives every series of its scrape job.
 	if strings.Contains(out, `{job="`) || strings.Contains(out, `,job="`) {
 		t.Error("a series exports the label job, which Prometheus' own job label would displace")
+	}
+}
+
+// TestMetricsBoundedUnderHostileRequests sends, split on PostgreSQL,
+// requests with made-up methods of up to 3 KB, CONNECT and TRACE, and
+// random paths: none is answered 5xx (an unsupported method is 405
+// problem+json with Allow, never forwarded), and the gateway's and the
+// booking service's request series stay few whatever the clients sent —
+// methods outside the served set are "other", unmatched paths
+// "unmatched". HOTEL_HOSTILE_REQUESTS (default 1000) sets how many.
+func TestMetricsBoundedUnderHostileRequests(t *testing.T) {
+	t.Parallel()
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("HOTEL_HOSTILE_REQUESTS")); err == nil && v > 0 {
+		n = v
+	}
+	sys := startSplit(t, overlay(map[string]string{
+		"HOTEL_ADMIN_ADDR": "127.0.0.1:0", "HOTEL_RATE_LIMIT": "1000000", "HOTEL_RATE_BURST": "1000000",
+	}, dbEnv(t, postgresStore)))
+
+	// CONNECT to a forwarded route: refused by the gateway, not a 502.
+	req, err := http.NewRequest("CONNECT", sys.Gateway+"/bookings/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Content-Type") != "application/problem+json" ||
+		!strings.Contains(resp.Header.Get("Allow"), "POST") {
+		t.Fatalf("CONNECT /bookings/ = %d %q Allow %q: %s; want 405 problem+json with Allow", resp.StatusCode,
+			resp.Header.Get("Content-Type"), resp.Header.Get("Allow"), body)
+	}
+
+	rng := rand.New(rand.NewPCG(1, 2)) //nolint:gosec // a workload, not a secret
+	letters := "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	token := func(max int) string {
+		b := make([]byte, 1+rng.IntN(max))
+		for i := range b {
+			b[i] = letters[rng.IntN(len(letters))]
+		}
+		return string(b)
+	}
+	paths := []string{"/bookings/", "/bookings/" + token(40), "/inventory/" + token(40), "/" + token(40), "/booking/" + token(20), "/inventory/hotels/1"}
+	statuses := map[int]int{}
+	for i := range n {
+		method := token(3000)
+		switch i % 4 {
+		case 1:
+			method = []string{"CONNECT", "TRACE", "PROPFIND", "get"}[rng.IntN(4)]
+		case 2: // a served method (not HEAD: its answers have no body to check)
+			method = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}[rng.IntN(6)]
+		}
+		req, err := http.NewRequest(method, sys.Gateway+paths[rng.IntN(len(paths))], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%.20s request: %v", method, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		statuses[resp.StatusCode]++
+		if resp.StatusCode >= 500 {
+			t.Errorf("%.20s… answered %d", method, resp.StatusCode)
+		}
+	}
+
+	for _, name := range []string{"gateway", "booking"} {
+		resp, err := http.Get("http://" + adminAddr(t, sys.procs[name]) + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		series, methods := 0, map[string]bool{}
+		for _, line := range strings.Split(string(raw), "\n") {
+			if !strings.HasPrefix(line, "http_requests_total{") {
+				continue
+			}
+			series++
+			m := line[strings.Index(line, `method="`)+len(`method="`):]
+			methods[m[:strings.IndexByte(m, '"')]] = true
+			if strings.Contains(line, `status="5`) {
+				t.Errorf("%s counted a server error: %s", name, line)
+			}
+		}
+		for m := range methods {
+			if m != "other" && !slices.Contains(web.Methods, m) {
+				t.Errorf("%s: method label %.40q", name, m)
+			}
+		}
+		// Served methods and "other", by a few routes and statuses.
+		if series > 60 || len(raw) > 1<<20 {
+			t.Errorf("%s: %d request series, /metrics %d bytes after %d hostile requests", name, series, len(raw), n)
+		}
+		t.Logf("%s: %d http_requests_total series, /metrics %d bytes after %d requests (statuses %v)", name, series, len(raw), n, statuses)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -100,6 +101,20 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// Methods are the request methods the servers answer. ProblemMux refuses
+// any other (CONNECT, TRACE, a made-up one) with 405 before routing, and
+// the metrics, the access log and span names say "other" for it: a client
+// cannot mint label values or log fields with the method it sends.
+var Methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
+// MethodLabel is method if it is one of Methods, else "other".
+func MethodLabel(method string) string {
+	if slices.Contains(Methods, method) {
+		return method
+	}
+	return "other"
+}
+
 // Observer is told of every request a Middleware served: its method, route
 // template ("unmatched" when no route matched), status and duration (the
 // metrics' hook).
@@ -153,7 +168,7 @@ func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http
 			if strings.Contains(route, " ") {
 				span.SetName(route) // "GET /bookings/{booking_id}": a template, never raw ids
 			} else {
-				span.SetName(r.Method + " " + route)
+				span.SetName(MethodLabel(r.Method) + " " + route)
 			}
 			status := rec.status
 			if status == 0 {
@@ -161,13 +176,13 @@ func Middleware(log *slog.Logger, next http.Handler, observers ...Observer) http
 			}
 			elapsed := time.Since(start)
 			l.LogAttrs(ctx, slog.LevelInfo, "request",
-				slog.String("method", r.Method),
+				slog.String("method", MethodLabel(r.Method)),
 				slog.String("route", route),
 				slog.Int("status", status),
 				slog.Duration("duration", elapsed),
 				slog.Int64("bytes", rec.bytes))
 			for _, o := range observers {
-				o(r.Method, route, status, elapsed)
+				o(MethodLabel(r.Method), route, status, elapsed)
 			}
 		}()
 		next.ServeHTTP(rec, r)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -126,6 +127,10 @@ func PathID(r *http.Request, name string) (int64, error) {
 // answers (with Allow) instead of Go's text/plain ones.
 func ProblemMux(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !slices.Contains(Methods, r.Method) {
+			refuseMethod(w, r, mux)
+			return
+		}
 		if _, pattern := mux.Handler(r); pattern != "" {
 			recordRoute(r.Context(), pattern)
 			mux.ServeHTTP(w, r)
@@ -144,6 +149,26 @@ func ProblemMux(mux *http.ServeMux) http.Handler {
 			NotFound(w, r)
 		}
 	})
+}
+
+// refuseMethod answers a request whose method is not one of Methods: 405
+// with the methods the path does answer (404 if none), never routed, so a
+// route that forwards every method (the gateway's) never passes it on.
+func refuseMethod(w http.ResponseWriter, r *http.Request, mux *http.ServeMux) {
+	var allow []string
+	for _, m := range Methods {
+		probe := *r
+		probe.Method = m
+		if _, pattern := mux.Handler(&probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		NotFound(w, r)
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	Error(w, r, hotel.Errorf(hotel.EMETHODNOTALLOWED, "This method is not supported; allowed here: %s.", strings.Join(allow, ", ")))
 }
 
 // headerOnly captures what the mux's fallback handlers write.

@@ -255,7 +255,7 @@ func WriteProblem(w http.ResponseWriter, p Problem) {
 
 // NotFound answers unknown routes with a problem, not Go's text/plain 404.
 func NotFound(w http.ResponseWriter, r *http.Request) {
-	Error(w, r, hotel.Errorf(hotel.ENOTFOUND, "No route matches %s %s.", r.Method, r.URL.Path))
+	Error(w, r, hotel.Errorf(hotel.ENOTFOUND, "No route matches %s %s.", MethodLabel(r.Method), r.URL.Path))
 }
 
 // ReadProblem turns a non-2xx response into a *hotel.Error carrying the
