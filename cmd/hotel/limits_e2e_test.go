@@ -1,8 +1,16 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
 )
 
 // TestGatewayLimitsEndToEnd: the real binary limits each client, exempts
@@ -21,6 +29,46 @@ func TestGatewayLimitsEndToEnd(t *testing.T) {
 				sys = startSplit(t, db)
 			}
 			gw := sys.Gateway
+			// A booking's access token is its client's address, not a bucket
+			// of its own, so booking does not multiply the rate. (From
+			// 127.0.0.2: a client of its own.)
+			from := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
+			do := func(method, path, body string, headers ...string) *http.Response {
+				req, err := http.NewRequest(method, gw+path, strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
+				for i := 0; i+1 < len(headers); i += 2 {
+					req.Header.Set(headers[i], headers[i+1])
+				}
+				resp, err := from.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				_, _ = io.Copy(io.Discard, resp.Body)
+				return resp
+			}
+			arrival := hotel.Today(time.Now(), time.UTC).AddDays(40)
+			var b bookingView
+			req, _ := http.NewRequest("POST", gw+"/bookings/", strings.NewReader(fmt.Sprintf(
+				`{"guest_name":"Rate Guest","hotel_id":111,"room_type":"Standard Rooms","arrival_date":"%s","stay_length":1,"adults":1}`, arrival)))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := from.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = json.NewDecoder(resp.Body).Decode(&b)
+			resp.Body.Close()
+			if resp.StatusCode != 201 || err != nil {
+				t.Fatalf("create from 127.0.0.2 = %d (%v)", resp.StatusCode, err)
+			}
+			for i, want := range []int{200, 429, 429} { // a burst of 2: the create and one more
+				if r := do("GET", "/bookings/"+b.ID, "", "Authorization", "Bearer "+b.AccessToken); r.StatusCode != want {
+					t.Fatalf("request %d with the booking's token = %d, want %d", i, r.StatusCode, want)
+				}
+			}
 			for i, want := range []int{200, 200, 429} {
 				var p problem
 				var out any = &p
@@ -48,10 +96,10 @@ func TestGatewayLimitsEndToEnd(t *testing.T) {
 				}
 			}
 			// A browser preflight from the allowed origin.
-			req, _ := http.NewRequest(http.MethodOptions, gw+"/bookings/", nil)
+			req, _ = http.NewRequest(http.MethodOptions, gw+"/bookings/", nil)
 			req.Header.Set("Origin", "https://book.example.com")
 			req.Header.Set("Access-Control-Request-Method", "POST")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err = http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -165,10 +165,12 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, header string) (hotel.Principal, error)
 }
 
-// IdentifyByCredential identifies a client by its verified credential —
-// the API key's name, the booking of a booking token, the service — and
-// anything else (no credentials, bad ones, or none that can be checked) by
-// IP address, so invented credentials cannot buy fresh buckets. Admin keys
+// IdentifyByCredential identifies a client by its verified credential when
+// the platform issued it — an API key's name, the service — and anything
+// else by IP address: no credentials, bad ones, and booking access tokens,
+// which a client mints itself by creating bookings (a bucket per token
+// would multiply its rate by its bookings). So neither invented nor
+// self-minted credentials buy fresh buckets. Admin keys
 // and the service credential are exempt when exemptAdmin/exemptService.
 // remember, if not nil, keeps the resolved principal in the request's
 // context for the router, which then need not look the credential up again.
@@ -192,7 +194,7 @@ func IdentifyByCredential(authn Authenticator, exemptAdmin, exemptService bool,
 		case p.Has(hotel.ScopeAdmin):
 			return "key:" + p.Name, exemptAdmin, r
 		case p.Kind == hotel.BookingOwner:
-			return "booking:" + strings.ToLower(p.BookingID), false, r
+			return "ip:" + ClientIP(r), false, r
 		default:
 			return "key:" + p.Name, false, r
 		}

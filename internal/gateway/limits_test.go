@@ -41,6 +41,8 @@ func (f *fakeAuthn) Authenticate(_ context.Context, header string) (hotel.Princi
 		return hotel.Principal{Kind: hotel.Service, Name: "service"}, nil
 	case "Bearer clerk":
 		return hotel.Principal{Kind: hotel.StaffKey, Name: "clerk", Scopes: []string{hotel.ScopeBookingsRead}}, nil
+	case "Bearer bt_1", "Bearer bt_2":
+		return hotel.Principal{Kind: hotel.BookingOwner, BookingID: strings.TrimPrefix(header, "Bearer ")}, nil
 	}
 	return hotel.Principal{}, hotel.Errorf(hotel.EUNAUTHORIZED, "bad")
 }
@@ -89,6 +91,12 @@ func TestRateLimit(t *testing.T) {
 	}
 	if resp := do("192.0.2.1", "Bearer made-up", "/inventory/"); resp.StatusCode != 429 {
 		t.Fatalf("an invented credential from a limited address = %d, want 429", resp.StatusCode)
+	}
+	// Booking tokens a client minted by booking are its address too.
+	for _, tok := range []string{"Bearer bt_1", "Bearer bt_2"} {
+		if resp := do("192.0.2.1", tok, "/bookings/"); resp.StatusCode != 429 {
+			t.Fatalf("a booking token from a limited address = %d, want 429", resp.StatusCode)
+		}
 	}
 	for i := range 3 {
 		if resp := do("192.0.2.1", "Bearer clerk", "/bookings/"); resp.StatusCode != 204 {

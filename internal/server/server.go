@@ -178,9 +178,17 @@ func Routes() []auth.Route {
 	})
 }
 
-// opsRoutes are the operational routes every server has.
+// opsRoutes are the operational routes every server has. They are never
+// rate limited (probes come from the platform), so /readyz runs each check
+// at most once per readyTTL (see memoCheck): a flood of it costs the
+// database and the upstreams one check each a second.
 func opsRoutes(checks []readyCheck) []auth.Route {
 	anyone := auth.Rule{Public: true}
+	memo := make([]readyCheck, len(checks))
+	for i, c := range checks {
+		memo[i] = memoCheck(c)
+	}
+	checks = memo
 	return []auth.Route{
 		{Pattern: "GET /healthz", Rule: anyone, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			web.Encode(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -193,6 +201,30 @@ func opsRoutes(checks []readyCheck) []auth.Route {
 type readyCheck struct {
 	name  string
 	check func(context.Context) error
+}
+
+// readyTTL is how long /readyz reuses a check's result.
+const readyTTL = time.Second
+
+// memoCheck is c run at most once per readyTTL: callers within it get the
+// last result, callers during a run wait for it rather than start another.
+// A run has its own deadline, so a caller that gives up does not leave a
+// "context canceled" for the others.
+func memoCheck(c readyCheck) readyCheck {
+	var mu sync.Mutex
+	var at time.Time
+	var last error
+	return readyCheck{c.name, func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !at.IsZero() && time.Since(at) < readyTTL {
+			return last
+		}
+		run, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		last, at = c.check(run), time.Now()
+		return last
+	}}
 }
 
 // upstreamCheck is ready when any replica of an upstream is.
