@@ -2,11 +2,17 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/config"
@@ -120,5 +126,38 @@ func TestModules(t *testing.T) {
 		if (m.routes != nil || m.wrap != nil) && !slices.Contains(config.AllTargets, name) {
 			t.Errorf("module %s serves routes but is not a target: Routes would not list them", name)
 		}
+	}
+}
+
+// TestReadyzFloodChecksOnce: a flood of /readyz runs each check once a
+// second, not once a request (the probes are never rate limited).
+func TestReadyzFloodChecksOnce(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int64
+	slow := readyCheck{"database", func(ctx context.Context) error {
+		runs.Add(1)
+		time.Sleep(20 * time.Millisecond)
+		return nil
+	}}
+	var ready http.Handler
+	for _, rt := range opsRoutes([]readyCheck{slow}) {
+		if rt.Pattern == "GET /readyz" {
+			ready = rt.Handler
+		}
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Go(func() {
+			w := httptest.NewRecorder()
+			ready.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+			if w.Code != http.StatusOK {
+				t.Errorf("/readyz = %d", w.Code)
+			}
+		})
+	}
+	wg.Wait()
+	if n, most := runs.Load(), int64(time.Since(start)/readyTTL)+1; n > most {
+		t.Fatalf("200 probes in %v ran the check %d times, want at most %d (once a second)", time.Since(start), n, most)
 	}
 }
