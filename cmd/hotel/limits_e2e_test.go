@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,4 +115,104 @@ func TestGatewayLimitsEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIdleConnectionFlood: one address opens many keep-alive connections
+// and leaves them idle (HOTEL_IDLE_CONNS, default 600, from 127.0.0.2)
+// while another client (127.0.0.3) keeps making requests. The server keeps
+// at most HOTEL_MAX_CONNS_PER_CLIENT of the flooder's connections — it
+// closes the longest idle to admit the next — and the other client is
+// answered throughout.
+func TestIdleConnectionFlood(t *testing.T) {
+	t.Parallel()
+	n := 600
+	if v, err := strconv.Atoi(os.Getenv("HOTEL_IDLE_CONNS")); err == nil && v > 0 {
+		n = v
+	}
+	const perClient = 50
+	sys := startAll(t, overlay(map[string]string{"HOTEL_MAX_CONNS_PER_CLIENT": strconv.Itoa(perClient), "HOTEL_RATE_LIMIT": "0"}, dbEnv(t, sqliteStore)))
+	addr := strings.TrimPrefix(sys.Gateway, "http://")
+	_, port, _ := net.SplitHostPort(addr)
+
+	// The other client: requests one after another until the flood is over.
+	other := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 3)}}).DialContext}}
+	done := make(chan struct{})
+	var latencies []time.Duration
+	var otherErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			start := time.Now()
+			resp, err := other.Get(sys.Gateway + "/inventory/hotel_name/111")
+			if err != nil {
+				otherErr = err
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				otherErr = fmt.Errorf("status %d", resp.StatusCode)
+				return
+			}
+			latencies = append(latencies, time.Since(start))
+		}
+	})
+
+	// The flood: each connection makes one request, then stays open, idle.
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
+	var held []net.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	served := 0
+	for range n {
+		c, err := dialer.Dial("tcp", net.JoinHostPort("127.0.0.1", port))
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		held = append(held, c)
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: hotel\r\n\r\n"); err != nil {
+			continue
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			continue // closed at once: every held connection was busy
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		served++
+	}
+	close(done)
+	wg.Wait()
+	if otherErr != nil {
+		t.Fatalf("the other client failed during the flood: %v", otherErr)
+	}
+	if len(latencies) == 0 {
+		t.Fatal("the other client made no request during the flood")
+	}
+
+	// Of the flooder's connections, at most perClient are still open.
+	open := 0
+	for _, c := range held {
+		_ = c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		if _, err := c.Read(make([]byte, 1)); err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+			open++
+		}
+	}
+	if open > perClient {
+		t.Errorf("%d of %d idle connections from one address are still open, want at most %d", open, n, perClient)
+	}
+	slices.Sort(latencies)
+	p99 := latencies[min(len(latencies)-1, len(latencies)*99/100)]
+	t.Logf("%d connections from one address (%d answered, %d still open); the other client: %d requests, p50 %v, p99 %v",
+		n, served, open, len(latencies), latencies[len(latencies)/2], p99)
 }

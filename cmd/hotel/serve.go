@@ -21,7 +21,7 @@ import (
 )
 
 var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "admin-addr",
-	"shutdown-timeout", "upstream-timeout", "read-timeout", "rate-limit", "rate-burst", "rate-limit-exempt", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
+	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-conns", "max-conns-per-client", "rate-limit", "rate-burst", "rate-limit-exempt", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
 
 // serve runs the configured targets until ctx is done, then shuts down
 // gracefully: stop accepting, let in-flight requests finish, close the store.
@@ -75,7 +75,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer modules.Close() // after the listener: background loops end, then the store closes
+	conns := &web.ConnLimit{PerClient: cfg.MaxConnsPerClient, Max: maxConns(cfg.MaxConns)}
 	srv := &http.Server{
+		ConnState:         conns.ConnState,
 		Handler:           tracing.Handler(web.Middleware(log, modules.Handler, metrics.ObserveRequest)),
 		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
 		ReadTimeout:       cfg.ReadTimeout,
@@ -89,7 +91,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on HOTEL_ADDR=%s: %w", cfg.Addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "targets", cfg.Targets, "driver", cfg.Driver)
+	ln = conns.Listener(ln)
+	log.Info("listening", "addr", ln.Addr().String(), "targets", cfg.Targets, "driver", cfg.Driver,
+		"max_conns", conns.Max, "max_conns_per_client", conns.PerClient)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
@@ -105,6 +109,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// maxConns is the configured bound on connections, or three quarters of
+// the open-file limit (the rest for the database, upstreams and files),
+// at least 64.
+func maxConns(configured int) int {
+	if configured > 0 {
+		return configured
+	}
+	if n := openFileLimit(); n > 0 {
+		return max(64, n*3/4)
+	}
+	return 4096
 }
 
 // serveAdmin serves /metrics from reg on addr until the returned stop is

@@ -51,7 +51,10 @@ type Config struct {
 	BookingURL      string
 	ShutdownTimeout time.Duration
 	ReadTimeout     time.Duration // whole request, headers and body
-	UpstreamTimeout time.Duration
+	// MaxConns bounds the listener's connections (0: from the open-file
+	// limit), MaxConnsPerClient those of one client address.
+	MaxConns, MaxConnsPerClient int
+	UpstreamTimeout             time.Duration
 
 	// Bookings
 	MaxStayNights    int           // longest bookable stay
@@ -113,9 +116,11 @@ var Settings = []Setting{
 	{"HOTEL_MAX_STAY_NIGHTS", "max-stay-nights", "30", "longest stay a booking may have, in nights (1-366)"},
 	{"HOTEL_INVENTORY_TIMEOUT", "inventory-timeout", "5s", "timeout of each call from the booking service to inventory (retried with backoff)"},
 	{"HOTEL_RECOVER_AFTER", "recover-after", "1m", "how old an unfinished booking step must be before the recovery pass finishes it; must exceed the longest request"},
-	{"HOTEL_RATE_LIMIT", "rate-limit", "50", "requests per second each client may make through the gateway (its verified key or token, else its IP); 0 turns limiting off"},
+	{"HOTEL_RATE_LIMIT", "rate-limit", "50", "requests per second each client may make through the gateway (its verified staff key, else its IP); 0 turns limiting off"},
 	{"HOTEL_RATE_BURST", "rate-burst", "100", "requests a client may make at once before the rate applies"},
 	{"HOTEL_RATE_LIMIT_EXEMPT", "rate-limit-exempt", "admin,service", "callers not rate limited: a comma list of admin (admin keys) and service (the service credential), or none"},
+	{"HOTEL_MAX_CONNS", "max-conns", "0", "connections the listener holds at most; 0: three quarters of the open-file limit"},
+	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold; beyond it its longest-idle connection is closed, or the new one if none is idle"},
 	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
@@ -259,6 +264,16 @@ func build(get func(string) string) (*Config, error) {
 		bad("HOTEL_RATE_LIMIT=%q must be a number of requests per second from 0 (off) to 1000000", get("HOTEL_RATE_LIMIT"))
 	} else {
 		c.RateLimit = f
+	}
+	if n, err := strconv.Atoi(get("HOTEL_MAX_CONNS")); err != nil || n < 0 || n > 10_000_000 {
+		bad("HOTEL_MAX_CONNS=%q must be a whole number of connections (0: from the open-file limit)", get("HOTEL_MAX_CONNS"))
+	} else {
+		c.MaxConns = n
+	}
+	if n, err := strconv.Atoi(get("HOTEL_MAX_CONNS_PER_CLIENT")); err != nil || n < 1 || n > 10_000_000 {
+		bad("HOTEL_MAX_CONNS_PER_CLIENT=%q must be a whole number of connections, at least 1", get("HOTEL_MAX_CONNS_PER_CLIENT"))
+	} else {
+		c.MaxConnsPerClient = n
 	}
 	if n, err := strconv.Atoi(get("HOTEL_RATE_BURST")); err != nil || n < 1 || n > 1_000_000 {
 		bad("HOTEL_RATE_BURST=%q must be a whole number of requests from 1 to 1000000", get("HOTEL_RATE_BURST"))

@@ -135,6 +135,7 @@ func TestLoadDefaults(t *testing.T) {
 		RecoverAfter:      time.Minute,
 		CheckoutRunAt:     3 * time.Hour,
 		ReadTimeout:       30 * time.Second,
+		MaxConnsPerClient: 256,
 		RateLimit:         50,
 		RateBurst:         100,
 		RateExemptAdmin:   true,
