@@ -63,7 +63,7 @@ func TestConnLimitMax(t *testing.T) {
 	idle2 := dial("/", true)
 	busy := dial("/busy", false)
 	<-entered
-	fourth := dial("/", true)         // at the bound: idle1, the oldest idle, makes room
+	fourth := dial("/", true) // at the bound: idle1, the oldest idle, makes room
 	if open(idle1) || !open(idle2) || !open(fourth) {
 		t.Fatalf("after a fourth connection: idle1 open %v (want closed), idle2 %v, fourth %v", open(idle1), open(idle2), open(fourth))
 	}
