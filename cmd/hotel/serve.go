@@ -75,7 +75,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer modules.Close() // after the listener: background loops end, then the store closes
-	conns := &web.ConnLimit{PerClient: cfg.MaxConnsPerClient, Max: maxConns(cfg.MaxConns)}
+	// The bound per address applies at the edge: services behind the
+	// gateway see every client as the gateway's address.
+	conns := &web.ConnLimit{Max: maxConns(cfg.MaxConns)}
+	if cfg.Has(config.TargetGateway) {
+		conns.PerClient = cfg.MaxConnsPerClient
+	}
 	srv := &http.Server{
 		ConnState:         conns.ConnState,
 		Handler:           tracing.Handler(web.Middleware(log, modules.Handler, metrics.ObserveRequest)),

@@ -120,7 +120,7 @@ var Settings = []Setting{
 	{"HOTEL_RATE_BURST", "rate-burst", "100", "requests a client may make at once before the rate applies"},
 	{"HOTEL_RATE_LIMIT_EXEMPT", "rate-limit-exempt", "admin,service", "callers not rate limited: a comma list of admin (admin keys) and service (the service credential), or none"},
 	{"HOTEL_MAX_CONNS", "max-conns", "0", "connections the listener holds at most; 0: three quarters of the open-file limit"},
-	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold; beyond it its longest-idle connection is closed, or the new one if none is idle"},
+	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold at the gateway; beyond it its longest-idle connection is closed, or the new one if none is idle (services behind the gateway bound only the total)"},
 	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},

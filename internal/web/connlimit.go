@@ -20,7 +20,7 @@ import (
 // Use Listener on the server's listener and ConnState as its
 // http.Server.ConnState.
 type ConnLimit struct {
-	PerClient int // connections one address may hold
+	PerClient int // connections one address may hold; 0: no bound per address
 	Max       int // connections in all
 
 	mu     sync.Mutex
@@ -66,13 +66,14 @@ func (l *ConnLimit) ConnState(c net.Conn, s http.ConnState) {
 func (l *ConnLimit) admit(c *limitedConn) bool {
 	l.mu.Lock()
 	var victim *limitedConn
+	addrFull := l.PerClient > 0 && l.byAddr[c.addr] >= l.PerClient
 	switch {
-	case l.byAddr[c.addr] >= l.PerClient:
+	case addrFull:
 		victim = l.oldestIdle(c.addr)
 	case l.total >= l.Max:
 		victim = l.oldestIdle("")
 	}
-	over := l.byAddr[c.addr] >= l.PerClient || l.total >= l.Max
+	over := addrFull || l.total >= l.Max
 	if over && victim == nil {
 		l.mu.Unlock()
 		l.refused.Add(1)
