@@ -226,3 +226,65 @@ func TestIdleConnectionFlood(t *testing.T) {
 	t.Logf("%d connections from one address (%d answered, %d still open); the other client: %d requests, p50 %v, p99 %v",
 		n, served, open, len(latencies), latencies[len(latencies)/2], p99)
 }
+
+// TestBookingTokensDoNotMultiplyRate: creates from one address are allowed
+// at the address's rate whether they carry no credential, one booking's
+// access token or ten bookings' tokens in turn (a bucket per token made
+// ten tokens worth ten times the rate).
+func TestBookingTokensDoNotMultiplyRate(t *testing.T) {
+	t.Parallel()
+	const rate, burst, window = 5, 5, 2 * time.Second
+	sys := startAll(t, overlay(map[string]string{"HOTEL_RATE_LIMIT": strconv.Itoa(rate), "HOTEL_RATE_BURST": strconv.Itoa(burst)}, dbEnv(t, sqliteStore)))
+	from := func(last byte) *http.Client {
+		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+			DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, last)}}).DialContext}}
+	}
+	arrival := hotel.Today(time.Now(), time.UTC).AddDays(60)
+	create := func(c *http.Client, token string, night int) (int, string) {
+		req, _ := http.NewRequest("POST", sys.Gateway+"/bookings/", strings.NewReader(fmt.Sprintf(
+			`{"guest_name":"Rate Guest","hotel_id":111,"room_type":"Standard Rooms","arrival_date":"%s","stay_length":1,"adults":1}`, arrival.AddDays(night%200))))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bookingView
+		_ = json.NewDecoder(resp.Body).Decode(&b)
+		return resp.StatusCode, b.AccessToken
+	}
+	// Ten bookings' tokens, made slowly from addresses of their own.
+	var tokens []string
+	for i := range 10 {
+		status, tok := create(from(byte(20+i)), "", i)
+		if status != http.StatusCreated {
+			t.Fatalf("create %d = %d", i, status)
+		}
+		tokens = append(tokens, tok)
+	}
+	for i, k := range []int{0, 1, 10} {
+		c := from(byte(40 + i))
+		start, allowed, attempts := time.Now(), 0, 0
+		for n := 0; time.Since(start) < window; n++ {
+			attempts++
+			token := ""
+			if k > 0 {
+				token = tokens[n%k]
+			}
+			if status, _ := create(c, token, 100+n); status == http.StatusCreated {
+				allowed++
+			} else if status != http.StatusTooManyRequests {
+				t.Fatalf("create with %d tokens = %d", k, status)
+			}
+		}
+		elapsed := time.Since(start)
+		most := burst + int(elapsed.Seconds()*rate) + 1
+		t.Logf("%d booking tokens: %d of %d creates allowed in %v (%.1f/s; the bucket allows %d)", k, allowed, attempts, elapsed.Round(time.Millisecond), float64(allowed)/elapsed.Seconds(), most)
+		if allowed > most {
+			t.Errorf("with %d booking tokens one address made %d creates in %v; the rate allows %d", k, allowed, elapsed, most)
+		}
+	}
+}
