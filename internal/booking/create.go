@@ -162,7 +162,7 @@ func (s *Service) notHeld(ctx context.Context, b hotel.Booking, hash []byte, err
 	switch hotel.ErrorCode(err) {
 	case hotel.ECONFLICT, hotel.EINVALID:
 		failed := b
-		failed.Status = hotel.StatusFailed
+		failed.Status, failed.GuestName = hotel.StatusFailed, noGuestName
 		if ierr := s.insert(ctx, &failed, hash); ierr != nil {
 			return ierr
 		}

@@ -158,9 +158,10 @@ func (s *Service) settleHold(ctx context.Context, h hotel.Hold, status string, r
 	return true
 }
 
-// abandonedGuest stands for the guest name of a booking recorded failed
-// by recovery: its create never recorded the real one.
-const abandonedGuest = "(not recorded)"
+// noGuestName stands for the guest name of a booking recorded failed: a
+// sold-out attempt keeps no name (it is not a guest's stay, and names are
+// kept no longer than needed), and recovery never had one.
+const noGuestName = "(not recorded)"
 
 // abandon records failed the booking of hold h, whose create never
 // recorded it, so that the create can no longer record it. It returns the
@@ -169,7 +170,7 @@ const abandonedGuest = "(not recorded)"
 func (s *Service) abandon(ctx context.Context, h hotel.Hold) (string, error) {
 	now := s.now()
 	nights := h.CheckIn.DaysUntil(h.CheckOut)
-	b := hotel.Booking{ID: h.BookingID, HotelID: h.HotelID, RoomTypeID: h.RoomTypeID, GuestName: abandonedGuest,
+	b := hotel.Booking{ID: h.BookingID, HotelID: h.HotelID, RoomTypeID: h.RoomTypeID, GuestName: noGuestName,
 		ArrivalDate: h.CheckIn, StayLength: nights, CheckOutDate: h.CheckOut, Adults: 1,
 		IsWeekend: hotel.WeekendNight(h.CheckIn, nights), Currency: h.Currency, Status: hotel.StatusFailed,
 		CreatedAt: now, UpdatedAt: now}
