@@ -56,10 +56,11 @@ func operations() []operation {
 		return operation{method: "POST", path: path, id: id, tag: "Bookings", summary: "Book a room", proxied: true, errors: []int{409, 422},
 			description: "Books one room of a room type for `stay_length` nights: inventory holds every night (all or none), then the booking " +
 				"is recorded `confirmed` (version 1) with the hold's nightly prices. Sold out → 409 naming the nights, nothing held. " +
-				"The answer carries the booking's **access token**, shown only here. Retry safely with the same `Idempotency-Key`: " +
-				"after a 5xx the retry resumes the same booking. `/bookings` and `/bookings/` are the same route.",
-			params: arr{param("IdempotencyKey")}, body: schema("NewBooking"), bodyExample: newBookingExample, noQuery: true,
-			ok: []response{{status: "201", description: "Booked (or, with `Idempotent-Replayed: true`, the stored answer to the same request, without the access token).",
+				"The answer carries the booking's **access token**, kept nowhere but as its hash. Retry safely with the same `Idempotency-Key` " +
+				"(without credentials, a random UUID): after a 5xx the retry resumes the same booking, and a replay carries a new token, which replaces the one before. " +
+				"`/bookings` and `/bookings/` are the same route.",
+			params: arr{param("IdempotencyKeyCreate")}, body: schema("NewBooking"), bodyExample: newBookingExample, noQuery: true,
+			ok: []response{{status: "201", description: "Booked (or, with `Idempotent-Replayed: true`, the stored answer to the same request, with a new access token that replaces the one before).",
 				schema: schema("Booking"), example: bookingExample, headers: []string{"Location", "ETag", "Idempotent-Replayed"}}}}
 	}
 	listBookings := func(path, id string) operation {

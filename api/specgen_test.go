@@ -340,10 +340,14 @@ does not reveal that the booking exists.
 
 ` + "`Idempotency-Key`" + ` makes POST /bookings/, PATCH, DELETE, check-out and inventory
 adjustments safe to retry: the same key with the same request replays the
-first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422 (400 for
-adjustments), while the first is still running → 409 with ` + "`Retry-After`" + `. Keys
-expire after 24 hours and are scoped to the caller. 503 answers carry
-` + "`Retry-After`" + ` where the server knows when to retry.
+first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422, while
+the first is still running → 409 with ` + "`Retry-After`" + `. Keys expire after 24 hours
+and are scoped to the caller and the route. A caller with credentials may
+use any key (1–255 printable ASCII characters). Anonymous callers share one
+scope, so an anonymous key must be a **random UUID** (400 otherwise): the key
+is the request's secret, and whoever sends it is its holder — a replayed
+booking comes with a new access token, which replaces the one before. 503
+answers carry ` + "`Retry-After`" + ` where the server knows when to retry.
 
 ## Rate limits
 
@@ -392,6 +396,12 @@ var securitySchemes = o(
 )
 
 // Parameters shared by several operations.
+// anyKey is the schema of an Idempotency-Key from a caller with
+// credentials, with members kv first.
+func anyKey(kv ...any) obj {
+	return o(append(kv, "type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$")...)
+}
+
 var parameters = o(
 	"HotelID", o("name", "hotel_id", "in", "path", "required", true, "description", "The hotel's id.",
 		"schema", schema("ID"), "example", 111),
@@ -414,8 +424,20 @@ var parameters = o(
 	"IdempotencyKey", o("name", "Idempotency-Key", "in", "header",
 		"description", "Makes the request safe to retry: the same key with the same request replays the first answer "+
 			"(`Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422, while the first is running 409. "+
-			"One to 255 printable ASCII characters without leading or trailing spaces, sent once (else 400). Scoped to the caller and the route; kept 24 hours.",
-		"schema", o("type", "string", "minLength", 1, "maxLength", 255, "pattern", "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"), "example", "3f1c9a2e-retry-1"),
+			"One to 255 printable ASCII characters without leading or trailing spaces, sent once (else 400). Scoped to the caller's credential and the route; kept 24 hours.",
+		"schema", anyKey(), "example", "3f1c9a2e-retry-1"),
+	"IdempotencyKeyCreate", o("name", "Idempotency-Key", "in", "header",
+		"description", "Makes the booking safe to retry: the same key with the same request replays the first answer "+
+			"(`Idempotent-Replayed: true`, with a new access token that replaces the one before) instead of booking twice; "+
+			"after a 5xx the retry resumes the same booking. The same key with another request is 422 (saying only that), while the first is running 409. "+
+			"**Without credentials**, the key must be a random UUID (any version, in its 8-4-4-4-12 hex form; an obvious one such as the nil UUID is refused): "+
+			"anonymous callers share one scope, so the key is the secret that makes the booking yours — whoever sends it holds the booking. "+
+			"With credentials (an API key or a booking token), any key of 1 to 255 printable ASCII characters without leading or trailing spaces, scoped to the credential. "+
+			"Sent once; any other key is 400. Kept 24 hours.",
+		"schema", o("anyOf", arr{
+			o("title", "Without credentials", "type", "string", "format", "uuid", "pattern", "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"),
+			anyKey("title", "With credentials"),
+		}), "example", "0f8fad5b-d9cb-469f-a165-70867728950e"),
 	"IfMatch", o("name", "If-Match", "in", "header",
 		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
 		"schema", o("type", "string"), "example", `W/"1"`),

@@ -244,16 +244,28 @@ func checkBookingFlow(t *testing.T, sys *system, cs []caller) {
 		t.Fatalf("PATCH with a stale If-Match = %d", r.StatusCode)
 	}
 
-	// A create retried with one Idempotency-Key books once.
+	// A create retried with one Idempotency-Key (anonymous: a random
+	// UUID) books once; the replay carries a new access token, which
+	// replaces the first.
 	idem := strings.Replace(body, guest, "Perpetua Idlewild", 1)
+	idemKey := hotel.NewIdempotencyKey()
 	var first, again bookingView
-	r1 := call(t, "POST", gw+"/bookings/", idem, &first, "Idempotency-Key", "e2e-"+b.ID)
-	r2 := call(t, "POST", gw+"/bookings/", idem, &again, "Idempotency-Key", "e2e-"+b.ID)
-	if r1.StatusCode != 201 || r2.StatusCode != 201 || first.ID != again.ID || r2.Header.Get("Idempotent-Replayed") != "true" || again.AccessToken != "" {
+	r1 := call(t, "POST", gw+"/bookings/", idem, &first, "Idempotency-Key", idemKey)
+	r2 := call(t, "POST", gw+"/bookings/", idem, &again, "Idempotency-Key", idemKey)
+	if r1.StatusCode != 201 || r2.StatusCode != 201 || first.ID != again.ID || r2.Header.Get("Idempotent-Replayed") != "true" ||
+		again.AccessToken == "" || again.AccessToken == first.AccessToken {
 		t.Fatalf("idempotent create: %d %s then %d %s (replayed %q)", r1.StatusCode, first.ID, r2.StatusCode, again.ID, r2.Header.Get("Idempotent-Replayed"))
 	}
-	if r := call(t, "POST", gw+"/bookings/", body, &p, "Idempotency-Key", "e2e-"+b.ID); r.StatusCode != 422 {
+	for tok, want := range map[string]int{again.AccessToken: 200, first.AccessToken: 401} {
+		if r := call(t, "GET", gw+"/bookings/"+first.ID, "", nil, "Authorization", "Bearer "+tok); r.StatusCode != want {
+			t.Fatalf("GET with a token of the idempotent create = %d, want %d", r.StatusCode, want)
+		}
+	}
+	if r := call(t, "POST", gw+"/bookings/", body, &p, "Idempotency-Key", idemKey); r.StatusCode != 422 {
 		t.Fatalf("a key reused with another body = %d", r.StatusCode)
+	}
+	if r := call(t, "POST", gw+"/bookings/", idem, &p, "Idempotency-Key", "e2e-"+b.ID); r.StatusCode != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "Idempotency-Key" {
+		t.Fatalf("an anonymous guessable key = %d %+v", r.StatusCode, p)
 	}
 	// Three bookings hold the first three nights, one the fourth.
 	if got, want := available(t, gw, roomType, arrival, 4), minus(before, 3, 3, 3, 1); fmt.Sprint(got) != fmt.Sprint(want) {

@@ -314,11 +314,12 @@ func bookAfterFault(t *testing.T, gateway string) {
 	london, _ := time.LoadLocation("Europe/London")
 	body := fmt.Sprintf(`{"guest_name":"After The Fault","hotel_id":111,"room_type":"Standard Rooms","arrival_date":"%s","stay_length":1,"adults":1}`,
 		hotel.Today(time.Now(), london).AddDays(3))
+	key := hotel.NewIdempotencyKey()
 	deadline := time.Now().Add(10 * time.Second)
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		r := call(t, "POST", gateway+"/bookings/", body, nil, "Idempotency-Key", "after-the-fault")
+		r := call(t, "POST", gateway+"/bookings/", body, nil, "Idempotency-Key", key)
 		if r.StatusCode == http.StatusCreated {
 			return
 		}

@@ -140,7 +140,7 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 	fmt.Fprintf(w, "\nbookings confirmed to clients: %d (%d on a retry with the same Idempotency-Key; %d retries sent); lost: %d\n",
 		rep.Created, rep.CreatedOnRetry, rep.CreateRetries, len(rep.Lost))
 	if rep.Unchecked > 0 {
-		fmt.Fprintf(w, "  %d confirmed by a replay (no access token) could not be read back: run with an admin key to check them\n", rep.Unchecked)
+		fmt.Fprintf(w, "  %d confirmed without an access token could not be read back: run with an admin key to check them\n", rep.Unchecked)
 	}
 	for _, l := range rep.Lost {
 		fmt.Fprintf(w, "  lost %s\n", l)

@@ -49,8 +49,9 @@ func TestMetricsEndToEnd(t *testing.T) {
 	var b struct {
 		ID string `json:"booking_id"`
 	}
+	key := hotel.NewIdempotencyKey()
 	for range 2 {
-		if r := call(t, "POST", p.URL+"/bookings/", body, &b, "Idempotency-Key", "metrics-1"); r.StatusCode != 201 {
+		if r := call(t, "POST", p.URL+"/bookings/", body, &b, "Idempotency-Key", key); r.StatusCode != 201 {
 			t.Fatalf("POST = %d", r.StatusCode)
 		}
 	}

@@ -666,7 +666,7 @@ func driveTraffic(t *testing.T, gw string, round int) {
 
 	// A retried create: one booking, the second answer replayed.
 	retry := book("Retried Guest", 222, "Standard Rooms", arrival, 1)
-	key := fmt.Sprintf("observability-%d-%d", round, time.Now().UnixNano())
+	key := hotel.NewIdempotencyKey()
 	expect(call(t, "POST", gw+"/bookings/", retry, nil, "Idempotency-Key", key), 201, "idempotent create")
 	if r := call(t, "POST", gw+"/bookings/", retry, nil, "Idempotency-Key", key); r.StatusCode != 201 || r.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replayed create = %d (Idempotent-Replayed %q)", r.StatusCode, r.Header.Get("Idempotent-Replayed"))

@@ -188,7 +188,7 @@ func exerciseAPI(c *apiClient) {
 			Version int    `json:"version"`
 		}
 		c.do(201, "POST", path, fmt.Sprintf(`{"guest_name":"Olive Api","hotel_id":111,"room_type":%q,"arrival_date":"%s","stay_length":3,"adults":1,"children":0}`,
-			rt.Name, d(arrival)), &b, "Idempotency-Key", fmt.Sprintf("openapi-%s-%d", path, arrival))
+			rt.Name, d(arrival)), &b, "Idempotency-Key", hotel.NewIdempotencyKey())
 		return b.ID, "Bearer " + b.Token, fmt.Sprintf(`W/"%d"`, b.Version)
 	}
 	b1, tok1, _ := book("/bookings/", 0)

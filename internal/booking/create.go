@@ -264,6 +264,23 @@ func (s *Service) reissueToken(ctx context.Context, b hotel.Booking) (*hotel.Boo
 	return &b, nil
 }
 
+// NewAccessToken gives booking id a new access token, replacing the one it
+// had, and returns it. It is for the holder of the Idempotency-Key of the
+// create that made the booking, whose replayed answer must carry a token
+// that works: a token is kept nowhere but as its hash, so the one first
+// sent cannot be shown again. Errors: ENOTFOUND, EUNAVAILABLE.
+func (s *Service) NewAccessToken(ctx context.Context, id string) (string, error) {
+	cid, ok := canonicalID(id)
+	if !ok {
+		return "", notFound(id)
+	}
+	b, err := s.reissueToken(ctx, hotel.Booking{ID: cid})
+	if err != nil {
+		return "", err
+	}
+	return b.AccessToken, nil
+}
+
 // holdRequest is the hold booking b needs.
 func holdRequest(b hotel.Booking) hotel.HoldRequest {
 	return hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID,

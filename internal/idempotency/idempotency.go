@@ -7,15 +7,20 @@
 // booking of a booking token) and the route pattern — together with a hash
 // of the method, path and body, and the id of the resource the request acts
 // on (for a create, the id it will create, chosen before anything is
-// written). Then:
+// written). Every anonymous caller has the one scope, so an anonymous
+// caller's key must be a secret — a random UUID (hotel.CheckIdempotencyKey)
+// — and its record is kept under the key's SHA-256, never the key: whoever
+// sends the key is its holder, and who does not cannot even name the record
+// (neither from outside nor from the stored records). Then:
 //
 //   - a finished request with the same key and hash is replayed: same status
-//     and body, with Idempotent-Replayed: true.
+//     and body, with Idempotent-Replayed: true (Route.Replay may renew what
+//     the holder needs, such as a created booking's access token).
 //   - the same key with a different request is refused (422).
 //   - the same key while the first request is in flight is refused (409,
 //     Retry-After: 1).
-//   - a key that is not 1 to 255 printable ASCII characters without
-//     surrounding spaces, or is sent twice, is refused (400) and nothing runs.
+//   - a key its caller may not send (hotel.CheckIdempotencyKey), or one
+//     sent twice, is refused (400) and nothing runs.
 //   - a request that ended in a 5xx is not replayed. On a resumable route
 //     (one whose operation is idempotent on the resource id) a retry runs
 //     again on the same resource id, so it finishes what the first attempt
@@ -31,6 +36,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"maps"
@@ -97,9 +103,11 @@ type Route struct {
 	// Stored returns the body of a response to keep (nil: as sent). A
 	// created booking's access token is shown once and kept nowhere.
 	Stored func(status int, body []byte) []byte
-	// Replayed adds the headers a replayed response derives from its stored
-	// status and body (nil: none beyond the common ones).
-	Replayed func(h http.Header, status int, body []byte)
+	// Replay makes a replayed response from its stored status and body for
+	// the request r that repeats it (nil: the body as stored): it adds the
+	// headers it derives to h and returns the body to send. Its error is
+	// answered instead, and the record stays as it is.
+	Replay func(r *http.Request, h http.Header, status int, body []byte) ([]byte, error)
 }
 
 // Handle runs do under the Idempotency-Key the request carries, if any.
@@ -111,7 +119,8 @@ func (k *Keys) Handle(rt Route, do Op) http.Handler {
 			do(w, r, resource)
 			return
 		}
-		if err := CheckHeader(vals); err != nil {
+		p := auth.PrincipalFrom(r.Context())
+		if err := CheckHeader(vals, p); err != nil {
 			web.Error(w, r, err)
 			return
 		}
@@ -122,7 +131,7 @@ func (k *Keys) Handle(rt Route, do Op) http.Handler {
 		}
 		now := k.now()
 		rec := store.IdempotencyRecord{
-			Scope: scope(r), Key: vals[0], RequestHash: requestHash(r, body), ResourceID: resource,
+			Scope: scope(p, r), Key: recordKey(p, vals[0]), RequestHash: requestHash(r, body), ResourceID: resource,
 			CreatedAt: now, ExpiresAt: now.Add(TTL),
 		}
 		// No staleBefore: the store must never hand an unfinished claim to
@@ -139,7 +148,7 @@ func (k *Keys) Handle(rt Route, do Op) http.Handler {
 				return
 			case prev.Done && prev.Status < 500:
 				k.onReplay()
-				replay(w, rt, prev)
+				replay(w, r, rt, prev)
 				return
 			case !prev.Done && now.Before(prev.CreatedAt.Add(InFlightLease)):
 				w.Header().Set("Retry-After", "1")
@@ -156,13 +165,13 @@ func (k *Keys) Handle(rt Route, do Op) http.Handler {
 }
 
 // CheckHeader returns EINVALID naming the header unless its values are one
-// valid key (hotel.CheckIdempotencyKey).
-func CheckHeader(vals []string) error {
+// key that caller p may send (hotel.CheckIdempotencyKey).
+func CheckHeader(vals []string, p hotel.Principal) error {
 	if len(vals) != 1 {
 		return &hotel.Error{Code: hotel.EINVALID, Message: "The Idempotency-Key header is not valid.",
 			Fields: []hotel.FieldError{{Field: Header, Reason: "must be given once"}}}
 	}
-	return hotel.CheckIdempotencyKey(vals[0])
+	return hotel.CheckIdempotencyKey(vals[0], p.Kind == hotel.Anonymous)
 }
 
 // finish stores the response of a claimed key. After a 5xx on a route that
@@ -187,9 +196,19 @@ func (k *Keys) finish(ctx context.Context, rt Route, rec store.IdempotencyRecord
 }
 
 // replay writes a stored response as it was sent (less what Route.Stored
-// left out).
-func replay(w http.ResponseWriter, rt Route, rec *store.IdempotencyRecord) {
-	h := w.Header()
+// left out, plus what Route.Replay renews) in answer to r.
+func replay(w http.ResponseWriter, r *http.Request, rt Route, rec *store.IdempotencyRecord) {
+	h := http.Header{}
+	body := rec.Body
+	if rt.Replay != nil {
+		var err error
+		if body, err = rt.Replay(r, h, rec.Status, rec.Body); err != nil {
+			web.Error(w, r, err)
+			return
+		}
+	}
+	maps.Copy(w.Header(), h)
+	h = w.Header()
 	h.Set(ReplayedHeader, "true")
 	h.Set("Cache-Control", "no-store")
 	if rec.Status >= 400 {
@@ -197,19 +216,26 @@ func replay(w http.ResponseWriter, rt Route, rec *store.IdempotencyRecord) {
 	} else {
 		h.Set("Content-Type", "application/json")
 	}
-	if rt.Replayed != nil {
-		rt.Replayed(h, rec.Status, rec.Body)
-	}
 	w.WriteHeader(rec.Status)
-	_, _ = w.Write(rec.Body)
+	_, _ = w.Write(body)
+}
+
+// recordKey is the key of caller p's record of key: an anonymous caller's
+// key is its secret, so only its SHA-256 is kept, and a key that is not
+// sent cannot be found from the records; any other caller's key as sent.
+func recordKey(p hotel.Principal, key string) string {
+	if p.Kind != hotel.Anonymous {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // scope is who makes the request and on which route: a key is the
 // caller's own, and the same key on two routes names two requests. A
 // pattern and the same pattern with a trailing slash are one route
 // (POST /bookings and POST /bookings/).
-func scope(r *http.Request) string {
-	p := auth.PrincipalFrom(r.Context())
+func scope(p hotel.Principal, r *http.Request) string {
 	s := string(p.Kind) + ":" + p.Name
 	if p.Kind == hotel.BookingOwner {
 		s += ":" + p.BookingID

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hotelplatform/hotel"
 )
 
 // Operations of the mix.
@@ -74,8 +76,9 @@ type Report struct {
 	// of its create; Lost those of them missing or not confirmed-or-later at
 	// the end. CreatedOnRetry of Created came on a retry with the same
 	// Idempotency-Key (CreateRetries is how many retries were sent).
-	// Unchecked of Created cannot be read back: confirmed by a replay,
-	// which carries no access token, to a run without an admin key.
+	// Unchecked of Created cannot be read back: confirmed by an answer
+	// without an access token (a replay from a platform that does not
+	// renew it) to a run without an admin key.
 	Created        int      `json:"bookings_created"`
 	CreatedOnRetry int      `json:"bookings_created_on_retry"`
 	CreateRetries  int      `json:"create_retries"`
@@ -126,8 +129,8 @@ func (r *Report) OK() bool {
 	return len(r.Lost) == 0 && (r.Rush == nil || r.Rush.Oversold == 0) && (r.Check == nil || r.Check.DriftingNights == 0)
 }
 
-// booking is one the run created; without Token (a replayed create) only
-// an admin key can read it.
+// booking is one the run created; without Token (a replay from a platform
+// that does not renew it) only an admin key can read it.
 type booking struct {
 	ID, Token string
 	HotelID   int64
@@ -384,7 +387,9 @@ func (r *runner) create(ctx context.Context, rng *rand.Rand, hotelID int64, room
 		Token   string `json:"access_token"`
 		Version int    `json:"version"`
 	}
-	key := fmt.Sprintf("lt-%d-%d", rng.Uint64(), time.Now().UnixNano())
+	// A random UUID: without an admin key the run is anonymous, and an
+	// anonymous caller's key must be a secret (hotel.CheckIdempotencyKey).
+	key := hotel.NewIdempotencyKey()
 	var status, attempt int
 	for attempt = 1; ; attempt++ {
 		var h http.Header

@@ -12,12 +12,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hotelplatform/hotel"
 )
 
 // fakePlatform is just enough of the gateway for the load tool: one hotel
 // with one room type, and creates answered as plan says per attempt of an
-// Idempotency-Key. A key that was answered 201 once is replayed (201, no
-// access token) as the platform does.
+// Idempotency-Key, which must be one the caller may send. A key that was
+// answered 201 once is replayed (201, with a new access token) as the
+// platform does.
 type fakePlatform struct {
 	t *testing.T
 	// plan is the answer to the attempt-th (1, 2, …) create with one key:
@@ -32,6 +35,9 @@ type fakePlatform struct {
 	// dropFirst: the first attempt of each key books, but its answer is
 	// lost (the connection drops), as when a gateway times out late.
 	dropFirst bool
+	// tokenlessReplay: a replay carries no access token (as the platform
+	// did before it renewed tokens on replay).
+	tokenlessReplay bool
 
 	mu       sync.Mutex
 	attempts map[string]int    // by key
@@ -74,6 +80,9 @@ func (f *fakePlatform) create(w http.ResponseWriter, r *http.Request) {
 	if err != nil || key == "" {
 		f.t.Errorf("create without Idempotency-Key or body: %v", err)
 	}
+	if err := hotel.CheckIdempotencyKey(key, r.Header.Get("Authorization") == ""); err != nil {
+		f.t.Errorf("create with Idempotency-Key %q: %v", key, err)
+	}
 	f.mu.Lock()
 	f.attempts[key]++
 	attempt := f.attempts[key]
@@ -97,9 +106,12 @@ func (f *fakePlatform) create(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case status == 0, status == 201 && !done && f.dropFirst && attempt == 1:
 		panic(http.ErrAbortHandler) // the connection drops: no answer
-	case status == 201 && done: // a replay: no access token
+	case status == 201 && done && f.tokenlessReplay:
 		w.Header().Set("Idempotent-Replayed", "true")
 		writeJSON(w, 201, map[string]any{"booking_id": id, "version": 2})
+	case status == 201 && done: // a replay, with a new token
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeJSON(w, 201, map[string]any{"booking_id": id, "access_token": fmt.Sprintf("bt_%s_%d", id, attempt), "version": 2})
 	case status == 201:
 		writeJSON(w, 201, map[string]any{"booking_id": id, "access_token": "bt_" + id, "version": 2})
 	case status == 500 && f.header == nil:
@@ -242,16 +254,21 @@ func TestCreateRetriesBoundedByRun(t *testing.T) {
 	t.Logf("%d attempts took %v", maxCreateAttempts, time.Since(begin))
 }
 
-// TestReplayedCreateAccounting: a create confirmed by a replay carries no
-// access token; with the admin key the run still reads it back, without
-// one it counts as unchecked — confirmed, never lost, never used.
+// TestReplayedCreateAccounting: a create confirmed by a replay is read back
+// with the replay's access token, or with the admin key. A replay without
+// a token (tokenless) is read back with the admin key; without one it
+// counts as unchecked — confirmed, never lost, never used.
 func TestReplayedCreateAccounting(t *testing.T) {
-	for _, admin := range []string{"admin", ""} {
-		t.Run("admin="+admin, func(t *testing.T) {
+	for _, c := range []struct {
+		admin     string
+		tokenless bool
+	}{{"admin", false}, {"", false}, {"admin", true}, {"", true}} {
+		admin := c.admin
+		t.Run(fmt.Sprintf("admin=%s,tokenless=%v", admin, c.tokenless), func(t *testing.T) {
 			t.Parallel()
 			// The first attempt books but its answer is lost; the retry is a replay.
 			f, srv := newFake(t, func(int) int { return 201 })
-			f.dropFirst = true
+			f.dropFirst, f.tokenlessReplay = true, c.tokenless
 			rep, err := Run(context.Background(), Config{Target: srv.URL, Clients: 2, Duration: 400 * time.Millisecond,
 				Mix: map[string]int{OpCreate: 1, OpBookingRead: 1}, AdminKey: admin})
 			if err != nil {
@@ -261,7 +278,7 @@ func TestReplayedCreateAccounting(t *testing.T) {
 				t.Fatalf("report %+v", rep)
 			}
 			wantUnchecked := 0
-			if admin == "" {
+			if admin == "" && c.tokenless {
 				wantUnchecked = rep.Created
 				if s := rep.Ops[OpBookingRead]; s != nil && s.Statuses["401"] > 0 {
 					t.Errorf("the run read bookings it has no credential for: %v", s.Statuses)

@@ -16,6 +16,8 @@ var piiKeys = map[string]bool{
 	"guest_name": true, "guestname": true, "guest": true, "name_of_guest": true,
 	"access_token": true, "accesstoken": true, "token": true,
 	"authorization": true, "api_key": true, "apikey": true, "key_secret": true, "password": true, "secret": true,
+	// An anonymous caller's Idempotency-Key is the secret of its request.
+	"idempotency_key": true, "idempotencykey": true,
 }
 
 // IsPII reports whether a field called key holds personal data or a secret.

@@ -1,6 +1,7 @@
 package bookinghttp
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -14,9 +15,14 @@ import (
 // routes' own is here. The resource is the booking: for a create, the id it
 // will create, chosen before anything is written, so a retry after a 5xx
 // resumes the booking the first attempt recorded (pending until its hold is
-// settled) instead of making a second one; the resumed answer has no access
-// token if the first attempt had already stored the booking. A replayed
-// create has no access_token: the token is never stored outside its hash.
+// settled) instead of making a second one, with a new access token.
+//
+// An access token is kept nowhere but as its hash, so the stored answer of
+// a create has none. A replayed create — its first answer may never have
+// reached the client, which is why it retries — carries a new one instead,
+// which replaces the booking's token: whoever holds the key (anonymous
+// callers' keys are secret UUIDs) holds the booking, and the token of the
+// latest answer to the key is the one that works.
 
 func newBookingID(*http.Request) (string, bool) { return booking.NewID(), true }
 
@@ -30,6 +36,12 @@ func pathBookingID(r *http.Request) (string, bool) {
 	return id, true
 }
 
+// tokenIssuer is a booking service that can give a booking a new access
+// token (booking.Service is one).
+type tokenIssuer interface {
+	NewAccessToken(ctx context.Context, id string) (string, error)
+}
+
 // idempotent runs do under the Idempotency-Key the request carries, if any,
 // on the booking resource names.
 func (a *api) idempotent(resource func(*http.Request) (string, bool), do idempotency.Op) http.Handler {
@@ -37,26 +49,36 @@ func (a *api) idempotent(resource func(*http.Request) (string, bool), do idempot
 		Resource:  resource,
 		Resumable: a.createWithID != nil,
 		Stored:    withoutToken,
-		Replayed:  bookingHeaders,
+		Replay:    a.replay,
 	}, do)
 }
 
-// bookingHeaders are the ETag and, for a create, the Location a replayed
-// booking was first sent with.
-func bookingHeaders(h http.Header, status int, body []byte) {
+// replay is a stored booking answer as replayed: with the ETag and, for a
+// create, the Location it was first sent with and a new access token.
+func (a *api) replay(r *http.Request, h http.Header, status int, body []byte) ([]byte, error) {
 	if status >= 400 {
-		return
+		return body, nil
 	}
 	var b struct {
 		ID      string `json:"booking_id"`
 		Version int    `json:"version"`
 	}
-	if json.Unmarshal(body, &b) == nil && b.ID != "" {
-		h.Set("ETag", etag(b.Version))
-		if status == http.StatusCreated {
-			h.Set("Location", "/bookings/"+b.ID)
-		}
+	if json.Unmarshal(body, &b) != nil || b.ID == "" {
+		return body, nil
 	}
+	h.Set("ETag", etag(b.Version))
+	if status != http.StatusCreated {
+		return body, nil
+	}
+	h.Set("Location", "/bookings/"+b.ID)
+	if a.issueToken == nil {
+		return body, nil
+	}
+	token, err := a.issueToken(r.Context(), b.ID)
+	if err != nil {
+		return nil, err
+	}
+	return withToken(body, token), nil
 }
 
 // withoutToken is the body to store: a created booking's access token is
@@ -65,14 +87,33 @@ func withoutToken(status int, body []byte) []byte {
 	if status != http.StatusCreated {
 		return body
 	}
+	return setToken(body, nil)
+}
+
+// withToken is a stored created booking with access token token.
+func withToken(body []byte, token string) []byte {
+	t, err := json.Marshal(token)
+	if err != nil {
+		return body
+	}
+	return setToken(body, t)
+}
+
+// setToken returns the booking of body with its access_token member set to
+// token (nil: removed).
+func setToken(body []byte, token json.RawMessage) []byte {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil {
 		return body
 	}
-	if _, ok := m["access_token"]; !ok {
-		return body
+	if token == nil {
+		if _, ok := m["access_token"]; !ok {
+			return body
+		}
+		delete(m, "access_token")
+	} else {
+		m["access_token"] = token
 	}
-	delete(m, "access_token")
 	out, err := json.Marshal(m)
 	if err != nil {
 		return body

@@ -3,6 +3,7 @@ package bookinghttp_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"strings"
@@ -17,9 +18,9 @@ import (
 
 const keyHeader = "Idempotency-Key"
 
-// checkReplay checks that r replays first: the same status and body (less
-// the access token), with Idempotent-Replayed: true and the same ETag and
-// Location.
+// checkReplay checks that r replays first: the same status and body, with
+// Idempotent-Replayed: true and the same ETag and Location — but a created
+// booking with a new access token (the first one is stored nowhere).
 func checkReplay(t *testing.T, first, r response) {
 	t.Helper()
 	if r.Status != first.Status || r.Header.Get("Idempotent-Replayed") != "true" {
@@ -33,8 +34,8 @@ func checkReplay(t *testing.T, first, r response) {
 	if r.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("replay Cache-Control = %q", r.Header.Get("Cache-Control"))
 	}
-	if bytes.Contains(r.Body, []byte("access_token")) || bytes.Contains(r.Body, []byte("bt_")) {
-		t.Fatalf("replay carries the access token: %s", r.Body)
+	if first.Status != http.StatusCreated && (bytes.Contains(r.Body, []byte("access_token")) || bytes.Contains(r.Body, []byte("bt_"))) {
+		t.Fatalf("replay carries an access token: %s", r.Body)
 	}
 	if first.Status >= 400 {
 		if !bytes.Equal(r.Body, first.Body) {
@@ -45,34 +46,64 @@ func checkReplay(t *testing.T, first, r response) {
 	var a, b bookingJSON
 	decodeStrict(t, first.Body, &a)
 	decodeStrict(t, r.Body, &b)
+	if first.Status == http.StatusCreated {
+		if b.AccessToken == nil || !strings.HasPrefix(*b.AccessToken, "bt_"+strings.ReplaceAll(b.BookingID, "-", "")+"_") ||
+			a.AccessToken != nil && *a.AccessToken == *b.AccessToken {
+			t.Fatalf("replayed create: access_token %v, want a new bt_<id>_…", b.AccessToken)
+		}
+		b.AccessToken = nil
+	}
 	a.AccessToken = nil
 	checkBooking(t, b, a)
+}
+
+// token is the access token of a create's answer.
+func (r response) token(t *testing.T) string {
+	t.Helper()
+	bk := r.booking(t, http.StatusCreated)
+	if bk.AccessToken == nil {
+		t.Fatalf("a create answered without an access token:\n%s", r.Body)
+	}
+	return *bk.AccessToken
+}
+
+// opens reports whether token opens booking id (GET answers 200).
+func (b *bench) opens(t *testing.T, id, token string) bool {
+	t.Helper()
+	r := b.do(t, http.MethodGet, "/bookings/"+id, nil, "Authorization", bearer(token))
+	// Another booking's token gets 404, a replaced one 401.
+	if r.Status != http.StatusOK && r.Status != http.StatusUnauthorized && r.Status != http.StatusNotFound {
+		t.Fatalf("GET /bookings/%s with a token = %d:\n%s", id, r.Status, r.Body)
+	}
+	return r.Status == http.StatusOK
 }
 
 func TestIdempotentCreate(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, b *bench) {
 		body := standard("Ada Lovelace", 0, 2)
-		first := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "order-1")
+		order1, order2, order3 := hotel.NewIdempotencyKey(), hotel.NewIdempotencyKey(), hotel.NewIdempotencyKey()
+		first := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, order1)
 		created := first.booking(t, http.StatusCreated)
 		checkCreated(t, first, created)
 		for range 2 {
-			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "order-1")
+			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, order1)
 			checkReplay(t, first, r)
 		}
 		// POST /bookings is the same route: a retry there replays too,
 		// rather than booking a second room.
-		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings", body, keyHeader, "order-1"))
-		b.do(t, http.MethodPost, "/bookings", with(body, "adults", 1), keyHeader, "order-1").
+		last := b.do(t, http.MethodPost, "/bookings", body, keyHeader, order1)
+		checkReplay(t, first, last)
+		b.do(t, http.MethodPost, "/bookings", with(body, "adults", 1), keyHeader, order1).
 			problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
 		// The same JSON spelled differently is a different request.
 		r := b.do(t, http.MethodPost, "/bookings/", `{"guest_name":"Ada Lovelace", "hotel_id":100, "room_type":"Standard Rooms",
-			"arrival_date":"2030-01-01","stay_length":2,"adults":2,"children":0}`, keyHeader, "order-1")
+			"arrival_date":"2030-01-01","stay_length":2,"adults":2,"children":0}`, keyHeader, order1)
 		p := r.problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
 		if p.Detail != "This Idempotency-Key was used for a different request; use a new key for a new request." {
 			t.Fatalf("detail = %q", p.Detail)
 		}
-		r = b.do(t, http.MethodPost, "/bookings/", with(body, "stay_length", 3), keyHeader, "order-1")
+		r = b.do(t, http.MethodPost, "/bookings/", with(body, "stay_length", 3), keyHeader, order1)
 		r.problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
 		if r.Header.Get("Idempotent-Replayed") != "" {
 			t.Fatalf("422 marked as replayed")
@@ -81,36 +112,42 @@ func TestIdempotentCreate(t *testing.T) {
 		if len(all) != 1 || all[0].ID != created.BookingID || b.Faults.Calls(bookingtest.CreateHold) != 1 {
 			t.Fatalf("%d bookings, %d CreateHold calls; want 1, 1", len(all), b.Faults.Calls(bookingtest.CreateHold))
 		}
-		// The replayed booking is the stored one.
-		got := b.do(t, http.MethodGet, "/bookings/"+created.BookingID, nil, "Authorization", bearer(*created.AccessToken)).booking(t, http.StatusOK)
+		// The replayed booking is the stored one; the token of the last
+		// answer opens it.
+		got := b.do(t, http.MethodGet, "/bookings/"+created.BookingID, nil, "Authorization", bearer(last.token(t))).booking(t, http.StatusOK)
 		if got.Version != 1 || got.ConfirmationCode != created.ConfirmationCode {
 			t.Fatalf("stored booking %+v", got)
 		}
 
 		// A refused request is replayed as refused, even once it would pass.
 		bad := with(body, "arrival_date", "2029-12-30")
-		first = b.do(t, http.MethodPost, "/bookings/", bad, keyHeader, "order-2")
+		first = b.do(t, http.MethodPost, "/bookings/", bad, keyHeader, order2)
 		first.problem(t, http.StatusBadRequest, hotel.EINVALID)
-		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", bad, keyHeader, "order-2"))
+		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", bad, keyHeader, order2))
 
 		// A sold-out answer is replayed too.
 		for _, g := range []string{"A", "B"} {
 			b.create(t, deluxe(g, 30, 1))
 		}
 		late := deluxe("Late", 30, 1)
-		first = b.do(t, http.MethodPost, "/bookings/", late, keyHeader, "order-3")
+		first = b.do(t, http.MethodPost, "/bookings/", late, keyHeader, order3)
 		first.problem(t, http.StatusConflict, hotel.ECONFLICT)
-		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", late, keyHeader, "order-3"))
+		checkReplay(t, first, b.do(t, http.MethodPost, "/bookings/", late, keyHeader, order3))
 
-		// Key syntax (hotel.CheckIdempotencyKey): 1 to 255 printable ASCII
-		// characters, sent once.
+		// Key syntax (hotel.CheckIdempotencyKey): with credentials, 1 to
+		// 255 printable ASCII characters; without, a random UUID; sent once.
+		staff := []string{"Authorization", bearer(b.staffKey(t, "agent", hotel.ScopeBookingsRead))}
 		long := strings.Repeat("k", 255)
-		b.do(t, http.MethodPost, "/bookings/", standard("Long Key", 1, 1), keyHeader, long).booking(t, http.StatusCreated)
+		b.do(t, http.MethodPost, "/bookings/", standard("Long Key", 1, 1), append(staff, keyHeader, long)...).booking(t, http.StatusCreated)
 		for _, k := range []string{long + "k", "clé"} {
-			r := b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, k)
+			r := b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), append(staff, keyHeader, k)...)
 			fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", "must be 1 to 255 printable ASCII characters without leading or trailing spaces"))
 		}
-		r = b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, "once", keyHeader, "twice")
+		for _, k := range []string{long, "order-1", "00000000-0000-0000-0000-000000000000"} {
+			r := b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, k)
+			fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", anonymousKeyReason))
+		}
+		r = b.do(t, http.MethodPost, "/bookings/", standard("Bad Key", 1, 1), keyHeader, hotel.NewIdempotencyKey(), keyHeader, hotel.NewIdempotencyKey())
 		fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("Idempotency-Key", "must be given once"))
 		n := 0
 		for _, bk := range b.CheckInventory(t) {
@@ -130,6 +167,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 	const n = 8
 	each(t, func(t *testing.T, b *bench) {
 		body := standard("Ada Lovelace", 2, 3)
+		key := hotel.NewIdempotencyKey()
 		start := make(chan struct{})
 		results := make([]response, n)
 		errs := make([]error, n)
@@ -137,7 +175,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				<-start
-				results[i], errs[i] = b.send(http.MethodPost, "/bookings/", body, keyHeader, "same-key")
+				results[i], errs[i] = b.send(http.MethodPost, "/bookings/", body, keyHeader, key)
 			})
 		}
 		close(start)
@@ -145,6 +183,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 
 		var fresh, replayed, inFlight int
 		var created response
+		var tokens []string
 		id := ""
 		for i, r := range results {
 			if errs[i] != nil {
@@ -160,11 +199,12 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 				if bk.BookingID != id {
 					t.Fatalf("two bookings: %s and %s", id, bk.BookingID)
 				}
+				if bk.AccessToken == nil {
+					t.Fatalf("a created booking without an access token (replayed %q)", r.Header.Get("Idempotent-Replayed"))
+				}
+				tokens = append(tokens, *bk.AccessToken)
 				if r.Header.Get("Idempotent-Replayed") == "true" {
 					replayed++
-					if bk.AccessToken != nil {
-						t.Fatal("replay with an access token")
-					}
 				} else {
 					fresh++
 					created = r
@@ -190,6 +230,17 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 		if c := b.Faults.Calls(bookingtest.CreateHold); c != 1 {
 			t.Fatalf("%d CreateHold calls, want 1", c)
 		}
+		// Each answer carried a new token, replacing the one before: one
+		// of them, the last issued, opens the booking.
+		opening := 0
+		for _, tok := range tokens {
+			if b.opens(t, id, tok) {
+				opening++
+			}
+		}
+		if opening != 1 {
+			t.Fatalf("%d of the %d tokens answered open the booking, want 1", opening, len(tokens))
+		}
 		wantHeld := map[bookingtest.Night]int{
 			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(2)}: 1,
 			{RoomTypeID: bookingtest.LondonStandard, Date: bookingtest.Day(3)}: 1,
@@ -199,7 +250,7 @@ func TestIdempotentCreateConcurrent(t *testing.T) {
 			t.Fatalf("held %v, want %v", held, wantHeld)
 		}
 		// Afterwards, every retry replays.
-		checkReplay(t, created, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "same-key"))
+		checkReplay(t, created, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key))
 	})
 }
 
@@ -207,11 +258,12 @@ func TestIdempotentCreateResumesAfterUnavailable(t *testing.T) {
 	t.Parallel()
 	each(t, func(t *testing.T, b *bench) {
 		body := standard("Ada Lovelace", 0, 2)
+		key := hotel.NewIdempotencyKey()
 		// The hold is taken but its answer is lost, every time: 503, no
 		// booking recorded (split, the hold stays, unconfirmed).
 		b.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, After: true})
 		for range 2 {
-			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me")
+			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
 			r.problem(t, http.StatusServiceUnavailable, hotel.EUNAVAILABLE)
 			if r.Header.Get("Retry-After") != "5" || r.Header.Get("Idempotent-Replayed") != "" {
 				t.Fatalf("503 headers: %v", r.Header)
@@ -224,7 +276,7 @@ func TestIdempotentCreateResumesAfterUnavailable(t *testing.T) {
 		// Inventory is back: the retry books under the same id, taking the
 		// hold the first attempts took (CheckInventory below: one room).
 		b.Faults.Clear()
-		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me")
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
 		got := r.booking(t, http.StatusCreated)
 		pending := got.BookingID
 		if got.Status != "confirmed" || got.AccessToken == nil || got.TotalPrice != "609.00" || got.Version != 1 {
@@ -242,7 +294,7 @@ func TestIdempotentCreateResumesAfterUnavailable(t *testing.T) {
 		if r := b.do(t, http.MethodGet, "/bookings/"+pending, "", "Authorization", "Bearer "+*got.AccessToken); r.Status != http.StatusOK {
 			t.Fatalf("GET with the resumed create's token = %d", r.Status)
 		}
-		checkReplay(t, r, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me"))
+		checkReplay(t, r, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key))
 
 		all := b.CheckInventory(t)
 		if len(all) != 1 || all[0].ID != pending || all[0].Status != hotel.StatusConfirmed || all[0].SyncPending {
@@ -259,7 +311,7 @@ func TestIdempotentCreateResumesAfterUnavailable(t *testing.T) {
 			t.Fatalf("%d CreateHold calls, want 9 (two attempts of 4, then 1)", c)
 		}
 		// A new key is a new booking.
-		other := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "retry-me-2").booking(t, http.StatusCreated)
+		other := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, hotel.NewIdempotencyKey()).booking(t, http.StatusCreated)
 		if other.BookingID == pending || other.AccessToken == nil {
 			t.Fatalf("new key: %+v", other)
 		}
@@ -342,25 +394,26 @@ func TestIdempotentCreateInFlight(t *testing.T) {
 		g := newGate(t)
 		b := newBench(t, d, m, g.wrap)
 		body := standard("Ada Lovelace", 0, 2)
-		first := inFlight(t, b, g, body, "slow")
+		slow := hotel.NewIdempotencyKey()
+		first := inFlight(t, b, g, body, slow)
 
 		// While the first request runs: 409 with Retry-After, or 422 for
 		// another request under the key.
-		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "slow")
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, slow)
 		p := r.problem(t, http.StatusConflict, hotel.ECONFLICT)
 		if p.Detail != "A request with this Idempotency-Key is still in progress; retry shortly." || r.Header.Get("Retry-After") != "1" {
 			t.Fatalf("in flight: %q, Retry-After %q", p.Detail, r.Header.Get("Retry-After"))
 		}
-		b.do(t, http.MethodPost, "/bookings/", with(body, "adults", 1), keyHeader, "slow").
+		b.do(t, http.MethodPost, "/bookings/", with(body, "adults", 1), keyHeader, slow).
 			problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
 		// Another key is not held up.
-		b.do(t, http.MethodPost, "/bookings/", standard("Grace Hopper", 5, 1), keyHeader, "fast").booking(t, http.StatusCreated)
+		b.do(t, http.MethodPost, "/bookings/", standard("Grace Hopper", 5, 1), keyHeader, hotel.NewIdempotencyKey()).booking(t, http.StatusCreated)
 
 		g.open()
 		r1 := wait(t, first)
 		created := r1.booking(t, http.StatusCreated)
 		checkCreated(t, r1, created)
-		checkReplay(t, r1, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "slow"))
+		checkReplay(t, r1, b.do(t, http.MethodPost, "/bookings/", body, keyHeader, slow))
 		if all := b.CheckInventory(t); len(all) != 2 {
 			t.Fatalf("%d bookings, want 2", len(all))
 		}
@@ -373,14 +426,15 @@ func TestIdempotentCreateLeaseExpired(t *testing.T) {
 		g := newGate(t)
 		b := newBench(t, d, m, g.wrap)
 		body := standard("Ada Lovelace", 0, 2)
-		first := inFlight(t, b, g, body, "stuck")
+		stuck := hotel.NewIdempotencyKey()
+		first := inFlight(t, b, g, body, stuck)
 		if all := b.AllBookings(t); len(all) != 0 {
 			t.Fatalf("while in flight: %+v, want nothing recorded before the hold", all)
 		}
 		// Past the in-flight lease the claim counts as abandoned: a retry
 		// books under the same id instead of waiting or making another.
 		b.Clock.Add(3 * time.Minute)
-		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "stuck")
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, stuck)
 		resumed := r.booking(t, http.StatusCreated)
 		if resumed.Status != "confirmed" || resumed.AccessToken == nil {
 			t.Fatalf("resumed: %+v", resumed)
@@ -414,9 +468,13 @@ func TestIdempotentCreateLeaseExpired(t *testing.T) {
 		if held := b.Held(t); !maps.Equal(held, wantHeld) {
 			t.Fatalf("held %v, want %v", held, wantHeld)
 		}
-		r = b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "stuck")
+		r = b.do(t, http.MethodPost, "/bookings/", body, keyHeader, stuck)
 		if r.booking(t, http.StatusCreated).BookingID != all[0].ID || r.Header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("later retry: %d %s", r.Status, r.Body)
+		}
+		// The replay carries the token that works now.
+		if !b.opens(t, all[0].ID, r.token(t)) || b.opens(t, all[0].ID, *got.AccessToken) {
+			t.Fatal("after the replay, its token should open the booking and the one before not")
 		}
 	})
 }
@@ -427,6 +485,7 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 		k1 := b.staffKey(t, "agent-1", hotel.ScopeBookingsRead)
 		k2 := b.staffKey(t, "agent-2", hotel.ScopeBookingsWrite)
 		body := standard("Ada Lovelace", 0, 1)
+		shared := hotel.NewIdempotencyKey()
 		callers := []struct {
 			who     string
 			headers []string
@@ -439,7 +498,7 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 		firsts := map[string]response{}
 		seen := map[string]bool{}
 		for _, c := range callers {
-			r := b.do(t, http.MethodPost, "/bookings/", body, append([]string{keyHeader, "shared"}, c.headers...)...)
+			r := b.do(t, http.MethodPost, "/bookings/", body, append([]string{keyHeader, shared}, c.headers...)...)
 			bk := r.booking(t, http.StatusCreated)
 			checkCreated(t, r, bk)
 			if seen[bk.BookingID] {
@@ -451,16 +510,212 @@ func TestIdempotencyKeysPerCaller(t *testing.T) {
 		// Each caller's retry replays its own booking; another body under
 		// the key is refused for that caller only.
 		for _, c := range callers {
-			r := b.do(t, http.MethodPost, "/bookings/", body, append([]string{keyHeader, "shared"}, c.headers...)...)
+			r := b.do(t, http.MethodPost, "/bookings/", body, append([]string{keyHeader, shared}, c.headers...)...)
 			checkReplay(t, firsts[c.who], r)
-			b.do(t, http.MethodPost, "/bookings/", with(body, "stay_length", 2), append([]string{keyHeader, "shared"}, c.headers...)...).
+			b.do(t, http.MethodPost, "/bookings/", with(body, "stay_length", 2), append([]string{keyHeader, shared}, c.headers...)...).
 				problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
 		}
 		// Bad credentials on the public route count as anonymous.
-		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, "shared", "Authorization", bearer("nonsense"))
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, shared, "Authorization", bearer("nonsense"))
 		checkReplay(t, firsts["anonymous"], r)
-		if all := b.CheckInventory(t); len(all) != len(callers) {
-			t.Fatalf("%d bookings, want %d", len(all), len(callers))
+		// Callers with credentials may send any key: it is theirs alone.
+		for _, c := range callers[1:] {
+			b.do(t, http.MethodPost, "/bookings/", standard(c.who, 1, 1), append([]string{keyHeader, "order-1"}, c.headers...)...).
+				booking(t, http.StatusCreated)
+		}
+		if all := b.CheckInventory(t); len(all) != 2*len(callers)-1 {
+			t.Fatalf("%d bookings, want %d", len(all), 2*len(callers)-1)
+		}
+	})
+}
+
+// anonymousKeyReason is why an anonymous caller's key is refused.
+const anonymousKeyReason = "without credentials, must be a random UUID (such as 0f8fad5b-d9cb-469f-a165-70867728950e): the key is the secret that makes a retry yours"
+
+// Issue 16, item 4: an Idempotency-Key never hands one client's booking to
+// another. Anonymous callers share one scope, so the key is what tells them
+// apart: it must be a secret (a random UUID), and only its holder can
+// replay, resume or learn anything of the request it names.
+
+// TestAnonymousGuessableKeysRefused: two anonymous clients sending the
+// same guessable key are both refused (400 naming the header), before
+// anything runs: neither is given the other's booking.
+func TestAnonymousGuessableKeysRefused(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 0, 2)
+		for _, key := range []string{"k1", "order-1", "00000000-0000-0000-0000-000000000001"} {
+			for _, client := range []string{"A", "B"} {
+				r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
+				p := r.problem(t, http.StatusBadRequest, hotel.EINVALID)
+				fields(t, p, fe("Idempotency-Key", anonymousKeyReason))
+				if p.Detail != "The Idempotency-Key header is not valid." {
+					t.Fatalf("client %s, key %q: detail %q", client, key, p.Detail)
+				}
+			}
+		}
+		if n := b.count(t); n != 0 {
+			t.Fatalf("%d bookings made under refused keys", n)
+		}
+	})
+}
+
+// TestAnonymousKeyHolder: with a UUID key, client A books; client B gets
+// nothing of A's booking — not its id, code, guest or token — by any
+// request without A's key, and A's token keeps working. With the key, B is
+// the key's holder (by design: the key is the secret): a replay gives it
+// the booking with a new token, which replaces A's.
+func TestAnonymousKeyHolder(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 0, 2)
+		key := hotel.NewIdempotencyKey()
+		first := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
+		a := first.booking(t, http.StatusCreated)
+		tokenA := checkCreated(t, first, a)
+
+		staff := b.staffKey(t, "agent", hotel.ScopeBookingsWrite)
+		upper := strings.ToUpper(key) // another key, however alike
+		for _, probe := range []struct {
+			what    string
+			method  string
+			path    string
+			body    any
+			headers []string
+			status  int
+		}{
+			{"the same body without a key", http.MethodPost, "/bookings/", body, nil, http.StatusCreated},
+			{"the same body with another key", http.MethodPost, "/bookings/", body, []string{keyHeader, hotel.NewIdempotencyKey()}, http.StatusCreated},
+			{"the same body with the key in upper case", http.MethodPost, "/bookings/", body, []string{keyHeader, upper}, http.StatusCreated},
+			{"the same body and key as a staff key", http.MethodPost, "/bookings/", body, []string{keyHeader, key, "Authorization", bearer(staff)}, http.StatusCreated},
+			{"the booking without credentials", http.MethodGet, "/bookings/" + a.BookingID, nil, nil, http.StatusUnauthorized},
+			{"the booking with B's own staff key", http.MethodGet, "/bookings/" + a.BookingID, nil, []string{"Authorization", bearer(staff)}, http.StatusForbidden},
+		} {
+			r := b.do(t, probe.method, probe.path, probe.body, probe.headers...)
+			if r.Status != probe.status || r.Header.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("%s: %d (replayed %q), want %d:\n%s", probe.what, r.Status, r.Header.Get("Idempotent-Replayed"), probe.status, r.Body)
+			}
+			secrets := []string{a.ConfirmationCode, tokenA}
+			if probe.method == http.MethodPost { // a GET names the id itself
+				secrets = append(secrets, a.BookingID)
+			}
+			for _, secret := range secrets {
+				if bytes.Contains(r.Body, []byte(secret)) || strings.Contains(fmt.Sprint(r.Header), secret) {
+					t.Fatalf("%s: the answer shows A's %q:\n%v\n%s", probe.what, secret, r.Header, r.Body)
+				}
+			}
+			if r.Status == http.StatusCreated {
+				bk := r.booking(t, http.StatusCreated)
+				if b.opens(t, a.BookingID, *bk.AccessToken) {
+					t.Fatalf("%s: its token opens A's booking", probe.what)
+				}
+			}
+		}
+		if !b.opens(t, a.BookingID, tokenA) {
+			t.Fatal("A's token stopped working, though nobody sent A's key")
+		}
+
+		// Whoever sends the key holds it: the replay gives the booking with
+		// a token that works, and A's own no longer does.
+		r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
+		checkReplay(t, first, r)
+		if tok := r.token(t); !b.opens(t, a.BookingID, tok) || b.opens(t, a.BookingID, tokenA) {
+			t.Fatal("the replay's token should open the booking, and replace the one before")
+		}
+	})
+}
+
+// TestAnonymousKeyOtherRequest: the same key with another body. A stranger
+// probing guessable keys learns nothing — every such key is refused alike,
+// used or not. The key's holder is told only that the key was used for
+// another request (422): no booking id, code, guest or token, no Location
+// or ETag, and the booking's token is not replaced.
+func TestAnonymousKeyOtherRequest(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 0, 2)
+		// A guessable key answers alike whether or not a request used it.
+		var answers []string
+		for _, bd := range []map[string]any{body, with(body, "adults", 1)} {
+			r := b.do(t, http.MethodPost, "/bookings/", bd, keyHeader, "order-1")
+			p := r.problem(t, http.StatusBadRequest, hotel.EINVALID)
+			answers = append(answers, fmt.Sprint(r.Status, p.Detail, p.Errors))
+		}
+		if answers[0] != answers[1] {
+			t.Fatalf("a guessable key answered differently once used:\n%s\n%s", answers[0], answers[1])
+		}
+
+		key := hotel.NewIdempotencyKey()
+		first := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
+		a := first.booking(t, http.StatusCreated)
+		tokenA := checkCreated(t, first, a)
+		r := b.do(t, http.MethodPost, "/bookings/", with(body, "guest_name", "Mallory", "adults", 1), keyHeader, key)
+		p := r.problem(t, http.StatusUnprocessableEntity, hotel.EUNPROCESSABLE)
+		if p.Detail != "This Idempotency-Key was used for a different request; use a new key for a new request." || len(p.Errors) != 0 || len(p.Nights) != 0 {
+			t.Fatalf("422: %+v", p)
+		}
+		for _, h := range []string{"Location", "ETag", "Idempotent-Replayed"} {
+			if v := r.Header.Get(h); v != "" {
+				t.Fatalf("422 has %s: %q", h, v)
+			}
+		}
+		for _, secret := range []string{a.BookingID, a.ConfirmationCode, tokenA, "Ada Lovelace", "bt_"} {
+			if bytes.Contains(r.Body, []byte(secret)) {
+				t.Fatalf("422 shows %q:\n%s", secret, r.Body)
+			}
+		}
+		if !b.opens(t, a.BookingID, tokenA) {
+			t.Fatal("a 422 replaced the booking's token")
+		}
+		if n := b.count(t); n != 1 {
+			t.Fatalf("%d bookings, want 1", n)
+		}
+	})
+}
+
+// TestAnonymousRetryAfterUnavailable: a create that ended in 503 is resumed
+// by its client's retry with the key, and every later answer to the key —
+// also a replay, when the resumed answer was lost too — carries a token
+// that opens the booking. A stranger's request without the key, meanwhile,
+// neither resumes the booking nor takes its token.
+func TestAnonymousRetryAfterUnavailable(t *testing.T) {
+	t.Parallel()
+	each(t, func(t *testing.T, b *bench) {
+		body := standard("Ada Lovelace", 0, 2)
+		key := hotel.NewIdempotencyKey()
+		b.Faults.Set(bookingtest.CreateHold, bookingtest.Fault{Err: bookingtest.Unavailable, After: true})
+		b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key).problem(t, http.StatusServiceUnavailable, hotel.EUNAVAILABLE)
+		b.Faults.Clear()
+
+		// A stranger sends the same body, without the key or with its own.
+		for _, hs := range [][]string{nil, {keyHeader, hotel.NewIdempotencyKey()}} {
+			r := b.do(t, http.MethodPost, "/bookings/", body, hs...)
+			if r.Status != http.StatusCreated || r.Header.Get("Idempotent-Replayed") != "" {
+				t.Fatalf("stranger: %d %v", r.Status, r.Header)
+			}
+		}
+		strangers := map[string]bool{}
+		for _, bk := range b.AllBookings(t) {
+			strangers[bk.ID] = true
+		}
+
+		// The client retries: the resumed answer carries a token...
+		r1 := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
+		resumed := r1.booking(t, http.StatusCreated)
+		if strangers[resumed.BookingID] || r1.Header.Get("Idempotent-Replayed") != "" || !b.opens(t, resumed.BookingID, r1.token(t)) {
+			t.Fatalf("resumed create: %d %v %s", r1.Status, r1.Header, r1.Body)
+		}
+		// ...and if that answer is lost as well, so does the replay: the
+		// client always ends up with a token that works.
+		for range 2 {
+			r := b.do(t, http.MethodPost, "/bookings/", body, keyHeader, key)
+			checkReplay(t, r1, r)
+			if !b.opens(t, resumed.BookingID, r.token(t)) {
+				t.Fatal("the replay's token does not open the booking")
+			}
+		}
+		if all := b.CheckInventory(t); len(all) != 3 {
+			t.Fatalf("%d bookings, want 3 (the client's and the stranger's two)", len(all))
 		}
 	})
 }

@@ -26,6 +26,9 @@ func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
 	if c, ok := svc.(creator); ok {
 		a.createWithID = c.CreateWithID
 	}
+	if t, ok := svc.(tokenIssuer); ok {
+		a.issueToken = t.NewAccessToken
+	}
 	create := collection(a.idempotent(newBookingID, a.create))
 	list := collection(http.HandlerFunc(a.list))
 	var (
@@ -56,6 +59,7 @@ type creator interface {
 type api struct {
 	svc          hotel.BookingService
 	createWithID func(ctx context.Context, id string, nb hotel.NewBooking) (*hotel.Booking, error) // nil: not resumable
+	issueToken   func(ctx context.Context, id string) (string, error)                              // nil: replayed creates carry no token
 	keys         *idempotency.Keys
 }
 

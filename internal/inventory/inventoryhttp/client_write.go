@@ -233,7 +233,9 @@ func (c *Client) Adjust(ctx context.Context, a *hotel.Adjustment) (bool, error) 
 	}
 	hdr := http.Header{}
 	if a.IdempotencyKey != "" {
-		if err := hotel.CheckIdempotencyKey(a.IdempotencyKey); err != nil {
+		// Only what every key must be, so it cannot break the header; the
+		// server applies the rule of the caller it finds.
+		if err := hotel.CheckIdempotencyKey(a.IdempotencyKey, false); err != nil {
 			return false, err
 		}
 		hdr.Set(idempotency.Header, a.IdempotencyKey)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
@@ -91,14 +92,19 @@ func seeded(t *testing.T, d driver) store.Store {
 
 // handler is the inventory server as cmd/hotel wires it: middleware around
 // ProblemMux around the routes, without access control (the tests of
-// access are the authorization matrix's), keeping Idempotency-Key records in
-// st (nil: no request may send a key).
+// access are the authorization matrix's) but with every request made by a
+// staff key named actorName, as the writes always are, keeping
+// Idempotency-Key records in st (nil: no request may send a key).
 func handler(svc hotel.InventoryService, st idempotency.Store) http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range inventoryhttp.Routes(svc, idempotency.New(st, time.Now, nil)) {
 		mux.Handle(r.Pattern, r.Handler)
 	}
-	return web.Middleware(slog.New(slog.DiscardHandler), web.ProblemMux(mux))
+	staff := hotel.Principal{Kind: hotel.StaffKey, Name: actorName, Scopes: []string{hotel.ScopeAdmin}}
+	routes := web.ProblemMux(mux)
+	return web.Middleware(slog.New(slog.DiscardHandler), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		routes.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), staff)))
+	}))
 }
 
 // serve starts svc's HTTP server for the test's lifetime.

@@ -56,9 +56,9 @@ func TestInventoryWrites(t *testing.T) {
 func bookingID(n int) string { return fmt.Sprintf("0190a5d2-6c7e-7b3a-9f1e-%012d", n) }
 
 // actorName is the actor both implementations record in these tests: the
-// in-process callers name it, the test server (no authentication) takes
-// the anonymous caller's kind.
-const actorName = "anonymous"
+// in-process callers name it, the test server takes it from the staff key
+// every request is made by (handler).
+const actorName = "inventory-tests"
 
 func must(t *testing.T, err error) {
 	t.Helper()
