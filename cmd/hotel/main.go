@@ -19,15 +19,25 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
-			if !errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintln(os.Stderr, "hotel:", err)
-			}
-			os.Exit(2)
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "hotel:", err)
 		}
-		fmt.Fprintln(os.Stderr, "hotel:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitCode is the exit status of a command that failed with err: 2 for a
+// mistake in the command line, 3 when loadtest could not check the
+// invariants (errNotChecked), else 1.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case errors.As(err, &ue) || errors.Is(err, flag.ErrHelp):
+		return 2
+	case errors.Is(err, errNotChecked):
+		return exitNotChecked
+	default:
+		return 1
 	}
 }
 
