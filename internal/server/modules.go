@@ -57,7 +57,9 @@ var modules = map[string]module{
 	bookingService:   {needs: []string{storeModule, inventoryService}, start: startBookingService},
 
 	config.TargetInventory: {needs: []string{storeModule, inventoryService}, start: startInventory,
-		routes: func(p *process) []auth.Route { return append(inventoryhttp.Routes(p.inventory, p.keys()), databaseRoute(p)) }},
+		routes: func(p *process) []auth.Route {
+			return append(inventoryhttp.Routes(p.inventory, p.keys()), databaseRoute(p))
+		}},
 	config.TargetBooking:   {needs: []string{storeModule, bookingService}, start: startBooking, routes: bookingRoutes},
 	config.TargetScheduler: {needs: []string{storeModule, bookingService}, start: startScheduler},
 	config.TargetGateway:   {start: startGateway, routes: gatewayRoutes, wrap: front},
