@@ -60,9 +60,13 @@ Usage:
   hotel check [--repair] [flags]   prove held rooms equal bookings on every night
                                    (exit 1 on drift); --repair fixes it from the bookings
   hotel loadtest [--scenario mixed|rush|modify-storm] [--clients N|--rate R] [--duration D]
-                                   drive a running system, report, check the invariants
+                                   drive a running system, report, check the invariants on
+                                   its database (exit 1: one broke; 3: could not check)
   hotel healthcheck [--addr A]     exit 0 if the server on HOTEL_ADDR answers /healthz
   hotel version                    print the version
+
+Only migrate and serve (HOTEL_AUTO_MIGRATE) create the schema: the other
+commands refuse a database without it (run "hotel migrate up" first).
 
 Run "hotel <command> -h" for the flags of a command. Every flag has an
 environment variable (see README); flags win over the environment, which

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -130,8 +131,7 @@ func fileState(t *testing.T, dir string) string {
 			if err != nil {
 				return err
 			}
-			sum := sha256.Sum256(data)
-			b.Write(sum[:4])
+			fmt.Fprintf(&b, " %x", sha256.Sum256(data))
 		}
 		b.WriteByte('\n')
 		return nil
