@@ -120,7 +120,7 @@ func openReadOnly(ctx context.Context, cfg *config.Config, log *slog.Logger) (st
 // noDatabase explains a SQLite file that could not be opened for reading.
 func noDatabase(cfg *config.Config, err error) error {
 	if errors.Is(err, sqlite.ErrNoDatabase) {
-		return fmt.Errorf("refusing to run: %v (%s); create it with `hotel migrate up`, or point %s at the existing database",
+		return fmt.Errorf("refusing to run: %w (%s); create it with `hotel migrate up`, or point %s at the existing database",
 			err, databaseSetting(cfg), settingName(cfg))
 	}
 	return err

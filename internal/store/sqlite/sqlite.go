@@ -86,7 +86,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// ErrNoDatabase: OpenReadOnly found no database file.
+// ErrNoDatabase is the error of OpenReadOnly when there is no database file.
 var ErrNoDatabase = errors.New("no SQLite database")
 
 // OpenReadOnly opens the existing database file at path for reading only:
