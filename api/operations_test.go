@@ -158,6 +158,14 @@ func operations() []operation {
 			description: "Redoc's standalone bundle (MIT), used by `/docs`.", params: arr{ifNoneMatch},
 			ok: assetOK("The script.", "text/javascript", o("type", "string"))},
 
+		{method: "GET", path: "/inventory/database", id: "databaseIdentity", tag: "Operations", summary: "The inventory database's identity",
+			proxied: true, noQuery: true, unavailableFromServer: true,
+			description: "Which database the inventory service uses: its driver and the random id drawn when the schema was created " +
+				"(`hotel migrate up`). `hotel loadtest` compares it with the database it checks the invariants on, so that it never " +
+				"checks another deployment's database.",
+			ok: []response{{status: "200", description: "The database's identity.", schema: schema("DatabaseIdentity"),
+				example: o("driver", "postgres", "database_id", "5f0c2b8e9d1a4c3b8e7f6a5d4c3b2a19")}}},
+
 		// Inventory (seed routes).
 		inventoryList("/inventory", "listInventory", "List inventory"),
 		inventoryList("/inventory/", "listInventorySlash", "List inventory (seed path)"),

@@ -575,6 +575,9 @@ var schemas = o(
 			"available_rooms", o("type", "integer", "minimum", 0, "description", "Rooms still for sale: capacity + overbooking allowance − held − blocked."),
 			"total_rooms", o("type", "integer", "minimum", 0, "description", "The night's capacity."),
 			"room_price", schema("Money"), "currency", schema("Currency"), "demand_level", schema("DemandLevel"))),
+	"DatabaseIdentity", o("type", "object", "required", arr{"driver", "database_id"}, "properties", o(
+		"driver", o("type", "string", "enum", arr{"sqlite", "postgres"}),
+		"database_id", o("type", "string", "pattern", "^[0-9a-f]{32}$", "description", "Drawn at random when the schema was created; a copy of the database has the same."))),
 	"HotelName", o("type", "object", "required", arr{"hotel_id", "hotel_name"}, "properties", o("hotel_id", schema("ID"), "hotel_name", o("type", "string"))),
 	"Hotel", o("type", "object", "required", arr{"hotel_id", "hotel_name", "location", "time_zone", "currency"}, "properties", o(
 		"hotel_id", schema("ID"), "hotel_name", o("type", "string", "maxLength", 200), "location", o("type", "string", "maxLength", 200),

@@ -3,8 +3,8 @@
 #
 #   1. initdb + start a throwaway PostgreSQL cluster in a temp dir on a free
 #      127.0.0.1 port (as the postgres user when run as root);
-#   2. build bin and seed the synthetic data set
-#      (hotel seed --hotels 10000 --days 365 --seed 1: 14.6 M nights);
+#   2. build bin, migrate and seed the synthetic data set
+#      (hotel migrate up; hotel seed --hotels 10000 --days 365 --seed 1: 14.6 M nights);
 #   3. run the Go benchmarks of internal/store/storebench against it
 #      (search p50/p99, holds/s uncontended and contended);
 #   4. run pgbench with the same SQL (scripts/bench/*.sql), the same number of
@@ -57,7 +57,8 @@ psql -d postgres -c "CREATE DATABASE hotel"
 log "go build ./cmd/hotel, go test -c ./internal/store/storebench"
 go build -o "$work/hotel" ./cmd/hotel
 go test -c -o "$work/storebench.test" ./internal/store/storebench
-log "seed --hotels $HOTELS --days $DAYS --seed $SEED"
+log "migrate up, seed --hotels $HOTELS --days $DAYS --seed $SEED"
+DATABASE_URL=$url "$work/hotel" migrate up >/dev/null # seed uses the schema, never creates it
 DATABASE_URL=$url "$work/hotel" seed --hotels "$HOTELS" --days "$DAYS" --seed "$SEED" 2>/dev/null | tee "$OUT/seed.txt"
 log "VACUUM (FREEZE, ANALYZE)"
 psql -d hotel -c "VACUUM (FREEZE, ANALYZE)" -c CHECKPOINT

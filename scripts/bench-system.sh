@@ -2,7 +2,7 @@
 # The system benchmarks of issue 10, reproducibly, in one run:
 #
 #   1. a throwaway PostgreSQL cluster (durable settings, scripts/bench/cluster.sh)
-#      seeded with the synthetic data set (hotel seed --hotels 10000 --days 365:
+#      migrated and seeded with the synthetic data set (hotel migrate up; hotel seed --hotels 10000 --days 365:
 #      14.6 M nights); a SQLite data directory seeded with SQLITE_HOTELS hotels;
 #   2. the ceilings: pgbench running the booking SQL of the issue
 #      (scripts/bench/booking*.sql: a 2-night conditional update plus an
@@ -106,7 +106,8 @@ log "go build ./cmd/hotel ./scripts/bench/hello"
 go build -o "$work/hotel" ./cmd/hotel
 go build -o "$work/hello" ./scripts/bench/hello
 psql -d postgres -c "CREATE DATABASE hotel"
-log "seed PostgreSQL: --hotels $HOTELS --days $DAYS --seed $SEED"
+log "migrate and seed PostgreSQL: --hotels $HOTELS --days $DAYS --seed $SEED"
+DATABASE_URL=$url "$work/hotel" migrate up >/dev/null # seed uses the schema, never creates it
 DATABASE_URL=$url "$work/hotel" seed --hotels "$HOTELS" --days "$DAYS" --seed "$SEED" 2>/dev/null >"$OUT/seed-postgres.txt"
 psql -d hotel -c "VACUUM (FREEZE, ANALYZE)" -c CHECKPOINT
 psql -d hotel -Atc "SELECT 'PostgreSQL data: ' || pg_size_pretty(pg_database_size('hotel')) || ', ' || count(*) || ' nights' FROM inventory_night" | tee -a "$OUT/seed-postgres.txt"
@@ -115,7 +116,8 @@ bad=$(psql -d hotel -Atc "SELECT count(*) FROM room_type WHERE hotel_id <> (id -
 sqlite_dir=$work/sqlite
 mkdir -p "$sqlite_dir"
 if [[ " $MODES " == *" sqlite "* ]]; then
-  log "seed SQLite: --hotels $SQLITE_HOTELS --days $DAYS --seed $SEED"
+  log "migrate and seed SQLite: --hotels $SQLITE_HOTELS --days $DAYS --seed $SEED"
+  HOTEL_DATA_DIR=$sqlite_dir "$work/hotel" migrate up >/dev/null
   HOTEL_DATA_DIR=$sqlite_dir "$work/hotel" seed --hotels "$SQLITE_HOTELS" --days "$DAYS" --seed "$SEED" 2>/dev/null >"$OUT/seed-sqlite.txt"
   echo "SQLite data: $(du -sh "$sqlite_dir" | cut -f1)" | tee -a "$OUT/seed-sqlite.txt"
 fi

@@ -41,6 +41,7 @@ func TestKeysCLI(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
 			db := dbEnv(t, kind)
+			migrateUp(t, db)
 			ctx := context.Background()
 			key := createKey(t, db, "frontdesk", "bookings:read,guests:read")
 			var out bytes.Buffer
@@ -134,6 +135,7 @@ func callers(t *testing.T, db map[string]string) []caller {
 		{name: "service", header: "Bearer " + testServiceKey, p: hotel.Principal{Kind: hotel.Service}},
 		{name: "HOTEL_ADMIN_KEY", header: "Bearer " + testAdminKey, p: hotel.Principal{Kind: hotel.StaffKey, Scopes: []string{hotel.ScopeAdmin}}},
 	}
+	migrateUp(t, db)
 	revoked := createKey(t, db, "revoked", "admin")
 	if err := run(context.Background(), []string{"keys", "revoke", "revoked"}, env(db), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)

@@ -188,6 +188,16 @@ func dbEnv(t testing.TB, kind storeKind) map[string]string {
 	return map[string]string{"HOTEL_DATA_DIR": t.TempDir()}
 }
 
+// migrateUp creates the schema in db's database, as an operator runs
+// `hotel migrate up` before the commands that use it.
+func migrateUp(t testing.TB, db map[string]string) {
+	t.Helper()
+	var errOut bytes.Buffer
+	if err := run(context.Background(), []string{"migrate", "up"}, env(db), io.Discard, &errOut); err != nil {
+		t.Fatalf("migrate up: %v\n%s", err, errOut.String())
+	}
+}
+
 func startAll(t testing.TB, db map[string]string) *system {
 	p := startServe(t, overlay(map[string]string{"HOTEL_ADMIN_KEY": testAdminKey, "HOTEL_SERVICE_KEY": testServiceKey}, db))
 	return &system{Gateway: p.URL, procs: map[string]*proc{"all": p}}
@@ -477,6 +487,7 @@ func TestSeedSynthetic(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
 			vars := dbEnv(t, kind)
+			migrateUp(t, vars)
 			var out, errOut bytes.Buffer
 			if err := run(context.Background(), []string{"seed", "--hotels", "5", "--days", "10", "--seed", "7"}, env(vars), &out, &errOut); err != nil {
 				t.Fatalf("seed: %v\n%s", err, errOut.String())

@@ -39,14 +39,11 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	rest = append(fs.Args(), rest...)
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	st, err := openStore(ctx, cfg, log)
+	st, err := openExisting(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := prepareSchema(ctx, st, cfg.AutoMigrate, log); err != nil {
-		return err
-	}
 	switch action {
 	case "create":
 		if len(rest) > 0 || *name == "" {

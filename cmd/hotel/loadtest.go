@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/loadtest"
 	"github.com/hotelplatform/hotel/internal/scheduler"
+	"github.com/hotelplatform/hotel/internal/server"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
@@ -28,6 +30,14 @@ const loadtestUsage = `usage: hotel loadtest [--target URL] [--scenario mixed|ru
 
 // errInvariant makes loadtest exit non-zero when an invariant broke.
 var errInvariant = errors.New("an invariant broke under load")
+
+// errNotChecked makes loadtest exit with exitNotChecked when the invariants
+// could not be checked on the target's database (and none was seen broken).
+var errNotChecked = errors.New("the invariants were not checked on the target's database")
+
+// exitNotChecked is loadtest's exit status for errNotChecked: not 1, which
+// means an invariant broke, nor 2, a mistake in the command line.
+const exitNotChecked = 3
 
 // loadtestCmd drives a running system and reports; then it checks the
 // invariants on the system's database (the same settings as serve).
@@ -77,7 +87,7 @@ func loadtestCmd(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	if !*noCheck {
-		rep.Check = invariantCheck(ctx, cfg, stderr)
+		rep.Check = invariantCheck(ctx, cfg, lc.Target, lc.AdminKey, stderr)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -91,22 +101,96 @@ func loadtestCmd(ctx context.Context, args []string, getenv func(string) string,
 	if !rep.OK() {
 		return errInvariant
 	}
+	if rep.NotChecked() {
+		return fmt.Errorf("%w: %s", errNotChecked, rep.Check.Detail)
+	}
 	return nil
 }
 
-// invariantCheck reconciles held rooms with bookings on the database.
-func invariantCheck(ctx context.Context, cfg *config.Config, stderr io.Writer) *loadtest.CheckResult {
-	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	st, err := openStore(ctx, cfg, log)
+// invariantCheck reconciles held rooms with bookings on the database the
+// settings name — opened read-only, so nothing is created or written —
+// once it is known to be the target's: the one whose identity the target
+// gives (GET /inventory/database). Otherwise it says why it could not check.
+func invariantCheck(ctx context.Context, cfg *config.Config, target, adminKey string, stderr io.Writer) *loadtest.CheckResult {
+	notChecked := func(format string, args ...any) *loadtest.CheckResult {
+		return &loadtest.CheckResult{DriftingNights: -1, Detail: fmt.Sprintf(format, args...)}
+	}
+	advice := fmt.Sprintf("point %s at the target's database, or pass --no-check", settingName(cfg))
+	theirs, err := targetDatabase(ctx, target, adminKey)
 	if err != nil {
-		return &loadtest.CheckResult{DriftingNights: -1, Detail: "database: " + err.Error()}
+		return notChecked("cannot tell which database the target uses: %v", err)
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
+	st, err := openReadOnly(ctx, cfg, log)
+	if err != nil {
+		return notChecked("%v (%s); %s", err, databaseSetting(cfg), advice)
 	}
 	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return notChecked("%s (%s) is not the target's database or not at this binary's schema: %v; %s", describeDatabase(cfg), databaseSetting(cfg), err, advice)
+	}
+	ours, err := st.DatabaseID(ctx)
+	if err != nil {
+		return notChecked("cannot read the identity of %s: %v", describeDatabase(cfg), err)
+	}
+	if ours != theirs.DatabaseID || st.Driver() != theirs.Driver {
+		return notChecked("%s is not the target's database: it names %s, whose identity is %s; the target's (%s) is %s; %s",
+			settingName(cfg), describeDatabase(cfg), ours, theirs.Driver, theirs.DatabaseID, advice)
+	}
 	rep, err := scheduler.Reconcile(ctx, st, nil, false)
 	if err != nil {
-		return &loadtest.CheckResult{DriftingNights: -1, Detail: err.Error()}
+		return notChecked("%v", err)
 	}
-	return &loadtest.CheckResult{DriftingNights: len(rep.Drift)}
+	return &loadtest.CheckResult{Checked: true, DriftingNights: len(rep.Drift)}
+}
+
+// targetDatabase asks the target which database it uses, retrying for a
+// while a target that is not answering (after a fault, say).
+func targetDatabase(ctx context.Context, target, adminKey string) (server.DatabaseIdentity, error) {
+	var id server.DatabaseIdentity
+	if adminKey == "" {
+		return id, fmt.Errorf("GET %s needs an admin key: set HOTEL_ADMIN_KEY or HOTEL_LOADTEST_KEY, or pass --no-check", server.DatabasePath)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	hc := &http.Client{Timeout: 5 * time.Second}
+	for {
+		retry, err := func() (bool, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, target+server.DatabasePath, nil)
+			if err != nil {
+				return false, err
+			}
+			req.Header.Set("Authorization", "Bearer "+adminKey)
+			resp, err := hc.Do(req)
+			if err != nil {
+				return true, fmt.Errorf("GET %s: %w", server.DatabasePath, err)
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			switch {
+			case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+				return false, fmt.Errorf("GET %s answered %s: the key is not an admin key of the target", server.DatabasePath, resp.Status)
+			case resp.StatusCode == http.StatusNotFound:
+				return false, fmt.Errorf("GET %s answered %s: the target does not tell (an older version?)", server.DatabasePath, resp.Status)
+			case resp.StatusCode >= 500:
+				return true, fmt.Errorf("GET %s answered %s", server.DatabasePath, resp.Status)
+			case resp.StatusCode != http.StatusOK || err != nil:
+				return false, fmt.Errorf("GET %s answered %s", server.DatabasePath, resp.Status)
+			}
+			if err := json.Unmarshal(body, &id); err != nil || id.DatabaseID == "" || id.Driver == "" {
+				return false, fmt.Errorf("GET %s: not a database identity", server.DatabasePath)
+			}
+			return false, nil
+		}()
+		if !retry {
+			return id, err
+		}
+		select {
+		case <-ctx.Done():
+			return id, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 func printReport(w io.Writer, rep *loadtest.Report) {
@@ -152,15 +236,18 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 	switch c := rep.Check; {
 	case c == nil:
 		fmt.Fprintln(w, "invariants: not checked (--no-check)")
-	case c.DriftingNights < 0:
-		fmt.Fprintf(w, "invariants: not checked: %s\n", c.Detail)
+	case !c.Checked:
+		fmt.Fprintf(w, "invariants: cannot check: %s\n", c.Detail)
 	default:
 		fmt.Fprintf(w, "invariants: %d drifting night(s) between held rooms and bookings\n", c.DriftingNights)
 	}
-	if rep.OK() {
-		fmt.Fprintln(w, "result: OK")
-	} else {
+	switch {
+	case !rep.OK():
 		fmt.Fprintln(w, "result: INVARIANT BROKEN")
+	case rep.NotChecked():
+		fmt.Fprintln(w, "result: NOT CHECKED (nothing lost or oversold as the clients saw it; the database could not be checked)")
+	default:
+		fmt.Fprintln(w, "result: OK")
 	}
 }
 

@@ -19,15 +19,25 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
-			if !errors.Is(err, flag.ErrHelp) {
-				fmt.Fprintln(os.Stderr, "hotel:", err)
-			}
-			os.Exit(2)
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "hotel:", err)
 		}
-		fmt.Fprintln(os.Stderr, "hotel:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitCode is the exit status of a command that failed with err: 2 for a
+// mistake in the command line, 3 when loadtest could not check the
+// invariants (errNotChecked), else 1.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case errors.As(err, &ue) || errors.Is(err, flag.ErrHelp):
+		return 2
+	case errors.Is(err, errNotChecked):
+		return exitNotChecked
+	default:
+		return 1
 	}
 }
 
@@ -50,9 +60,13 @@ Usage:
   hotel check [--repair] [flags]   prove held rooms equal bookings on every night
                                    (exit 1 on drift); --repair fixes it from the bookings
   hotel loadtest [--scenario mixed|rush|modify-storm] [--clients N|--rate R] [--duration D]
-                                   drive a running system, report, check the invariants
+                                   drive a running system, report, check the invariants on
+                                   its database (exit 1: one broke; 3: could not check)
   hotel healthcheck [--addr A]     exit 0 if the server on HOTEL_ADDR answers /healthz
   hotel version                    print the version
+
+Only migrate and serve (HOTEL_AUTO_MIGRATE) create the schema: the other
+commands refuse a database without it (run "hotel migrate up" first).
 
 Run "hotel <command> -h" for the flags of a command. Every flag has an
 environment variable (see README); flags win over the environment, which

@@ -125,6 +125,8 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "GET", "/healthz", "", nil)
 	c.do(200, "GET", "/booking/healthz", "", nil)
 	c.do(200, "GET", "/readyz", "", nil)
+	c.do(200, "GET", "/inventory/database", "", nil, admin...)
+	c.do(401, "GET", "/inventory/database", "", nil)
 	for _, p := range []string{api.SpecPath, api.DocsPath, api.BundlePath} {
 		r := c.do(200, "GET", p, "", nil)
 		c.do(304, "GET", p, "", nil, "If-None-Match", r.Header.Get("ETag"))

@@ -35,14 +35,11 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return usageError{"usage: hotel seed [--hotels N --days D --seed S] [database flags]"}
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	st, err := openStore(ctx, cfg, log)
+	st, err := openExisting(ctx, cfg, log) // the schema is migrate's to create
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := prepareSchema(ctx, st, true, log); err != nil {
-		return err
-	}
 	if *hotels == 0 {
 		loaded, err := sampledata.Seed(ctx, st, time.Now(), *seedValue)
 		if err != nil {

@@ -117,17 +117,26 @@ type RushResult struct {
 	Oversold  int    `json:"oversold"`
 }
 
-// CheckResult is the invariant check.
+// CheckResult is the invariant check on the target's database.
 type CheckResult struct {
+	// Checked is false when the check could not be made (Detail says why:
+	// the database could not be opened, lacks the schema, or is not the
+	// one the target uses); DriftingNights is then -1.
+	Checked        bool   `json:"checked"`
 	DriftingNights int    `json:"drifting_nights"`
 	Detail         string `json:"detail,omitempty"`
 }
 
-// OK reports whether no invariant broke: nothing oversold, no confirmed
-// booking lost, no drift.
+// OK reports whether no invariant was seen broken: nothing oversold, no
+// confirmed booking lost, no drift. A check that could not be made breaks
+// nothing (see NotChecked).
 func (r *Report) OK() bool {
-	return len(r.Lost) == 0 && (r.Rush == nil || r.Rush.Oversold == 0) && (r.Check == nil || r.Check.DriftingNights == 0)
+	return len(r.Lost) == 0 && (r.Rush == nil || r.Rush.Oversold == 0) && (r.Check == nil || !r.Check.Checked || r.Check.DriftingNights == 0)
 }
+
+// NotChecked reports whether the invariant check was asked for but could
+// not be made.
+func (r *Report) NotChecked() bool { return r.Check != nil && !r.Check.Checked }
 
 // booking is one the run created; without Token (a replay from a platform
 // that does not renew it) only an admin key can read it.

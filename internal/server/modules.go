@@ -57,7 +57,9 @@ var modules = map[string]module{
 	bookingService:   {needs: []string{storeModule, inventoryService}, start: startBookingService},
 
 	config.TargetInventory: {needs: []string{storeModule, inventoryService}, start: startInventory,
-		routes: func(p *process) []auth.Route { return inventoryhttp.Routes(p.inventory, p.keys()) }},
+		routes: func(p *process) []auth.Route {
+			return append(inventoryhttp.Routes(p.inventory, p.keys()), databaseRoute(p))
+		}},
 	config.TargetBooking:   {needs: []string{storeModule, bookingService}, start: startBooking, routes: bookingRoutes},
 	config.TargetScheduler: {needs: []string{storeModule, bookingService}, start: startScheduler},
 	config.TargetGateway:   {start: startGateway, routes: gatewayRoutes, wrap: front},
@@ -87,6 +89,34 @@ func startStore(p *process) error {
 		return nil
 	}})
 	return nil
+}
+
+// DatabasePath is the route that tells an admin which database the
+// inventory target uses.
+const DatabasePath = "/inventory/database"
+
+// DatabaseIdentity is the body of GET /inventory/database: the driver and
+// the random id drawn when the schema was created (store.DatabaseID).
+type DatabaseIdentity struct {
+	Driver     string `json:"driver"`
+	DatabaseID string `json:"database_id"`
+}
+
+// databaseRoute answers GET /inventory/database, for the tools that open
+// the database themselves (hotel loadtest's invariant check) to make sure
+// it is the one the target uses. Admins only.
+func databaseRoute(p *process) auth.Route {
+	return auth.Route{Pattern: "GET " + DatabasePath, Rule: auth.Rule{}, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := p.store.DatabaseID(r.Context())
+		switch {
+		case errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+			web.Error(w, r, &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The inventory database is unavailable; try again shortly.", Err: err})
+		case err != nil:
+			web.Error(w, r, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: fmt.Errorf("database identity: %w", err)})
+		default:
+			web.Encode(w, http.StatusOK, DatabaseIdentity{Driver: p.store.Driver(), DatabaseID: id})
+		}
+	})}
 }
 
 // startInventoryService is the store-backed inventory service when the

@@ -44,6 +44,9 @@ type Store interface {
 	// CheckSchema returns nil when the database is exactly at this binary's
 	// schema version, else an error wrapping ErrSchemaBehind or ErrSchemaAhead.
 	CheckSchema(ctx context.Context) error
+	// DatabaseID returns the random id drawn when the schema was created
+	// (migration 0008): two stores with the same id use the same database.
+	DatabaseID(ctx context.Context) (string, error)
 
 	// Load writes a data set in one transaction through the driver's bulk path
 	// (COPY on PostgreSQL). With ifEmpty, it writes nothing and returns false

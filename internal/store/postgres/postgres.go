@@ -47,6 +47,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Tracer, if set, receives every statement the pool runs (spans).
 	Tracer pgx.QueryTracer
+	// ReadOnly makes every transaction read-only (for a check of a database
+	// that may not be this binary's): any write fails.
+	ReadOnly bool
 }
 
 // Open connects to the database at url (postgres:// or postgresql://, or a
@@ -66,6 +69,9 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	}
 	if o.Tracer != nil {
 		cfg.ConnConfig.Tracer = o.Tracer
+	}
+	if o.ReadOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
@@ -282,6 +288,12 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 		return err
 	}
 	return store.SchemaCheck(s.migrations, applied)
+}
+
+// DatabaseID returns the random id drawn when the schema was created.
+func (s *Store) DatabaseID(ctx context.Context) (string, error) {
+	id, err := queries.DatabaseID(ctx, s.pool)
+	return id, translate(err)
 }
 
 // MaxIDs returns the largest hotel and room type ids.

@@ -218,3 +218,43 @@ func TestMoneyCentsMigration(t *testing.T) {
 		}
 	}
 }
+
+// TestReadOnly: a read-only store reads (the schema, the identity) and
+// cannot write, not even the schema into a database without it.
+func TestReadOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	ro, err := Open(ctx, url, Options{ConnectTimeout: 10 * time.Second, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Migrate(ctx); err == nil {
+		t.Fatal("a read-only store migrated")
+	}
+	if err := ro.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaBehind) {
+		t.Fatalf("CheckSchema = %v, want ErrSchemaBehind (nothing created)", err)
+	}
+	rw, err := Open(ctx, url, Options{ConnectTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	if _, err := rw.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want, err := rw.DatabaseID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ro.DatabaseID(ctx); err != nil || got != want {
+		t.Errorf("DatabaseID read-only = %q, %v; want %q", got, err, want)
+	}
+	if _, err := ro.Drift(ctx, 10); err != nil {
+		t.Errorf("Drift read-only: %v", err)
+	}
+	if _, err := ro.pool.Exec(ctx, `UPDATE database_identity SET database_id = repeat('0', 32)`); err == nil {
+		t.Error("a read-only store wrote")
+	}
+}

@@ -86,6 +86,57 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// ErrNoDatabase is the error of OpenReadOnly when there is no database file.
+var ErrNoDatabase = errors.New("no SQLite database")
+
+// OpenReadOnly opens the existing database file at path for reading only:
+// it creates no file and no directory (a missing file is ErrNoDatabase),
+// changes no setting of the file and cannot write (for a check of a
+// database that may not be this binary's).
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	ms, err := store.LoadMigrations(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	switch fi, err := os.Stat(path); {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	case err != nil:
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	case fi.IsDir():
+		return nil, fmt.Errorf("%w at %s: it is a directory", ErrNoDatabase, path)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro") // SQLite's own: never create the file, never write it
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	dsn := "file:" + path + "?" + q.Encode()
+	open := func(conns int) (*sql.DB, error) {
+		d, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		d.SetMaxOpenConns(conns)
+		d.SetMaxIdleConns(conns)
+		return d, nil
+	}
+	w, err := open(1) // never written through: a read-only store has no writer
+	if err != nil {
+		return nil, err
+	}
+	r, err := open(max(4, runtime.GOMAXPROCS(0)))
+	if err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	s := &Store{w: w, r: r, path: path, migrations: ms}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
 // Driver returns "sqlite".
 func (s *Store) Driver() string { return "sqlite" }
 
@@ -214,6 +265,12 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 		return err
 	}
 	return store.SchemaCheck(s.migrations, applied)
+}
+
+// DatabaseID returns the random id drawn when the schema was created.
+func (s *Store) DatabaseID(ctx context.Context) (string, error) {
+	id, err := queries.DatabaseID(ctx, s.r)
+	return id, translate(err)
 }
 
 // inTx runs fn in one transaction on the writer (in the unit of work ctx

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -47,5 +49,77 @@ func TestPragmas(t *testing.T) {
 	}
 	if _, err := s.r.ExecContext(ctx, `CREATE TABLE x (y INTEGER)`); err == nil {
 		t.Error("read pool accepted a write")
+	}
+}
+
+// TestOpenReadOnly: a check opens the file as it is or not at all: a missing
+// file is ErrNoDatabase and nothing is created; an existing database is
+// read (its identity too) and never written.
+func TestOpenReadOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "data", "hotel.db")
+	if _, err := OpenReadOnly(ctx, missing); !errors.Is(err, ErrNoDatabase) {
+		t.Fatalf("OpenReadOnly of a missing file = %v, want ErrNoDatabase", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("OpenReadOnly created the directory: %v", err)
+	}
+	if _, err := OpenReadOnly(ctx, dir); !errors.Is(err, ErrNoDatabase) {
+		t.Fatalf("OpenReadOnly of a directory = %v, want ErrNoDatabase", err)
+	}
+
+	path := filepath.Join(dir, "hotel.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.DatabaseID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil { // the last connection: -wal and -shm go
+		t.Fatal(err)
+	}
+	ro, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.CheckSchema(ctx); err != nil {
+		t.Errorf("CheckSchema read-only: %v", err)
+	}
+	if got, err := ro.DatabaseID(ctx); err != nil || got != want {
+		t.Errorf("DatabaseID read-only = %q, %v; want %q", got, err, want)
+	}
+	if _, err := ro.Drift(ctx, 10); err != nil {
+		t.Errorf("Drift read-only: %v", err)
+	}
+	if _, err := ro.w.ExecContext(ctx, `CREATE TABLE x (y INTEGER)`); err == nil {
+		t.Error("a read-only store accepted a write")
+	}
+
+	// An empty file (any file not ours) stays as it was.
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ro2, err := OpenReadOnly(ctx, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro2.Close()
+	if err := ro2.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaBehind) {
+		t.Errorf("CheckSchema of an empty file = %v, want ErrSchemaBehind", err)
+	}
+	if _, err := ro2.Migrate(ctx); err == nil {
+		t.Error("a read-only store migrated")
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Errorf("the empty file changed: %v, %v", fi, err)
 	}
 }

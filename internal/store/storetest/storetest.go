@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -168,6 +169,20 @@ func testMigrations(t *testing.T, h Harness) {
 	wg.Wait()
 	if total != n {
 		t.Errorf("concurrent migrators applied %d migrations in all, want %d", total, n)
+	}
+	// Each database draws its own identity, once.
+	id, err := s.DatabaseID(ctx)
+	if err != nil || !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(id) {
+		t.Fatalf("DatabaseID = %q, %v; want 32 hex digits", id, err)
+	}
+	if again, err := s.DatabaseID(ctx); err != nil || again != id {
+		t.Errorf("DatabaseID again = %q, %v; want %q", again, err, id)
+	}
+	if id2, err := s2.DatabaseID(ctx); err != nil || id2 == id {
+		t.Errorf("DatabaseID of another database = %q, %v; want another id than %q", id2, err, id)
+	}
+	if _, err := h.New(t).DatabaseID(ctx); err == nil {
+		t.Error("DatabaseID of a database without the schema succeeded")
 	}
 }
 

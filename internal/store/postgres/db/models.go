@@ -56,6 +56,11 @@ type BookingNight struct {
 	PriceCents int64
 }
 
+type DatabaseIdentity struct {
+	ID         int
+	DatabaseID string
+}
+
 type Hold struct {
 	BookingID         uuid.UUID
 	HotelID           int64

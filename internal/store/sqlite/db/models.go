@@ -54,6 +54,11 @@ type BookingNight struct {
 	PriceCents int64
 }
 
+type DatabaseIdentity struct {
+	ID         int64
+	DatabaseID string
+}
+
 type Hold struct {
 	BookingID         string
 	HotelID           int64
