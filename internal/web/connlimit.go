@@ -155,3 +155,13 @@ func (c *limitedConn) Close() error {
 	c.l.mu.Unlock()
 	return c.Conn.Close()
 }
+
+// CloseWrite half-closes the connection as net/http does before closing
+// one it refuses (431, 400): the client then reads the answer instead of a
+// reset.
+func (c *limitedConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
