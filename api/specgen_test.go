@@ -351,7 +351,8 @@ does not reveal that the booking exists.
 adjustments safe to retry: the same key with the same request replays the
 first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422 (400 for
 adjustments), while the first is still running → 409 with ` + "`Retry-After`" + `. Keys
-expire after 24 hours and are scoped to the caller. 503 answers carry
+expire after 24 hours and are scoped to the caller. A 415 is not kept as the key's
+answer: the same body sent again as JSON runs. 503 answers carry
 ` + "`Retry-After`" + ` where the server knows when to retry.
 
 ## Rate limits

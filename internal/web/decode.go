@@ -258,7 +258,7 @@ func typeReason(sem *json.SemanticError) string {
 		switch {
 		case errors.As(sem.Err, &he):
 			return he.Message
-		case gt.PkgPath() == hotelPkg:
+		case gt.PkgPath() == hotelPkg && ownJSON(gt):
 			return sem.Err.Error()
 		}
 	}
