@@ -28,6 +28,9 @@ const (
 	EBADGATEWAY = "bad_gateway"
 	// ETIMEOUT: a service behind this one did not answer in time (split mode).
 	ETIMEOUT = "timeout"
+	// EUNSUPPORTEDMEDIA: a request body sent without Content-Type, or with
+	// one that is not JSON.
+	EUNSUPPORTEDMEDIA = "unsupported_media_type"
 )
 
 // FieldError names one invalid input field and why it is invalid.

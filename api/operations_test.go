@@ -6,7 +6,7 @@ import "github.com/hotelplatform/hotel/api"
 // Who may call each (security, 401/403) comes from the rule its route is
 // declared with (server.Routes); 429 and 500
 // are added to every operation, 400 to every one that reads a query or a
-// body, 413 to those with a body (see operation.render).
+// body, 413 and 415 to those with a body (see operation.render).
 
 var (
 	inventoryRow = o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "room_type_id", 2, "room_type", "Deluxe Rooms",
@@ -99,7 +99,8 @@ func operations() []operation {
 	moveHold.body, moveHold.errors = schema("HoldMove"), []int{404, 409}
 	moveHold.ok = []response{{status: "200", description: "The moved hold.", schema: schema("Hold")}}
 	releaseHold := hold("POST", "/inventory/holds/{booking_id}/release", "releaseHold", "Release a hold",
-		"Returns every night to inventory (empty body or `{}`), or only the nights from `from` on (an early departure). Releasing again changes nothing.")
+		"Returns every night to inventory (empty body, which needs no `Content-Type`, or `{}`), or only the nights from `from` on (an early departure). "+
+			"Releasing again changes nothing.")
 	releaseHold.body, releaseHold.bodyOptional = schema("HoldRelease"), true
 	releaseHold.ok = []response{{status: "200", description: "The hold after the release.", schema: schema("Hold")}}
 	createHold := hold("PUT", "/inventory/holds/{booking_id}", "createHold", "Hold rooms for a booking",
@@ -265,8 +266,9 @@ func operations() []operation {
 			"Changes `guest_name`, `arrival_date`, `stay_length`, `room_type`, `adults` or `children` of a confirmed booking. New dates or room type "+
 				"move the hold and re-price, or 409 and nothing changes. With `If-Match`, a stale version is 412; concurrent changes: one wins, the other gets 409.", true),
 		bookingChange("DELETE", "/bookings/{booking_id}", "cancelBooking", "Cancel a booking",
-			"Cancels a confirmed booking; its nights are released once. Cancelling again is 409.", false),
+			"Cancels a confirmed booking; its nights are released once. Cancelling again is 409. Takes no request body: one is refused (400).", false),
 		bookingChange("POST", "/bookings/{booking_id}/check-out", "checkOutBooking", "Check out early",
-			"An early departure (from the arrival day, hotel-local): the booking is completed and the nights from today on are released.", false),
+			"An early departure (from the arrival day, hotel-local): the booking is completed and the nights from today on are released. "+
+				"Takes no request body: one is refused (400).", false),
 	}
 }

@@ -168,7 +168,7 @@ type operation struct {
 // errorResponses names components/responses by status.
 var errorResponses = map[int]string{
 	400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-	412: "PreconditionFailed", 413: "ContentTooLarge", 422: "UnprocessableContent", 429: "TooManyRequests",
+	412: "PreconditionFailed", 413: "ContentTooLarge", 415: "UnsupportedMediaType", 422: "UnprocessableContent", 429: "TooManyRequests",
 	500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout",
 }
 
@@ -228,7 +228,7 @@ func (op operation) render(t *testing.T) obj {
 		codes[401], codes[403] = true, true
 	}
 	if op.body != nil {
-		codes[400], codes[413] = true, true
+		codes[400], codes[413], codes[415] = true, true, true
 	}
 	if op.proxied || op.unavailableFromServer {
 		codes[503] = true
@@ -302,9 +302,18 @@ reservation holds, all nights or none.
 
 ## Conventions
 
-- **JSON only.** Request bodies are one JSON object (` + "`Content-Type: application/json`" + `);
-  **unknown fields are rejected** (400 naming the field) and so are **unknown
-  or repeated query parameters**. Bodies are limited to **1 MiB** (413).
+- **JSON only, strictly.** Request bodies are one JSON object in UTF-8, sent with
+  ` + "`Content-Type: application/json`" + ` (a body without it, or with another media type
+  or charset, is 415). Every other deviation is 400 naming the field: **unknown
+  fields**, field names in **another case** (names are case-sensitive), a field
+  **given twice** (no "last one wins"), ` + "`null`" + ` for a field (no request field is
+  nullable: leave it out instead), **invalid UTF-8** anywhere in the body, a body
+  on a route that takes none (` + "`DELETE`" + `, check-out). Unknown or repeated **query
+  parameters** are refused too. Bodies are limited to **1 MiB** (413).
+- **Text** fields (names, locations, reasons, labels) must be a single line of
+  safe text: no control characters (tab and newline included), no bidirectional
+  controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and no line or
+  paragraph separators (U+2028, U+2029); leading and trailing spaces are trimmed.
 - **Dates** are ` + "`YYYY-MM-DD`" + ` calendar dates; a hotel's "today" and its nights are
   in the hotel's time zone. **Money** is a decimal string with two fractional
   digits (` + "`\"364.80\"`" + `), never a number, always with the hotel's ISO 4217
@@ -342,7 +351,8 @@ does not reveal that the booking exists.
 adjustments safe to retry: the same key with the same request replays the
 first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422, while
 the first is still running → 409 with ` + "`Retry-After`" + `. Keys expire after 24 hours
-and are scoped to the caller and the route. A caller with credentials may
+and are scoped to the caller and the route. A 415 is not kept as the key's
+answer: the same body sent again as JSON runs. A caller with credentials may
 use any key (1–255 printable ASCII characters). Anonymous callers share one
 scope, so an anonymous key must be a **random UUID** (400 otherwise): the key
 is the request's secret, and whoever sends it is its holder — a replayed
@@ -484,7 +494,7 @@ func problemExample(status int, code, title, detail, instance string, extra ...a
 
 func responses() obj {
 	return o(
-		"BadRequest", problem("The request is malformed or breaks a rule: invalid fields (all listed in `errors`), an unknown field or query parameter, a body that is not JSON.",
+		"BadRequest", problem("The request is malformed or breaks a rule: invalid fields (all listed in `errors`), an unknown, repeated or null field or query parameter, a body that is not JSON in UTF-8, a body on a route that takes none.",
 			problemExample(400, "invalid", "Bad Request", "The request has invalid fields.", "/bookings/",
 				"errors", arr{o("field", "stay_length", "reason", "must be between 1 and 30 nights"), o("field", "arrival_date", "reason", "is required (YYYY-MM-DD)")})),
 		"Unauthorized", problem("No credentials, or bad ones (unknown, revoked, malformed).",
@@ -501,6 +511,9 @@ func responses() obj {
 			problemExample(412, "precondition_failed", "Precondition Failed", "The booking has changed since version 2; it is at version 3.", "/bookings/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")),
 		"ContentTooLarge", problem("The request body is larger than 1 MiB.",
 			problemExample(413, "too_large", "Request Entity Too Large", "The request body is larger than 1048576 bytes.", "/bookings/")),
+		"UnsupportedMediaType", problem("The request has a body without `Content-Type: application/json` (missing, another media type, or a charset other than UTF-8); `errors` names the header.",
+			problemExample(415, "unsupported_media_type", "Unsupported Media Type", "The request has a body but no Content-Type; send the body as application/json (JSON in UTF-8).", "/bookings/",
+				"errors", arr{o("field", "Content-Type", "reason", "is required: application/json")})),
 		"UnprocessableContent", problem("The `Idempotency-Key` was used for a different request.",
 			problemExample(422, "unprocessable", "Unprocessable Entity", "This Idempotency-Key was used for a different request; use a new key for a new request.", "/bookings/")),
 		"TooManyRequests", problem("Too many requests from this client: wait `Retry-After` seconds.",
@@ -548,9 +561,9 @@ var schemas = o(
 			"instance", o("type", "string", "description", "The request path.", "examples", arr{"/inventory/999999"}),
 			"code", o("type", "string", "description", "The error code, one per status; stable for programs.",
 				"enum", arr{"invalid", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "precondition_failed",
-					"too_large", "unprocessable", "rate_limited", "internal", "bad_gateway", "unavailable", "timeout"}),
+					"too_large", "unsupported_media_type", "unprocessable", "rate_limited", "internal", "bad_gateway", "unavailable", "timeout"}),
 			"request_id", o("type", "string", "description", "The request's `X-Request-ID`."),
-			"errors", o("type", "array", "description", "Every invalid field of a 400 answer.", "items", schema("FieldError")),
+			"errors", o("type", "array", "description", "Every invalid field of a 400 answer (or the header at fault of a 415).", "items", schema("FieldError")),
 			"nights", o("type", "array", "description", "The nights at fault of an inventory conflict (sold out, nothing to unblock, capacity below what is held).",
 				"items", schema("Date")),
 		)),

@@ -13,10 +13,12 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -48,6 +50,7 @@ func TestHostileInput(t *testing.T) {
 				t.Cleanup(h.client.CloseIdleConnections)
 				h.book()
 				t.Run("bodies", h.checkBodies)
+				t.Run("strict input", h.checkStrictInput)
 				t.Run("paths", h.checkPaths)
 				t.Run("queries", h.checkQueries)
 				t.Run("limits", h.checkLimits)
@@ -182,7 +185,11 @@ func (a *attack) try(method, path string, body []byte, headers ...string) (answe
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i]) // "": send without it
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
 	}
 	resp, err := a.client.Do(req)
 	if err != nil {
@@ -390,9 +397,10 @@ func (a *attack) checkBodies(t *testing.T) {
 			for _, body := range bodies {
 				a.refused(t, 0, rt.method, rt.path, body, admin...)
 			}
-			// A body that is not JSON at all, and a JSON body sent as text.
-			a.refused(t, 0, rt.method, rt.path, []byte("hotel_id=111&guest_name=x"), append(admin, "Content-Type", "application/x-www-form-urlencoded")...)
-			a.refused(t, 0, rt.method, rt.path, []byte(valid), append(admin, "Content-Type", "text/plain")...)
+			// A body that is not JSON at all, and a JSON body sent as text:
+			// 415 Unsupported Media Type.
+			a.refused(t, http.StatusUnsupportedMediaType, rt.method, rt.path, []byte("hotel_id=111&guest_name=x"), append(admin, "Content-Type", "application/x-www-form-urlencoded")...)
+			a.refused(t, http.StatusUnsupportedMediaType, rt.method, rt.path, []byte(valid), append(admin, "Content-Type", "text/plain")...)
 		})
 	}
 	// The routes without a body take none that changes anything.
@@ -403,6 +411,117 @@ func (a *attack) checkBodies(t *testing.T) {
 			}
 		}
 	})
+}
+
+// unsafeTexts are JSON string values that are not safe single-line text:
+// bidirectional controls, line and paragraph separators, C0 and C1
+// controls — escaped and as raw bytes — and invalid UTF-8.
+var unsafeTexts = []string{
+	`"Ada \u202eecalevoL"`, "\"Ada \u202eecalevoL\"", `"\u202aAda"`, `"Ada \u2066x\u2069"`, `"Ada\u200f"`,
+	`"Ada\u2028Lovelace"`, "\"Ada\u2028Lovelace\"", `"Ada Lovelace\u2029"`, "\"Ada\u2029Lovelace\"",
+	`"Ada\tLovelace"`, `"Ada\u0085Lovelace"`, "\"Ada\u009bLovelace\"", `"Ada\u001b[31m"`,
+	badUTF8,
+}
+
+// checkStrictInput sends every write route requests that are valid but
+// for one rule of the strict input: each is refused with a problem naming
+// the field or header, and nothing changes. Without the rule, most of them
+// would be accepted — "last one wins", any case, null taken as absent,
+// unsafe text stored, a body taken without its Content-Type or ignored.
+func (a *attack) checkStrictInput(t *testing.T) {
+	for _, rt := range a.writeRoutes() {
+		valid := object(rt.base)
+		first, value := rt.base[0], rt.base[1]
+		escaped := fmt.Sprintf(`\u%04x`, first[0]) + first[1:] // the first name, its first letter escaped
+		a.unchanged(t, "strict input to "+rt.method+" "+rt.path, func() {
+			// A name given twice, spelled alike or with an escape.
+			dup := valid[:len(valid)-1] + `,"` + first + `":` + value + "}"
+			a.refusedNaming(t, http.StatusBadRequest, first, rt.method, rt.path, []byte(dup), admin...)
+			dup = valid[:len(valid)-1] + `,"` + escaped + `":` + value + "}"
+			a.refusedNaming(t, http.StatusBadRequest, first, rt.method, rt.path, []byte(dup), admin...)
+			// Names in another case: beside the right one, and alone.
+			upper := strings.ToUpper(first)
+			a.refusedNaming(t, http.StatusBadRequest, upper, rt.method, rt.path, []byte(object(rt.base, upper, value)), admin...)
+			renamed := append([]string{upper, value}, rt.base[2:]...)
+			a.refusedNaming(t, http.StatusBadRequest, upper, rt.method, rt.path, []byte(object(renamed)), admin...)
+			// null for any field: none is nullable.
+			for _, f := range slices.Concat(rt.strings, rt.numbers) {
+				a.refusedNaming(t, http.StatusBadRequest, f, rt.method, rt.path, []byte(object(rt.base, f, "null")), admin...)
+			}
+			// Unsafe text in any string field (invalid UTF-8 is the body's
+			// fault: it is refused before decoding).
+			for _, f := range rt.strings {
+				for _, v := range unsafeTexts {
+					field := f
+					if !utf8.ValidString(v) {
+						field = "body"
+					}
+					a.refusedNaming(t, http.StatusBadRequest, field, rt.method, rt.path, []byte(object(rt.base, f, v)), admin...)
+				}
+			}
+			// A valid body without a Content-Type, or declared in another
+			// charset: 415 naming the header.
+			a.refusedNaming(t, http.StatusUnsupportedMediaType, "Content-Type", rt.method, rt.path, []byte(valid), append(admin, "Content-Type", "")...)
+			a.refusedNaming(t, http.StatusUnsupportedMediaType, "Content-Type", rt.method, rt.path, []byte(valid),
+				append(admin, "Content-Type", "application/json; charset=iso-8859-1")...)
+		})
+	}
+	// The calendar with a price and "capacity": null: refused, not a price
+	// change with the capacity left alone.
+	arrival := strconv.Quote(a.arrival.String())
+	calendar := `{"room_type_id":1,"start_date":` + arrival + `,"end_date":` + arrival + `,"price":"120.00","capacity":null}`
+	a.unchanged(t, "nulls and bodies on routes that take none", func() {
+		a.refusedNaming(t, http.StatusBadRequest, "capacity", "PUT", "/inventory/hotels/111/calendar", []byte(calendar), admin...)
+		// A change of nothing but a null: refused, not a 200 that changed nothing.
+		a.refusedNaming(t, http.StatusBadRequest, "guest_name", "PATCH", "/bookings/"+a.bookingID, []byte(`{"guest_name":null}`), "Authorization", "Bearer "+a.token)
+		// Routes that take no body refuse one rather than ignore it.
+		for _, body := range []string{`{}`, `{"reason":"changed plans"}`, `x`} {
+			a.refusedNaming(t, http.StatusBadRequest, "body", "DELETE", "/bookings/"+a.bookingID, []byte(body), admin...)
+			a.refusedNaming(t, http.StatusBadRequest, "body", "POST", "/bookings/"+a.bookingID+"/check-out", []byte(body), admin...)
+			a.refusedNaming(t, http.StatusBadRequest, "body", "DELETE", "/bookings/"+a.bookingID, []byte(body), "Authorization", "Bearer "+a.token)
+		}
+	})
+	// With an Idempotency-Key the body is read for its hash first; the
+	// refusal is the key's answer, the one row that may change.
+	before := a.counts()
+	a.refusedNaming(t, http.StatusBadRequest, "body", "DELETE", "/bookings/"+a.bookingID, []byte(`{}`),
+		"Authorization", "Bearer "+a.token, "Idempotency-Key", "hostile-delete-body")
+	after := a.counts()
+	if keys := after[8] - before[8]; keys > 1 {
+		t.Errorf("DELETE with a body and an Idempotency-Key stored %d keys", keys)
+	}
+	if after[8] = before[8]; after != before {
+		t.Errorf("DELETE with a body and an Idempotency-Key changed more than its key:\nbefore %v\nafter  %v", before, after)
+	}
+	// The booking is as it was: confirmed, under the name it was made with.
+	ans := a.send(t, "GET", "/bookings/"+a.bookingID, nil, "Authorization", "Bearer "+a.token)
+	var b struct {
+		GuestName string `json:"guest_name"`
+		Status    string `json:"reservation_status"`
+		Version   int    `json:"version"`
+	}
+	if ans.status != http.StatusOK || json.Unmarshal(ans.body, &b) != nil || b.GuestName != "Hostile Tester" || b.Status != "confirmed" || b.Version != 1 {
+		t.Errorf("after the strict-input attacks, the booking is %d %s", ans.status, ans.body)
+	}
+}
+
+// refusedNaming is refused, with a problem whose errors name field.
+func (a *attack) refusedNaming(t *testing.T, want int, field, method, path string, body []byte, headers ...string) {
+	t.Helper()
+	ans := a.refused(t, want, method, path, body, headers...)
+	var p struct {
+		Errors []struct {
+			Field string `json:"field"`
+		} `json:"errors"`
+	}
+	_ = json.Unmarshal(ans.body, &p)
+	if !slices.ContainsFunc(p.Errors, func(e struct {
+		Field string `json:"field"`
+	}) bool {
+		return e.Field == field
+	}) {
+		t.Errorf("%s %s (body %.200q) = %d, the problem does not name %q:\n%.500s", method, path, body, ans.status, field, ans.body)
+	}
 }
 
 // traversals are hostile path parameters, as written on the request line.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/hotelplatform/hotel"
@@ -367,29 +366,34 @@ func (s *Service) check(ctx context.Context, v *hotel.Validation, b *hotel.Booki
 	return c, nil
 }
 
-// checkGuestName trims a guest name and checks it is 1–100 characters of
-// valid UTF-8 without control characters.
+// checkGuestName checks a guest name is safe single-line text
+// (hotel.TextFault) and, trimmed, 1–100 characters; it returns it trimmed.
 func checkGuestName(v *hotel.Validation, name string) string {
+	if fault := hotel.TextFault(name); fault != "" {
+		v.Add("guest_name", fault)
+		return name
+	}
 	name = strings.TrimSpace(name)
 	switch n := utf8.RuneCountInString(name); {
-	case !utf8.ValidString(name):
-		v.Add("guest_name", "must be valid UTF-8")
 	case n == 0:
 		v.Add("guest_name", "is required")
 	case n > 100:
 		v.Add("guest_name", "must be at most 100 characters")
-	case strings.ContainsFunc(name, unicode.IsControl):
-		v.Add("guest_name", "must not contain control characters")
 	}
 	return name
 }
 
-// checkLabel trims an optional short text field (meal plan, market
-// segment, booking channel) and checks it is at most 50 plain characters.
+// checkLabel checks an optional short text field (meal plan, market
+// segment, booking channel) is safe single-line text (hotel.TextFault) of
+// at most 50 characters; it returns it trimmed.
 func checkLabel(v *hotel.Validation, field, s string) string {
+	if fault := hotel.TextFault(s); fault != "" {
+		v.Add(field, fault)
+		return s
+	}
 	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > 50 || strings.ContainsFunc(s, unicode.IsControl) {
-		v.Add(field, "must be at most 50 characters of text without control characters")
+	if utf8.RuneCountInString(s) > 50 {
+		v.Add(field, "must be at most 50 characters")
 	}
 	return s
 }

@@ -28,6 +28,10 @@
 //     is dropped and a retry starts afresh.
 //   - a claim older than InFlightLease that never finished (its process
 //     died) counts as ended in a 5xx.
+//   - a request refused 415 (its body sent without Content-Type:
+//     application/json) is not replayed either: the claim is dropped, since
+//     the request hash covers the body, not its Content-Type, and the same
+//     body sent again as JSON must run.
 //
 // Records expire after TTL (the scheduler's recover-pending job deletes them).
 package idempotency
@@ -175,11 +179,12 @@ func CheckHeader(vals []string, p hotel.Principal) error {
 }
 
 // finish stores the response of a claimed key. After a 5xx on a route that
-// cannot resume, the claim is dropped instead, so a retry starts afresh.
+// cannot resume, or a 415 (nothing was read), the claim is dropped instead,
+// so a retry starts afresh.
 func (k *Keys) finish(ctx context.Context, rt Route, rec store.IdempotencyRecord, rw *recorder) {
 	ctx = context.WithoutCancel(ctx)
 	var err error
-	if rw.status >= 500 && !rt.Resumable {
+	if rw.status >= 500 && !rt.Resumable || rw.status == http.StatusUnsupportedMediaType {
 		err = k.store.AbandonIdempotent(ctx, rec.Scope, rec.Key)
 	} else {
 		body := rw.body.Bytes()

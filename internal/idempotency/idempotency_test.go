@@ -220,6 +220,49 @@ func TestServerErrors(t *testing.T) {
 	}
 }
 
+// A 415 (a body sent without Content-Type: application/json) is not the
+// key's answer: the same body sent again as JSON, under the same key, runs.
+// (The request hash covers the body, not its Content-Type.)
+func TestUnsupportedMediaIsNotReplayed(t *testing.T) {
+	t.Parallel()
+	for _, resumable := range []bool{false, true} {
+		t.Run(fmt.Sprint("resumable=", resumable), func(t *testing.T) {
+			t.Parallel()
+			k, _, replays := newKeys(t)
+			var runs atomic.Int64
+			h := k.Handle(idempotency.Route{Resource: newID, Resumable: resumable}, func(w http.ResponseWriter, r *http.Request, id string) {
+				if _, err := web.Decode[struct {
+					A int `json:"a"`
+				}](w, r); err != nil {
+					web.Error(w, r, err)
+					return
+				}
+				web.Encode(w, http.StatusOK, map[string]any{"id": id, "run": runs.Add(1)})
+			})
+			key := hotel.NewIdempotencyKey() // an anonymous caller's
+			post := func(ct string) answer {
+				r := httptest.NewRequest(http.MethodPost, "/things", strings.NewReader(`{"a":1}`))
+				if ct != "" {
+					r.Header.Set("Content-Type", ct)
+				}
+				r.Header.Set("Idempotency-Key", key)
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				return answer{w.Code, w.Header(), w.Body.Bytes()}
+			}
+			post("").problem(t, http.StatusUnsupportedMediaType, hotel.EUNSUPPORTEDMEDIA)
+			post("text/plain").problem(t, http.StatusUnsupportedMediaType, hotel.EUNSUPPORTEDMEDIA)
+			if r := post("application/json"); r.status != 200 || r.header.Get(idempotency.ReplayedHeader) != "" {
+				t.Fatalf("the same body as JSON: %d %v %s", r.status, r.header, r.body)
+			}
+			// Finished now: replayed, whatever the Content-Type.
+			if r := post("text/plain"); r.status != 200 || r.header.Get(idempotency.ReplayedHeader) != "true" || runs.Load() != 1 || replays.Load() != 1 {
+				t.Fatalf("again: %d %v, %d runs, %d replays", r.status, r.header, runs.Load(), replays.Load())
+			}
+		})
+	}
+}
+
 // invalidKeys are refused on every route, before anything runs, from a
 // caller with credentials and from an anonymous one (for whom every key
 // but a random UUID is invalid).

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -155,18 +154,19 @@ func checkFilter(v *hotel.Validation, f *hotel.InventoryFilter) {
 	}
 }
 
-// checkText trims s and checks it is UTF-8 of at most maxLen bytes without
-// control characters: PostgreSQL refuses NUL and invalid UTF-8 outright
-// (a 500) where SQLite would quietly match nothing.
+// checkText checks s is safe single-line text (hotel.TextFault: valid
+// UTF-8 without control, bidirectional control or line separator
+// characters — PostgreSQL would refuse NUL and invalid UTF-8 outright, a
+// 500, where SQLite would quietly match nothing) and, trimmed, at most
+// maxLen bytes; it returns it trimmed.
 func checkText(v *hotel.Validation, field, s string, maxLen int) string {
+	if fault := hotel.TextFault(s); fault != "" {
+		v.Add(field, fault)
+		return strings.TrimSpace(s)
+	}
 	s = strings.TrimSpace(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.Add(field, "must be valid UTF-8")
-	case len(s) > maxLen:
+	if len(s) > maxLen {
 		v.Add(field, fmt.Sprintf("must be at most %d bytes", maxLen))
-	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		v.Add(field, "must not contain control characters")
 	}
 	return s
 }

@@ -3,9 +3,11 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/json/jsontext"
 	"errors"
 	"io"
 	"math"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -57,6 +59,8 @@ func FuzzDecode(f *testing.F) {
 		`{"room_type":"Suite","max_occupancy":4,"overbooking_allowance":0}`, `{"unknown":1}`, `{"guest_name":"a"} {}`,
 		`{"guest_name":"a"}x`, `{"guest_name":"\ud800"}`, "{\"guest_name\":\"\xff\"}", `{"guest_name":"a","guest_name":"b"}`,
 		`{"GUEST_NAME":"a"}`, strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+		`{"guest_name":"a","GUEST_NAME":"b"}`, `{"capacity":null}`, `{"from":null}`, `{"guest_name":"Ada\u202eevil"}`,
+		`{"guest_name":"Ada\u2028Lovelace"}`, "{\"guest_name\":\"Ada\u2029\"}", `{"guest_name":"a","guest_n\u0061me":"b"}`,
 		strings.Repeat(`{"a":`, 2000) + "1" + strings.Repeat("}", 2000), `{"arrival_date":{"$gt":""}}`,
 	}
 	for _, s := range hostileStrings {
@@ -69,6 +73,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint8(0), "application/problem+json; charset=utf-8", []byte(booking))
 	f.Add(uint8(0), "text/plain", []byte(booking))
 	f.Add(uint8(0), "application/json; charset", []byte(booking))
+	f.Add(uint8(0), "application/json; charset=latin1", []byte(booking))
+	f.Add(uint8(0), "", []byte(``))
 
 	f.Fuzz(func(t *testing.T, kind uint8, contentType string, body []byte) {
 		decode := bodyKinds[int(kind)%len(bodyKinds)]
@@ -79,10 +85,20 @@ func FuzzDecode(f *testing.F) {
 		w := httptest.NewRecorder()
 		v, err := decode(w, r)
 		if err == nil {
-			// Accepted: it was one JSON value, and the standard decoder reads
-			// the same from it.
+			// Accepted: it was one JSON value, declared JSON, in UTF-8,
+			// without a duplicate name or a null, and the standard decoder
+			// reads the same from it.
 			if !json.Valid(body) {
 				t.Fatalf("Decode accepted invalid JSON %q", body)
+			}
+			if !jsonMediaType(contentType) {
+				t.Fatalf("Decode accepted %q with Content-Type %q", body, contentType)
+			}
+			if !utf8.Valid(body) || !jsontext.Value(bytes.TrimSpace(body)).IsValid() {
+				t.Fatalf("Decode accepted %q: invalid UTF-8 or a duplicate name", body)
+			}
+			if hasNull(body) {
+				t.Fatalf("Decode accepted %q with a null", body)
 			}
 			std := reflect.New(reflect.TypeOf(v).Elem())
 			if err := json.Unmarshal(body, std.Interface()); err != nil || !reflect.DeepEqual(std.Interface(), v) {
@@ -96,6 +112,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		switch {
 		case he.Code == hotel.ETOOLARGE && len(body) > web.MaxBodyBytes:
+		case he.Code == hotel.EUNSUPPORTEDMEDIA && !jsonMediaType(contentType):
 		case he.Code == hotel.EINVALID:
 		default:
 			t.Fatalf("Decode(%d bytes): error code %q (%v)", len(body), he.Code, err)
@@ -105,6 +122,30 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("problem without a detail: %+v", p)
 		}
 	})
+}
+
+// jsonMediaType reports whether ct declares a JSON body in UTF-8.
+func jsonMediaType(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
+}
+
+// hasNull reports whether the JSON text body holds a null.
+func hasNull(body []byte) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		if tok.Kind() == 'n' {
+			return true
+		}
+	}
 }
 
 // jsonStrings returns the keys and strings of a JSON body, unescaped, so

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hotelplatform/hotel"
 )
@@ -62,25 +61,22 @@ func (q *Query) raw(name string) (string, bool) {
 	return vals[0], true
 }
 
-// String returns the parameter (trimmed), checking it is valid UTF-8 without
-// control characters and at most maxLen bytes.
+// String returns the parameter (trimmed), checking it is safe single-line
+// text (hotel.TextFault) of at most maxLen bytes.
 func (q *Query) String(name string, maxLen int) string {
 	s, ok := q.raw(name)
 	if !ok {
 		return ""
 	}
-	s = strings.TrimSpace(s)
-	switch {
-	case !utf8.ValidString(s):
-		q.errs.Add(name, "must be valid UTF-8")
-	case len(s) > maxLen:
-		q.errs.Add(name, fmt.Sprintf("must be at most %d bytes", maxLen))
-	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		q.errs.Add(name, "must not contain control characters")
-	default:
-		return s
+	if fault := hotel.TextFault(s); fault != "" {
+		q.errs.Add(name, fault)
+		return ""
 	}
-	return ""
+	if s = strings.TrimSpace(s); len(s) > maxLen {
+		q.errs.Add(name, fmt.Sprintf("must be at most %d bytes", maxLen))
+		return ""
+	}
+	return s
 }
 
 // Int64 returns the parameter as an integer in [lo, hi], 0 when absent.

@@ -4,154 +4,22 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
-	"reflect"
 	"strings"
 
 	"github.com/hotelplatform/hotel"
 )
-
-// MaxBodyBytes bounds every request body.
-const MaxBodyBytes = 1 << 20
 
 // Encode writes v as JSON with status.
 func Encode(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// Decode reads one JSON value from r's body into a T, rejecting unknown
-// fields, trailing data, a wrong content type and bodies over MaxBodyBytes.
-func Decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
-	var v T
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must be JSON (Content-Type: application/json)."}
-		}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
-		return v, decodeError(err)
-	}
-	if string(bytes.TrimSpace(body)) == "null" {
-		return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must be a JSON object, not null."}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return v, withField[T](decodeError(err), body)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return v, &hotel.Error{Code: hotel.EINVALID, Message: "The request body must hold exactly one JSON object."}
-	}
-	return v, nil
-}
-
-// hotelPkg is the import path of the domain package.
-var hotelPkg = reflect.TypeFor[hotel.Date]().PkgPath()
-
-// withField names the field at fault of a decoding error that names none —
-// errors from a field type's own UnmarshalJSON (dates, money) do not say
-// where they happened — by decoding the object's members one by one.
-func withField[T any](err error, body []byte) error {
-	var he *hotel.Error
-	if !errors.As(err, &he) || he.Code != hotel.EINVALID || len(he.Fields) > 0 {
-		return err
-	}
-	t := reflect.TypeFor[T]()
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	var members map[string]json.RawMessage
-	if t.Kind() != reflect.Struct || json.Unmarshal(body, &members) != nil {
-		return err
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" {
-			name = f.Name
-		}
-		raw, ok := members[name]
-		if !ok || !f.IsExported() {
-			continue
-		}
-		if ferr := json.Unmarshal(raw, reflect.New(f.Type).Interface()); ferr != nil {
-			// The domain's own types (dates, money) write their errors for
-			// clients; any other text stays out of the response.
-			reason := "has an invalid value"
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.PkgPath() == hotelPkg {
-				reason = ferr.Error()
-			}
-			return &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
-				Fields: []hotel.FieldError{{Field: name, Reason: reason}}}
-		}
-	}
-	return err
-}
-
-// decodeError turns a json error into a client-safe EINVALID (or ETOOLARGE).
-func decodeError(err error) error {
-	var maxErr *http.MaxBytesError
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &maxErr):
-		return &hotel.Error{Code: hotel.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d bytes.", maxErr.Limit)}
-	case errors.Is(err, io.EOF):
-		return &hotel.Error{Code: hotel.EINVALID, Message: "The request body is empty; a JSON object is required."}
-	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
-		return &hotel.Error{Code: hotel.EINVALID, Message: "The request body is not valid JSON."}
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "body"
-		}
-		return &hotel.Error{Code: hotel.EINVALID, Message: "A field has the wrong type.",
-			Fields: []hotel.FieldError{{Field: field, Reason: "must be " + jsonKind(typ.Type.Kind().String())}}}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &hotel.Error{Code: hotel.EINVALID, Message: "The request has a field this API does not accept.",
-			Fields: []hotel.FieldError{{Field: name, Reason: "unknown field"}}}
-	default:
-		// Errors from custom UnmarshalJSON methods (dates, money) are written
-		// by us for clients; anything else gets a generic text.
-		var he *hotel.Error
-		if errors.As(err, &he) {
-			return he
-		}
-		return &hotel.Error{Code: hotel.EINVALID, Message: "The request body could not be read as the expected JSON object."}
-	}
-}
-
-func jsonKind(goKind string) string {
-	switch {
-	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"):
-		return "an integer"
-	case strings.HasPrefix(goKind, "float"):
-		return "a number"
-	case goKind == "string":
-		return "a string"
-	case goKind == "bool":
-		return "true or false"
-	case goKind == "slice":
-		return "an array"
-	default:
-		return "an object"
-	}
 }
 
 // statusOf is the one table from error codes to HTTP statuses.
@@ -170,6 +38,7 @@ var statusOf = map[string]int{
 	hotel.EMETHODNOTALLOWED: http.StatusMethodNotAllowed,
 	hotel.EBADGATEWAY:       http.StatusBadGateway,
 	hotel.ETIMEOUT:          http.StatusGatewayTimeout,
+	hotel.EUNSUPPORTEDMEDIA: http.StatusUnsupportedMediaType,
 }
 
 // StatusOf returns the HTTP status for an error code.

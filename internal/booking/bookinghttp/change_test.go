@@ -74,18 +74,28 @@ func TestModify(t *testing.T) {
 			{map[string]any{"room_type": "Suite"}, []hotel.FieldError{fe("room_type", `hotel 100 has no room type "Suite"`)}},
 			{map[string]any{"guest_name": ""}, []hotel.FieldError{fe("guest_name", "is required")}},
 			{`{"stay_length": 2`, nil},
+			// null is not "leave unchanged": leaving the field out is.
+			{`{"guest_name":null}`, []hotel.FieldError{fe("guest_name", "must not be null")}},
+			{`{"arrival_date":null,"stay_length":null}`, []hotel.FieldError{fe("arrival_date", "must not be null"), fe("stay_length", "must not be null")}},
+			// Exact, single names: no "last one wins", no other case.
+			{`{"guest_name":"Ada Lovelace","guest_name":"Mallory"}`, []hotel.FieldError{fe("guest_name", "is given more than once")}},
+			{`{"GUEST_NAME":"Mallory"}`, []hotel.FieldError{fe("GUEST_NAME", "unknown field (names are case-sensitive: guest_name)")}},
+			// Safe single-line text only.
+			{map[string]any{"guest_name": "Mallory\u202e"}, []hotel.FieldError{fe("guest_name", "must not contain bidirectional control characters (such as U+202E)")}},
+			{map[string]any{"guest_name": "Ada\u2066Mallory\u2069"}, []hotel.FieldError{fe("guest_name", "must not contain bidirectional control characters (such as U+202E)")}},
+			{map[string]any{"guest_name": "Ada\u2028Mallory"}, []hotel.FieldError{fe("guest_name", "must be a single line: no line or paragraph separators (U+2028, U+2029)")}},
+			{map[string]any{"guest_name": "Ada\tMallory"}, []hotel.FieldError{fe("guest_name", "must not contain control characters")}},
+			{"{\"guest_name\":\"Ada \xffMallory\"}", []hotel.FieldError{fe("body", "must be valid UTF-8")}},
 		} {
 			r = b.do(t, http.MethodPatch, path, c.body, append(auth, "If-Match", etag(5))...)
 			fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), c.errors...)
 		}
-		// An impossible date names its field. (The reason is generic here,
-		// "has an invalid value", because web.Decode only passes the domain's
-		// own text through for non-pointer hotel types and BookingChange has
-		// *hotel.Date; so only the field is checked.)
+		// An impossible date names its field, with the domain's reason.
 		r = b.do(t, http.MethodPatch, path, map[string]any{"arrival_date": "2030-02-31"}, append(auth, "If-Match", etag(5))...)
-		if p := r.problem(t, http.StatusBadRequest, hotel.EINVALID); len(p.Errors) != 1 || p.Errors[0].Field != "arrival_date" {
-			t.Fatalf("impossible date: errors %+v", p.Errors)
-		}
+		fields(t, r.problem(t, http.StatusBadRequest, hotel.EINVALID), fe("arrival_date", `date "2030-02-31" is not a valid YYYY-MM-DD date`))
+		// A body that is not declared JSON: 415 naming the header.
+		r = b.do(t, http.MethodPatch, path, map[string]any{"guest_name": "Mallory"}, append(auth, "If-Match", etag(5), "Content-Type", "text/plain")...)
+		fields(t, r.problem(t, http.StatusUnsupportedMediaType, hotel.EUNSUPPORTEDMEDIA), fe("Content-Type", "must be application/json"))
 		now := b.do(t, http.MethodGet, path, nil, "Authorization", bearer(reader)).booking(t, http.StatusOK)
 		want.GuestName, want.Version, want.UpdatedAt = "Ada Lovelace", 5, now.UpdatedAt
 		checkBooking(t, now, want)
@@ -174,6 +184,11 @@ func TestCancel(t *testing.T) {
 		// Another booking's token: 404.
 		b.do(t, http.MethodDelete, path, nil, "Authorization", bearer(*own.AccessToken)).problem(t, http.StatusNotFound, hotel.ENOTFOUND)
 		b.do(t, http.MethodDelete, path, nil).problem(t, http.StatusUnauthorized, hotel.EUNAUTHORIZED)
+		// A body: refused, not ignored (DELETE takes none).
+		for _, body := range []any{`{}`, `{"reason":"changed plans"}`, "x"} {
+			fields(t, b.do(t, http.MethodDelete, path, body, "Authorization", bearer(writer)).problem(t, http.StatusBadRequest, hotel.EINVALID),
+				fe("body", "must be empty: this route takes no request body"))
+		}
 		if s := b.stored(t, bk.BookingID); s.Status != hotel.StatusConfirmed {
 			t.Fatalf("status %s after refused cancels", s.Status)
 		}
@@ -229,6 +244,9 @@ func TestCheckOut(t *testing.T) {
 		// During the stay (2030-01-02 in London): completed, departed today,
 		// the nights from today on returned.
 		b.Clock.Set(t, "2030-01-02T10:00:00Z")
+		// But not with a body, which check-out does not take.
+		fields(t, b.do(t, http.MethodPost, path, `{"from":"2030-01-02"}`, "Authorization", bearer(*bk.AccessToken)).
+			problem(t, http.StatusBadRequest, hotel.EINVALID), fe("body", "must be empty: this route takes no request body"))
 		b.do(t, http.MethodPost, path, nil, "Authorization", bearer(*later.AccessToken)).problem(t, http.StatusNotFound, hotel.ENOTFOUND)
 		b.do(t, http.MethodPost, path, nil, "Authorization", bearer(adminKey), "If-Match", etag(2)).
 			problem(t, http.StatusPreconditionFailed, hotel.EPRECONDITION)

@@ -148,7 +148,8 @@ func (b *fuzzBench) serve(t *testing.T, req fuzzRequest) int {
 	data, _ := io.ReadAll(res.Body)
 	what := fmt.Sprintf("%s %q (If-Match %q, Idempotency-Key %v) with body %q", req.method, req.target, req.ifMatch, keyText(req.idemKey), req.body)
 	checkFuzzAnswer(t, what, string(req.body)+req.target, res, data, b.logs.String())
-	if res.StatusCode == http.StatusBadRequest || res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode == http.StatusUnauthorized {
+	if res.StatusCode == http.StatusBadRequest || res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode == http.StatusUnauthorized ||
+		res.StatusCode == http.StatusUnsupportedMediaType {
 		if after := b.snapshot(t, req.idemKey == nil); after != before {
 			t.Fatalf("%s answered %d but changed the store:\nbefore:\n%s\nafter:\n%s", what, res.StatusCode, before, after)
 		}

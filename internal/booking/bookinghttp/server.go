@@ -185,8 +185,14 @@ func (a *api) checkOut(w http.ResponseWriter, r *http.Request, id string) {
 	a.transition(w, r, id, a.svc.CheckOut)
 }
 
+// transition runs a change that takes no request body: a body is refused
+// (web.NoBody), not ignored.
 func (a *api) transition(w http.ResponseWriter, r *http.Request, id string,
 	do func(ctx context.Context, id string, version int) (*hotel.Booking, error)) {
+	if err := web.NoBody(r); err != nil {
+		web.Error(w, r, err)
+		return
+	}
 	version, err := ifMatch(r)
 	if err != nil {
 		web.Error(w, r, err)

@@ -100,6 +100,7 @@ func TestServer(t *testing.T) {
 				{"HotelName", testHotelName},
 				{"Errors", testErrors},
 				{"SQLInFilters", testSQLInFilters},
+				{"StrictBodies", testStrictBodies},
 			}
 			for _, tc := range tests {
 				t.Run(tc.name, func(t *testing.T) {

@@ -1,9 +1,6 @@
 package inventoryhttp
 
 import (
-	"bufio"
-	"errors"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -74,7 +71,8 @@ func handleSearch(svc hotel.InventoryService) http.Handler {
 	})
 }
 
-// decode reads a write route's JSON body; write routes take no query.
+// decode reads a write route's JSON body with the platform's one decoder
+// (web.Decode); write routes take no query.
 func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	if err := web.NewQuery(r).Err(); err != nil {
 		var zero T
@@ -83,18 +81,13 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	return web.Decode[T](w, r)
 }
 
-// decodeOptional is decode for a body that may be empty (the zero T).
+// decodeOptional is decode for a body that may be left out (the zero T).
 func decodeOptional[T any](w http.ResponseWriter, r *http.Request) (T, error) {
-	br := bufio.NewReader(r.Body)
-	if _, err := br.Peek(1); errors.Is(err, io.EOF) {
+	if err := web.NewQuery(r).Err(); err != nil {
 		var zero T
-		return zero, web.NewQuery(r).Err()
+		return zero, err
 	}
-	r.Body = struct {
-		io.Reader
-		io.Closer
-	}{br, r.Body}
-	return decode[T](w, r)
+	return web.DecodeOptional[T](w, r)
 }
 
 // pageLimit is the effective size of a page asked for with limit.
