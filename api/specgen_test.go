@@ -184,9 +184,13 @@ func (op operation) rule(t *testing.T) auth.Rule {
 }
 
 // security is the OpenAPI security requirement of rule.
+// A public operation lists the optional schemes after the empty
+// requirement: a caller that sends a valid API key (or a booking's token)
+// is known by it — its own rate-limit bucket (a staff key) and its own
+// Idempotency-Key scope — so generated clients must be able to send one.
 func security(rule auth.Rule) arr {
 	if rule.Public {
-		return arr{o()}
+		return arr{o(), o("apiKey", arr{}), o("bookingToken", arr{})}
 	}
 	var out arr
 	if rule.Scope != "" {
@@ -310,6 +314,9 @@ reservation holds, all nights or none.
   nullable: leave it out instead), **invalid UTF-8** anywhere in the body, a body
   on a route that takes none (` + "`DELETE`" + `, check-out). Unknown or repeated **query
   parameters** are refused too. Bodies are limited to **1 MiB** (413).
+- **Methods.** A method a path does not serve is 405 with an ` + "`Allow`" + ` header
+  listing those it does; a method outside GET, HEAD, POST, PUT, PATCH, DELETE and
+  OPTIONS (CONNECT, TRACE, any other) is 405 on every path, never forwarded.
 - **Text** fields (names, locations, reasons, labels) must be a single line of
   safe text: no control characters (tab and newline included), no bidirectional
   controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and no line or
