@@ -31,9 +31,10 @@ type ConnLimit struct {
 	shed, refused atomic.Int64
 }
 
-// Shed returns how many idle connections were closed to make room, and
-// Refused how many new ones were closed at once.
-func (l *ConnLimit) Shed() int64    { return l.shed.Load() }
+// Shed returns how many idle connections were closed to make room.
+func (l *ConnLimit) Shed() int64 { return l.shed.Load() }
+
+// Refused returns how many new connections were closed at once.
 func (l *ConnLimit) Refused() int64 { return l.refused.Load() }
 
 // Listener returns ln with the bounds applied to what it accepts.

@@ -124,7 +124,7 @@ func checkContentType(cts []string) error {
 		return unsupportedMedia("must be given once", "The request has more than one Content-Type.")
 	}
 	mt, params, err := mime.ParseMediaType(cts[0])
-	if err != nil || mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+	if err != nil || mt != "application/json" && (!strings.HasPrefix(mt, "application/") || !strings.HasSuffix(mt, "+json")) {
 		return unsupportedMedia("must be application/json", "The request body must be sent as application/json (JSON in UTF-8).")
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {

@@ -127,7 +127,7 @@ func FuzzDecode(f *testing.F) {
 // jsonMediaType reports whether ct declares a JSON body in UTF-8.
 func jsonMediaType(ct string) bool {
 	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+	if err != nil || mt != "application/json" && (!strings.HasPrefix(mt, "application/") || !strings.HasSuffix(mt, "+json")) {
 		return false
 	}
 	cs, ok := params["charset"]
