@@ -178,6 +178,11 @@ type BookingService interface {
 	Cancel(ctx context.Context, id string, version int) (*Booking, error)
 	// CheckOut completes a stay early and returns the remaining nights.
 	CheckOut(ctx context.Context, id string, version int) (*Booking, error)
+	// EraseGuest erases the booking's guest data on the guest's request:
+	// the guest name becomes "(erased)" and the access token stops working;
+	// dates, prices, status and nights stay. Erasing again changes nothing.
+	// Errors: ENOTFOUND, ECONFLICT (a change of the booking is in flight).
+	EraseGuest(ctx context.Context, id string) (*Booking, error)
 }
 
 // ParseBookingID returns s in the canonical form of a booking id — a

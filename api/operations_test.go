@@ -270,5 +270,11 @@ func operations() []operation {
 		bookingChange("POST", "/bookings/{booking_id}/check-out", "checkOutBooking", "Check out early",
 			"An early departure (from the arrival day, hotel-local): the booking is completed and the nights from today on are released. "+
 				"Takes no request body: one is refused (400).", false),
+		{method: "POST", path: "/bookings/{booking_id}/erase", id: "eraseBookingGuest", tag: "Bookings", summary: "Erase the guest's data", proxied: true, noQuery: true,
+			description: "A guest's erasure request: the guest name becomes `(erased)` and the booking's access token stops working; dates, prices, " +
+				"status and nights stay, so inventory and reports are unchanged. Any booking may be erased, an upcoming stay too (it stays booked). " +
+				"Erasing again answers the same. A change of the booking in flight is 409 (try again shortly). Takes no request body: one is refused (400).",
+			params: arr{param("BookingID")}, errors: []int{400, 404, 409},
+			ok: []response{bookingOK("200", "The booking, erased.")}},
 	}
 }

@@ -19,10 +19,10 @@ import (
 	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
-const jobsUsage = "usage: hotel jobs run NAME   (complete-checkouts, recover-pending, reconcile)   [database flags]"
+const jobsUsage = "usage: hotel jobs run NAME   (complete-checkouts, recover-pending, reconcile, erase-guest-names)   [database flags]"
 
 // jobFlags are the settings the jobs read, besides the database's.
-var jobFlags = append([]string{"checkout-run-at", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
+var jobFlags = append([]string{"checkout-run-at", "max-stay-nights", "inventory-timeout", "recover-after", "guest-retention-days"}, dbFlags...)
 
 // jobs runs one scheduler job now, under its lease, as a replica would.
 func jobs(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -39,7 +39,7 @@ func jobs(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", "jobs")
 	return withServices(ctx, cfg, log, func(st store.Store, b *booking.Service) error {
-		sched, err := scheduler.New(st, scheduler.Jobs(st, b, scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt}, time.Now, log, nil), time.Now, log, nil)
+		sched, err := scheduler.New(st, scheduler.Jobs(st, b, scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt, GuestRetentionDays: cfg.GuestRetentionDays}, time.Now, log, nil), time.Now, log, nil)
 		if err != nil {
 			return err
 		}

@@ -56,7 +56,9 @@ Usage:
   hotel keys create --name N --scopes s1,s2 | list | revoke NAME
                                    manage API keys (a new key is printed once)
   hotel jobs run NAME [flags]      run a scheduler job now: complete-checkouts,
-                                   recover-pending, reconcile
+                                   recover-pending, reconcile, erase-guest-names
+  hotel privacy erase --booking ID [flags]
+                                   erase a booking's guest data (name, access token)
   hotel check [--repair] [flags]   prove held rooms equal bookings on every night
                                    (exit 1 on drift); --repair fixes it from the bookings
   hotel loadtest [--scenario mixed|rush|modify-storm] [--clients N|--rate R] [--duration D]
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keys(ctx, rest, getenv, stdout, stderr)
 	case "jobs":
 		return jobs(ctx, rest, getenv, stdout, stderr)
+	case "privacy":
+		return privacyCmd(ctx, rest, getenv, stdout, stderr)
 	case "check":
 		return check(ctx, rest, getenv, stdout, stderr)
 	case "loadtest":

@@ -210,6 +210,9 @@ func exerciseAPI(c *apiClient) {
 	c.do(403, "PUT", "/inventory/holds/"+id, hold, nil, "Authorization", tok1)
 	c.do(409, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(412, "PATCH", "/bookings/"+b1, `{"adults":2}`, nil, "Authorization", tok1, "If-Match", `W/"1"`)
+	// A guest's erasure request (admin only); the guest's token then stops working.
+	c.do(200, "POST", "/bookings/"+b1+"/erase", "", nil, admin...)
+	c.do(401, "GET", "/bookings/"+b1, "", nil, "Authorization", tok1)
 	c.do(405, "DELETE", "/inventory/search", "", nil)
 	c.do(404, "GET", "/no/such/route", "", nil)
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
-var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "admin-addr",
+var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "guest-retention-days", "admin-addr",
 	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-conns", "max-conns-per-client", "rate-limit", "rate-burst", "rate-limit-exempt", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, dbFlags...)
 
 // serve runs the configured targets until ctx is done, then shuts down

@@ -37,6 +37,8 @@ var schemaUsers = [][]string{
 	{"jobs", "run", "complete-checkouts"},
 	{"check"},
 	{"check", "--repair"},
+	{"jobs", "run", "erase-guest-names"},
+	{"privacy", "erase", "--booking", "0190a0b0-0000-7000-8000-000000000000"},
 }
 
 // refuses runs every schema user on db and checks each refuses with one

@@ -132,6 +132,22 @@ func (s *Service) Get(ctx context.Context, id string) (*hotel.Booking, error) {
 	return shown(ctx, b), nil
 }
 
+// EraseGuest erases the guest data of a booking (store.Bookings.EraseGuest)
+// and returns the booking. Errors: ENOTFOUND, ECONFLICT (a change of the
+// booking is in flight; try again shortly).
+func (s *Service) EraseGuest(ctx context.Context, id string) (*hotel.Booking, error) {
+	cid, ok := canonicalID(id)
+	if !ok {
+		return nil, notFound(id)
+	}
+	if err := s.store.EraseGuest(ctx, cid, s.now()); errors.Is(err, store.ErrConflict) {
+		return nil, &hotel.Error{Code: hotel.ECONFLICT, Message: fmt.Sprintf("Booking %s is being changed; try again shortly.", cid), Err: err}
+	} else if err != nil {
+		return nil, storeError(err, cid)
+	}
+	return s.Get(ctx, cid)
+}
+
 // List returns a page of bookings matching f, newest first. Errors: EINVALID.
 func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.BookingPage, error) {
 	if err := checkFilter(&f); err != nil {

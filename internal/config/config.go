@@ -63,6 +63,9 @@ type Config struct {
 
 	// Scheduler
 	CheckoutRunAt time.Duration // hotel-local time of day (since midnight) of the daily completion
+	// GuestRetentionDays is how long guest names are kept after a stay
+	// ended or a booking was cancelled; 0 keeps them forever.
+	GuestRetentionDays int
 
 	// Gateway limits
 	RateLimit         float64  // requests per second per client; 0: off
@@ -123,6 +126,7 @@ var Settings = []Setting{
 	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold at the gateway; beyond it its longest-idle connection is closed, or the new one if none is idle (services behind the gateway bound only the total)"},
 	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
+	{"HOTEL_GUEST_RETENTION_DAYS", "guest-retention-days", "365", "days guest names are kept after check-out (completed stays) or cancellation (cancelled and failed bookings); then the erase-guest-names job replaces them with (erased). 0 keeps them forever"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "", "OpenTelemetry collector to send traces to (OTLP over HTTP, e.g. http://otel-collector:4318); empty: no tracing. The other OTEL_EXPORTER_OTLP_* variables apply too"},
 	{"HOTEL_ADMIN_KEY", "", "", "bootstrap admin API key (secret; environment or .env only)"},
@@ -259,6 +263,11 @@ func build(get func(string) string) (*Config, error) {
 		bad("HOTEL_CHECKOUT_RUN_AT=%q must be a time of day as HH:MM, e.g. 03:00", get("HOTEL_CHECKOUT_RUN_AT"))
 	} else {
 		c.CheckoutRunAt = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	if n, err := strconv.Atoi(get("HOTEL_GUEST_RETENTION_DAYS")); err != nil || n < 0 || n > 36500 {
+		bad("HOTEL_GUEST_RETENTION_DAYS=%q must be a whole number of days from 0 (keep forever) to 36500", get("HOTEL_GUEST_RETENTION_DAYS"))
+	} else {
+		c.GuestRetentionDays = n
 	}
 	if f, err := strconv.ParseFloat(get("HOTEL_RATE_LIMIT"), 64); err != nil || f < 0 || f > 1e6 || f != f {
 		bad("HOTEL_RATE_LIMIT=%q must be a number of requests per second from 0 (off) to 1000000", get("HOTEL_RATE_LIMIT"))

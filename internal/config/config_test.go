@@ -120,28 +120,29 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config.Config{
-		Driver:            "sqlite",
-		SQLitePath:        filepath.Join("data", "hotel.db"),
-		DataDir:           "./data",
-		DBConnectTimeout:  30 * time.Second,
-		AutoMigrate:       true,
-		SeedSample:        true,
-		Addr:              "127.0.0.1:8080",
-		Targets:           []string{"booking", "gateway", "inventory", "scheduler"},
-		ShutdownTimeout:   15 * time.Second,
-		UpstreamTimeout:   30 * time.Second,
-		MaxStayNights:     30,
-		InventoryTimeout:  5 * time.Second,
-		RecoverAfter:      time.Minute,
-		CheckoutRunAt:     3 * time.Hour,
-		ReadTimeout:       30 * time.Second,
-		MaxConnsPerClient: 256,
-		RateLimit:         50,
-		RateBurst:         100,
-		RateExemptAdmin:   true,
-		RateExemptService: true,
-		LogLevel:          slog.LevelInfo,
-		LogFormat:         "json",
+		Driver:             "sqlite",
+		SQLitePath:         filepath.Join("data", "hotel.db"),
+		DataDir:            "./data",
+		DBConnectTimeout:   30 * time.Second,
+		AutoMigrate:        true,
+		SeedSample:         true,
+		Addr:               "127.0.0.1:8080",
+		Targets:            []string{"booking", "gateway", "inventory", "scheduler"},
+		ShutdownTimeout:    15 * time.Second,
+		UpstreamTimeout:    30 * time.Second,
+		MaxStayNights:      30,
+		InventoryTimeout:   5 * time.Second,
+		RecoverAfter:       time.Minute,
+		CheckoutRunAt:      3 * time.Hour,
+		GuestRetentionDays: 365,
+		ReadTimeout:        30 * time.Second,
+		MaxConnsPerClient:  256,
+		RateLimit:          50,
+		RateBurst:          100,
+		RateExemptAdmin:    true,
+		RateExemptService:  true,
+		LogLevel:           slog.LevelInfo,
+		LogFormat:          "json",
 	}
 	if !equalConfig(*c, want) {
 		t.Errorf("Load() =\n%+v\nwant\n%+v", *c, want)
@@ -265,6 +266,27 @@ func TestLoadValidation(t *testing.T) {
 		wantInErr []string                    // every one must appear; none means success
 		check     func(*config.Config) string // for successes: "" or what is wrong
 	}{
+		// Privacy.
+		{
+			name:      "guest retention negative",
+			env:       map[string]string{"HOTEL_GUEST_RETENTION_DAYS": "-1"},
+			wantInErr: []string{`HOTEL_GUEST_RETENTION_DAYS="-1" must be a whole number of days from 0 (keep forever) to 36500`},
+		},
+		{
+			name:      "guest retention not a number",
+			env:       map[string]string{"HOTEL_GUEST_RETENTION_DAYS": "1y"},
+			wantInErr: []string{`HOTEL_GUEST_RETENTION_DAYS="1y" must be`},
+		},
+		{
+			name: "guest retention kept forever",
+			env:  map[string]string{"HOTEL_GUEST_RETENTION_DAYS": "0"},
+			check: func(c *config.Config) string {
+				if c.GuestRetentionDays != 0 {
+					return fmt.Sprintf("GuestRetentionDays = %d", c.GuestRetentionDays)
+				}
+				return ""
+			},
+		},
 		// Bookings.
 		{
 			name:      "max stay not a number",

@@ -18,6 +18,7 @@ const (
 	JobCompleteCheckouts = "complete-checkouts"
 	JobRecoverPending    = "recover-pending"
 	JobReconcile         = "reconcile"
+	JobEraseGuestNames   = "erase-guest-names"
 )
 
 // Bookings is what the jobs need of the booking service.
@@ -43,6 +44,13 @@ type Config struct {
 	RecoverEvery time.Duration
 	// ReconcileEvery is the interval of reconcile (default 24 hours).
 	ReconcileEvery time.Duration
+	// GuestRetentionDays is how many days after a stay's check-out date
+	// (completed bookings) or a booking's last update (cancelled and failed
+	// ones) erase-guest-names erases its guest data. It has no default:
+	// 0 keeps guest data forever (the job runs and erases nothing).
+	GuestRetentionDays int
+	// EraseEvery is the interval of erase-guest-names (default 24 hours).
+	EraseEvery time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -57,6 +65,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ReconcileEvery <= 0 {
 		c.ReconcileEvery = 24 * time.Hour
+	}
+	if c.EraseEvery <= 0 {
+		c.EraseEvery = 24 * time.Hour
 	}
 	return c
 }
@@ -103,6 +114,41 @@ func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog
 				return Result{Items: len(rep.Drift), Counts: map[string]int{"drifting_nights": len(rep.Drift)}}, nil
 			},
 		},
+		{
+			Name: JobEraseGuestNames, Every: cfg.EraseEvery, Lease: 10 * time.Minute,
+			Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
+				return eraseGuestNames(ctx, st, cfg, now, renew)
+			},
+		},
+	}
+}
+
+// eraseGuestNames erases, batch by batch, the guest data of the bookings
+// whose retention ended: completed stays that checked out more than
+// GuestRetentionDays days ago (by the UTC date: a day either way does not
+// matter at this scale) and cancelled or failed bookings last updated more
+// than that long ago.
+func eraseGuestNames(ctx context.Context, st store.Jobs, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	res := Result{Counts: map[string]int{"erased": 0}}
+	if cfg.GuestRetentionDays <= 0 {
+		return res, nil
+	}
+	t := now()
+	cancelledBefore := t.Add(-time.Duration(cfg.GuestRetentionDays) * 24 * time.Hour)
+	endedBefore := hotel.DateOf(t.UTC()).AddDays(-cfg.GuestRetentionDays)
+	for {
+		n, err := st.EraseExpiredGuests(ctx, endedBefore, cancelledBefore, t, cfg.BatchSize)
+		res.Items += int(n)
+		res.Counts["erased"] += int(n)
+		if err != nil {
+			return res, fmt.Errorf("erase guest names: %w", err)
+		}
+		if n < int64(cfg.BatchSize) {
+			return res, nil
+		}
+		if err := renew(ctx); err != nil {
+			return res, err
+		}
 	}
 }
 

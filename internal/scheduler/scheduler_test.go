@@ -500,3 +500,70 @@ func TestReconcileRepairs(t *testing.T) {
 		}
 	})
 }
+
+// TestEraseGuestNames: erase-guest-names replaces the guest names of stays
+// that checked out, and of bookings cancelled, more than the retention
+// period ago; nothing else about them changes, and 0 keeps names forever.
+func TestEraseGuestNames(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.clock.Set(t, "2030-01-01T12:00:00Z")
+		stay := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Lettice Ormsby") // out 2030-01-04
+		later := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(5), 2, "Hester Pyke")   // out 2030-01-08
+		cancelled := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(20), 2, "Tane Whitcombe")
+		if _, err := e.svc.Cancel(ctx, cancelled.ID, cancelled.Version); err != nil {
+			t.Fatal(err)
+		}
+		upcoming := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(40), 2, "Ada Byron")
+		e.clock.Set(t, "2030-01-10T12:00:00Z")
+		if res := run(t, e.scheduler(t, scheduler.Config{}), scheduler.JobCompleteCheckouts); res.Counts["completed"] != 2 {
+			t.Fatalf("completed %v", res.Counts)
+		}
+		before := map[string]hotel.Booking{}
+		for _, b := range []*hotel.Booking{stay, later, cancelled, upcoming} {
+			before[b.ID] = e.status(t, b.ID)
+		}
+		held := fmt.Sprint(e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(1), 45))
+		steps := []struct {
+			now    string
+			days   int
+			erased []string
+		}{
+			{"2030-01-10T12:00:00Z", 0, nil},                    // keep forever
+			{"2030-01-10T12:00:00Z", 7, []string{cancelled.ID}}, // cancelled 1 Jan < 3 Jan
+			{"2030-01-12T12:00:00Z", 7, []string{stay.ID}},      // out 4 Jan < 5 Jan
+			{"2030-01-12T12:00:00Z", 7, nil},                    // a second run: nothing more
+			{"2030-01-15T12:00:00Z", 7, nil},                    // out 8 Jan, not before 8 Jan
+			{"2030-01-20T12:00:00Z", 7, []string{later.ID}},     // out 8 Jan < 13 Jan
+			{"2031-06-01T12:00:00Z", 7, nil},                    // a stay never completed is never due
+		}
+		done := map[string]bool{}
+		for _, st := range steps {
+			e.clock.Set(t, st.now)
+			res := run(t, e.scheduler(t, scheduler.Config{GuestRetentionDays: st.days, BatchSize: 1}), scheduler.JobEraseGuestNames)
+			if res.Counts["erased"] != len(st.erased) || res.Items != len(st.erased) {
+				t.Fatalf("at %s, %d days: erased %v (items %d), want %v", st.now, st.days, res.Counts, res.Items, st.erased)
+			}
+			for _, id := range st.erased {
+				done[id] = true
+			}
+			for id, b := range before {
+				got := e.status(t, id)
+				want := b
+				if done[id] {
+					want.GuestName, want.Version = store.ErasedGuestName, b.Version+1
+				}
+				if got.GuestName != want.GuestName || got.Version != want.Version || got.Status != b.Status ||
+					got.ArrivalDate != b.ArrivalDate || got.StayLength != b.StayLength || got.TotalPrice != b.TotalPrice {
+					t.Fatalf("at %s: booking %s is %+v, want %+v", st.now, id, got, want)
+				}
+			}
+		}
+		if got := fmt.Sprint(e.held(t, bookingtest.London, bookingtest.LondonStandard, bookingtest.Day(1), 45)); got != held {
+			t.Fatalf("held rooms changed: %s, want %s", got, held)
+		}
+		if logs := e.Logs(); strings.Contains(logs, "Lettice") || strings.Contains(logs, "Whitcombe") {
+			t.Fatal("a guest name reached the log")
+		}
+	})
+}

@@ -231,7 +231,7 @@ func startScheduler(p *process) error {
 	if err := p.deps.Metrics.Registry.Register(drift); err != nil {
 		return err
 	}
-	jobs := scheduler.Jobs(p.store, p.bookings, scheduler.Config{CheckoutRunAt: p.cfg.CheckoutRunAt}, p.deps.Now, p.deps.Log, drift)
+	jobs := scheduler.Jobs(p.store, p.bookings, scheduler.Config{CheckoutRunAt: p.cfg.CheckoutRunAt, GuestRetentionDays: p.cfg.GuestRetentionDays}, p.deps.Now, p.deps.Log, drift)
 	sched, err := scheduler.New(p.store, jobs, p.deps.Now, p.deps.Log, p.deps.Metrics.Registry)
 	if err != nil {
 		return err

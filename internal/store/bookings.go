@@ -21,6 +21,13 @@ type Bookings interface {
 	// SetBookingAccessHash replaces the hash of a booking's access token:
 	// the token issued before stops working. Errors: ErrNotFound.
 	SetBookingAccessHash(ctx context.Context, id string, tokenHash []byte) error
+	// EraseGuest erases the guest data of a booking on request: the guest
+	// name becomes ErasedGuestName and the access token hash is cleared (the
+	// token stops working); dates, prices, status and nights are kept. The
+	// version moves on by one and updated_at becomes at. Erasing an erased
+	// booking changes nothing and succeeds. Errors: ErrNotFound; ErrConflict
+	// (a change of the booking is in flight: SyncPending is set).
+	EraseGuest(ctx context.Context, id string, at time.Time) error
 	// GetBooking returns a booking with its hotel and room type names and its
 	// nightly prices (ordered by night). Errors: ErrNotFound.
 	GetBooking(ctx context.Context, id string) (hotel.Booking, error)
@@ -73,6 +80,10 @@ type Bookings interface {
 	// PurgeIdempotent deletes records that expired before at and returns how many.
 	PurgeIdempotent(ctx context.Context, at time.Time) (int64, error)
 }
+
+// ErasedGuestName is the guest name of a booking whose guest data was
+// erased (by the retention policy or on request).
+const ErasedGuestName = "(erased)"
 
 // IdempotencyRecord is a request made with an Idempotency-Key and, once it
 // finished, its response.

@@ -17,6 +17,13 @@ type Jobs interface {
 	// time zone zone whose check-out date is on or before cutoff, ordered
 	// by check-out date then id.
 	DueCheckouts(ctx context.Context, zone string, cutoff hotel.Date, limit int) ([]hotel.Booking, error)
+	// EraseExpiredGuests erases, as EraseGuest does, the guest data of at
+	// most limit bookings whose retention ended: completed ones with a
+	// check-out date before endedBefore, cancelled and failed ones last
+	// updated before cancelledBefore. Bookings erased already, and those
+	// with SyncPending set, are left. It returns how many it erased; the
+	// caller repeats while that is limit.
+	EraseExpiredGuests(ctx context.Context, endedBefore hotel.Date, cancelledBefore, at time.Time, limit int) (int64, error)
 
 	// AcquireLease takes the lease called name for holder until until, or
 	// renews it if holder has it; it reports false when another holder's

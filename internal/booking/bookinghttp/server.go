@@ -37,6 +37,7 @@ func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
 		// Staff keys by scope; the booking's access token for that booking only.
 		ownerReads  = auth.Rule{Scope: hotel.ScopeBookingsRead, Owner: true}
 		ownerWrites = auth.Rule{Scope: hotel.ScopeBookingsWrite, Owner: true}
+		admin       = auth.Rule{} // the zero Rule: admin keys only
 	)
 	return []auth.Route{
 		{Pattern: "POST /bookings/", Rule: anyone, Handler: create},
@@ -47,6 +48,7 @@ func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
 		{Pattern: "PATCH /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.modify)},
 		{Pattern: "DELETE /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.cancel)},
 		{Pattern: "POST /bookings/{booking_id}/check-out", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkOut)},
+		{Pattern: "POST /bookings/{booking_id}/erase", Rule: admin, Handler: http.HandlerFunc(a.erase)},
 	}
 }
 
@@ -183,6 +185,22 @@ func (a *api) cancel(w http.ResponseWriter, r *http.Request, id string) {
 // checkOut handles POST /bookings/{booking_id}/check-out (early departure).
 func (a *api) checkOut(w http.ResponseWriter, r *http.Request, id string) {
 	a.transition(w, r, id, a.svc.CheckOut)
+}
+
+// erase handles POST /bookings/{booking_id}/erase: a guest's erasure
+// request. It takes no body; erasing again is the same answer, so it needs
+// no Idempotency-Key.
+func (a *api) erase(w http.ResponseWriter, r *http.Request) {
+	if err := web.NoBody(r); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	b, err := a.svc.EraseGuest(r.Context(), r.PathValue("booking_id"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	writeBooking(w, http.StatusOK, b)
 }
 
 // transition runs a change that takes no request body: a body is refused

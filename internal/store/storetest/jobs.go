@@ -19,6 +19,7 @@ func testJobs(t *testing.T, h Harness) {
 	t.Run("LeaseRace", func(t *testing.T) { t.Parallel(); testLeaseRace(t, h) })
 	t.Run("DueCheckouts", func(t *testing.T) { t.Parallel(); testDueCheckouts(t, h) })
 	t.Run("Drift", func(t *testing.T) { t.Parallel(); testDrift(t, h) })
+	t.Run("EraseGuests", func(t *testing.T) { t.Parallel(); testEraseGuests(t, h) })
 }
 
 // emptyFixture is NewFixture with nothing held.

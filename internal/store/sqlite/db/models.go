@@ -29,7 +29,7 @@ type Booking struct {
 	GuestName        string
 	ArrivalDate      string
 	StayLength       int64
-	CheckOutDate     string
+	CheckOutDate     store.Day
 	Adults           int64
 	Children         int64
 	MealPlan         sql.NullString
@@ -42,9 +42,9 @@ type Booking struct {
 	Status           string
 	AccessTokenHash  []byte
 	CreatedAt        string
-	UpdatedAt        string
+	UpdatedAt        store.Timestamp
 	Version          int64
-	SyncPending      int64
+	SyncPending      bool
 	DepartedOn       sql.NullString
 }
 
