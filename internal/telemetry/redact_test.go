@@ -36,7 +36,7 @@ func TestRedacting(t *testing.T) {
 		log := telemetry.NewLogger(&buf, format, slog.LevelDebug)
 		rec := guestRecord{GuestName: name, Hotel: 111, Party: map[string]string{"guest": name, "meal_plan": "BB"}}
 		rec.Contact.Token, rec.Contact.City = token, "Leeds"
-		log.Debug("top level", "guest_name", name, "Authorization", "Bearer "+token, "hotel_id", 111, "Idempotency-Key", "0f8fad5b-secretsecret")
+		log.Debug("top level", "guest_name", name, "Authorization", "Bearer "+token, "hotel_id", 111, "Idempotency-Key", "0f8fad5b-secretsecret") // gitleaks:allow (a test value)
 		log.Info("grouped", slog.Group("booking", slog.String("guest_name", name), slog.Group("deeper", slog.String("access_token", token))))
 		log.With("guest_name", name).With(slog.Group("req", "token", token)).Warn("with attrs")
 		log.Info("valuer", "booking", valuer{name})
