@@ -1,29 +1,13 @@
 #!/usr/bin/env bash
 # Lints the OpenAPI document api/openapi.json with Redocly CLI, at the version
-# pinned in tools/npm/package-lock.json (installed with `npm ci` into
-# tools/npm/node_modules, which git ignores; skipped while the lock file is
-# unchanged). Rules: api/redocly.yaml. Prints one line when the document is
-# clean, and everything the linter found when it is not (exit 1).
+# pinned in tools/npm/package-lock.json (installed by scripts/npm-tools.sh).
+# Rules: api/redocly.yaml. Prints one line when the document is clean, and
+# everything the linter found when it is not (exit 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools=tools/npm
-if ! command -v npm >/dev/null 2>&1; then
-  echo "lint-openapi: npm not found; install Node.js (20.19 or later) and npm" >&2
-  exit 1
-fi
-
-# Install the pinned linter unless the installed tree came from this lock file.
-stamp=$tools/node_modules/.installed-from-lock
-want=$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)
-if [ ! -x "$tools/node_modules/.bin/redocly" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  if ! out=$(cd "$tools" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error 2>&1); then
-    echo "lint-openapi: npm ci in $tools failed:" >&2
-    echo "$out" >&2
-    exit 1
-  fi
-  echo "$want" >"$stamp"
-fi
+scripts/npm-tools.sh
 
 # No usage telemetry, no update check: the linter needs no network.
 export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_COLOR=1
