@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -225,4 +226,54 @@ func OneRow(n int64, err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// RatePlanRow is a row of table rate_plan as both drivers' generated
+// queries return it (a db.ListRatePlansRow of either converts to it).
+type RatePlanRow struct {
+	ID                        int64
+	HotelID                   int64
+	RoomTypeID                int64
+	Code                      string
+	Name                      string
+	MealPlan                  string
+	Refundable                bool
+	Sellable                  bool
+	IsDefault                 bool
+	ParentID                  sql.NullInt64
+	AdjustPercentBp           int
+	AdjustAmountCents         int64
+	FollowsParentRestrictions bool
+	BaseAdults                int
+	ExtraAdultCents           int64
+	ChildBands                string
+}
+
+// RatePlan returns the plan r holds. The child bands are JSON the store
+// wrote; a row it cannot read is an error, never a plan without its bands.
+func (r RatePlanRow) RatePlan() (hotel.RatePlan, error) {
+	p := hotel.RatePlan{ID: r.ID, HotelID: r.HotelID, RoomTypeID: r.RoomTypeID, Code: r.Code, Name: r.Name,
+		MealPlan: r.MealPlan, Refundable: r.Refundable, Sellable: r.Sellable, Default: r.IsDefault,
+		ParentID: r.ParentID.Int64, PercentBP: r.AdjustPercentBp, AmountCents: hotel.Cents(r.AdjustAmountCents),
+		FollowsParentRestrictions: r.FollowsParentRestrictions,
+		Occupancy:                 hotel.Occupancy{BaseAdults: r.BaseAdults, ExtraAdult: hotel.Cents(r.ExtraAdultCents)}}
+	if err := json.Unmarshal([]byte(r.ChildBands), &p.Occupancy.ChildBands); err != nil {
+		return hotel.RatePlan{}, fmt.Errorf("rate plan %d: child bands: %w", r.ID, err)
+	}
+	return p, nil
+}
+
+// RatePlans returns the plans of rows (a driver converts its generated rows
+// to RatePlanRow first).
+func RatePlans(rows []RatePlanRow, err error) ([]hotel.RatePlan, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]hotel.RatePlan, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.RatePlan(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

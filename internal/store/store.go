@@ -105,6 +105,9 @@ type Catalogue interface {
 	// *NightsError wrapping ErrConflict (a lower allowance would leave nights
 	// overbooked).
 	UpdateRoomType(ctx context.Context, rt hotel.RoomType) error
+	// ListRatePlans returns a hotel's rate plans ordered by room type, then
+	// id. Every room type has its default plan (made with the room type).
+	ListRatePlans(ctx context.Context, hotelID int64) ([]hotel.RatePlan, error)
 }
 
 // Inventory is the availability, hold, adjustment and calendar part of the

@@ -79,3 +79,10 @@ func (s *Store) UpdateRoomType(ctx context.Context, rt hotel.RoomType) error {
 		return store.RefuseNights(store.ErrConflict, failed)
 	})
 }
+
+// ListRatePlans returns a hotel's rate plans by room type, then id.
+func (s *Store) ListRatePlans(ctx context.Context, hotelID int64) ([]hotel.RatePlan, error) {
+	rows, err := queries.ListRatePlans(ctx, s.pool, hotelID)
+	plans, err := store.RatePlans(store.Convert(rows, func(r db.ListRatePlansRow) store.RatePlanRow { return store.RatePlanRow(r) }), err)
+	return plans, translate(err)
+}

@@ -84,3 +84,10 @@ WHERE hotel_id = ? AND room_type_id = ? AND held + blocked > capacity + ? ORDER 
 		return fmt.Errorf("copy overbooking allowance: %w", err)
 	})
 }
+
+// ListRatePlans returns a hotel's rate plans by room type, then id.
+func (s *Store) ListRatePlans(ctx context.Context, hotelID int64) ([]hotel.RatePlan, error) {
+	rows, err := queries.ListRatePlans(ctx, s.r, hotelID)
+	plans, err := store.RatePlans(store.Convert(rows, func(r db.ListRatePlansRow) store.RatePlanRow { return store.RatePlanRow(r) }), err)
+	return plans, translate(err)
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hotelplatform/hotel/internal/store"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type APIKey struct {
@@ -39,7 +38,7 @@ type Booking struct {
 	BookingChannel   sql.NullString
 	IsWeekend        bool
 	IsHoliday        bool
-	TotalCents       pgtype.Int8
+	TotalCents       sql.NullInt64
 	Currency         string
 	Status           string
 	AccessTokenHash  []byte
@@ -135,6 +134,50 @@ type JobLease struct {
 	Name      string
 	Holder    string
 	ExpiresAt store.Timestamp
+}
+
+type RateNight struct {
+	HotelID    int64
+	RatePlanID int64
+	Night      store.Day
+	PriceCents int64
+}
+
+type RatePlan struct {
+	ID                        int64
+	HotelID                   int64
+	RoomTypeID                int64
+	Code                      string
+	Name                      string
+	MealPlan                  string
+	Refundable                bool
+	Sellable                  bool
+	IsDefault                 bool
+	ParentID                  sql.NullInt64
+	AdjustPercentBp           int
+	AdjustAmountCents         int64
+	FollowsParentRestrictions bool
+	BaseAdults                int
+	ExtraAdultCents           int64
+	ChildBands                string
+	CreatedAt                 store.Timestamp
+	UpdatedAt                 store.Timestamp
+}
+
+type RestrictionNight struct {
+	HotelID           int64
+	RoomTypeID        int64
+	RatePlanID        int64
+	Night             store.Day
+	MinStayArrival    int
+	MaxStayArrival    int
+	MinStayThrough    int
+	MaxStayThrough    int
+	ClosedToArrival   bool
+	ClosedToDeparture bool
+	StopSell          bool
+	MinAdvance        int
+	MaxAdvance        int
 }
 
 type RoomType struct {

@@ -135,6 +135,50 @@ type JobLease struct {
 	ExpiresAt store.Timestamp
 }
 
+type RateNight struct {
+	HotelID    int64
+	RatePlanID int64
+	Night      string
+	PriceCents int64
+}
+
+type RatePlan struct {
+	ID                        int64
+	HotelID                   int64
+	RoomTypeID                int64
+	Code                      string
+	Name                      string
+	MealPlan                  string
+	Refundable                bool
+	Sellable                  bool
+	IsDefault                 bool
+	ParentID                  sql.NullInt64
+	AdjustPercentBp           int
+	AdjustAmountCents         int64
+	FollowsParentRestrictions bool
+	BaseAdults                int
+	ExtraAdultCents           int64
+	ChildBands                string
+	CreatedAt                 string
+	UpdatedAt                 string
+}
+
+type RestrictionNight struct {
+	HotelID           int64
+	RoomTypeID        int64
+	RatePlanID        int64
+	Night             string
+	MinStayArrival    int64
+	MaxStayArrival    int64
+	MinStayThrough    int64
+	MaxStayThrough    int64
+	ClosedToArrival   int64
+	ClosedToDeparture int64
+	StopSell          int64
+	MinAdvance        int64
+	MaxAdvance        int64
+}
+
 type RoomType struct {
 	ID                   int64
 	HotelID              int64
