@@ -182,6 +182,15 @@ type Quote struct {
 // always in the same hotel.
 type Plans map[int64]RatePlan
 
+// PlansOf indexes a hotel's plans (as Store.ListRatePlans returns them) by id.
+func PlansOf(plans []RatePlan) Plans {
+	ps := make(Plans, len(plans))
+	for _, p := range plans {
+		ps[p.ID] = p
+	}
+	return ps
+}
+
 // Chain returns p and its ancestors, p first. It fails on a cycle or a
 // missing parent, which the stores refuse to write.
 func (ps Plans) Chain(p RatePlan) ([]RatePlan, error) {
@@ -347,4 +356,57 @@ func divRound(num, den int64) int64 {
 		return -divRound(-num, den)
 	}
 	return (num + den/2) / den
+}
+
+// ARI is an ARIView held in maps: what a store loads for one hotel and a
+// range of dates, and what tests build by hand.
+type ARI struct {
+	// Rooms for sale per room type and night; a missing night has no inventory.
+	Rooms map[RoomNight]int
+	// Base-plan prices per plan and night (the default plan's: the
+	// inventory night's price).
+	Prices map[PlanNight]Cents
+	// Restrictions per room type, plan (0: every plan of the room type) and date.
+	Rules map[RuleKey]Restrictions
+}
+
+// RoomNight is a room type's night.
+type RoomNight struct {
+	RoomTypeID int64
+	Night      Date
+}
+
+// PlanNight is a rate plan's night.
+type PlanNight struct {
+	PlanID int64
+	Night  Date
+}
+
+// RuleKey is where restrictions are set: a room type, a plan of it (0:
+// all), a date.
+type RuleKey struct {
+	RoomTypeID, PlanID int64
+	Date               Date
+}
+
+// NewARI returns an empty ARI.
+func NewARI() *ARI {
+	return &ARI{Rooms: map[RoomNight]int{}, Prices: map[PlanNight]Cents{}, Rules: map[RuleKey]Restrictions{}}
+}
+
+// Available implements ARIView.
+func (a *ARI) Available(roomTypeID int64, night Date) (int, bool) {
+	n, ok := a.Rooms[RoomNight{roomTypeID, night}]
+	return n, ok
+}
+
+// BasePrice implements ARIView.
+func (a *ARI) BasePrice(plan RatePlan, night Date) (Cents, bool) {
+	c, ok := a.Prices[PlanNight{plan.ID, night}]
+	return c, ok
+}
+
+// Restrictions implements ARIView.
+func (a *ARI) Restrictions(roomTypeID, planID int64, date Date) Restrictions {
+	return a.Rules[RuleKey{roomTypeID, planID, date}]
 }

@@ -38,7 +38,7 @@ func TestQuoteAgreesWithTheTable(t *testing.T) {
 		v := newView()
 		for i := range 16 {
 			d := day0.AddDays(i)
-			v.avail[d] = r.IntN(3) // 0: sold out
+			v.Rooms[RoomNight{1, d}] = r.IntN(3) // 0: sold out
 			for _, plan := range []int64{0, 1} {
 				v.set(1, plan, d, Restrictions{
 					MinStayArrival: small(0.15, 4), MaxStayArrival: small(0.1, 6),
@@ -49,7 +49,7 @@ func TestQuoteAgreesWithTheTable(t *testing.T) {
 			}
 		}
 		rule := func(d Date) Restrictions { return v.Restrictions(1, 0, d).Merge(v.Restrictions(1, 1, d)) }
-		avail := func(d Date) int { return v.avail[d] }
+		avail := func(d Date) int { return v.Rooms[RoomNight{1, d}] }
 		for in := range 10 {
 			for n := 1; n <= 7; n++ {
 				s := stay(in, n)

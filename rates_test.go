@@ -6,41 +6,22 @@ import (
 	"time"
 )
 
-// view is an ARIView over maps, for the rule tables.
-type view struct {
-	avail  map[Date]int             // room type 1's rooms for sale; absent: no inventory
-	prices map[int64]map[Date]Cents // base plan id → night → price
-	rules  map[[2]int64]map[Date]Restrictions
-}
-
-func (v view) Available(_ int64, d Date) (int, bool) { a, ok := v.avail[d]; return a, ok }
-func (v view) BasePrice(p RatePlan, d Date) (Cents, bool) {
-	c, ok := v.prices[p.ID][d]
-	return c, ok
-}
-func (v view) Restrictions(rt, plan int64, d Date) Restrictions {
-	return v.rules[[2]int64{rt, plan}][d]
-}
-
 var day0 = NewDate(2027, time.March, 1) // a Monday
+
+// view is the ARI the rule tables change.
+type view struct{ *ARI }
 
 // newView has 10 rooms and a price of 100.00 on plan 1 for 30 nights from day0.
 func newView() view {
-	v := view{avail: map[Date]int{}, prices: map[int64]map[Date]Cents{1: {}}, rules: map[[2]int64]map[Date]Restrictions{}}
+	v := view{NewARI()}
 	for i := range 30 {
-		v.avail[day0.AddDays(i)] = 10
-		v.prices[1][day0.AddDays(i)] = 10000
+		v.Rooms[RoomNight{1, day0.AddDays(i)}] = 10
+		v.Prices[PlanNight{1, day0.AddDays(i)}] = 10000
 	}
 	return v
 }
 
-func (v view) set(rt, plan int64, d Date, r Restrictions) {
-	k := [2]int64{rt, plan}
-	if v.rules[k] == nil {
-		v.rules[k] = map[Date]Restrictions{}
-	}
-	v.rules[k][d] = r
-}
+func (v view) set(rt, plan int64, d Date, r Restrictions) { v.Rules[RuleKey{rt, plan, d}] = r }
 
 var (
 	room = RoomType{ID: 1, HotelID: 1, Name: "Double", MaxOccupancy: 4}
@@ -104,9 +85,9 @@ func TestRestrictions(t *testing.T) {
 			[]string{"min_advance@" + d(2).String()}},
 		{"max advance: too early", func(v view) { v.set(1, 1, d(20), Restrictions{MaxAdvance: 14}) }, stay(20, 1),
 			[]string{"max_advance@" + d(20).String()}},
-		{"sold out and no inventory", func(v view) { v.avail[d(3)] = 0; delete(v.avail, d(4)) }, stay(2, 3),
+		{"sold out and no inventory", func(v view) { v.Rooms[RoomNight{1, d(3)}] = 0; delete(v.Rooms, RoomNight{1, d(4)}) }, stay(2, 3),
 			[]string{"sold_out@" + d(3).String(), "no_inventory@" + d(4).String()}},
-		{"no price", func(v view) { delete(v.prices[1], d(2)) }, stay(2, 1), []string{"no_price@" + d(2).String()}},
+		{"no price", func(v view) { delete(v.Prices, PlanNight{1, d(2)}) }, stay(2, 1), []string{"no_price@" + d(2).String()}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -152,8 +133,8 @@ func TestDerivedPlans(t *testing.T) {
 	bb := RatePlan{ID: 3, HotelID: 1, RoomTypeID: 1, Code: "NRF-BB", Sellable: true, ParentID: 2, AmountCents: 1550, FollowsParentRestrictions: true}
 	ps := Plans{1: flex, 2: nonref, 3: bb}
 	v := newView()
-	v.prices[1][day0.AddDays(2)] = 9999 // 89.991 → 89.99
-	v.prices[1][day0.AddDays(3)] = 9995 // 89.955 → 89.96 (half away from zero)
+	v.Prices[PlanNight{1, day0.AddDays(2)}] = 9999 // 89.991 → 89.99
+	v.Prices[PlanNight{1, day0.AddDays(3)}] = 9995 // 89.955 → 89.96 (half away from zero)
 	q, vs, err := ps.Quote(v, room, bb, stay(2, 2))
 	if err != nil || vs != nil {
 		t.Fatal(err, vs)
