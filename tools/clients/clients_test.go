@@ -9,12 +9,12 @@
 package clients
 
 import (
+	"bufio"
 	"context"
-	"net"
+	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,52 +31,58 @@ import (
 var adminKey = strings.Repeat("client-test-", 4) // gitleaks:allow
 
 // server starts the hotel binary all-in-one on a fresh SQLite file (which
-// loads the sample hotels) and returns its base URL.
+// loads the sample hotels) on a port of its choosing, and returns its base
+// URL once its log says where it listens (as cmd/hotel's end-to-end tests
+// wait for it).
 func server(t *testing.T) string {
 	t.Helper()
 	bin := os.Getenv("HOTEL_CLIENTS_BIN")
 	if bin == "" {
 		t.Fatal("HOTEL_CLIENTS_BIN names no hotel binary; run scripts/openapi-clients.sh")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(),
-		"HOTEL_ADDR="+addr, "HOTEL_DATA_DIR="+t.TempDir(), "HOTEL_ADMIN_KEY="+adminKey, "DATABASE_URL=")
-	log, err := os.Create(filepath.Join(t.TempDir(), "server.log"))
+		"HOTEL_ADDR=127.0.0.1:0", "HOTEL_DATA_DIR="+t.TempDir(), "HOTEL_ADMIN_KEY="+adminKey, "DATABASE_URL=")
+	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdout, cmd.Stderr = log, log
+	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-		if t.Failed() {
-			out, _ := os.ReadFile(log.Name())
-			t.Logf("server log:\n%s", out)
-		}
-	})
-	base := "http://" + addr
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
+	var logs strings.Builder // read by the cleanup once the process is gone
+	listening := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			logs.Write(lines.Bytes())
+			logs.WriteByte('\n')
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "listening" {
+				listening <- rec.Addr
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server on %s did not become ready", addr)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		<-done
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
 		}
-		time.Sleep(50 * time.Millisecond)
+	})
+	select {
+	case addr := <-listening:
+		return "http://" + addr
+	case <-done:
+		t.Fatal("the server exited before listening")
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not listen within 30 s")
 	}
+	return ""
 }
 
 // stay is a two-night stay a few days ahead, when the sample hotels have rooms.

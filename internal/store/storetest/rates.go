@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
 )
 
 // testDefaultRatePlans: every room type has its default plan, whether it came
@@ -58,9 +59,8 @@ func testDefaultRatePlans(t *testing.T, h Harness) {
 	}
 }
 
-func other(t *testing.T, s interface {
-	ListRatePlans(context.Context, int64) ([]hotel.RatePlan, error)
-}, hotelID int64) int64 {
+// other returns the id of a plan of another hotel.
+func other(t *testing.T, s store.Store, hotelID int64) int64 {
 	t.Helper()
 	plans, err := s.ListRatePlans(context.Background(), hotelID)
 	if err != nil || len(plans) == 0 {
