@@ -325,7 +325,7 @@ func (o Occupancy) Price(base Cents, party Party) Cents {
 // band returns the band of a child's age (the last band for an unknown age).
 func (o Occupancy) band(age int) (ChildBand, bool) {
 	if len(o.ChildBands) == 0 {
-		return ChildBand{}, age >= 0 && age <= MaxChildAge // no bands: children are free
+		return ChildBand{}, age <= MaxChildAge // no bands: children (of any known or unknown age under 18) are free
 	}
 	if age < 0 {
 		return o.ChildBands[len(o.ChildBands)-1], true

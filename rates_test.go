@@ -193,7 +193,7 @@ func TestOccupancyPricing(t *testing.T) {
 		}
 	}
 	// No bands: children are free; no base occupancy: adults are too.
-	if got := (Occupancy{}).Price(10000, Party{Adults: 4, ChildAges: []int{5}}); got != 10000 {
+	if got := (Occupancy{BaseAdults: 4, ExtraAdult: 100}).Price(10000, Party{Adults: 4, ChildAges: []int{5, -1}}); got != 10000 {
 		t.Errorf("room price: %v", got)
 	}
 
