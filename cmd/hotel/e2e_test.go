@@ -21,16 +21,18 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(checkPrivacy(pgtest.Run(m))) }
 
-// logSink collects a process's log output and reports its listening address.
+// logSink collects a process's log output and reports its listening address
+// and the jobs that have finished a run.
 type logSink struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	addr chan string
-	line []byte
+	mu       sync.Mutex
+	buf      bytes.Buffer
+	addr     chan string
+	line     []byte
+	finished map[string]chan struct{} // by job name; closed at its first "job finished"
 }
 
 func newLogSink() *logSink {
-	s := &logSink{addr: make(chan string, 1)}
+	s := &logSink{addr: make(chan string, 1), finished: map[string]chan struct{}{}}
 	privacy.sink(s)
 	return s
 }
@@ -48,16 +50,50 @@ func (s *logSink) Write(p []byte) (int, error) {
 		var rec struct {
 			Msg  string `json:"msg"`
 			Addr string `json:"addr"`
+			Job  string `json:"job"`
 		}
-		if json.Unmarshal(s.line[:i], &rec) == nil && rec.Msg == "listening" {
-			select {
-			case s.addr <- rec.Addr:
-			default:
+		if json.Unmarshal(s.line[:i], &rec) == nil {
+			switch rec.Msg {
+			case "listening":
+				select {
+				case s.addr <- rec.Addr:
+				default:
+				}
+			case "job finished":
+				if c := s.jobChan(rec.Job); !isClosed(c) {
+					close(c)
+				}
 			}
 		}
 		s.line = s.line[i+1:]
 	}
 	return len(p), nil
+}
+
+// jobFinished is closed once the job has finished a run.
+func (s *logSink) jobFinished(job string) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.jobChan(job)
+}
+
+// jobChan returns the job's channel, made on first use; s.mu is held.
+func (s *logSink) jobChan(job string) chan struct{} {
+	c, ok := s.finished[job]
+	if !ok {
+		c = make(chan struct{})
+		s.finished[job] = c
+	}
+	return c
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 func (s *logSink) String() string {

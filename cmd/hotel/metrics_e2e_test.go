@@ -61,6 +61,12 @@ func TestMetricsEndToEnd(t *testing.T) {
 	if r := call(t, "GET", p.URL+"/metrics", "", nil); r.StatusCode != 404 {
 		t.Fatalf("/metrics through the public listener = %d, want 404", r.StatusCode)
 	}
+	// The scheduler's first run is asynchronous: its counters are read once it is done.
+	select {
+	case <-p.logs.jobFinished("complete-checkouts"):
+	case <-time.After(30 * time.Second):
+		t.Fatal("complete-checkouts did not finish a run within 30 s")
+	}
 	resp, err := http.Get("http://" + adminAddr(t, p) + "/metrics")
 	if err != nil {
 		t.Fatal(err)
