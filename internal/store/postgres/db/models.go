@@ -22,6 +22,17 @@ type APIKey struct {
 	RevokedAt  store.Timestamp
 }
 
+type AriChange struct {
+	ID             int64
+	HotelID        int64
+	Actor          string
+	Reason         sql.NullString
+	IdempotencyKey sql.NullString
+	Request        string
+	Result         string
+	CreatedAt      store.Timestamp
+}
+
 type Booking struct {
 	ID               uuid.UUID
 	ConfirmationCode string
@@ -47,6 +58,10 @@ type Booking struct {
 	Version          int
 	SyncPending      bool
 	DepartedOn       store.Day
+	RatePlanID       sql.NullInt64
+	RatePlanCode     sql.NullString
+	ChildAges        sql.NullString
+	Terms            sql.NullString
 }
 
 type BookingNight struct {
@@ -73,6 +88,10 @@ type Hold struct {
 	CreatedAt         store.Timestamp
 	UpdatedAt         store.Timestamp
 	ConfirmedAt       store.Timestamp
+	RatePlanID        sql.NullInt64
+	Party             string
+	Terms             sql.NullString
+	RequestRatePlanID sql.NullInt64
 }
 
 type HoldNight struct {

@@ -21,6 +21,17 @@ type APIKey struct {
 	RevokedAt  store.Timestamp
 }
 
+type AriChange struct {
+	ID             int64
+	HotelID        int64
+	Actor          string
+	Reason         sql.NullString
+	IdempotencyKey sql.NullString
+	Request        string
+	Result         string
+	CreatedAt      string
+}
+
 type Booking struct {
 	ID               string
 	ConfirmationCode string
@@ -46,6 +57,10 @@ type Booking struct {
 	Version          int64
 	SyncPending      bool
 	DepartedOn       sql.NullString
+	RatePlanID       sql.NullInt64
+	RatePlanCode     sql.NullString
+	ChildAges        sql.NullString
+	Terms            sql.NullString
 }
 
 type BookingNight struct {
@@ -72,6 +87,10 @@ type Hold struct {
 	CreatedAt         string
 	UpdatedAt         string
 	ConfirmedAt       sql.NullString
+	RatePlanID        sql.NullInt64
+	Party             string
+	Terms             sql.NullString
+	RequestRatePlanID sql.NullInt64
 }
 
 type HoldNight struct {
