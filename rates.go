@@ -244,14 +244,10 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 		if q.AvailableRooms < 0 || avail < q.AvailableRooms {
 			q.AvailableRooms = max(avail, 0)
 		}
-		price, ok := v.BasePrice(base, d)
+		price, ok := chainPrice(v, chain, d, s.Party)
 		if !ok {
 			add(RuleNoPrice, d, "rate plan %s has no price on %s", base.Code, d)
 			continue
-		}
-		price = base.Occupancy.Price(price, s.Party)
-		for i := len(chain) - 2; i >= 0; i-- {
-			price = chain[i].Derive(price)
 		}
 		q.NightlyPrices = append(q.NightlyPrices, NightPrice{Date: d, Price: price})
 		q.Total += price
@@ -301,6 +297,33 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 		return Quote{}, out, nil
 	}
 	return q, nil, nil
+}
+
+// NightPrice returns plan p's price on a night for a party: the base
+// plan's price for the party (its occupancy pricing), then each derived
+// plan's adjustment from the base down to p. It returns false when the base
+// plan has no price that night, and an error for a broken chain.
+func (ps Plans) NightPrice(v ARIView, p RatePlan, night Date, party Party) (Cents, bool, error) {
+	chain, err := ps.Chain(p)
+	if err != nil {
+		return 0, false, err
+	}
+	price, ok := chainPrice(v, chain, night, party)
+	return price, ok, nil
+}
+
+// chainPrice prices a night on a plan's chain (the plan first, its base last).
+func chainPrice(v ARIView, chain []RatePlan, night Date, party Party) (Cents, bool) {
+	base := chain[len(chain)-1]
+	price, ok := v.BasePrice(base, night)
+	if !ok {
+		return 0, false
+	}
+	price = base.Occupancy.Price(price, party)
+	for i := len(chain) - 2; i >= 0; i-- {
+		price = chain[i].Derive(price)
+	}
+	return price, true
 }
 
 // Price returns the night's price for the party, from the price for the
@@ -368,6 +391,30 @@ type ARI struct {
 	Prices map[PlanNight]Cents
 	// Restrictions per room type, plan (0: every plan of the room type) and date.
 	Rules map[RuleKey]Restrictions
+}
+
+// ARIQuery selects what a store's LoadARI reads: the room types of the
+// hotels of HotelIDs, or of the hotels at Location (case-insensitive exact
+// match), narrowed by RoomTypeIDs and RoomType (a name, case-insensitive)
+// when set and to room types for at least MinOccupancy guests, over the
+// nights [From, To).
+type ARIQuery struct {
+	HotelIDs     []int64
+	Location     string
+	RoomTypeIDs  []int64
+	RoomType     string
+	MinOccupancy int
+	From, To     Date
+}
+
+// ARISnapshot is what LoadARI read: the hotels and room types selected,
+// every rate plan of those room types (and their ancestors), and the ARI of
+// the nights asked for.
+type ARISnapshot struct {
+	Hotels    map[int64]Hotel
+	RoomTypes []RoomType // by hotel id, then id
+	Plans     Plans
+	ARI       *ARI
 }
 
 // RoomNight is a room type's night.

@@ -108,6 +108,12 @@ type Catalogue interface {
 	// ListRatePlans returns a hotel's rate plans ordered by room type, then
 	// id. Every room type has its default plan (made with the room type).
 	ListRatePlans(ctx context.Context, hotelID int64) ([]hotel.RatePlan, error)
+	// LoadARI returns the availability, base-plan prices and restrictions
+	// of the room types q selects over [q.From, q.To) — restrictions
+	// through q.To itself, the check-out date closed-to-departure is read
+	// on — with the rate plans of those room types. Inside a unit of work
+	// (Atomically) it reads through the unit's transaction.
+	LoadARI(ctx context.Context, q hotel.ARIQuery) (hotel.ARISnapshot, error)
 }
 
 // Inventory is the availability, hold, adjustment and calendar part of the
