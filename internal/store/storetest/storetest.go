@@ -41,6 +41,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("RoomTypes", func(t *testing.T) { t.Parallel(); testRoomTypes(t, h) })
 	t.Run("RoomTypeAllowance", func(t *testing.T) { t.Parallel(); testRoomTypeAllowance(t, h) })
 	t.Run("DefaultRatePlans", func(t *testing.T) { t.Parallel(); testDefaultRatePlans(t, h) })
+	t.Run("LoadARI", func(t *testing.T) { t.Parallel(); testLoadARI(t, h) })
 	t.Run("SearchOffers", func(t *testing.T) { t.Parallel(); testSearchOffers(t, h) })
 	t.Run("SearchOrderAndPages", func(t *testing.T) { t.Parallel(); testSearchOrderAndPages(t, h) })
 	t.Run("HoldCreate", func(t *testing.T) { t.Parallel(); testHoldCreate(t, h) })
