@@ -15,6 +15,12 @@ type Offer struct {
 	RoomTypeID   int64  `json:"room_type_id"`
 	RoomType     string `json:"room_type"`
 	MaxOccupancy int    `json:"max_occupancy"`
+	// The rate plan the room type is sold through, and its terms.
+	RatePlanID   int64  `json:"rate_plan_id"`
+	RatePlan     string `json:"rate_plan"` // the plan's code
+	RatePlanName string `json:"rate_plan_name"`
+	MealPlan     string `json:"meal_plan"`
+	Refundable   bool   `json:"refundable"`
 	CheckIn      Date   `json:"check_in"`
 	CheckOut     Date   `json:"check_out"`
 	// AvailableRooms is the lowest number of rooms for sale over the stay.
@@ -24,14 +30,16 @@ type Offer struct {
 	Currency       string       `json:"currency"`
 }
 
-// NightPrice is the price of one night.
+// NightPrice is the price of one night (for an offer or a booking, the
+// price for its party on its rate plan).
 type NightPrice struct {
 	Date  Date  `json:"date"`
 	Price Cents `json:"price"`
 }
 
 // SearchQuery asks for offers. Location or HotelID is required. Offers come
-// ordered by total price, hotel id, room type id; After continues a page.
+// ordered by total price, hotel id, room type id, rate plan id; After
+// continues a page.
 type SearchQuery struct {
 	Location string // case-insensitive exact match
 	HotelID  int64
@@ -40,10 +48,20 @@ type SearchQuery struct {
 	CheckOut Date // exclusive: the stay is the nights [CheckIn, CheckOut)
 	Adults   int
 	Children int
-	// MaxPrice, when positive, excludes room types with any night above it.
+	// ChildAges, when given, are the children's ages (one per child; then
+	// Children is their number); without them children are of unknown age.
+	ChildAges []int
+	// MaxPrice, when positive, excludes offers with any night above it
+	// (the night's price for the party).
 	MaxPrice Cents
-	Limit    int
-	After    *SearchCursor
+	// MealPlan, when set, keeps the plans of that meal plan; Refundable,
+	// when set, the plans that are (or are not) refundable.
+	MealPlan   string
+	Refundable *bool
+	// Explain asks which rules left plans out (SearchPage.Excluded).
+	Explain bool
+	Limit   int
+	After   *SearchCursor
 }
 
 // Guests returns the party size.
@@ -54,12 +72,15 @@ type SearchCursor struct {
 	Total      Cents
 	HotelID    int64
 	RoomTypeID int64
+	RatePlanID int64 // 0 in a cursor made before rate plans: before every plan
 }
 
 // SearchPage is one page of offers; Next is empty on the last page.
+// Excluded explains left-out plans when the query asked (first page only).
 type SearchPage struct {
-	Offers []Offer
-	Next   string
+	Offers   []Offer
+	Excluded []Exclusion
+	Next     string
 }
 
 // Search limits.

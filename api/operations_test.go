@@ -187,22 +187,31 @@ func operations() []operation {
 
 		// Search and the catalogue.
 		{method: "GET", path: "/inventory/search", id: "search", tag: "Search and catalogue", summary: "Availability search", proxied: true,
-			description: "Every room type with every night of [`check_in`, `check_out`) for sale that fits the party (`max_occupancy`), cheapest first, " +
-				"paginated (`Link: rel=\"next\"`). `location` or `hotel_id` is required; the stay is at most 30 nights and `check_in` not before today " +
-				"in the hotel's time zone.",
+			description: "One offer per room type and rate plan whose every rule the stay and party meet — a room for sale on every night of " +
+				"[`check_in`, `check_out`), the party fits (`max_occupancy`), the plan is sellable and has a price, and every restriction holds " +
+				"(README, \"Rates and restrictions\") — with each night's price for the party, cheapest first, paginated (`Link: rel=\"next\"`). " +
+				"`location` or `hotel_id` is required; the stay is at most 30 nights and `check_in` not before today in the hotel's time zone. " +
+				"With `explain=true` the first page also lists the plans left out by a rule, and which.",
 			params: arr{
 				param("Location"), param("HotelIDFilter"), param("RoomTypeName"),
 				o("name", "check_in", "in", "query", "required", true, "description", "First night.", "schema", schema("Date")),
 				o("name", "check_out", "in", "query", "required", true, "description", "Day of departure (after `check_in`).", "schema", schema("Date")),
 				o("name", "adults", "in", "query", "description", "Adults in the party.", "schema", o("type", "integer", "minimum", 1, "default", 1)),
-				o("name", "children", "in", "query", "description", "Children in the party.", "schema", o("type", "integer", "minimum", 0, "default", 0)),
-				o("name", "max_price", "in", "query", "description", "No night above this price.", "schema", schema("MoneyInput")),
+				o("name", "children", "in", "query", "description", "Children in the party (of unknown age unless `children_ages` gives them).", "schema", o("type", "integer", "minimum", 0, "default", 0)),
+				o("name", "children_ages", "in", "query", "description", "The children's ages, comma-separated (e.g. `4,11`), each 0–17; priced by the plan's age bands.",
+					"schema", o("type", "string", "pattern", `^[0-9]{1,2}(,[0-9]{1,2}){0,49}$`), "example", "4,11"),
+				o("name", "max_price", "in", "query", "description", "No night above this price (the night's price for the party).", "schema", schema("MoneyInput")),
+				o("name", "meal_plan", "in", "query", "description", "Only plans with this meal plan.", "schema", o("type", "string", "enum", arr{"RO", "BB", "HB", "FB", "AI"})),
+				o("name", "refundable", "in", "query", "description", "Only refundable (`true`) or non-refundable (`false`) plans.", "schema", o("type", "boolean")),
+				o("name", "explain", "in", "query", "description", "List the plans left out by a rule (`excluded`).", "schema", o("type", "boolean", "default", false)),
 				o("name", "limit", "in", "query", "description", "Offers per page.", "schema", o("type", "integer", "minimum", 1, "maximum", 500, "default", 50)),
 				param("Cursor"),
 			},
 			ok: []response{{status: "200", description: "One page of offers (possibly none).", schema: schema("SearchResult"), headers: []string{"Link"},
 				example: o("offers", arr{o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "time_zone", "Europe/London",
-					"room_type_id", 2, "room_type", "Deluxe Rooms", "max_occupancy", 2, "check_in", "2026-12-14", "check_out", "2026-12-17",
+					"room_type_id", 2, "room_type", "Deluxe Rooms", "max_occupancy", 2,
+					"rate_plan_id", 2, "rate_plan", "BAR-2", "rate_plan_name", "Best available rate", "meal_plan", "RO", "refundable", true,
+					"check_in", "2026-12-14", "check_out", "2026-12-17",
 					"available_rooms", 7, "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP")})}}},
 		{method: "GET", path: "/inventory/hotels", id: "listHotels", tag: "Search and catalogue", summary: "List hotels", proxied: true,
 			description: "Hotels by id, paginated (`Link: rel=\"next\"`).",

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -17,9 +19,9 @@ var earliestZone = time.FixedZone("UTC-12", -12*60*60)
 // Search returns a page of offers for a stay. "Past" is hotel-local: with a
 // hotel id, a check-in before that hotel's today is invalid; with only a
 // location (hotels in many zones), a check-in before the earliest today on
-// Earth is invalid and offers of hotels whose today is already after the
-// check-in are left out, so such a page may hold fewer offers than the
-// limit while a next page exists.
+// Earth is invalid and hotels whose today is already after the check-in
+// are left out. Offers are quoted from what the store's LoadARI reads, by
+// hotel.SearchOffers: the rules a booking checks again when it is made.
 func (s *Service) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.SearchPage, error) {
 	var v hotel.Validation
 	checkSearch(&v, &q)
@@ -44,24 +46,21 @@ func (s *Service) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.Searc
 		return nil, v.Err()
 	}
 
-	// One offer more than asked tells whether a next page exists.
-	limit := q.Limit
-	q.Limit = limit + 1
-	offers, err := s.store.Search(ctx, q)
+	snap, err := s.store.LoadARI(ctx, q.ARIQuery())
 	if err != nil {
 		return nil, storeError(err, "search")
 	}
-	p := &hotel.SearchPage{Offers: make([]hotel.Offer, 0, min(len(offers), limit))}
-	if len(offers) > limit {
-		offers = offers[:limit]
-		last := offers[limit-1]
-		p.Next = hotel.SearchCursor{Total: last.TotalPrice, HotelID: last.HotelID, RoomTypeID: last.RoomTypeID}.String()
+	// One offer more than asked tells whether a next page exists.
+	limit := q.Limit
+	q.Limit = limit + 1
+	offers, excluded, err := hotel.SearchOffers(snap, q, now)
+	if err != nil {
+		return nil, storeError(err, "search")
 	}
-	for _, o := range offers {
-		if hotel.Today(now, hotel.Hotel{TimeZone: o.TimeZone}.Zone()).After(q.CheckIn) {
-			continue // check-in is already past at this hotel
-		}
-		p.Offers = append(p.Offers, o)
+	p := &hotel.SearchPage{Offers: offers, Excluded: excluded}
+	if len(offers) > limit {
+		p.Offers = offers[:limit]
+		p.Next = p.Offers[limit-1].Cursor().String()
 	}
 	return p, nil
 }
@@ -78,6 +77,17 @@ func checkSearch(v *hotel.Validation, q *hotel.SearchQuery) {
 	checkStay(v, q.CheckIn, q.CheckOut, hotel.MaxStayNights)
 	checkInt(v, "adults", q.Adults, 1, maxOccupancy)
 	checkInt(v, "children", q.Children, 0, maxOccupancy)
+	checkChildAges(v, "children_ages", q.ChildAges)
+	switch {
+	case len(q.ChildAges) == 0 || v.Has("children"):
+	case q.Children == 0:
+		q.Children = len(q.ChildAges)
+	case q.Children != len(q.ChildAges):
+		v.Add("children_ages", fmt.Sprintf("gives %d ages for %d children", len(q.ChildAges), q.Children))
+	}
+	if q.MealPlan != "" && !slices.Contains(hotel.MealPlans, q.MealPlan) {
+		v.Add("meal_plan", "must be one of "+strings.Join(hotel.MealPlans, ", "))
+	}
 	if !v.Has("adults") && !v.Has("children") && q.Guests() > maxOccupancy {
 		v.Add("children", fmt.Sprintf("adults and children together must be at most %d", maxOccupancy))
 	}
@@ -87,5 +97,20 @@ func checkSearch(v *hotel.Validation, q *hotel.SearchQuery) {
 	checkLimit(v, &q.Limit, hotel.DefaultSearchPageSize, hotel.MaxSearchPageSize)
 	if c := q.After; c != nil && (c.Total < 0 || c.HotelID <= 0 || c.RoomTypeID <= 0) {
 		v.Add("cursor", "not a cursor returned by this API")
+	}
+}
+
+// checkChildAges checks children's ages: each from 0 to hotel.MaxChildAge,
+// at most as many as a room holds.
+func checkChildAges(v *hotel.Validation, field string, ages []int) {
+	if len(ages) > maxOccupancy {
+		v.Add(field, fmt.Sprintf("must list at most %d ages", maxOccupancy))
+		return
+	}
+	for _, a := range ages {
+		if a < 0 || a > hotel.MaxChildAge {
+			v.Add(field, fmt.Sprintf("ages must be from 0 to %d (from %d a guest is an adult)", hotel.MaxChildAge, hotel.MaxChildAge+1))
+			return
+		}
 	}
 }

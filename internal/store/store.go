@@ -122,13 +122,6 @@ type Catalogue interface {
 // the CHECK constraint — never a read in Go followed by a write — and
 // retries serialization failures and deadlocks itself.
 type Inventory interface {
-	// Search returns at most q.Limit offers (see hotel.SearchQuery) in one SQL
-	// query: room types that fit q.Guests() with at least one room for sale
-	// on every night of [q.CheckIn, q.CheckOut), ordered by total price,
-	// hotel id, room type id, strictly after q.After when set. The caller
-	// validates q; the store does not check "past" dates.
-	Search(ctx context.Context, q hotel.SearchQuery) ([]hotel.Offer, error)
-
 	// CreateHold holds one room on every night of [req.CheckIn, req.CheckOut)
 	// of the room type, or nothing. With an existing hold for req.BookingID
 	// made by the same request (hotel, room type, dates as first asked) it

@@ -93,6 +93,46 @@ func (q *Query) Int64(name string, lo, hi int64) int64 {
 	return n
 }
 
+// Bool returns the parameter ("true" or "false"), nil when absent.
+func (q *Query) Bool(name string) *bool {
+	s, ok := q.raw(name)
+	if !ok {
+		return nil
+	}
+	switch s {
+	case "true":
+		return new(true)
+	case "false":
+		return new(false)
+	}
+	q.errs.Add(name, "must be true or false")
+	return nil
+}
+
+// Ints returns the parameter as comma-separated integers in [lo, hi], at
+// most maxN of them; nil when absent.
+func (q *Query) Ints(name string, lo, hi int64, maxN int) []int {
+	s, ok := q.raw(name)
+	if !ok {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) > maxN {
+		q.errs.Add(name, fmt.Sprintf("must list at most %d numbers", maxN))
+		return nil
+	}
+	out := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+		if err != nil || n < lo || n > hi {
+			q.errs.Add(name, fmt.Sprintf("must be comma-separated integers between %d and %d", lo, hi))
+			return nil
+		}
+		out[i] = int(n)
+	}
+	return out
+}
+
 // Date returns the parameter as a YYYY-MM-DD date, zero when absent.
 func (q *Query) Date(name string) hotel.Date {
 	s, ok := q.raw(name)

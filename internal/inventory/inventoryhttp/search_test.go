@@ -24,6 +24,10 @@ func offer(rt int64, in, out hotel.Date) hotel.Offer {
 	h := fixture.Hotels[slices.IndexFunc(fixture.Hotels, func(h hotel.Hotel) bool { return h.ID == r.HotelID })]
 	o := hotel.Offer{HotelID: h.ID, HotelName: h.Name, Location: h.Location, TimeZone: h.TimeZone,
 		RoomTypeID: rt, RoomType: r.Name, MaxOccupancy: r.MaxOccupancy, CheckIn: in, CheckOut: out,
+		// The room type's default plan: made with it, so the fixture's four
+		// room types, loaded in id order into an empty database, have plans 1–4.
+		RatePlanID: rt - londonStandard + 1, RatePlan: fmt.Sprintf("BAR-%d", rt), RatePlanName: "Best available rate",
+		MealPlan: "RO", Refundable: true,
 		AvailableRooms: 10, Currency: h.Currency, NightlyPrices: []hotel.NightPrice{}}
 	for d := in; d.Before(out); d = d.AddDays(1) {
 		price := hotel.Cents(30400 + 6080*(rt%2))
@@ -132,7 +136,7 @@ func testSearchPages(t *testing.T, newSvc newService) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if last := p.Offers[0]; *c != (hotel.SearchCursor{Total: last.TotalPrice, HotelID: last.HotelID, RoomTypeID: last.RoomTypeID}) {
+		if last := p.Offers[0]; *c != (hotel.SearchCursor{Total: last.TotalPrice, HotelID: last.HotelID, RoomTypeID: last.RoomTypeID, RatePlanID: last.RatePlanID}) {
 			t.Fatalf("cursor %+v is not the page's last offer", c)
 		}
 		q.After = c

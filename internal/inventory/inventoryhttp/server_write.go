@@ -20,7 +20,8 @@ import (
 // writes the answer; every failure leaves through web.Error.
 
 // searchParams are the query parameters of GET /inventory/search.
-var searchParams = []string{"location", "hotel_id", "room_type", "check_in", "check_out", "adults", "children", "max_price", "limit", "cursor"}
+var searchParams = []string{"location", "hotel_id", "room_type", "check_in", "check_out", "adults", "children",
+	"children_ages", "max_price", "meal_plan", "refundable", "explain", "limit", "cursor"}
 
 // parseSearch reads a search query. adults defaults to 1 here, on the wire
 // (the seed's default); in-process callers say how many adults they are.
@@ -34,10 +35,17 @@ func parseSearch(r *http.Request) (hotel.SearchQuery, error) {
 		CheckOut: q.Date("check_out"),
 		Adults:   int(q.Int64("adults", math.MinInt32, math.MaxInt32)),
 		Children: int(q.Int64("children", math.MinInt32, math.MaxInt32)),
-		Limit:    int(q.Int64("limit", 1, hotel.MaxSearchPageSize)),
+		// Ages are checked by the service, as in-process callers' are.
+		ChildAges:  q.Ints("children_ages", math.MinInt32, math.MaxInt32, 100),
+		MealPlan:   q.String("meal_plan", 16),
+		Refundable: q.Bool("refundable"),
+		Limit:      int(q.Int64("limit", 1, hotel.MaxSearchPageSize)),
 	}
 	if !r.URL.Query().Has("adults") {
 		sq.Adults = 1
+	}
+	if explain := q.Bool("explain"); explain != nil {
+		sq.Explain = *explain
 	}
 	var v hotel.Validation
 	if s := q.String("max_price", 32); s != "" {
@@ -67,7 +75,7 @@ func handleSearch(svc hotel.InventoryService) http.Handler {
 			return
 		}
 		setNext(w, r, p.Next)
-		web.Encode(w, http.StatusOK, searchBody{Offers: nonNil(p.Offers)})
+		web.Encode(w, http.StatusOK, searchBody{Offers: nonNil(p.Offers), Excluded: p.Excluded})
 	})
 }
 

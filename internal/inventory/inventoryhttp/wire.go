@@ -86,4 +86,6 @@ type adjustBody struct {
 // searchBody is the body of GET /inventory/search.
 type searchBody struct {
 	Offers []hotel.Offer `json:"offers"`
+	// Excluded explains left-out plans (explain=true, first page).
+	Excluded []hotel.Exclusion `json:"excluded,omitempty"`
 }

@@ -85,9 +85,9 @@ func wantNights(t *testing.T, err, sentinel error, want ...hotel.Date) {
 func TestSearchPlan(t *testing.T) {
 	t.Parallel()
 	s := newInventoryStore(t, 5, 2)
-	// The query finds the city's hotels by the lower(location) index and their
-	// nights by index, never scanning a table.
-	query, args := searchSQL(hotel.SearchQuery{Location: "LISBON", CheckIn: day(1), CheckOut: day(4), Adults: 2, Limit: 10})
+	// LoadARI finds the city's hotels by the lower(location) index, never
+	// scanning a table.
+	query, args := roomTypesSQL(hotel.SearchQuery{Location: "LISBON", CheckIn: day(1), CheckOut: day(4), Adults: 2, Limit: 10}.ARIQuery())
 	plan := queryPlan(t, s, query, args...)
 	byLocation := slices.ContainsFunc(plan, func(d string) bool {
 		return strings.HasPrefix(d, "SEARCH h USING") && strings.Contains(d, "hotel_location_idx")

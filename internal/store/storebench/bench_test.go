@@ -34,6 +34,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/sampledata"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
@@ -207,9 +208,11 @@ func (l *latencies) report(b *testing.B) {
 	b.ReportMetric(at(0.99), "p99-ms")
 }
 
-// BenchmarkSearch: a city and a 3-night stay for 2 adults, first page.
+// BenchmarkSearch: a city and a 3-night stay for 2 adults, first page,
+// through the inventory service (LoadARI, then every plan quoted).
 func BenchmarkSearch(b *testing.B) {
 	c := open(b)
+	svc := inventory.NewService(c.st, time.Now)
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
 	var lat latencies
@@ -222,12 +225,12 @@ func BenchmarkSearch(b *testing.B) {
 			CheckIn:  in, CheckOut: in.AddDays(3), Adults: 2, Limit: hotel.DefaultSearchPageSize,
 		}
 		start := time.Now()
-		got, err := c.st.Search(ctx, q)
+		got, err := svc.Search(ctx, q)
 		lat.add(time.Since(start))
 		if err != nil {
 			b.Fatal(err)
 		}
-		offers += len(got)
+		offers += len(got.Offers)
 	}
 	lat.report(b)
 	b.ReportMetric(float64(offers)/float64(b.N), "offers/op")

@@ -1,0 +1,135 @@
+package hotel
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// MaxExplained bounds the left-out plans a search explains.
+const MaxExplained = 500
+
+// Exclusion is a rate plan of a room type a search left out, with every
+// rule the stay breaks on it (explain=true).
+type Exclusion struct {
+	HotelID    int64       `json:"hotel_id"`
+	RoomTypeID int64       `json:"room_type_id"`
+	RatePlanID int64       `json:"rate_plan_id"`
+	RatePlan   string      `json:"rate_plan"`
+	Violations []Violation `json:"violations"`
+}
+
+// Party returns the party q asks for: its adults, and its children by age
+// (ChildAges), or of unknown age (-1 each) when only a number was given.
+func (q SearchQuery) Party() Party {
+	if len(q.ChildAges) > 0 {
+		return Party{Adults: q.Adults, ChildAges: q.ChildAges}
+	}
+	ages := make([]int, q.Children)
+	for i := range ages {
+		ages[i] = -1
+	}
+	return Party{Adults: q.Adults, ChildAges: ages}
+}
+
+// ARIQuery returns what a store must load to answer q: the hotels and room
+// types q names over the nights of the stay (with explain, room types of
+// any size, so that a room too small is explained).
+func (q SearchQuery) ARIQuery() ARIQuery {
+	a := ARIQuery{Location: q.Location, RoomType: q.RoomType, From: q.CheckIn, To: q.CheckOut}
+	if q.HotelID != 0 {
+		a.HotelIDs = []int64{q.HotelID}
+	}
+	if !q.Explain {
+		a.MinOccupancy = q.Party().Guests()
+	}
+	return a
+}
+
+// SearchOffers answers q from snap (loaded with q.ARIQuery()) at time now:
+// every rate plan of every room type whose every rule holds for the stay
+// and party (Plans.Quote), as offers ordered by total price, hotel id,
+// room type id and rate plan id, at most q.Limit strictly after q.After.
+// Plans the meal plan, refundable or price filters leave out are not
+// offered and not explained; with q.Explain, the first page (q.After nil)
+// lists up to MaxExplained plans left out by a rule. Hotels where the
+// check-in date has passed (hotel-local) are left out.
+func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Exclusion, error) {
+	party := q.Party()
+	var offers []Offer
+	var excluded []Exclusion
+	byRoomType := map[int64][]RatePlan{}
+	for _, p := range snap.Plans {
+		byRoomType[p.RoomTypeID] = append(byRoomType[p.RoomTypeID], p)
+	}
+	today := map[int64]Date{}
+	for id, h := range snap.Hotels {
+		today[id] = Today(now, h.Zone())
+	}
+	for _, rt := range snap.RoomTypes {
+		h := snap.Hotels[rt.HotelID]
+		if today[h.ID].After(q.CheckIn) {
+			continue
+		}
+		plans := byRoomType[rt.ID]
+		slices.SortFunc(plans, func(a, b RatePlan) int { return cmp.Compare(a.ID, b.ID) })
+		stay := Stay{CheckIn: q.CheckIn, CheckOut: q.CheckOut, Today: today[h.ID], Party: party}
+		for _, p := range plans {
+			if (q.MealPlan != "" && p.MealPlan != q.MealPlan) || (q.Refundable != nil && p.Refundable != *q.Refundable) {
+				continue
+			}
+			quote, broken, err := snap.Plans.Quote(snap.ARI, rt, p, stay)
+			if err != nil {
+				return nil, nil, err
+			}
+			if broken != nil {
+				if q.Explain && q.After == nil && len(excluded) < MaxExplained {
+					excluded = append(excluded, Exclusion{HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID, RatePlan: p.Code, Violations: broken})
+				}
+				continue
+			}
+			if q.MaxPrice > 0 && slices.ContainsFunc(quote.NightlyPrices, func(n NightPrice) bool { return n.Price > q.MaxPrice }) {
+				continue
+			}
+			offers = append(offers, offerOf(h, rt, q, quote))
+		}
+	}
+	slices.SortFunc(offers, func(a, b Offer) int { return a.cursor().compare(b.cursor()) })
+	if c := q.After; c != nil {
+		i, _ := slices.BinarySearchFunc(offers, *c, func(o Offer, c SearchCursor) int { return o.cursor().compare(c) })
+		for i < len(offers) && offers[i].cursor().compare(*c) <= 0 {
+			i++
+		}
+		offers = offers[i:]
+	}
+	if q.Limit > 0 && len(offers) > q.Limit {
+		offers = offers[:q.Limit]
+	}
+	return offers, excluded, nil
+}
+
+// offerOf is the offer of a quote.
+func offerOf(h Hotel, rt RoomType, q SearchQuery, quote Quote) Offer {
+	return Offer{
+		HotelID: h.ID, HotelName: h.Name, Location: h.Location, TimeZone: h.TimeZone,
+		RoomTypeID: rt.ID, RoomType: rt.Name, MaxOccupancy: rt.MaxOccupancy,
+		RatePlanID: quote.Plan.ID, RatePlan: quote.Plan.Code, RatePlanName: quote.Plan.Name,
+		MealPlan: quote.Plan.MealPlan, Refundable: quote.Plan.Refundable,
+		CheckIn: q.CheckIn, CheckOut: q.CheckOut, AvailableRooms: quote.AvailableRooms,
+		NightlyPrices: quote.NightlyPrices, TotalPrice: quote.Total, Currency: h.Currency,
+	}
+}
+
+// cursor is the position of o in the order of offers.
+func (o Offer) cursor() SearchCursor {
+	return SearchCursor{Total: o.TotalPrice, HotelID: o.HotelID, RoomTypeID: o.RoomTypeID, RatePlanID: o.RatePlanID}
+}
+
+// Cursor is the position after o, for the next page.
+func (o Offer) Cursor() SearchCursor { return o.cursor() }
+
+// compare orders positions by total, hotel id, room type id, rate plan id.
+func (c SearchCursor) compare(d SearchCursor) int {
+	return cmp.Or(cmp.Compare(c.Total, d.Total), cmp.Compare(c.HotelID, d.HotelID),
+		cmp.Compare(c.RoomTypeID, d.RoomTypeID), cmp.Compare(c.RatePlanID, d.RatePlanID))
+}
