@@ -89,7 +89,10 @@ func TestSearchOffers(t *testing.T) {
 
 	// Pages: after NR's position comes FLEX; a cursor from before rate
 	// plans (plan 0) continues before the room type's first plan.
-	os, _ = search(with(func(q *SearchQuery) { q.Limit = 1; q.After = &SearchCursor{Total: 18000, HotelID: 1, RoomTypeID: 1, RatePlanID: 2} }), offersSnapshot())
+	os, _ = search(with(func(q *SearchQuery) {
+		q.Limit = 1
+		q.After = &SearchCursor{Total: 18000, HotelID: 1, RoomTypeID: 1, RatePlanID: 2}
+	}), offersSnapshot())
 	if codes(os) != "FLEX=200.00 " {
 		t.Errorf("page after NR: %s", codes(os))
 	}
