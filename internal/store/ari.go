@@ -1,8 +1,6 @@
 package store
 
 import (
-	"database/sql"
-
 	"github.com/hotelplatform/hotel"
 )
 
@@ -97,6 +95,6 @@ const RatePlanColumns = `id, hotel_id, room_type_id, code, name, meal_plan, refu
 // RatePlanDest returns the scan destinations of RatePlanColumns.
 func RatePlanDest(r *RatePlanRow) []any {
 	return []any{&r.ID, &r.HotelID, &r.RoomTypeID, &r.Code, &r.Name, &r.MealPlan, &r.Refundable, &r.Sellable, &r.IsDefault,
-		(*sql.NullInt64)(&r.ParentID), &r.AdjustPercentBp, &r.AdjustAmountCents, &r.FollowsParentRestrictions,
+		&r.ParentID, &r.AdjustPercentBp, &r.AdjustAmountCents, &r.FollowsParentRestrictions,
 		&r.BaseAdults, &r.ExtraAdultCents, &r.ChildBands}
 }
