@@ -106,6 +106,14 @@ type HoldRequest struct {
 	RoomTypeID int64  `json:"room_type_id"`
 	CheckIn    Date   `json:"check_in"`
 	CheckOut   Date   `json:"check_out"`
+	// RatePlan is the code of the plan to sell (default: the room type's
+	// default plan); Adults and ChildAges the party (-1: age unknown). The
+	// inventory service checks every rule of the plan for the stay and
+	// party, and prices the nights for them (Quote, for the store).
+	RatePlan  string     `json:"rate_plan,omitempty"`
+	Adults    int        `json:"adults,omitempty"`
+	ChildAges []int      `json:"children_ages,omitempty"`
+	Quote     *HoldQuote `json:"-"`
 	// At is when the hold is made, by the inventory service's clock (the
 	// store's when zero): the recovery pass ages unconfirmed holds by it.
 	At time.Time `json:"-"`
@@ -125,8 +133,12 @@ type Hold struct {
 	Nights     []NightPrice `json:"nights"`
 	TotalPrice Cents        `json:"total_price"`
 	Currency   string       `json:"currency"`
-	CreatedAt  time.Time    `json:"created_at"`
-	UpdatedAt  time.Time    `json:"updated_at"`
+	// RatePlanID and Terms: the plan and terms the nights are priced on
+	// (none for a hold made before rate plans: the default plan's prices).
+	RatePlanID int64     `json:"rate_plan_id,omitempty"`
+	Terms      *Terms    `json:"terms,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // HoldMove asks to move a hold to another stay and/or room type of the same hotel.
@@ -134,6 +146,13 @@ type HoldMove struct {
 	RoomTypeID int64 `json:"room_type_id"`
 	CheckIn    Date  `json:"check_in"`
 	CheckOut   Date  `json:"check_out"`
+	// RatePlan, Adults and ChildAges as in HoldRequest: the moved hold is
+	// checked and priced again (the hold's plan when RatePlan is empty and
+	// the room type unchanged, else the room type's default plan).
+	RatePlan  string     `json:"rate_plan,omitempty"`
+	Adults    int        `json:"adults,omitempty"`
+	ChildAges []int      `json:"children_ages,omitempty"`
+	Quote     *HoldQuote `json:"-"`
 	// At is when, by the inventory service's clock (the store's when zero).
 	At time.Time `json:"-"`
 }

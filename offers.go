@@ -21,16 +21,7 @@ type Exclusion struct {
 
 // Party returns the party q asks for: its adults, and its children by age
 // (ChildAges), or of unknown age (-1 each) when only a number was given.
-func (q SearchQuery) Party() Party {
-	if len(q.ChildAges) > 0 {
-		return Party{Adults: q.Adults, ChildAges: q.ChildAges}
-	}
-	ages := make([]int, q.Children)
-	for i := range ages {
-		ages[i] = -1
-	}
-	return Party{Adults: q.Adults, ChildAges: ages}
-}
+func (q SearchQuery) Party() Party { return PartyOf(q.Adults, q.Children, q.ChildAges) }
 
 // ARIQuery returns what a store must load to answer q: the hotels and room
 // types q names over the nights of the stay (with explain, room types of

@@ -176,6 +176,9 @@ type Quote struct {
 	NightlyPrices  []NightPrice
 	Total          Cents
 	AvailableRooms int
+	// Restrictions in effect on the dates of the stay through check-out
+	// (dates with none left out): the terms the stay is sold under.
+	Restrictions []DatedRestrictions
 }
 
 // Plans are the rate plans of one hotel, by id: a derived plan's parent is
@@ -260,6 +263,11 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 			r = r.Merge(v.Restrictions(chain[i].RoomTypeID, chain[i].ID, d))
 		}
 		return r
+	}
+	for d := s.CheckIn; !d.After(s.CheckOut); d = d.AddDays(1) {
+		if r := rules(d); r != (Restrictions{}) {
+			q.Restrictions = append(q.Restrictions, DatedRestrictions{Date: d, Restrictions: r})
+		}
 	}
 	for d := s.CheckIn; d.Before(s.CheckOut); d = d.AddDays(1) {
 		r := rules(d)
