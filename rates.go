@@ -256,14 +256,7 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 		q.Total += price
 	}
 
-	// The restrictions that apply on date d.
-	rules := func(d Date) Restrictions {
-		r := v.Restrictions(rt.ID, 0, d).Merge(v.Restrictions(rt.ID, p.ID, d))
-		for i := 1; i < len(chain) && chain[i-1].FollowsParentRestrictions; i++ {
-			r = r.Merge(v.Restrictions(chain[i].RoomTypeID, chain[i].ID, d))
-		}
-		return r
-	}
+	rules := func(d Date) Restrictions { return chainRules(v, chain, d) }
 	for d := s.CheckIn; !d.After(s.CheckOut); d = d.AddDays(1) {
 		if r := rules(d); r != (Restrictions{}) {
 			q.Restrictions = append(q.Restrictions, DatedRestrictions{Date: d, Restrictions: r})
@@ -318,6 +311,27 @@ func (ps Plans) NightPrice(v ARIView, p RatePlan, night Date, party Party) (Cent
 	}
 	price, ok := chainPrice(v, chain, night, party)
 	return price, ok, nil
+}
+
+// Restrictions returns the restrictions that apply to plan p on date d:
+// those of its room type (for every plan), its own, and, while each plan
+// of its chain follows its parent's, its ancestors'. Quote checks these.
+func (ps Plans) Restrictions(v ARIView, p RatePlan, d Date) (Restrictions, error) {
+	chain, err := ps.Chain(p)
+	if err != nil {
+		return Restrictions{}, err
+	}
+	return chainRules(v, chain, d), nil
+}
+
+// chainRules merges the restrictions of a plan's chain (the plan first) on d.
+func chainRules(v ARIView, chain []RatePlan, d Date) Restrictions {
+	p := chain[0]
+	r := v.Restrictions(p.RoomTypeID, 0, d).Merge(v.Restrictions(p.RoomTypeID, p.ID, d))
+	for i := 1; i < len(chain) && chain[i-1].FollowsParentRestrictions; i++ {
+		r = r.Merge(v.Restrictions(chain[i].RoomTypeID, chain[i].ID, d))
+	}
+	return r
 }
 
 // chainPrice prices a night on a plan's chain (the plan first, its base last).
