@@ -49,7 +49,10 @@ type Error struct {
 	// Nights names the nights at fault of an inventory conflict (sold out,
 	// nothing to unblock, capacity below what is held).
 	Nights []Date
-	Err    error // underlying cause, never shown to clients
+	// Violations names the rules of a rate plan a stay breaks (a hold or
+	// booking refused because of them).
+	Violations []Violation
+	Err        error // underlying cause, never shown to clients
 }
 
 // Error implements error.

@@ -107,13 +107,20 @@ type HoldRequest struct {
 	CheckIn    Date   `json:"check_in"`
 	CheckOut   Date   `json:"check_out"`
 	// RatePlan is the code of the plan to sell (default: the room type's
-	// default plan); Adults and ChildAges the party (-1: age unknown). The
-	// inventory service checks every rule of the plan for the stay and
-	// party, and prices the nights for them (Quote, for the store).
-	RatePlan  string     `json:"rate_plan,omitempty"`
-	Adults    int        `json:"adults,omitempty"`
-	ChildAges []int      `json:"children_ages,omitempty"`
-	Quote     *HoldQuote `json:"-"`
+	// default plan); Adults and ChildAges the party (-1: age unknown; no
+	// adults and no children: the plan's base occupancy). The inventory
+	// service checks every rule of the plan for the stay and party, and
+	// prices the nights for them (through Price).
+	RatePlan  string `json:"rate_plan,omitempty"`
+	Adults    int    `json:"adults,omitempty"`
+	ChildAges []int  `json:"children_ages,omitempty"`
+	// Price, set by the inventory service, is called by the store inside
+	// the hold's transaction, once the stay's nights through its check-out
+	// are locked, with the ARI of the stay read in that transaction: it
+	// returns the plan, party, prices and terms of the hold, or an error
+	// that refuses it (returned as it is, unless the request is a retry of
+	// a hold that exists). Without it the nights take the inventory price.
+	Price func(ARISnapshot) (*HoldQuote, error) `json:"-"`
 	// At is when the hold is made, by the inventory service's clock (the
 	// store's when zero): the recovery pass ages unconfirmed holds by it.
 	At time.Time `json:"-"`
@@ -149,10 +156,13 @@ type HoldMove struct {
 	// RatePlan, Adults and ChildAges as in HoldRequest: the moved hold is
 	// checked and priced again (the hold's plan when RatePlan is empty and
 	// the room type unchanged, else the room type's default plan).
-	RatePlan  string     `json:"rate_plan,omitempty"`
-	Adults    int        `json:"adults,omitempty"`
-	ChildAges []int      `json:"children_ages,omitempty"`
-	Quote     *HoldQuote `json:"-"`
+	RatePlan  string `json:"rate_plan,omitempty"`
+	Adults    int    `json:"adults,omitempty"`
+	ChildAges []int  `json:"children_ages,omitempty"`
+	// Price is HoldRequest.Price for a move, also given the hold as it is
+	// (locked) before the move; its quote prices every night of the new
+	// stay. With Price set, a move to the same stay still applies it.
+	Price func(cur Hold, snap ARISnapshot) (*HoldQuote, error) `json:"-"`
 	// At is when, by the inventory service's clock (the store's when zero).
 	At time.Time `json:"-"`
 }

@@ -212,8 +212,9 @@ func (ps Plans) Chain(p RatePlan) ([]RatePlan, error) {
 	return chain, nil
 }
 
-// Quote prices stay s on plan p of room type rt, or returns every rule the
-// stay breaks (none broken: a nil slice). The checks, in order: the plan is
+// Quote prices stay s on plan p of room type rt and returns every rule the
+// stay breaks (none broken: a nil slice; with some, the quote holds the
+// nights it could price and is not an offer). The checks, in order: the plan is
 // sellable and the party fits; every night has inventory, a room for sale
 // and a price; then the restrictions of the room type, the plan and, when
 // it follows them, its ancestors'.
@@ -294,10 +295,7 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 	if rules(s.CheckOut).ClosedToDeparture {
 		add(RuleClosedToDeparture, s.CheckOut, "no departure on %s", s.CheckOut)
 	}
-	if out != nil {
-		return Quote{}, out, nil
-	}
-	return q, nil, nil
+	return q, out, nil
 }
 
 // NightPrice returns plan p's price on a night for a party: the base

@@ -24,7 +24,7 @@ type DatedRestrictions struct {
 
 // HoldQuote is how the inventory service priced a hold: the plan, the party
 // (Party.Key), each night's price for it, and the terms. The store records
-// it with the hold; nights it does not price keep the price they have.
+// it with the hold.
 type HoldQuote struct {
 	RatePlanID int64
 	Party      string

@@ -24,14 +24,20 @@ func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel
 	requiredID(&v, "hotel_id", req.HotelID)
 	requiredID(&v, "room_type_id", req.RoomTypeID)
 	checkStay(&v, req.CheckIn, req.CheckOut, hotel.MaxRangeDays)
+	checkHoldTerms(&v, &req.RatePlan, req.Adults, req.ChildAges)
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
 	// The store refuses an unknown hotel or room type itself; they are
 	// looked up only to explain a refusal, so a hold that succeeds costs
-	// one transaction and no reads.
+	// one transaction and no reads besides the ARI its Price reads.
 	req.At = s.now()
+	req.Price = holdPrice(req, req.At)
 	h, created, err := s.store.CreateHold(ctx, req)
+	var he *hotel.Error
+	if errors.As(err, &he) {
+		return nil, false, err // refused by the plan's rules
+	}
 	if err != nil {
 		if isPlainConflict(err) {
 			return nil, false, &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: fmt.Sprintf(
@@ -83,6 +89,7 @@ func (s *Service) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMo
 	var v hotel.Validation
 	checkID(&v, "room_type_id", m.RoomTypeID)
 	checkStay(&v, m.CheckIn, m.CheckOut, hotel.MaxRangeDays)
+	checkHoldTerms(&v, &m.RatePlan, m.Adults, m.ChildAges)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -98,7 +105,12 @@ func (s *Service) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMo
 		return nil, err
 	}
 	m.At = s.now()
+	m.Price = movePrice(m, m.At)
 	h, err := s.store.MoveHold(ctx, bookingID, m)
+	var he *hotel.Error
+	if errors.As(err, &he) {
+		return nil, err // refused by the plan's rules
+	}
 	if err != nil {
 		if isPlainConflict(err) {
 			return nil, &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: fmt.Sprintf(

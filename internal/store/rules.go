@@ -60,9 +60,3 @@ func SameAdjustment(prev, a *hotel.Adjustment) bool {
 	return prev.HotelID == a.HotelID && prev.RoomTypeID == a.RoomTypeID && prev.StartDate == a.StartDate &&
 		prev.EndDate == a.EndDate && prev.NumRooms == a.NumRooms && prev.Reason == a.Reason
 }
-
-// SameHoldRequest reports whether an existing hold made by the request
-// (hotelID, roomTypeID, in, out) is req's: then CreateHold replays it.
-func SameHoldRequest(hotelID, roomTypeID int64, in, out hotel.Date, req hotel.HoldRequest) bool {
-	return hotelID == req.HotelID && roomTypeID == req.RoomTypeID && in == req.CheckIn && out == req.CheckOut
-}

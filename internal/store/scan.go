@@ -193,12 +193,12 @@ func BookingFields(b *hotel.Booking) []any {
 // HoldColumns select a hold h with the currency of its hotel ho, as
 // HoldFields receives them; a driver adds the nights.
 const HoldColumns = `CAST(h.booking_id AS TEXT), h.hotel_id, h.room_type_id, h.check_in, h.check_out, h.status,
-       h.created_at, h.updated_at, ho.currency`
+       h.created_at, h.updated_at, ho.currency, h.rate_plan_id, h.terms`
 
 // HoldFields returns the Scan destinations of HoldColumns in h.
 func HoldFields(h *hotel.Hold) []any {
 	return []any{&h.BookingID, &h.HotelID, &h.RoomTypeID, DateDest(&h.CheckIn), DateDest(&h.CheckOut), &h.Status,
-		TimeDest(&h.CreatedAt), TimeDest(&h.UpdatedAt), &h.Currency}
+		TimeDest(&h.CreatedAt), TimeDest(&h.UpdatedAt), &h.Currency, IDDest(&h.RatePlanID), TermsDest(&h.Terms)}
 }
 
 // ScanNightDrift reads a row of hotel id, room type id, night, held, hold

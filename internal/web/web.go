@@ -76,6 +76,8 @@ type Problem struct {
 	Errors    []hotel.FieldError `json:"errors,omitempty"`
 	// Nights names the nights at fault of an inventory conflict.
 	Nights []hotel.Date `json:"nights,omitempty"`
+	// Violations names the rules of a rate plan a stay breaks.
+	Violations []hotel.Violation `json:"violations,omitempty"`
 }
 
 // ProblemContentType is the media type of problem responses.
@@ -110,6 +112,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &he) {
 		p.Errors = he.Fields
 		p.Nights = he.Nights
+		p.Violations = he.Violations
 	}
 	WriteProblem(w, p)
 }
@@ -133,7 +136,7 @@ func ReadProblem(resp *http.Response) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	var p Problem
 	if err := json.Unmarshal(body, &p); err == nil && p.Code != "" {
-		return &hotel.Error{Code: p.Code, Message: p.Detail, Fields: p.Errors, Nights: p.Nights}
+		return &hotel.Error{Code: p.Code, Message: p.Detail, Fields: p.Errors, Nights: p.Nights, Violations: p.Violations}
 	}
 	return &hotel.Error{Code: CodeOf(resp.StatusCode), Message: fmt.Sprintf("Upstream answered %d %s.", resp.StatusCode, http.StatusText(resp.StatusCode))}
 }

@@ -113,12 +113,27 @@ func holdString(t *testing.T, h *hotel.Hold) string {
 	if c.Nights == nil {
 		c.Nights = []hotel.NightPrice{}
 	}
-	return fmt.Sprintf("%+v", c)
+	terms := "none"
+	if c.Terms != nil {
+		terms = fmt.Sprintf("%+v", *c.Terms)
+		c.Terms = nil
+	}
+	return fmt.Sprintf("%+v terms %s", c, terms)
 }
 
+// checkHold fails t unless got is want; a want without a rate plan is a
+// hold on the room type's default plan for a party of no one in
+// particular (the plan's base occupancy).
 func checkHold(t *testing.T, what string, got *hotel.Hold, want hotel.Hold) {
 	t.Helper()
 	want.CreatedAt, want.UpdatedAt = got.CreatedAt, got.UpdatedAt
+	if want.RatePlanID == 0 && got != nil {
+		if got.Terms == nil || got.RatePlanID == 0 || got.Terms.RatePlan.ID != got.RatePlanID || !got.Terms.RatePlan.Default ||
+			got.Terms.RatePlan.RoomTypeID != got.RoomTypeID || got.Terms.Party.Key() != "0" {
+			t.Fatalf("%s: hold %+v is not on its room type's default plan (terms %+v)", what, got, got.Terms)
+		}
+		want.RatePlanID, want.Terms = got.RatePlanID, got.Terms
+	}
 	if g, w := holdString(t, got), holdString(t, &want); g != w {
 		t.Fatalf("%s:\n got  %s\n want %s", what, g, w)
 	}

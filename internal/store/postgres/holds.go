@@ -31,17 +31,21 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 	var created bool
 	err = s.write(ctx, func(tx dbtx) error {
 		created = false
-		var err error
-		h, err = insertHold(ctx, tx, id, req)
+		quote, err := priceHold(ctx, tx, req)
+		if err != nil {
+			// A retry of a hold made before gets it, whatever the rules
+			// say now; anyone else gets the refusal.
+			if errors.Is(sameRequest(ctx, tx, id, req), errNoHold) {
+				return err
+			}
+			return replay(ctx, tx, id, req, &h)
+		}
+		h, err = insertHold(ctx, tx, id, req, quote)
 		if !errors.Is(err, errHoldExists) {
 			created = err == nil
 			return err
 		}
-		if err := sameRequest(ctx, tx, id, req); err != nil {
-			return err
-		}
-		h, err = getHold(ctx, tx, id)
-		return err
+		return replay(ctx, tx, id, req, &h)
 	})
 	if err != nil {
 		return hotel.Hold{}, false, err
@@ -52,16 +56,57 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 // errHoldExists: the booking id has a hold already. It wraps ErrConflict.
 var errHoldExists = fmt.Errorf("%w: the booking already has a hold", store.ErrConflict)
 
+// errNoHold: the booking id has no hold (sameRequest).
+var errNoHold = errors.New("no hold")
+
+// replay sets *h to the hold of id when req made it, else ErrConflict.
+func replay(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest, h *hotel.Hold) error {
+	if err := sameRequest(ctx, tx, id, req); err != nil {
+		return err
+	}
+	var err error
+	*h, err = getHold(ctx, tx, id)
+	return err
+}
+
+// priceHold runs req.Price, if set, in the hold's transaction: it locks the
+// inventory nights of the stay through its check-out date — an ARI write
+// locks the nights it changes, so it commits wholly before or after this
+// read — and reads the stay's ARI. The quote is nil without a Price.
+func priceHold(ctx context.Context, tx dbtx, req hotel.HoldRequest) (*hotel.HoldQuote, error) {
+	if req.Price == nil {
+		return nil, nil
+	}
+	if !req.CheckIn.Before(req.CheckOut) {
+		return nil, fmt.Errorf("%w: a stay needs at least one night", store.ErrConflict)
+	}
+	if err := lockNights(ctx, tx, req.HotelID, req.RoomTypeID, store.Stay(req.CheckIn, req.CheckOut.AddDays(1))); err != nil {
+		return nil, err
+	}
+	snap, err := loadARI(ctx, tx, store.HoldARIQuery(req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut))
+	if err != nil {
+		return nil, err
+	}
+	return req.Price(snap)
+}
+
 // insertHold inserts the hold row of req and takes its nights (holdSQL).
 // Errors: errHoldExists, ErrNotFound (no such room type in the hotel),
 // *NightsError; the caller must roll back on any.
-func insertHold(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest) (hotel.Hold, error) {
+func insertHold(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest, quote *hotel.HoldQuote) (hotel.Hold, error) {
 	nights := store.Stay(req.CheckIn, req.CheckOut)
-	rows, err := tx.Query(ctx, holdSQL, holdArgs(id, req, nights)...)
+	q, err := store.QuoteRowOf(quote)
+	if err != nil {
+		return hotel.Hold{}, err
+	}
+	rows, err := tx.Query(ctx, holdSQL, holdArgs(id, req, nights, q)...)
 	if err != nil {
 		return hotel.Hold{}, holdError(err)
 	}
 	h, err := readHold(rows, id, req, nights)
+	if err == nil && quote != nil {
+		h.RatePlanID, h.Terms = quote.RatePlanID, &quote.Terms
+	}
 	return h, holdError(err)
 }
 
@@ -70,26 +115,33 @@ func insertHold(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldReques
 // the primary key until this transaction ends, then finds the row — then,
 // only if it was inserted, the nights are locked in date order and each
 // with a room for sale is taken, with a hold_night row at the price of the
-// moment. Arguments: oneOf's $1–$5, the booking id $6, check-in $7,
-// check-out $8 and the time $9. It returns no row when the hold existed, else one row per
-// night taken, or one row with a NULL night when none was.
+// moment, or at the quoted price. Arguments: oneOf's $1–$5, the booking id
+// $6, check-in $7, check-out $8, the time $9, then the quote: rate plan id
+// $10, party $11, terms $12, and the quoted nights $13 with their prices
+// $14 (NULL, ”, NULL and empty arrays without one). It returns no row
+// when the hold existed, else one row per night taken, or one row with a
+// NULL night when none was.
 var holdSQL = `WITH h AS (
     INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-        request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
-    VALUES ($6, $1, $2, $7, $8, 'held', $2, $7, $8, $9, $9)
+        request_room_type_id, request_check_in, request_check_out, created_at, updated_at,
+        rate_plan_id, request_rate_plan_id, party, terms)
+    VALUES ($6, $1, $2, $7, $8, 'held', $2, $7, $8, $9, $9, $10, $10, $11, $12)
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING created_at),
-` + takeCTEs(" AND EXISTS (SELECT FROM h)") + `
+` + takeCTEs(" AND EXISTS (SELECT FROM h)", "$13", "$14") + `
 SELECT h.created_at, (SELECT currency FROM hotel WHERE id = $1), u.night, u.price_cents
 FROM h LEFT JOIN u ON true
 ORDER BY u.night`
 
 // takeCTEs are the WITH queries that take nights for booking $6: l locks
 // the nights of oneOf (and cond) in date order, u takes one room on each
-// night with a room for sale and returns its night and price, i records
-// the hold_night rows.
-func takeCTEs(cond string) string {
-	return `l AS (
+// night with a room for sale and returns its night and its price — the
+// quoted one where the arrays of nights and prices give one — and i
+// records the hold_night rows.
+func takeCTEs(cond, quotedNights, quotedPrices string) string {
+	return `q AS (
+    SELECT * FROM unnest(` + quotedNights + `::date[], ` + quotedPrices + `::bigint[]) AS q(night, price_cents)),
+l AS (
     SELECT night FROM inventory_night WHERE ` + oneOf + cond + `
     ORDER BY night
     FOR NO KEY UPDATE),
@@ -98,15 +150,26 @@ u AS (
     FROM l
     WHERE n.hotel_id = $1 AND n.room_type_id = $2 AND n.night = l.night
       AND n.held + n.blocked < n.capacity + n.allowance
-    RETURNING n.night, n.price_cents),
+    RETURNING n.night, coalesce((SELECT q.price_cents FROM q WHERE q.night = n.night), n.price_cents) AS price_cents),
 i AS (
     INSERT INTO hold_night (booking_id, hotel_id, room_type_id, night, price_cents)
     SELECT $6, $1, $2, night, price_cents FROM u)`
 }
 
 // holdArgs are the arguments of holdSQL for req, whose nights are nights.
-func holdArgs(id uuid.UUID, req hotel.HoldRequest, nights []hotel.Date) []any {
-	return append(oneOfArgs(req.HotelID, req.RoomTypeID, nights), id, req.CheckIn.Time(), req.CheckOut.Time(), store.Stamp(req.At))
+func holdArgs(id uuid.UUID, req hotel.HoldRequest, nights []hotel.Date, q store.QuoteRow) []any {
+	qn, qp := quoteArrays(q)
+	return append(oneOfArgs(req.HotelID, req.RoomTypeID, nights), id, req.CheckIn.Time(), req.CheckOut.Time(), store.Stamp(req.At),
+		q.PlanID, q.Party, q.Terms, qn, qp)
+}
+
+// quoteArrays are the quoted nights and their prices, as arrays.
+func quoteArrays(q store.QuoteRow) ([]time.Time, []int64) {
+	nights, prices := make([]time.Time, 0, len(q.Prices)), make([]int64, 0, len(q.Prices))
+	for d, p := range q.Prices {
+		nights, prices = append(nights, d.Time()), append(prices, int64(p))
+	}
+	return nights, prices
 }
 
 // readHold reads the rows of holdSQL: the hold of req, or errHoldExists,
@@ -160,15 +223,16 @@ func holdError(err error) error {
 
 // sameRequest returns nil when the existing hold of id was made by req, else
 // ErrConflict.
+// ErrConflict, or errNoHold when id has no hold.
 func sameRequest(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest) error {
-	var hotelID, roomTypeID int64
-	var in, out time.Time
-	err := tx.QueryRow(ctx, `SELECT hotel_id, request_room_type_id, request_check_in, request_check_out FROM hold WHERE booking_id = $1`, id).
-		Scan(&hotelID, &roomTypeID, &in, &out)
-	if err != nil {
+	var r store.HoldRequestRow
+	err := tx.QueryRow(ctx, store.HoldRequestSQL+`$1`, id).Scan(r.Dest()...)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return errNoHold
+	case err != nil:
 		return err
-	}
-	if !store.SameHoldRequest(hotelID, roomTypeID, hotel.DateOf(in), hotel.DateOf(out), req) {
+	case !r.Same(req):
 		return store.ErrConflict
 	}
 	return nil
@@ -205,7 +269,7 @@ func take(ctx context.Context, tx dbtx, id uuid.UUID, hotelID, roomTypeID int64,
 	if len(nights) == 0 {
 		return nil, nil, nil
 	}
-	rows, err := tx.Query(ctx, `WITH `+takeCTEs("")+`
+	rows, err := tx.Query(ctx, `WITH `+takeCTEs("", "NULL", "NULL")+`
 SELECT night, price_cents FROM u ORDER BY night`, append(oneOfArgs(hotelID, roomTypeID, nights), id)...)
 	if err != nil {
 		return nil, nil, err
@@ -324,7 +388,7 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 		if cur.status != hotel.HoldHeld {
 			return store.ErrConflict
 		}
-		if cur.roomTypeID != m.RoomTypeID || cur.checkIn != m.CheckIn || cur.checkOut != m.CheckOut {
+		if m.Price != nil || cur.roomTypeID != m.RoomTypeID || cur.checkIn != m.CheckIn || cur.checkOut != m.CheckOut {
 			if err := move(ctx, tx, id, cur, m); err != nil {
 				return err
 			}
@@ -349,14 +413,20 @@ func move(ctx context.Context, tx dbtx, id uuid.UUID, cur lockedHold, m hotel.Ho
 		}
 	}
 	freed, added := store.Minus(old, keep), store.Minus(want, keep)
+	// With a Price, the quote reads the new stay's ARI through its
+	// check-out date: every night of it is locked too (see priceHold).
+	locked := added
+	if m.Price != nil {
+		locked = store.Stay(m.CheckIn, m.CheckOut.AddDays(1))
+	}
 	// Lock every night the move touches in (room type, date) order first:
 	// releasing then taking would otherwise lock out of order.
 	if m.RoomTypeID == cur.roomTypeID {
-		if err := lockNights(ctx, tx, cur.hotelID, cur.roomTypeID, union(freed, added)); err != nil {
+		if err := lockNights(ctx, tx, cur.hotelID, cur.roomTypeID, union(freed, locked)); err != nil {
 			return err
 		}
 	} else {
-		first, second := lockSet{cur.roomTypeID, freed}, lockSet{m.RoomTypeID, added}
+		first, second := lockSet{cur.roomTypeID, freed}, lockSet{m.RoomTypeID, locked}
 		if second.roomTypeID < first.roomTypeID {
 			first, second = second, first
 		}
@@ -364,6 +434,24 @@ func move(ctx context.Context, tx dbtx, id uuid.UUID, cur lockedHold, m hotel.Ho
 			if err := lockNights(ctx, tx, cur.hotelID, l.roomTypeID, l.nights); err != nil {
 				return err
 			}
+		}
+	}
+	var q store.QuoteRow
+	if m.Price != nil {
+		h, err := getHold(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		snap, err := loadARI(ctx, tx, store.HoldARIQuery(cur.hotelID, m.RoomTypeID, m.CheckIn, m.CheckOut))
+		if err != nil {
+			return err
+		}
+		quote, err := m.Price(h, snap)
+		if err != nil {
+			return err
+		}
+		if q, err = store.QuoteRowOf(quote); err != nil {
+			return err
 		}
 	}
 	if _, err := release(ctx, tx, id, keep); err != nil {
@@ -376,8 +464,21 @@ func move(ctx context.Context, tx dbtx, id uuid.UUID, cur lockedHold, m hotel.Ho
 	if len(short) > 0 {
 		return store.RefuseNights(store.ErrConflict, short)
 	}
-	_, err = tx.Exec(ctx, `UPDATE hold SET room_type_id = $2, check_in = $3, check_out = $4, updated_at = $5 WHERE booking_id = $1`,
-		id, m.RoomTypeID, m.CheckIn.Time(), m.CheckOut.Time(), store.Stamp(m.At))
+	if m.Price != nil {
+		qn, qp := quoteArrays(q)
+		if _, err := tx.Exec(ctx, `UPDATE hold_night hn SET price_cents = q.price_cents
+FROM unnest($2::date[], $3::bigint[]) AS q(night, price_cents)
+WHERE hn.booking_id = $1 AND hn.night = q.night AND hn.price_cents <> q.price_cents`, id, qn, qp); err != nil {
+			return err
+		}
+	}
+	// Without a Price the plan, party and terms stay as they are.
+	_, err = tx.Exec(ctx, `UPDATE hold SET room_type_id = $2, check_in = $3, check_out = $4, updated_at = $5,
+    rate_plan_id = CASE WHEN $6 THEN $7 ELSE rate_plan_id END,
+    party = CASE WHEN $6 THEN $8 ELSE party END,
+    terms = CASE WHEN $6 THEN $9 ELSE terms END
+WHERE booking_id = $1`,
+		id, m.RoomTypeID, m.CheckIn.Time(), m.CheckOut.Time(), store.Stamp(m.At), m.Price != nil, q.PlanID, q.Party, q.Terms)
 	return err
 }
 
@@ -387,11 +488,11 @@ type lockSet struct {
 	nights     []hotel.Date
 }
 
-// union returns the nights of a and b (each ascending, disjoint) in order.
+// union returns the nights of a and b (each ascending) in order, once each.
 func union(a, b []hotel.Date) []hotel.Date {
 	out := append(slices.Clone(a), b...)
 	slices.SortFunc(out, func(x, y hotel.Date) int { return x.Time().Compare(y.Time()) })
-	return out
+	return slices.Compact(out)
 }
 
 // ReleaseHold returns the held nights on or after r.From (all when zero).

@@ -23,13 +23,12 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 	var h hotel.Hold
 	created := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var hotelID, rtID int64
-		var in, out hotel.Date
-		err := tx.QueryRowContext(ctx, `SELECT hotel_id, request_room_type_id, request_check_in, request_check_out FROM hold WHERE booking_id = ?`,
-			req.BookingID).Scan(&hotelID, &rtID, store.DateDest(&in), store.DateDest(&out))
+		var r store.HoldRequestRow
+		err := tx.QueryRowContext(ctx, store.HoldRequestSQL+`?`, req.BookingID).Scan(r.Dest()...)
 		switch {
 		case err == nil:
-			if !store.SameHoldRequest(hotelID, rtID, in, out, req) {
+			// A retry of a hold made before gets it, whatever the rules say now.
+			if !r.Same(req) {
 				return fmt.Errorf("%w: booking %s already holds a different request", store.ErrConflict, req.BookingID)
 			}
 			h, err = loadHold(ctx, tx, req.BookingID)
@@ -37,8 +36,20 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
+		var quote *hotel.HoldQuote
+		if req.Price != nil {
+			// The write transaction excludes every other writer: the ARI
+			// read here is the ARI the hold is taken under.
+			snap, err := loadARI(ctx, tx, store.HoldARIQuery(req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut))
+			if err != nil {
+				return err
+			}
+			if quote, err = req.Price(snap); err != nil {
+				return err
+			}
+		}
 		created = true
-		h, err = insertHold(ctx, tx, req)
+		h, err = insertHold(ctx, tx, req, quote)
 		return err
 	})
 	if err != nil {
@@ -50,20 +61,28 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 // insertHold takes the nights of req and inserts its hold; the booking id
 // must not have a hold yet (the caller looked). Errors: *NightsError (the
 // caller must roll back).
-func insertHold(ctx context.Context, tx *sql.Tx, req hotel.HoldRequest) (hotel.Hold, error) {
+func insertHold(ctx context.Context, tx *sql.Tx, req hotel.HoldRequest, quote *hotel.HoldQuote) (hotel.Hold, error) {
 	if !req.CheckIn.Before(req.CheckOut) {
 		return hotel.Hold{}, errEmptyStay
+	}
+	q, err := store.QuoteRowOf(quote)
+	if err != nil {
+		return hotel.Hold{}, err
 	}
 	taken, err := claimNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut, nil)
 	if err != nil {
 		return hotel.Hold{}, err
 	}
+	for night, price := range taken {
+		taken[night] = int64(q.Price(night, hotel.Cents(price)))
+	}
 	at := ts(store.Stamp(req.At))
 	if _, err := tx.ExecContext(ctx, `INSERT INTO hold (booking_id, hotel_id, room_type_id, check_in, check_out, status,
-    request_room_type_id, request_check_in, request_check_out, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?)`,
+    request_room_type_id, request_check_in, request_check_out, created_at, updated_at,
+    rate_plan_id, request_rate_plan_id, party, terms)
+VALUES (?, ?, ?, ?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		req.BookingID, req.HotelID, req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(),
-		req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(), at, at); err != nil {
+		req.RoomTypeID, req.CheckIn.String(), req.CheckOut.String(), at, at, q.PlanID, q.PlanID, q.Party, q.Terms); err != nil {
 		return hotel.Hold{}, err
 	}
 	if err := recordNights(ctx, tx, req.BookingID, req.HotelID, req.RoomTypeID, taken); err != nil {
@@ -124,6 +143,25 @@ func recordNights(ctx context.Context, tx *sql.Tx, bookingID string, hotelID, rt
 	defer stmt.Close()
 	for night, price := range taken {
 		if _, err := stmt.ExecContext(ctx, bookingID, hotelID, rtID, night.String(), price); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// repriceNights sets the price of every night of booking's hold that q
+// quotes.
+func repriceNights(ctx context.Context, tx *sql.Tx, bookingID string, q store.QuoteRow) error {
+	if len(q.Prices) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `UPDATE hold_night SET price_cents = ? WHERE booking_id = ? AND night = ? AND price_cents <> ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for night, price := range q.Prices {
+		if _, err := stmt.ExecContext(ctx, int64(price), bookingID, night.String(), int64(price)); err != nil {
 			return err
 		}
 	}
@@ -224,8 +262,22 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 		if !m.CheckIn.Before(m.CheckOut) {
 			return errEmptyStay
 		}
-		if rtID == cur.RoomTypeID && m.CheckIn.String() == cur.CheckIn.String() && m.CheckOut.String() == cur.CheckOut.String() {
+		if m.Price == nil && rtID == cur.RoomTypeID && m.CheckIn == cur.CheckIn && m.CheckOut == cur.CheckOut {
 			return nil
+		}
+		var q store.QuoteRow
+		if m.Price != nil {
+			snap, err := loadARI(ctx, tx, store.HoldARIQuery(cur.HotelID, rtID, m.CheckIn, m.CheckOut))
+			if err != nil {
+				return err
+			}
+			quote, err := m.Price(cur, snap)
+			if err != nil {
+				return err
+			}
+			if q, err = store.QuoteRowOf(quote); err != nil {
+				return err
+			}
 		}
 		kept := map[hotel.Date]bool{}
 		cond := `1`
@@ -245,11 +297,20 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE hold SET room_type_id = ?, check_in = ?, check_out = ?, updated_at = ? WHERE booking_id = ?`,
-			rtID, m.CheckIn.String(), m.CheckOut.String(), ts(store.Stamp(m.At)), bookingID); err != nil {
+		// Without a Price the plan, party and terms stay as they are.
+		if _, err := tx.ExecContext(ctx, `UPDATE hold SET room_type_id = ?, check_in = ?, check_out = ?, updated_at = ?,
+    rate_plan_id = CASE WHEN ? THEN ? ELSE rate_plan_id END,
+    party = CASE WHEN ? THEN ? ELSE party END,
+    terms = CASE WHEN ? THEN ? ELSE terms END
+WHERE booking_id = ?`,
+			rtID, m.CheckIn.String(), m.CheckOut.String(), ts(store.Stamp(m.At)),
+			m.Price != nil, q.PlanID, m.Price != nil, q.Party, m.Price != nil, q.Terms, bookingID); err != nil {
 			return err
 		}
 		if err := recordNights(ctx, tx, bookingID, cur.HotelID, rtID, taken); err != nil {
+			return err
+		}
+		if err := repriceNights(ctx, tx, bookingID, q); err != nil {
 			return err
 		}
 		h, err = loadHold(ctx, tx, bookingID)

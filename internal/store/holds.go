@@ -1,0 +1,142 @@
+package store
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// What the drivers share of a hold priced on a rate plan (HoldRequest.Price).
+
+// HoldARIQuery is what a driver reads for a hold's Price: the room type's
+// ARI over the nights [in, out), its restrictions through out.
+func HoldARIQuery(hotelID, roomTypeID int64, in, out hotel.Date) hotel.ARIQuery {
+	return hotel.ARIQuery{HotelIDs: []int64{hotelID}, RoomTypeIDs: []int64{roomTypeID}, From: in, To: out}
+}
+
+// QuoteRow is a quote as the hold table stores it: rate_plan_id (and
+// request_rate_plan_id), party and terms (JSON); NULL, ” and NULL without
+// a quote. Prices maps each quoted night to its price.
+type QuoteRow struct {
+	PlanID sql.NullInt64
+	Party  string
+	Terms  sql.NullString
+	Prices map[hotel.Date]hotel.Cents
+}
+
+// QuoteRowOf returns the stored form of q (nil: none).
+func QuoteRowOf(q *hotel.HoldQuote) (QuoteRow, error) {
+	if q == nil {
+		return QuoteRow{}, nil
+	}
+	terms, err := json.Marshal(q.Terms)
+	if err != nil {
+		return QuoteRow{}, fmt.Errorf("hold terms: %w", err)
+	}
+	r := QuoteRow{PlanID: sql.NullInt64{Int64: q.RatePlanID, Valid: true}, Party: q.Party,
+		Terms: sql.NullString{String: string(terms), Valid: true}, Prices: make(map[hotel.Date]hotel.Cents, len(q.Prices))}
+	for _, np := range q.Prices {
+		r.Prices[np.Date] = np.Price
+	}
+	return r, nil
+}
+
+// Price returns the quoted price of night, else price (the inventory's).
+func (r QuoteRow) Price(night hotel.Date, price hotel.Cents) hotel.Cents {
+	if p, ok := r.Prices[night]; ok {
+		return p
+	}
+	return price
+}
+
+// HoldRequestSQL selects what identifies the request that made a hold, as
+// HoldRequestRow reads it; a driver appends its placeholder for the
+// booking id.
+const HoldRequestSQL = `SELECT h.hotel_id, h.request_room_type_id, h.request_check_in, h.request_check_out,
+       h.request_rate_plan_id IS NOT NULL, coalesce(rp.code, ''), coalesce(rp.is_default, false), h.party
+FROM hold h LEFT JOIN rate_plan rp ON rp.id = h.request_rate_plan_id
+WHERE h.booking_id = `
+
+// HoldRequestRow is the request that made a hold (HoldRequestSQL).
+type HoldRequestRow struct {
+	HotelID, RoomTypeID int64
+	CheckIn, CheckOut   hotel.Date
+	HasPlan             bool // false: a hold made before rate plans, or without a Price
+	PlanCode            string
+	PlanDefault         bool
+	Party               string // '' before rate plans
+}
+
+// Dest returns the Scan destinations of HoldRequestSQL.
+func (r *HoldRequestRow) Dest() []any {
+	return []any{&r.HotelID, &r.RoomTypeID, DateDest(&r.CheckIn), DateDest(&r.CheckOut),
+		&r.HasPlan, &r.PlanCode, &r.PlanDefault, &r.Party}
+}
+
+// Same reports whether req is the request that made the hold: the same
+// hotel, room type and dates as first asked, and, where the hold recorded
+// them, the same rate plan (by code; no code: the default plan) and party.
+// Then CreateHold replays the hold; otherwise it refuses req.
+func (r HoldRequestRow) Same(req hotel.HoldRequest) bool {
+	if r.HotelID != req.HotelID || r.RoomTypeID != req.RoomTypeID || r.CheckIn != req.CheckIn || r.CheckOut != req.CheckOut {
+		return false
+	}
+	if r.HasPlan {
+		if req.RatePlan == "" && !r.PlanDefault || req.RatePlan != "" && !strings.EqualFold(req.RatePlan, r.PlanCode) {
+			return false
+		}
+	}
+	return r.Party == "" || r.Party == (hotel.Party{Adults: req.Adults, ChildAges: req.ChildAges}).Key()
+}
+
+// IDDest is a Scan destination for a nullable id: NULL reads as 0.
+func IDDest(id *int64) sql.Scanner { return (*nullID)(id) }
+
+type nullID int64
+
+func (n *nullID) Scan(src any) error {
+	var v sql.NullInt64
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	*n = nullID(v.Int64)
+	return nil
+}
+
+// TermsDest is a Scan destination for a terms column (JSON, NULL: none).
+func TermsDest(t **hotel.Terms) sql.Scanner { return termsDest{t} }
+
+type termsDest struct{ t **hotel.Terms }
+
+func (d termsDest) Scan(src any) error {
+	var s sql.NullString
+	if err := s.Scan(src); err != nil {
+		return err
+	}
+	if !s.Valid || s.String == "" {
+		*d.t = nil
+		return nil
+	}
+	var t hotel.Terms
+	if err := json.Unmarshal([]byte(s.String), &t); err != nil {
+		return fmt.Errorf("stored terms: %w", err)
+	}
+	*d.t = &t
+	return nil
+}
+
+// Terms is the stored form of terms: JSON, NULL for none.
+func Terms(t *hotel.Terms) (driver.Value, error) {
+	if t == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("terms: %w", err)
+	}
+	return string(b), nil
+}
