@@ -61,7 +61,17 @@ type Booking struct {
 	CheckOutDate Date   `json:"check_out_date"`
 	Adults       int    `json:"adults"`
 	Children     int    `json:"children"`
-	MealPlan     string `json:"meal_plan,omitempty"`
+	// ChildAges are the children's ages when the client gave them (one per
+	// child); the party is priced by them.
+	ChildAges []int  `json:"children_ages,omitempty"`
+	MealPlan  string `json:"meal_plan,omitempty"`
+	// RatePlan is the code of the rate plan the stay was sold on (empty for
+	// a booking made before rate plans: the default plan's prices), and
+	// RatePlanID its id; Terms the plan, party and restrictions as they
+	// were when the stay was priced — a later change never alters them.
+	RatePlan   string `json:"rate_plan,omitempty"`
+	RatePlanID int64  `json:"rate_plan_id,omitempty"`
+	Terms      *Terms `json:"terms,omitempty"`
 	// MarketSegment and BookingChannel are the seed's optional analytics fields.
 	MarketSegment  string `json:"market_segment,omitempty"`
 	BookingChannel string `json:"booking_channel,omitempty"`
@@ -97,6 +107,11 @@ func (b *Booking) PriceBy(h *Hold) {
 		b.TotalPrice += n.Price
 	}
 	b.Currency = h.Currency
+	b.RatePlanID = h.RatePlanID
+	if h.Terms != nil {
+		b.Terms = h.Terms
+		b.RatePlan = h.Terms.RatePlan.Code
+	}
 }
 
 // Redact replaces the personal data of b unless p may see it.
@@ -119,14 +134,19 @@ func WeekendNight(arrival Date, nights int) bool {
 
 // NewBooking is the body of POST /bookings/ (seed fields).
 type NewBooking struct {
-	GuestName      string `json:"guest_name"`
-	HotelID        int64  `json:"hotel_id"`
-	RoomType       string `json:"room_type"` // room type name, case-insensitive
-	ArrivalDate    Date   `json:"arrival_date"`
-	StayLength     int    `json:"stay_length"`
-	Adults         int    `json:"adults"`
-	Children       int    `json:"children"`
-	MealPlan       string `json:"meal_plan,omitempty"`
+	GuestName   string `json:"guest_name"`
+	HotelID     int64  `json:"hotel_id"`
+	RoomType    string `json:"room_type"` // room type name, case-insensitive
+	ArrivalDate Date   `json:"arrival_date"`
+	StayLength  int    `json:"stay_length"`
+	Adults      int    `json:"adults"`
+	Children    int    `json:"children"`
+	// ChildAges, when given, are the children's ages, one per child (0–17).
+	ChildAges []int  `json:"children_ages,omitempty"`
+	MealPlan  string `json:"meal_plan,omitempty"`
+	// RatePlan is the code of the rate plan to book (default: the room
+	// type's default plan). Named, the booking's meal plan is the plan's.
+	RatePlan       string `json:"rate_plan,omitempty"`
 	MarketSegment  string `json:"market_segment,omitempty"`
 	BookingChannel string `json:"booking_channel,omitempty"`
 	IsHoliday      bool   `json:"is_holiday,omitempty"`
@@ -140,6 +160,11 @@ type BookingChange struct {
 	RoomType    *string `json:"room_type,omitempty"`
 	Adults      *int    `json:"adults,omitempty"`
 	Children    *int    `json:"children,omitempty"`
+	// ChildAges replaces the children's ages (with Children, or alone: then
+	// their number is its length); RatePlan moves the booking to another
+	// plan of its room type. Either re-checks and re-prices the stay.
+	ChildAges *[]int  `json:"children_ages,omitempty"`
+	RatePlan  *string `json:"rate_plan,omitempty"`
 }
 
 // BookingFilter selects bookings, newest first by id (ids are time-ordered).

@@ -121,6 +121,9 @@ type HoldRequest struct {
 	// that refuses it (returned as it is, unless the request is a retry of
 	// a hold that exists). Without it the nights take the inventory price.
 	Price func(ARISnapshot) (*HoldQuote, error) `json:"-"`
+	// Restore takes the hold of a booking already sold (a repair): no rule
+	// of the plan is checked and the nights take the inventory price.
+	Restore bool `json:"restore,omitempty"`
 	// At is when the hold is made, by the inventory service's clock (the
 	// store's when zero): the recovery pass ages unconfirmed holds by it.
 	At time.Time `json:"-"`
@@ -163,6 +166,10 @@ type HoldMove struct {
 	// (locked) before the move; its quote prices every night of the new
 	// stay. With Price set, a move to the same stay still applies it.
 	Price func(cur Hold, snap ARISnapshot) (*HoldQuote, error) `json:"-"`
+	// Restore puts the hold back on the stay its booking records (the
+	// recovery of an interrupted change): no rule is checked, the plan,
+	// party and terms stay, new nights take the inventory price.
+	Restore bool `json:"restore,omitempty"`
 	// At is when, by the inventory service's clock (the store's when zero).
 	At time.Time `json:"-"`
 }

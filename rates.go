@@ -3,6 +3,7 @@ package hotel
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -41,6 +42,13 @@ type RatePlan struct {
 	Occupancy Occupancy `json:"occupancy"`
 }
 
+// ratePlanCode is the form of a rate plan code (the schema's CHECK).
+var ratePlanCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
+
+// ValidRatePlanCode reports whether s is a rate plan code: 1–32 capital
+// letters, digits, '-' or '_', starting with a letter or digit.
+func ValidRatePlanCode(s string) bool { return ratePlanCode.MatchString(s) }
+
 // MealPlans are the meal plan codes a rate plan may include: room only,
 // bed and breakfast, half board, full board, all inclusive.
 var MealPlans = []string{"RO", "BB", "HB", "FB", "AI"}
@@ -70,8 +78,8 @@ const MaxChildAge = 17
 // Party is who stays. ChildAges has one entry per child; an age of -1 is
 // not known (a client that sent a number of children without their ages).
 type Party struct {
-	Adults    int
-	ChildAges []int
+	Adults    int   `json:"adults"`
+	ChildAges []int `json:"children_ages,omitempty"`
 }
 
 // Guests returns the party size.

@@ -37,15 +37,24 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	moved := next.ArrivalDate != b.ArrivalDate || next.StayLength != b.StayLength || next.RoomTypeID != b.RoomTypeID
+	if next.RoomTypeID != b.RoomTypeID && c.RatePlan == nil {
+		next.RatePlan = "" // another room type: its default plan
+	}
+	// A new party is priced again before the stay begins; once it has
+	// begun the party may still change (someone leaves early, say) but the
+	// nights keep the prices and terms they were sold at for the party
+	// that arrived (terms.party).
+	begun := b.ArrivalDate.Before(info.today(s.now()))
+	moved := next.ArrivalDate != b.ArrivalDate || next.StayLength != b.StayLength || next.RoomTypeID != b.RoomTypeID ||
+		next.RatePlan != b.RatePlan || !begun && party(next).Key() != party(b).Key()
 	if !moved {
 		if err := s.update(ctx, &next, false); err != nil {
 			return nil, changed(b.ID, version, err)
 		}
 		return shown(ctx, next), nil
 	}
-	if b.ArrivalDate.Before(info.today(s.now())) {
-		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s has begun; its dates and room type can no longer change (check out instead).", b.ID)
+	if begun {
+		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s has begun; its dates, room type and rate plan can no longer change (check out instead).", b.ID)
 	}
 
 	// Claim the booking by marking it (a concurrent change, which expects
@@ -57,7 +66,8 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	ctx = context.WithoutCancel(ctx)
 	var h *hotel.Hold
 	err = s.call(ctx, func(ctx context.Context) (err error) {
-		h, err = s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: next.RoomTypeID, CheckIn: next.ArrivalDate, CheckOut: next.CheckOutDate})
+		h, err = s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: next.RoomTypeID, CheckIn: next.ArrivalDate, CheckOut: next.CheckOutDate,
+			RatePlan: next.RatePlan, Adults: next.Adults, ChildAges: party(next).ChildAges})
 		return err
 	})
 	switch hotel.ErrorCode(err) {
@@ -79,6 +89,9 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	next.Version = b.Version
 	next.SyncPending = false
 	next.PriceBy(h)
+	if c.RatePlan != nil {
+		named(&next, next.RatePlan)
+	}
 	if err := s.update(ctx, &next, true); err != nil {
 		// The hold has moved but the row has not: Recover moves it back.
 		s.log.WarnContext(ctx, "booking not updated after its hold moved; left for recovery", "booking_id", b.ID, "err", err)
@@ -106,7 +119,19 @@ func apply(b *hotel.Booking, c hotel.BookingChange) {
 		b.Adults = *c.Adults
 	}
 	if c.Children != nil {
+		if *c.Children != b.Children && c.ChildAges == nil {
+			b.ChildAges = nil // other children: their ages are not known
+		}
 		b.Children = *c.Children
+	}
+	if c.ChildAges != nil {
+		b.ChildAges = *c.ChildAges
+		if c.Children == nil {
+			b.Children = len(b.ChildAges)
+		}
+	}
+	if c.RatePlan != nil {
+		b.RatePlan = *c.RatePlan
 	}
 }
 

@@ -117,13 +117,20 @@ func TestModifyDetails(t *testing.T) {
 		}
 		want := *b
 		want.GuestName, want.Adults, want.Children = "Renamed Rosamund", 1, 2
+		// The new party is priced (at the same prices: the default plan
+		// has no occupancy pricing) and recorded in the terms.
+		if p := got.Terms.Party; p.Key() != "1;-1,-1" {
+			t.Fatalf("terms.party = %+v, want 1 adult and 2 children of unknown age", p)
+		}
+		want.Terms = nil
 		same(t, *got, want)
 		if got.Version != b.Version+1 {
 			t.Errorf("version after a detail change = %d, want %d", got.Version, b.Version+1)
 		}
 		same(t, *get(t, e, b.ID), want)
-		if n := e.Faults.Calls(bookingtest.MoveHold); n != 0 {
-			t.Fatalf("a detail change made %d MoveHold calls", n)
+		// The party is priced again: the hold moves to the same nights.
+		if n := e.Faults.Calls(bookingtest.MoveHold); n != 1 {
+			t.Fatalf("a party change made %d MoveHold calls, want 1", n)
 		}
 		checkHeld(t, e, held)
 

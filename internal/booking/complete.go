@@ -50,14 +50,16 @@ func (s *Service) Resync(ctx context.Context, id string) error {
 	switch b.Status {
 	case hotel.StatusConfirmed:
 		err := s.call(ctx, func(ctx context.Context) error {
-			_, err := s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate})
+			_, err := s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate, Restore: true})
 			return err
 		})
 		if hotel.ErrorCode(err) != hotel.ENOTFOUND {
 			return err
 		}
 		return s.call(ctx, func(ctx context.Context) error {
-			_, _, err := s.inv.CreateHold(ctx, holdRequest(b))
+			req := holdRequest(b)
+			req.Restore = true
+			_, _, err := s.inv.CreateHold(ctx, req)
 			return err
 		})
 	case hotel.StatusCompleted:

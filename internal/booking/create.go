@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,7 +44,7 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	b := hotel.Booking{
 		ID: cid, GuestName: nb.GuestName, HotelID: nb.HotelID, RoomType: nb.RoomType,
 		ArrivalDate: nb.ArrivalDate, StayLength: nb.StayLength, Adults: nb.Adults, Children: nb.Children,
-		IsHoliday: nb.IsHoliday,
+		ChildAges: nb.ChildAges, RatePlan: nb.RatePlan, IsHoliday: nb.IsHoliday,
 	}
 	var v hotel.Validation
 	b.MealPlan = checkLabel(&v, "meal_plan", nb.MealPlan)
@@ -104,6 +105,7 @@ func (s *Service) book(ctx context.Context, b hotel.Booking, hash []byte) (hotel
 			}
 			booked = b
 			booked.PriceBy(h)
+			named(&booked, b.RatePlan)
 			return s.store.InsertBooking(ctx, &booked, hash)
 		})
 	})
@@ -280,10 +282,25 @@ func (s *Service) NewAccessToken(ctx context.Context, id string) (string, error)
 	return b.AccessToken, nil
 }
 
-// holdRequest is the hold booking b needs.
+// holdRequest is the hold booking b needs: its stay on its rate plan for
+// its party.
 func holdRequest(b hotel.Booking) hotel.HoldRequest {
 	return hotel.HoldRequest{BookingID: b.ID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID,
-		CheckIn: b.ArrivalDate, CheckOut: b.ArrivalDate.AddDays(b.StayLength)}
+		CheckIn: b.ArrivalDate, CheckOut: b.ArrivalDate.AddDays(b.StayLength),
+		RatePlan: b.RatePlan, Adults: b.Adults, ChildAges: party(b).ChildAges}
+}
+
+// party is the party of booking b: its children of the ages given, else
+// of unknown age.
+func party(b hotel.Booking) hotel.Party { return hotel.PartyOf(b.Adults, b.Children, b.ChildAges) }
+
+// named gives booking b, priced on the plan its client named (code; none:
+// the default plan, and b keeps the meal plan label it was given), the
+// plan's meal plan.
+func named(b *hotel.Booking, code string) {
+	if code != "" && b.Terms != nil {
+		b.MealPlan = b.Terms.RatePlan.MealPlan
+	}
 }
 
 // refused turns the inventory's refusal of a hold into the booking's error.
@@ -321,6 +338,17 @@ func (s *Service) check(ctx context.Context, v *hotel.Validation, b *hotel.Booki
 	if b.Children < 0 {
 		v.Add("children", "must not be negative")
 	}
+	if b.ChildAges != nil {
+		if len(b.ChildAges) != b.Children {
+			v.Add("children_ages", fmt.Sprintf("must list one age per child (%d)", b.Children))
+		} else if slices.ContainsFunc(b.ChildAges, func(a int) bool { return a < 0 || a > hotel.MaxChildAge }) {
+			v.Add("children_ages", fmt.Sprintf("ages must be from 0 to %d (from %d a guest is an adult)", hotel.MaxChildAge, hotel.MaxChildAge+1))
+		}
+	}
+	b.RatePlan = strings.ToUpper(strings.TrimSpace(b.RatePlan))
+	if b.RatePlan != "" && !hotel.ValidRatePlanCode(b.RatePlan) {
+		v.Add("rate_plan", "must be a rate plan code: up to 32 letters, digits, '-' or '_'")
+	}
 	if b.ArrivalDate.IsZero() {
 		v.Add("arrival_date", "is required (YYYY-MM-DD)")
 	}
@@ -347,9 +375,11 @@ func (s *Service) check(ctx context.Context, v *hotel.Validation, b *hotel.Booki
 		switch {
 		case !ok:
 			v.Add("room_type", fmt.Sprintf("hotel %d has no room type %q", b.HotelID, clip(b.RoomType)))
-		case b.Adults >= 1 && b.Children >= 0 && b.Adults+b.Children > rt.MaxOccupancy:
+		case b.Adults >= 1 && b.Children >= 0 && (b.Adults > rt.MaxOccupancy || b.Children > rt.MaxOccupancy-b.Adults):
+			// (compared without adding: a sum of huge counts would wrap)
 			b.RoomTypeID, b.RoomType = rt.ID, rt.Name
-			v.Add("adults", fmt.Sprintf("a party of %d exceeds the %d guests a room of %s holds", b.Adults+b.Children, rt.MaxOccupancy, rt.Name))
+			v.Add("adults", fmt.Sprintf("a party of %d adult(s) and %d child(ren) exceeds the %d guests a room of %s holds",
+				b.Adults, b.Children, rt.MaxOccupancy, rt.Name))
 		default:
 			b.RoomTypeID, b.RoomType = rt.ID, rt.Name
 		}

@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -58,8 +59,15 @@ func TestCreate(t *testing.T) {
 				{Date: bookingtest.Day(0), Price: 30400}, {Date: bookingtest.Day(1), Price: 30500}, {Date: bookingtest.Day(2), Price: 30600},
 			},
 			Status: hotel.StatusConfirmed, CreatedAt: b.CreatedAt,
+			// sold on the room type's default plan (no plan named), for
+			// the party of two adults; its terms say so
+			RatePlan: fmt.Sprintf("BAR-%d", bookingtest.LondonStandard), RatePlanID: b.RatePlanID,
 		}
 		same(t, *b, want)
+		if b.RatePlanID == 0 || b.Terms == nil || b.Terms.RatePlan.ID != b.RatePlanID || !b.Terms.RatePlan.Default ||
+			b.Terms.Party.Key() != "2" {
+			t.Fatalf("terms = %+v (plan id %d), want the default plan's for 2 adults", b.Terms, b.RatePlanID)
+		}
 		if b.TotalPrice == b.RoomPrice*3 {
 			t.Fatalf("total %d is first night × length", b.TotalPrice)
 		}

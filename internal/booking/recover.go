@@ -283,7 +283,7 @@ func (s *Service) recoverPending(ctx context.Context, b *hotel.Booking) (bool, e
 func (s *Service) moveBack(ctx context.Context, b *hotel.Booking) (adopted bool, err error) {
 	var h *hotel.Hold
 	err = s.call(ctx, func(ctx context.Context) (err error) {
-		h, err = s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate})
+		h, err = s.inv.MoveHold(ctx, b.ID, hotel.HoldMove{RoomTypeID: b.RoomTypeID, CheckIn: b.ArrivalDate, CheckOut: b.CheckOutDate, Restore: true})
 		return err
 	})
 	if hotel.ErrorCode(err) != hotel.ECONFLICT {

@@ -32,7 +32,9 @@ func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel
 	// looked up only to explain a refusal, so a hold that succeeds costs
 	// one transaction and no reads besides the ARI its Price reads.
 	req.At = s.now()
-	req.Price = holdPrice(req, req.At)
+	if !req.Restore {
+		req.Price = holdPrice(req, req.At)
+	}
 	h, created, err := s.store.CreateHold(ctx, req)
 	var he *hotel.Error
 	if errors.As(err, &he) {
@@ -105,7 +107,9 @@ func (s *Service) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMo
 		return nil, err
 	}
 	m.At = s.now()
-	m.Price = movePrice(m, m.At)
+	if !m.Restore {
+		m.Price = movePrice(m, m.At)
+	}
 	h, err := s.store.MoveHold(ctx, bookingID, m)
 	var he *hotel.Error
 	if errors.As(err, &he) {

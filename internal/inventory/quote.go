@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,14 +15,11 @@ import (
 // every rule of the plan (hotel.Plans.Quote, the same code search offers
 // are judged by) and price the nights for the party.
 
-// planCode is the form of a rate plan code (the schema's CHECK).
-var planCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
-
 // checkHoldTerms validates the plan code and party of a hold or a move,
 // upper-casing the code.
 func checkHoldTerms(v *hotel.Validation, code *string, adults int, ages []int) {
 	*code = strings.ToUpper(strings.TrimSpace(*code))
-	if *code != "" && !planCode.MatchString(*code) {
+	if *code != "" && !hotel.ValidRatePlanCode(*code) {
 		v.Add("rate_plan", "must be a rate plan code: up to 32 letters, digits, '-' or '_'")
 	}
 	if adults < 0 || adults > maxOccupancy {

@@ -140,3 +140,43 @@ func Terms(t *hotel.Terms) (driver.Value, error) {
 	}
 	return string(b), nil
 }
+
+// BookingTerms are the stored form of what a booking was sold on — rate
+// plan id and code, children's ages (JSON) and terms (JSON) — in the
+// order of the columns rate_plan_id, rate_plan_code, child_ages, terms.
+func BookingTerms(b *hotel.Booking) ([]any, error) {
+	terms, err := Terms(b.Terms)
+	if err != nil {
+		return nil, err
+	}
+	var ages sql.NullString
+	if b.ChildAges != nil {
+		j, err := json.Marshal(b.ChildAges)
+		if err != nil {
+			return nil, err
+		}
+		ages = sql.NullString{String: string(j), Valid: true}
+	}
+	return []any{sql.NullInt64{Int64: b.RatePlanID, Valid: b.RatePlanID != 0}, NullString(b.RatePlan), ages, terms}, nil
+}
+
+// AgesDest is a Scan destination for a children's ages column (JSON, NULL:
+// not given).
+func AgesDest(ages *[]int) sql.Scanner { return agesDest{ages} }
+
+type agesDest struct{ ages *[]int }
+
+func (d agesDest) Scan(src any) error {
+	var s sql.NullString
+	if err := s.Scan(src); err != nil {
+		return err
+	}
+	*d.ages = nil
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(s.String), d.ages); err != nil {
+		return fmt.Errorf("stored children's ages: %w", err)
+	}
+	return nil
+}

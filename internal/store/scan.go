@@ -179,7 +179,8 @@ const BookingColumns = `CAST(b.id AS TEXT), b.confirmation_code, b.hotel_id, h.n
        b.arrival_date, b.stay_length, b.check_out_date, b.adults, b.children,
        coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
        b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
-       b.version, b.sync_pending, b.created_at, b.updated_at`
+       b.version, b.sync_pending, b.created_at, b.updated_at,
+       b.rate_plan_id, coalesce(b.rate_plan_code, ''), b.child_ages, b.terms`
 
 // BookingFields returns the Scan destinations of BookingColumns in b.
 func BookingFields(b *hotel.Booking) []any {
@@ -187,7 +188,8 @@ func BookingFields(b *hotel.Booking) []any {
 		DateDest(&b.ArrivalDate), &b.StayLength, DateDest(&b.CheckOutDate), &b.Adults, &b.Children,
 		&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
 		&b.IsWeekend, &b.IsHoliday, (*int64)(&b.TotalPrice), &b.Currency, &b.Status, DateDest(&b.DepartedOn),
-		&b.Version, &b.SyncPending, TimeDest(&b.CreatedAt), TimeDest(&b.UpdatedAt)}
+		&b.Version, &b.SyncPending, TimeDest(&b.CreatedAt), TimeDest(&b.UpdatedAt),
+		IDDest(&b.RatePlanID), &b.RatePlan, AgesDest(&b.ChildAges), TermsDest(&b.Terms)}
 }
 
 // HoldColumns select a hold h with the currency of its hotel ho, as

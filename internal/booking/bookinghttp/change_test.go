@@ -70,7 +70,7 @@ func TestModify(t *testing.T) {
 			{map[string]any{"stay_length": "2"}, []hotel.FieldError{fe("stay_length", "must be an integer")}},
 			{map[string]any{"arrival_date": "2029-12-30"}, []hotel.FieldError{fe("arrival_date", "is in the past at the hotel, where it is 2029-12-31")}},
 			{map[string]any{"stay_length": 31}, []hotel.FieldError{fe("stay_length", "must be between 1 and 30 nights")}},
-			{map[string]any{"children": 1}, []hotel.FieldError{fe("adults", "a party of 3 exceeds the 2 guests a room of Standard Rooms holds")}},
+			{map[string]any{"children": 1}, []hotel.FieldError{fe("adults", "a party of 2 adult(s) and 1 child(ren) exceeds the 2 guests a room of Standard Rooms holds")}},
 			{map[string]any{"room_type": "Suite"}, []hotel.FieldError{fe("room_type", `hotel 100 has no room type "Suite"`)}},
 			{map[string]any{"guest_name": ""}, []hotel.FieldError{fe("guest_name", "is required")}},
 			{`{"stay_length": 2`, nil},
@@ -107,6 +107,7 @@ func TestModify(t *testing.T) {
 		up := r.booking(t, http.StatusOK)
 		room, nights, total = prices(bookingtest.LondonDeluxe, 10, 3)
 		want.RoomType, want.RoomTypeID, want.Children = "Deluxe Rooms", bookingtest.LondonDeluxe, 1
+		want.RatePlan, want.RatePlanID = "", 0 // the new room type's default plan
 		want.RoomPrice, want.NightlyPrices, want.TotalPrice, want.Version, want.UpdatedAt = room, nights, total, 6, up.UpdatedAt
 		checkBooking(t, up, want)
 		r = b.do(t, http.MethodPatch, "/bookings/"+other.BookingID, map[string]any{"guest_name": "Mallory"},

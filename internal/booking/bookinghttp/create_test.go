@@ -1,6 +1,8 @@
 package bookinghttp_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"reflect"
@@ -100,7 +102,11 @@ func TestCreate(t *testing.T) {
 		if total != "736.60" {
 			t.Fatalf("fixture prices changed: %s", total)
 		}
-		if strings.Contains(string(r.Body), "meal_plan") {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(r.Body, &top); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := top["meal_plan"]; ok {
 			t.Fatalf("empty optional fields are sent: %s", r.Body)
 		}
 
@@ -145,11 +151,48 @@ func checkBooking(t *testing.T, got, want bookingJSON) {
 		t.Errorf("updated_at = %s, want %s", got.UpdatedAt, want.UpdatedAt)
 	}
 	got.CreatedAt, want.CreatedAt, got.UpdatedAt, want.UpdatedAt = "", "", "", ""
+	checkTerms(t, got, want)
+	got.Terms, want.Terms, got.RatePlanID, want.RatePlanID, got.RatePlan, want.RatePlan = nil, nil, 0, 0, "", ""
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("booking =\n%+v\nwant\n%+v", got, want)
 	}
 	if t.Failed() {
 		t.FailNow()
+	}
+}
+
+// checkTerms checks the plan a booking was sold on: want's, or when want
+// names none, its room type's default plan (BAR-<room type id>); and that
+// its terms record that plan and the booking's party.
+func checkTerms(t *testing.T, got bookingJSON, want bookingJSON) {
+	t.Helper()
+	code := want.RatePlan
+	if code == "" {
+		code = fmt.Sprintf("BAR-%d", want.RoomTypeID)
+	}
+	if got.RatePlan != code || got.RatePlanID == 0 {
+		t.Errorf("rate_plan = %q (id %d), want %q", got.RatePlan, got.RatePlanID, code)
+	}
+	if want.RatePlanID != 0 && got.RatePlanID != want.RatePlanID {
+		t.Errorf("rate_plan_id = %d, want %d", got.RatePlanID, want.RatePlanID)
+	}
+	if got.Terms == nil {
+		t.Errorf("terms missing")
+		return
+	}
+	if c, _ := got.Terms.RatePlan["code"].(string); c != code {
+		t.Errorf("terms.rate_plan.code = %q, want %q", c, code)
+	}
+	if id, _ := got.Terms.RatePlan["rate_plan_id"].(float64); int64(id) != got.RatePlanID {
+		t.Errorf("terms.rate_plan.rate_plan_id = %v, want %d", id, got.RatePlanID)
+	}
+	// Children whose ages were not given are priced as of unknown age (-1).
+	ages := got.ChildAges
+	if len(ages) == 0 {
+		ages = slices.Repeat([]int{-1}, got.Children)
+	}
+	if p := got.Terms.Party; p.Adults != got.Adults || !slices.Equal(p.ChildAges, ages) && len(p.ChildAges)+len(ages) > 0 {
+		t.Errorf("terms.party = %+v, want %d adults, children aged %v", p, got.Adults, got.ChildAges)
 	}
 }
 
@@ -206,7 +249,7 @@ func TestCreateInvalid(t *testing.T) {
 		{"no nights", with(good, "stay_length", 0), "", 400, hotel.EINVALID,
 			[]hotel.FieldError{fe("stay_length", "must be between 1 and 30 nights")}},
 		{"party too big", with(good, "children", 1), "", 400, hotel.EINVALID,
-			[]hotel.FieldError{fe("adults", "a party of 3 exceeds the 2 guests a room of Standard Rooms holds")}},
+			[]hotel.FieldError{fe("adults", "a party of 2 adult(s) and 1 child(ren) exceeds the 2 guests a room of Standard Rooms holds")}},
 		{"no adults", with(good, "adults", 0), "", 400, hotel.EINVALID, []hotel.FieldError{fe("adults", "must be at least 1")}},
 		{"negative children", with(good, "children", -1), "", 400, hotel.EINVALID, []hotel.FieldError{fe("children", "must not be negative")}},
 		{"unknown hotel", with(good, "hotel_id", 999), "", 400, hotel.EINVALID, []hotel.FieldError{fe("hotel_id", "no hotel has this id")}},

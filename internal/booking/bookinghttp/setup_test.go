@@ -206,7 +206,11 @@ type bookingJSON struct {
 	CheckOutDate     string  `json:"check_out_date"`
 	Adults           int     `json:"adults"`
 	Children         int     `json:"children"`
+	ChildAges        []int   `json:"children_ages"`
 	MealPlan         string  `json:"meal_plan"`
+	RatePlan         string  `json:"rate_plan"`
+	RatePlanID       int64   `json:"rate_plan_id"`
+	Terms            *terms  `json:"terms"`
 	MarketSegment    string  `json:"market_segment"`
 	BookingChannel   string  `json:"booking_channel"`
 	IsWeekend        bool    `json:"is_weekend"`
@@ -220,6 +224,17 @@ type bookingJSON struct {
 	Version          int     `json:"version"`
 	CreatedAt        string  `json:"created_at"`
 	UpdatedAt        string  `json:"updated_at"`
+}
+
+// terms is a booking's terms as the API shows them (the rate plan is
+// checked where it matters; its full shape is the inventory API's).
+type terms struct {
+	RatePlan map[string]any `json:"rate_plan"`
+	Party    struct {
+		Adults    int   `json:"adults"`
+		ChildAges []int `json:"children_ages"`
+	} `json:"party"`
+	Restrictions []json.RawMessage `json:"restrictions"`
 }
 
 type night struct {

@@ -61,8 +61,7 @@ func (c *Client) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel.
 		return nil, false, err
 	}
 	var h hotel.Hold
-	body := holdBody{HotelID: req.HotelID, RoomTypeID: req.RoomTypeID, CheckIn: req.CheckIn, CheckOut: req.CheckOut}
-	_, status, err := c.do(ctx, http.MethodPut, holdPath(req.BookingID), nil, nil, body, &h)
+	_, status, err := c.do(ctx, http.MethodPut, holdPath(req.BookingID), nil, nil, holdBodyOf(req), &h)
 	if err != nil {
 		return nil, false, err
 	}
@@ -83,8 +82,7 @@ func (c *Client) GetHold(ctx context.Context, bookingID string) (*hotel.Hold, er
 
 // MoveHold moves a hold atomically.
 func (c *Client) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove) (*hotel.Hold, error) {
-	body := moveBody{RoomTypeID: m.RoomTypeID, CheckIn: m.CheckIn, CheckOut: m.CheckOut}
-	return c.holdAction(ctx, bookingID, "/move", body)
+	return c.holdAction(ctx, bookingID, "/move", moveBodyOf(m))
 }
 
 // ReleaseHold returns a hold's nights (from r.From on, or all) to inventory.

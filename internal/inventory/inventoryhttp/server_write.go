@@ -405,9 +405,7 @@ func handleCreateHold(svc hotel.InventoryService) http.Handler {
 			web.Error(w, r, err)
 			return
 		}
-		h, created, err := svc.CreateHold(r.Context(), hotel.HoldRequest{
-			BookingID: r.PathValue("booking_id"), HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.CheckIn, CheckOut: b.CheckOut,
-		})
+		h, created, err := svc.CreateHold(r.Context(), b.request(r.PathValue("booking_id")))
 		if err != nil {
 			web.Error(w, r, err)
 			return
@@ -438,9 +436,7 @@ func handleMoveHold(svc hotel.InventoryService) http.Handler {
 			web.Error(w, r, err)
 			return
 		}
-		writeHold(w, r)(svc.MoveHold(r.Context(), r.PathValue("booking_id"), hotel.HoldMove{
-			RoomTypeID: b.RoomTypeID, CheckIn: b.CheckIn, CheckOut: b.CheckOut,
-		}))
+		writeHold(w, r)(svc.MoveHold(r.Context(), r.PathValue("booking_id"), b.move()))
 	})
 }
 

@@ -15,6 +15,20 @@ type holdBody struct {
 	RoomTypeID int64      `json:"room_type_id,omitzero"`
 	CheckIn    hotel.Date `json:"check_in,omitzero"`
 	CheckOut   hotel.Date `json:"check_out,omitzero"`
+	RatePlan   string     `json:"rate_plan,omitempty"`
+	Adults     int        `json:"adults,omitempty"`
+	ChildAges  []int      `json:"children_ages,omitempty"`
+	Restore    bool       `json:"restore,omitempty"`
+}
+
+func holdBodyOf(r hotel.HoldRequest) holdBody {
+	return holdBody{HotelID: r.HotelID, RoomTypeID: r.RoomTypeID, CheckIn: r.CheckIn, CheckOut: r.CheckOut,
+		RatePlan: r.RatePlan, Adults: r.Adults, ChildAges: r.ChildAges, Restore: r.Restore}
+}
+
+func (b holdBody) request(bookingID string) hotel.HoldRequest {
+	return hotel.HoldRequest{BookingID: bookingID, HotelID: b.HotelID, RoomTypeID: b.RoomTypeID, CheckIn: b.CheckIn, CheckOut: b.CheckOut,
+		RatePlan: b.RatePlan, Adults: b.Adults, ChildAges: b.ChildAges, Restore: b.Restore}
 }
 
 // moveBody is the body of POST /inventory/holds/{booking_id}/move.
@@ -22,6 +36,20 @@ type moveBody struct {
 	RoomTypeID int64      `json:"room_type_id,omitzero"`
 	CheckIn    hotel.Date `json:"check_in,omitzero"`
 	CheckOut   hotel.Date `json:"check_out,omitzero"`
+	RatePlan   string     `json:"rate_plan,omitempty"`
+	Adults     int        `json:"adults,omitempty"`
+	ChildAges  []int      `json:"children_ages,omitempty"`
+	Restore    bool       `json:"restore,omitempty"`
+}
+
+func moveBodyOf(m hotel.HoldMove) moveBody {
+	return moveBody{RoomTypeID: m.RoomTypeID, CheckIn: m.CheckIn, CheckOut: m.CheckOut,
+		RatePlan: m.RatePlan, Adults: m.Adults, ChildAges: m.ChildAges, Restore: m.Restore}
+}
+
+func (b moveBody) move() hotel.HoldMove {
+	return hotel.HoldMove{RoomTypeID: b.RoomTypeID, CheckIn: b.CheckIn, CheckOut: b.CheckOut,
+		RatePlan: b.RatePlan, Adults: b.Adults, ChildAges: b.ChildAges, Restore: b.Restore}
 }
 
 // hotelBody is the body of POST /inventory/hotels (every field required)

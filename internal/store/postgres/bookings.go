@@ -69,20 +69,25 @@ func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Tim
 		return "", nil, err
 	}
 	ds, ps := cents(b.NightlyPrices)
+	terms, err := store.BookingTerms(b)
+	if err != nil {
+		return "", nil, err
+	}
 	return `WITH b AS (
     INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
         arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
         is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
-        created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22)
+        created_at, updated_at, rate_plan_id, rate_plan_code, child_ages, terms)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22,
+        $25, $26, $27, $28)
     RETURNING id)
 INSERT INTO booking_night (booking_id, night, price_cents)
-SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, []any{
-		id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-		date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
-		store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
-		b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
-		date(b.DepartedOn), b.SyncPending, at, ds, ps}, nil
+SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, append([]any{
+			id, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
+			store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
+			b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
+			date(b.DepartedOn), b.SyncPending, at, ds, ps}, terms...), nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
@@ -221,6 +226,10 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 		return err
 	}
 	ds, ps := cents(b.NightlyPrices)
+	terms, err := store.BookingTerms(b)
+	if err != nil {
+		return err
+	}
 	// One statement: the conditional update and the nights of the row it
 	// updated (none when it matched no row).
 	err = s.write1(ctx, func(q execer) error {
@@ -228,7 +237,8 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 		err := q.QueryRow(ctx, `WITH u AS (
     UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
         arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
-        total_cents = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15
+        total_cents = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15,
+        meal_plan = $20, rate_plan_id = $21, rate_plan_code = $22, child_ages = $23, terms = $24
     WHERE id = $1 AND version = $2 AND status = ANY($16::text[]) AND sync_pending = $19
     RETURNING id),
 d AS (
@@ -241,7 +251,8 @@ i AS (
 SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
-			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, store.StatusesBefore(b.Status), ds, ps, marked).Scan(&updated)
+			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, store.StatusesBefore(b.Status), ds, ps, marked,
+			store.NullString(b.MealPlan), terms[0], terms[1], terms[2], terms[3]).Scan(&updated)
 		if err != nil {
 			return err
 		}

@@ -58,16 +58,20 @@ func (s *Store) InsertBooking(ctx context.Context, b *hotel.Booking, tokenHash [
 
 // insertBooking inserts booking b and its nights.
 func insertBooking(ctx context.Context, tx *sql.Tx, b *hotel.Booking, tokenHash []byte, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
+	terms, err := store.BookingTerms(b)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
     arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
     is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
-    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-		b.ID, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
-		b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children,
-		store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
-		flag(b.IsWeekend), flag(b.IsHoliday), int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
-		nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at))
+    created_at, updated_at, rate_plan_id, rate_plan_code, child_ages, terms)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+		append([]any{b.ID, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
+			b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children,
+			store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
+			flag(b.IsWeekend), flag(b.IsHoliday), int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
+			nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at)}, terms...)...)
 	if isForeignKeyViolation(err) {
 		return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
 	}
@@ -223,14 +227,20 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 	for _, st := range store.StatusesBefore(b.Status) {
 		from = append(from, st)
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	terms, err := store.BookingTerms(b)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE booking SET status = ?, guest_name = ?, room_type_id = ?,
     arrival_date = ?, stay_length = ?, check_out_date = ?, adults = ?, children = ?, is_weekend = ?,
-    total_cents = ?, departed_on = ?, sync_pending = ?, version = version + 1, updated_at = ?
+    total_cents = ?, departed_on = ?, sync_pending = ?, version = version + 1, updated_at = ?,
+    meal_plan = ?, rate_plan_id = ?, rate_plan_code = ?, child_ages = ?, terms = ?
 WHERE id = ? AND version = ? AND sync_pending = ? AND status IN (`+placeholders(len(from))+`)`,
 			append([]any{b.Status, b.GuestName, b.RoomTypeID,
 				b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children, flag(b.IsWeekend),
 				int64(b.TotalPrice), nullDate(b.DepartedOn), flag(b.SyncPending), ts(at),
+				store.NullString(b.MealPlan), terms[0], terms[1], terms[2], terms[3],
 				b.ID, b.Version, flag(marked)}, from...)...)
 		if err != nil {
 			return err
