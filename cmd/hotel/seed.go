@@ -52,13 +52,13 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintln(stdout, "loaded the 7 sample hotels with 365 nights of inventory")
 		return nil
 	}
-	maxHotel, maxRoomType, err := st.MaxIDs(ctx)
+	ids, err := st.MaxIDs(ctx)
 	if err != nil {
 		return err
 	}
 	opts := sampledata.SyntheticOptions{
 		Hotels: *hotels, Days: *days, Seed: *seedValue, Start: hotel.Today(time.Now(), time.UTC),
-		FirstHotelID: maxHotel + 1, FirstRoomTypeID: maxRoomType + 1,
+		FirstHotelID: ids.Hotel + 1, FirstRoomTypeID: ids.RoomType + 1, FirstRatePlanID: ids.RatePlan + 1,
 	}
 	ds, err := sampledata.Synthetic(opts)
 	if err != nil {

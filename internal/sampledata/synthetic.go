@@ -25,9 +25,9 @@ type SyntheticOptions struct {
 	Days   int        // nights per room type, 1 to MaxSyntheticDays
 	Seed   uint64     // same seed (and other options), same data
 	Start  hotel.Date // first night; required
-	// FirstHotelID and FirstRoomTypeID are the ids to start from (callers
-	// pass the store's max existing id + 1). Zero means 1.
-	FirstHotelID, FirstRoomTypeID int64
+	// FirstHotelID, FirstRoomTypeID and FirstRatePlanID are the ids to
+	// start from (callers pass the store's max existing id + 1). Zero means 1.
+	FirstHotelID, FirstRoomTypeID, FirstRatePlanID int64
 }
 
 // NightCount returns how many nights Synthetic(o) yields (Hotels × 4 × Days),
