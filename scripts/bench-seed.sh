@@ -15,6 +15,7 @@ SIZES=${SIZES:-"200 2000"}
 DAYS=${DAYS:-365}
 ROUNDS=${ROUNDS:-3}
 QUIET_WAIT=${QUIET_WAIT:-0}
+PG_SETTINGS=${PG_SETTINGS:-}
 work_prefix=bench-seed
 # shellcheck source=scripts/bench/cluster.sh
 . scripts/bench/cluster.sh
