@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"time"
 
@@ -49,16 +50,16 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 			fmt.Fprintln(stdout, "the database already has hotels; sample data not loaded")
 			return nil
 		}
-		fmt.Fprintln(stdout, "loaded the 7 sample hotels with 365 nights of inventory")
+		fmt.Fprintln(stdout, "loaded the 7 sample hotels with 365 nights of inventory, rate plans and restrictions")
 		return nil
 	}
-	maxHotel, maxRoomType, err := st.MaxIDs(ctx)
+	ids, err := st.MaxIDs(ctx)
 	if err != nil {
 		return err
 	}
 	opts := sampledata.SyntheticOptions{
 		Hotels: *hotels, Days: *days, Seed: *seedValue, Start: hotel.Today(time.Now(), time.UTC),
-		FirstHotelID: maxHotel + 1, FirstRoomTypeID: maxRoomType + 1,
+		FirstHotelID: ids.Hotel + 1, FirstRoomTypeID: ids.RoomType + 1, FirstRatePlanID: ids.RatePlan + 1,
 	}
 	ds, err := sampledata.Synthetic(opts)
 	if err != nil {
@@ -67,15 +68,34 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	total := sampledata.NightCount(opts)
 	bar := progress.New(stderr, "seeded", total, progress.WithUnit("nights"))
 	ds.Progress = bar.Set
+	var plans, rateNights, restrictions int64
+	ds.RatePlans = counted(ds.RatePlans, &plans)
+	ds.RateNights = counted(ds.RateNights, &rateNights)
+	ds.Restrictions = counted(ds.Restrictions, &restrictions)
 	start := time.Now()
 	if _, err := st.Load(ctx, ds, false); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	bar.Done()
 	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "seeded %d hotels, %d room types, %d nights into %s in %s (%.0f nights/s)\n",
-		opts.Hotels, opts.Hotels*4, total, st.Driver(), elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+	fmt.Fprintf(stdout, "seeded %d hotels, %d room types, %d nights, %d rate plans, %d rate nights, %d restrictions into %s in %s (%.0f nights/s)\n",
+		opts.Hotels, opts.Hotels*4, total, plans, rateNights, restrictions, st.Driver(), elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
 	return nil
+}
+
+// counted returns seq counting what it yields in *n.
+func counted[T any](seq iter.Seq[T], n *int64) iter.Seq[T] {
+	if seq == nil {
+		return nil
+	}
+	return func(yield func(T) bool) {
+		for x := range seq {
+			*n++
+			if !yield(x) {
+				return
+			}
+		}
+	}
 }
 
 func flagName(arg string) string {

@@ -94,6 +94,15 @@ var demandLevels = [3]string{hotel.DemandLow, hotel.DemandMedium, hotel.DemandHi
 // from seed; prices are the hotel's base price × 1, 1.2, 1.5 and 2. Every
 // night starts with nothing held, blocked or overbooked.
 //
+// Each room type has two or three rate plans (plans.go): its default
+// flexible plan, priced for two adults with extra adults and children
+// by age band; a non-refundable plan 10 % below it; and, but for the
+// penthouse, bed and breakfast. Restrictions: Saturday arrivals stay at
+// least two nights at The Gleneagles (444) and Cliveden House (777); St
+// Brides Spa (666) is closed to arrival on the first Sunday of each month;
+// the non-refundable plans of The Grand (555) sell from seven days ahead.
+// Hotels 111, 222 and 333 have no restriction.
+//
 // The sequences may be iterated any number of times and yield the same rows.
 // start must not be the zero Date.
 func Sample(start hotel.Date, seed uint64) store.Dataset {
@@ -116,6 +125,8 @@ func Sample(start hotel.Date, seed uint64) store.Dataset {
 				}
 			}
 		},
+		RatePlans:    samplePlans,
+		Restrictions: sampleRestrictions(days),
 		Nights: func(yield func(hotel.Night) bool) {
 			for i, h := range sampleHotels {
 				caps := sampleCapacities(seed, h.id)

@@ -39,6 +39,17 @@ func digest(ds store.Dataset) [32]byte {
 	for n := range ds.Nights {
 		fmt.Fprintf(h, "%d %d %s %d %d %d %d %d %s\n", n.HotelID, n.RoomTypeID, n.Date, n.Capacity, n.Held, n.Blocked, n.Allowance, n.Price, n.DemandLevel)
 	}
+	for p := range ds.RatePlans {
+		fmt.Fprintf(h, "%+v\n", p)
+	}
+	if ds.RateNights != nil {
+		for n := range ds.RateNights {
+			fmt.Fprintf(h, "%+v\n", n)
+		}
+	}
+	for r := range ds.Restrictions {
+		fmt.Fprintf(h, "%+v\n", r)
+	}
 	var sum [32]byte
 	h.Sum(sum[:0])
 	return sum
@@ -187,7 +198,15 @@ func TestSequencesStopEarly(t *testing.T) {
 			n++
 			break
 		}
-		if n != 3 {
+		for range d.RatePlans {
+			n++
+			break
+		}
+		for range d.Restrictions {
+			n++
+			break
+		}
+		if n != 5 {
 			t.Fatalf("got %d rows, want 3", n)
 		}
 	}

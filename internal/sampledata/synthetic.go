@@ -25,13 +25,13 @@ type SyntheticOptions struct {
 	Days   int        // nights per room type, 1 to MaxSyntheticDays
 	Seed   uint64     // same seed (and other options), same data
 	Start  hotel.Date // first night; required
-	// FirstHotelID and FirstRoomTypeID are the ids to start from (callers
-	// pass the store's max existing id + 1). Zero means 1.
-	FirstHotelID, FirstRoomTypeID int64
+	// FirstHotelID, FirstRoomTypeID and FirstRatePlanID are the ids to
+	// start from (callers pass the store's max existing id + 1). Zero means 1.
+	FirstHotelID, FirstRoomTypeID, FirstRatePlanID int64
 }
 
-// NightCount returns how many nights Synthetic(o) yields (Hotels × 4 × Days),
-// for progress totals. It does not validate o.
+// NightCount returns how many inventory nights Synthetic(o) yields (Hotels
+// × 4 × Days), for progress totals. It does not validate o.
 func NightCount(o SyntheticOptions) int64 {
 	return int64(o.Hotels) * roomTypesPerHotel * int64(o.Days)
 }
@@ -44,6 +44,16 @@ func NightCount(o SyntheticOptions) int64 {
 // Prices vary by hotel, room type, weekday, season and demand, and are exact
 // amounts (whole units in currencies without minor units). Every night starts
 // with nothing held, blocked or overbooked.
+//
+// Each room type has five rate plans on average (synthetic_plans.go):
+// its default plan (BAR), non-refundable (NR, 10 % below BAR) and bed and
+// breakfast (BB, BAR plus breakfast) always; on most room types an
+// advance purchase base plan with prices of its own (AP), non-refundable
+// with breakfast (NRBB, NR plus breakfast: a derived plan of a derived
+// plan); on half of them half board (HB, BB plus dinner). Room type r's
+// plans have ids FirstRatePlanID + 6(r − FirstRoomTypeID) + 0 … 5, the
+// absent plans leaving gaps. About a fifth of the room types' nights
+// have a restriction.
 //
 // Each hotel's attributes are derived from (Seed, i) alone, so the sequences
 // are independent of one another and of iteration order; they may be
@@ -65,8 +75,12 @@ func Synthetic(o SyntheticOptions) (store.Dataset, error) {
 	if err := checkZones(); err != nil {
 		return store.Dataset{}, err
 	}
+	if o.FirstRatePlanID == 0 {
+		o.FirstRatePlanID = 1
+	}
 	g := &generator{o: o, perm: newNamePerm(o.Seed)}
-	return store.Dataset{Hotels: g.hotels, RoomTypes: g.roomTypes, Nights: g.nights}, nil
+	return store.Dataset{Hotels: g.hotels, RoomTypes: g.roomTypes, Nights: g.nights,
+		RatePlans: g.ratePlans, RateNights: g.rateNights, Restrictions: g.restrictions}, nil
 }
 
 // validate returns an EINVALID *hotel.Error naming every field out of range.
@@ -91,6 +105,9 @@ func (o SyntheticOptions) validate() error {
 	}
 	if o.FirstRoomTypeID < 0 || o.FirstRoomTypeID > math.MaxInt64-MaxSyntheticHotels*roomTypesPerHotel {
 		bad("first_room_type_id", fmt.Sprintf("must be positive and leave room for the room types (got %d)", o.FirstRoomTypeID))
+	}
+	if o.FirstRatePlanID < 0 || o.FirstRatePlanID > math.MaxInt64-MaxSyntheticHotels*roomTypesPerHotel*plansPerRoomType {
+		bad("first_rate_plan_id", fmt.Sprintf("must be positive and leave room for the rate plans (got %d)", o.FirstRatePlanID))
 	}
 	if len(fields) > 0 {
 		msg := "Invalid synthetic data options: " + strings.Join(msgs, "; ") + "."
@@ -201,13 +218,7 @@ func (g *generator) nights(yield func(hotel.Night) bool) {
 			d := &days[j]
 			pct, bias := d.pct[h.hemi], d.bias[h.hemi]
 			for k := range roomTypesPerHotel {
-				u := int(mix64(h.demandKey[k]^d.key)%100) + bias
-				lvl := 1
-				if u < 30 {
-					lvl = 0
-				} else if u >= 75 {
-					lvl = 2
-				}
+				lvl := demandLevel(&h, k, d, bias)
 				n := hotel.Night{
 					HotelID:     h.id,
 					RoomTypeID:  rt0 + int64(k),
@@ -222,6 +233,19 @@ func (g *generator) nights(yield func(hotel.Night) bool) {
 			}
 		}
 	}
+}
+
+// demandLevel returns the demand level (0 low, 1 medium, 2 high) of room
+// type k of h on d.
+func demandLevel(h *synthHotel, k int, d *day, bias int) int {
+	u := int(mix64(h.demandKey[k]^d.key)%100) + bias
+	switch {
+	case u < 30:
+		return 0
+	case u >= 75:
+		return 2
+	}
+	return 1
 }
 
 // roundTo rounds cents half up to a multiple of step.

@@ -52,9 +52,9 @@ type Store interface {
 	// (COPY on PostgreSQL). With ifEmpty, it writes nothing and returns false
 	// when any hotel exists (also when another process seeds concurrently).
 	Load(ctx context.Context, ds Dataset, ifEmpty bool) (bool, error)
-	// MaxIDs returns the largest hotel and room type ids (0 when empty), so a
-	// generator can append rows with explicit ids.
-	MaxIDs(ctx context.Context) (hotelID, roomTypeID int64, err error)
+	// MaxIDs returns the largest hotel, room type and rate plan ids (0 when
+	// empty), so a generator can append rows with explicit ids.
+	MaxIDs(ctx context.Context) (IDs, error)
 
 	// GetHotel returns a hotel. Errors: ErrNotFound.
 	GetHotel(ctx context.Context, id int64) (hotel.Hotel, error)
@@ -211,13 +211,52 @@ func first(ds []hotel.Date) string {
 func (e *NightsError) Unwrap() error { return e.Err }
 
 // Dataset is data to load with explicit ids. Each sequence may be iterated
-// once; Nights must only name hotels and room types from the other two.
+// once; Nights, RatePlans, RateNights and Restrictions must only name
+// hotels, room types and rate plans of the data set.
+//
+// The schema gives every room type a default plan when it is inserted
+// (code BAR-<room type id>, with an id of its own). A data set without
+// RatePlans keeps those. A data set with RatePlans describes every plan
+// itself: it must hold exactly one default plan (Default, a base plan)
+// for each of its room types, and Load puts it in place of the one the
+// schema made, with the data set's id and attributes. Plans may come in
+// any order (a derived plan before its parent).
 type Dataset struct {
 	Hotels    iter.Seq[hotel.Hotel]
 	RoomTypes iter.Seq[hotel.RoomType]
 	Nights    iter.Seq[hotel.Night]
+	// RatePlans are the room types' plans, default plans included (nil:
+	// each room type keeps the default plan the schema made).
+	RatePlans iter.Seq[hotel.RatePlan]
+	// RateNights are the prices of base plans other than the default plans
+	// (whose price is the inventory night's).
+	RateNights iter.Seq[RateNight]
+	// Restrictions are the restrictions of a date, per room type and plan.
+	Restrictions iter.Seq[Restriction]
 	// Progress, if set, is called now and then with the nights written so far.
 	Progress func(nights int64)
+}
+
+// IDs are the largest ids of a store's hotels, room types and rate plans.
+type IDs struct {
+	Hotel, RoomType, RatePlan int64
+}
+
+// RateNight is the price of a base rate plan on a night, for its base
+// occupancy (table rate_night).
+type RateNight struct {
+	HotelID, RatePlanID int64
+	Night               hotel.Date
+	Price               hotel.Cents
+}
+
+// Restriction is the restrictions of one date on a room type's plan, or
+// with RatePlanID 0 on every plan of the room type (table
+// restriction_night).
+type Restriction struct {
+	HotelID, RoomTypeID, RatePlanID int64
+	Night                           hotel.Date
+	hotel.Restrictions
 }
 
 // MigrationState is one migration and whether it is applied.

@@ -296,11 +296,12 @@ func (s *Store) DatabaseID(ctx context.Context) (string, error) {
 	return id, translate(err)
 }
 
-// MaxIDs returns the largest hotel and room type ids.
-func (s *Store) MaxIDs(ctx context.Context) (int64, int64, error) {
-	var h, r int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM hotel), 0), coalesce((SELECT max(id) FROM room_type), 0)`).Scan(&h, &r)
-	return h, r, translate(err)
+// MaxIDs returns the largest hotel, room type and rate plan ids.
+func (s *Store) MaxIDs(ctx context.Context) (store.IDs, error) {
+	var ids store.IDs
+	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM hotel), 0), coalesce((SELECT max(id) FROM room_type), 0),
+       coalesce((SELECT max(id) FROM rate_plan), 0)`).Scan(&ids.Hotel, &ids.RoomType, &ids.RatePlan)
+	return ids, translate(err)
 }
 
 // progressEvery is how many COPY rows pass between progress reports.
@@ -338,15 +339,19 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		}
 		nextRT, stopRT := iter2(ds.RoomTypes)
 		defer stopRT()
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"room_type"}, []string{"id", "hotel_id", "name", "max_occupancy", "overbooking_allowance"},
+		roomTypes, err := tx.CopyFrom(ctx, pgx.Identifier{"room_type"}, []string{"id", "hotel_id", "name", "max_occupancy", "overbooking_allowance"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				rt, ok := nextRT()
 				if !ok {
 					return nil, nil
 				}
 				return []any{rt.ID, rt.HotelID, rt.Name, int32(rt.MaxOccupancy), int32(rt.OverbookingAllowance)}, nil
-			})); err != nil {
+			}))
+		if err != nil {
 			return fmt.Errorf("copy room types: %w", err)
+		}
+		if err := loadRatePlans(ctx, tx, ds, roomTypes); err != nil {
+			return err
 		}
 		nextN, stopN := iter2(ds.Nights)
 		defer stopN()
@@ -375,9 +380,16 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		if ds.Progress != nil {
 			ds.Progress(done)
 		}
+		if err := loadRateNights(ctx, tx, ds); err != nil {
+			return err
+		}
+		if err := loadRestrictions(ctx, tx, ds); err != nil {
+			return err
+		}
 		// Explicit ids do not advance identity sequences; move them past the data.
 		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('hotel', 'id'), greatest((SELECT max(id) FROM hotel), 1)),
-       setval(pg_get_serial_sequence('room_type', 'id'), greatest((SELECT max(id) FROM room_type), 1))`); err != nil {
+       setval(pg_get_serial_sequence('room_type', 'id'), greatest((SELECT max(id) FROM room_type), 1)),
+       setval(pg_get_serial_sequence('rate_plan', 'id'), greatest((SELECT max(id) FROM rate_plan), 1))`); err != nil {
 			return err
 		}
 		loaded = true

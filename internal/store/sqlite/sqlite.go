@@ -291,11 +291,12 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return translate(tx.Commit())
 }
 
-// MaxIDs returns the largest hotel and room type ids.
-func (s *Store) MaxIDs(ctx context.Context) (int64, int64, error) {
-	var h, r int64
-	err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM hotel), 0), coalesce((SELECT max(id) FROM room_type), 0)`).Scan(&h, &r)
-	return h, r, translate(err)
+// MaxIDs returns the largest hotel, room type and rate plan ids.
+func (s *Store) MaxIDs(ctx context.Context) (store.IDs, error) {
+	var ids store.IDs
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM hotel), 0), coalesce((SELECT max(id) FROM room_type), 0),
+       coalesce((SELECT max(id) FROM rate_plan), 0)`).Scan(&ids.Hotel, &ids.RoomType, &ids.RatePlan)
+	return ids, translate(err)
 }
 
 // nightBatch is how many nights go in one multi-row INSERT (9 parameters each,
@@ -330,12 +331,23 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 			return err
 		}
 		defer rs.Close()
+		var roomTypes int64
 		for rt := range ds.RoomTypes {
 			if _, err := rs.ExecContext(ctx, rt.ID, rt.HotelID, rt.Name, rt.MaxOccupancy, rt.OverbookingAllowance); err != nil {
 				return fmt.Errorf("insert room type %d: %w", rt.ID, err)
 			}
+			roomTypes++
+		}
+		if err := loadRatePlans(ctx, tx, ds, roomTypes); err != nil {
+			return err
 		}
 		if err := loadNights(ctx, tx, ds); err != nil {
+			return err
+		}
+		if err := loadRateNights(ctx, tx, ds); err != nil {
+			return err
+		}
+		if err := loadRestrictions(ctx, tx, ds); err != nil {
 			return err
 		}
 		loaded = true

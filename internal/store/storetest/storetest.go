@@ -31,6 +31,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("LoadIfEmpty", func(t *testing.T) { t.Parallel(); testLoadIfEmpty(t, h) })
 	t.Run("LoadConcurrentSeeders", func(t *testing.T) { t.Parallel(); testLoadConcurrent(t, h) })
 	t.Run("LoadIsAtomic", func(t *testing.T) { t.Parallel(); testLoadAtomic(t, h) })
+	t.Run("LoadRatePlans", func(t *testing.T) { t.Parallel(); testLoadRatePlans(t, h) })
 	t.Run("GetHotel", func(t *testing.T) { t.Parallel(); testGetHotel(t, h) })
 	t.Run("ListInventoryFilters", func(t *testing.T) { t.Parallel(); testListFilters(t, h) })
 	t.Run("ListInventoryPagination", func(t *testing.T) { t.Parallel(); testListPagination(t, h) })
@@ -222,14 +223,14 @@ func testLoadIfEmpty(t *testing.T, h Harness) {
 	if _, err := s.GetHotel(ctx, 200); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("hotel from skipped load exists: %v", err)
 	}
-	hid, rid, err := s.MaxIDs(ctx)
-	if err != nil || hid != 101 || rid != 1003 {
-		t.Fatalf("MaxIDs = %d, %d, %v; want 101, 1003", hid, rid, err)
+	ids, err := s.MaxIDs(ctx)
+	if err != nil || ids.Hotel != 101 || ids.RoomType != 1003 || ids.RatePlan < 4 {
+		t.Fatalf("MaxIDs = %+v, %v; want hotel 101, room type 1003, rate plan ≥ 4 (the four default plans)", ids, err)
 	}
 	// Loading more without ifEmpty appends.
 	load(t, s, NewFixture(300, 2))
-	if hid, _, _ := s.MaxIDs(ctx); hid != 301 {
-		t.Fatalf("MaxIDs after append = %d", hid)
+	if after, _ := s.MaxIDs(ctx); after.Hotel != 301 || after.RatePlan < ids.RatePlan+4 {
+		t.Fatalf("MaxIDs after append = %+v", after)
 	}
 }
 
@@ -279,8 +280,8 @@ func testLoadAtomic(t *testing.T, h Harness) {
 	if _, err := s.Load(ctx, g.Dataset(), false); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("Load with overbooked night = %v, want ErrConflict", err)
 	}
-	if hid, _, _ := s.MaxIDs(ctx); hid != 0 {
-		t.Fatalf("failed Load left hotels behind (max id %d)", hid)
+	if ids, _ := s.MaxIDs(ctx); ids != (store.IDs{}) {
+		t.Fatalf("failed Load left rows behind (max ids %+v)", ids)
 	}
 }
 
