@@ -262,7 +262,7 @@ func operations() []operation {
 		// Rates and restrictions.
 		{method: "GET", path: "/inventory/hotels/{hotel_id}/rate-plans", id: "listRatePlans", tag: "Inventory administration", summary: "The hotel's rate plans", proxied: true,
 			description: "Every rate plan of the hotel, by room type then id; each room type has its default plan (`BAR-<room type id>`).",
-			params:      arr{param("HotelID")}, noQuery: true, errors: []int{404},
+			params:      arr{param("HotelID")}, errors: []int{404},
 			ok: []response{{status: "200", description: "The plans.", schema: arrayOf(schema("RatePlan"))}}},
 		{method: "POST", path: "/inventory/hotels/{hotel_id}/rate-plans", id: "createRatePlan", tag: "Inventory administration", summary: "Create a rate plan", proxied: true,
 			description: "Adds a base or derived rate plan to a room type. Its code must be free in the hotel (409).",
@@ -270,7 +270,7 @@ func operations() []operation {
 			body: schema("RatePlanWrite"), bodyExample: o("room_type_id", 2, "code", "NR-DBL", "name", "Non-refundable", "refundable", false, "parent", "BAR-2", "adjust_percent_bp", -1000),
 			ok: []response{{status: "201", description: "Created.", schema: schema("RatePlan"), headers: []string{"Location"}}}},
 		{method: "GET", path: "/inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", id: "getRatePlan", tag: "Inventory administration", summary: "A rate plan", proxied: true,
-			description: "One rate plan of the hotel.", params: arr{param("HotelID"), param("RatePlanID")}, noQuery: true, errors: []int{404},
+			description: "One rate plan of the hotel.", params: arr{param("HotelID"), param("RatePlanID")}, errors: []int{404},
 			ok: []response{{status: "200", description: "The plan.", schema: schema("RatePlan")}}},
 		{method: "PATCH", path: "/inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", id: "updateRatePlan", tag: "Inventory administration", summary: "Update a rate plan", proxied: true,
 			description: "The fields given replace the stored ones; the room type cannot change.", params: arr{param("HotelID"), param("RatePlanID")}, noQuery: true, errors: []int{404, 409},

@@ -354,8 +354,8 @@ does not reveal that the booking exists.
 
 ## Retries
 
-` + "`Idempotency-Key`" + ` makes POST /bookings/, PATCH, DELETE, check-out and inventory
-adjustments safe to retry: the same key with the same request replays the
+` + "`Idempotency-Key`" + ` makes POST /bookings/, PATCH, DELETE, check-out, inventory
+adjustments and bulk ARI updates (which require it) safe to retry: the same key with the same request replays the
 first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422, while
 the first is still running → 409 with ` + "`Retry-After`" + `. Keys expire after 24 hours
 and are scoped to the caller and the route. A 415 is not kept as the key's
