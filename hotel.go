@@ -158,6 +158,7 @@ type InventoryService interface {
 
 	Holds
 	InventoryAdmin
+	ARIAdmin
 }
 
 // String encodes c as an opaque, URL-safe page token.

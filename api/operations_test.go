@@ -259,6 +259,44 @@ func operations() []operation {
 			params:      arr{param("HotelID"), param("InventoryLimit"), param("Cursor")}, errors: []int{404},
 			ok: []response{{status: "200", description: "One page of adjustments.", schema: arrayOf(schema("Adjustment")), headers: []string{"Link"}}}},
 
+		// Rates and restrictions.
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/rate-plans", id: "listRatePlans", tag: "Inventory administration", summary: "The hotel's rate plans", proxied: true,
+			description: "Every rate plan of the hotel, by room type then id; each room type has its default plan (`BAR-<room type id>`).",
+			params:      arr{param("HotelID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The plans.", schema: arrayOf(schema("RatePlan"))}}},
+		{method: "POST", path: "/inventory/hotels/{hotel_id}/rate-plans", id: "createRatePlan", tag: "Inventory administration", summary: "Create a rate plan", proxied: true,
+			description: "Adds a base or derived rate plan to a room type. Its code must be free in the hotel (409).",
+			params:      arr{param("HotelID")}, noQuery: true, errors: []int{404, 409},
+			body: schema("RatePlanWrite"), bodyExample: o("room_type_id", 2, "code", "NR-DBL", "name", "Non-refundable", "refundable", false, "parent", "BAR-2", "adjust_percent_bp", -1000),
+			ok: []response{{status: "201", description: "Created.", schema: schema("RatePlan"), headers: []string{"Location"}}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", id: "getRatePlan", tag: "Inventory administration", summary: "A rate plan", proxied: true,
+			description: "One rate plan of the hotel.", params: arr{param("HotelID"), param("RatePlanID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The plan.", schema: schema("RatePlan")}}},
+		{method: "PATCH", path: "/inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", id: "updateRatePlan", tag: "Inventory administration", summary: "Update a rate plan", proxied: true,
+			description: "The fields given replace the stored ones; the room type cannot change.", params: arr{param("HotelID"), param("RatePlanID")}, noQuery: true, errors: []int{404, 409},
+			body: schema("RatePlanWrite"), bodyExample: o("sellable", false),
+			ok: []response{{status: "200", description: "The plan after the change.", schema: schema("RatePlan")}}},
+		{method: "POST", path: "/inventory/hotels/{hotel_id}/ari", id: "applyARI", tag: "Inventory administration", summary: "Bulk ARI update", proxied: true,
+			description: "Sets prices, capacity and restrictions of many plans over many date ranges with weekday filters (the shape channel managers push), " +
+				"in one transaction: all or nothing. A capacity below what is held and blocked is 409 naming the nights; nights without inventory are 400 " +
+				"(unless capacity and the default plan's price are both given: they are created). Recorded with who and why (`GET …/ari-changes`). " +
+				"Requires an `Idempotency-Key`: a retry returns the first answer (`Idempotent-Replayed: true`); the key reused for another request is 422.",
+			params: arr{param("HotelID"), param("IdempotencyKeyRequired")}, noQuery: true, errors: []int{404, 409, 422},
+			body: schema("ARIRequest"), bodyExample: o("reason", "winter rates", "updates", arr{
+				o("room_type_id", 2, "rate_plan", "BAR-2", "from", "2026-12-01", "to", "2026-12-31", "weekdays", arr{"fri", "sat"}, "price", "399.00",
+					"restrictions", o("min_stay_arrival", 2)),
+				o("room_type_id", 2, "from", "2026-12-24", "to", "2026-12-26", "capacity", 10, "restrictions", o("closed_to_arrival", true))}),
+			ok: []response{{status: "200", description: "The change made (or replayed).", schema: schema("ARIChange"), headers: []string{"Idempotent-Replayed"}}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/ari", id: "ariCalendar", tag: "Inventory administration", summary: "The ARI calendar", proxied: true,
+			description: "Per room type and date: total rooms and rooms for sale; per rate plan and date: the price for the base occupancy and every restriction in effect " +
+				"(the room type's, the plan's own and those of the ancestors it follows), as search and booking apply them.",
+			params: arr{param("HotelID"), param("ARIFrom"), param("ARITo"), param("RoomTypeIDFilter")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The calendar.", schema: schema("ARICalendar")}}},
+		{method: "GET", path: "/inventory/hotels/{hotel_id}/ari-changes", id: "listARIChanges", tag: "Inventory administration", summary: "The ARI change log", proxied: true,
+			description: "The hotel's bulk ARI updates with who, why, what and the result, newest first, paginated (`Link: rel=\"next\"`).",
+			params:      arr{param("HotelID"), param("InventoryLimit"), param("Cursor")}, errors: []int{404},
+			ok: []response{{status: "200", description: "One page of changes.", schema: arrayOf(schema("ARIChange")), headers: []string{"Link"}}}},
+
 		// Holds.
 		createHold, getHold, moveHold, releaseHold, unconfirmedHolds, confirmHolds,
 

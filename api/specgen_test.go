@@ -354,8 +354,8 @@ does not reveal that the booking exists.
 
 ## Retries
 
-` + "`Idempotency-Key`" + ` makes POST /bookings/, PATCH, DELETE, check-out and inventory
-adjustments safe to retry: the same key with the same request replays the
+` + "`Idempotency-Key`" + ` makes POST /bookings/, PATCH, DELETE, check-out, inventory
+adjustments and bulk ARI updates (which require it) safe to retry: the same key with the same request replays the
 first answer (` + "`Idempotent-Replayed: true`" + `), with another request → 422, while
 the first is still running → 409 with ` + "`Retry-After`" + `. Keys expire after 24 hours
 and are scoped to the caller and the route. A 415 is not kept as the key's
@@ -443,6 +443,16 @@ var parameters = o(
 			"(`Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422, while the first is running 409. "+
 			"One to 255 printable ASCII characters without leading or trailing spaces, sent once (else 400). Scoped to the caller's credential and the route; kept 24 hours.",
 		"schema", anyKey(), "example", "3f1c9a2e-retry-1"),
+	"IdempotencyKeyRequired", o("name", "Idempotency-Key", "in", "header", "required", true,
+		"description", "Required (400 without it): the same key with the same request replays the first answer "+
+			"(`Idempotent-Replayed: true`) and changes nothing; the same key with another request is 422, while the first is running 409. "+
+			"One to 255 printable ASCII characters without leading or trailing spaces. Scoped to the caller's credential and the route; kept 24 hours.",
+		"schema", anyKey(), "example", "cm-push-2026-12-01T09:00:00Z"),
+	"RatePlanID", o("name", "rate_plan_id", "in", "path", "required", true, "description", "The rate plan's id.",
+		"schema", schema("ID"), "example", 12),
+	"ARIFrom", o("name", "from", "in", "query", "description", "First date (inclusive); default today in the hotel's time zone.", "schema", schema("Date")),
+	"ARITo", o("name", "to", "in", "query", "description", "Last date (inclusive); default 30 days from `from`, at most 366.", "schema", schema("Date")),
+	"RoomTypeIDFilter", o("name", "room_type_id", "in", "query", "description", "Only this room type.", "schema", schema("ID")),
 	"IdempotencyKeyCreate", o("name", "Idempotency-Key", "in", "header",
 		"description", "Makes the booking safe to retry: the same key with the same request replays the first answer "+
 			"(`Idempotent-Replayed: true`, with a new access token that replaces the one before) instead of booking twice; "+
@@ -629,6 +639,74 @@ var schemas = o(
 		"properties", o("adjustment_id", schema("ID"), "hotel_id", schema("ID"), "room_type_id", schema("ID"), "room_type", o("type", "string"),
 			"date", schema("Date"), "end_date", schema("Date"), "num_rooms", o("type", "integer"), "reason", o("type", "string"),
 			"actor", o("type", "string", "description", "Who made it: the API key's name, or `service`."), "created_at", schema("Timestamp"))),
+	"RatePlan", o("type", "object", "description", "A way a room type is sold: a base plan with nightly prices of its own, or a plan derived from another plan of the hotel.",
+		"required", arr{"rate_plan_id", "hotel_id", "room_type_id", "code", "name", "meal_plan", "refundable", "sellable", "default", "occupancy"},
+		"properties", o("rate_plan_id", schema("ID"), "hotel_id", schema("ID"), "room_type_id", schema("ID"),
+			"code", schema("RatePlanCode"), "name", o("type", "string", "maxLength", 100), "meal_plan", schema("MealPlan"),
+			"refundable", o("type", "boolean"), "sellable", o("type", "boolean"),
+			"default", o("type", "boolean", "description", "The room type's default plan: its price is the inventory night's (`room_price`)."),
+			"parent_id", o("$ref", "#/components/schemas/ID", "description", "The plan this one derives from; absent on base plans."),
+			"adjust_percent_bp", o("type", "integer", "description", "A derived plan's adjustment in basis points (−1000 = 10 % less)."),
+			"adjust_amount", o("$ref", "#/components/schemas/Money", "description", "A derived plan's adjustment per night."),
+			"follows_parent_restrictions", o("type", "boolean"),
+			"occupancy", schema("Occupancy"))),
+	"RatePlanCode", o("type", "string", "pattern", "^[A-Z0-9][A-Z0-9_-]{0,31}$", "description", "Unique in the hotel.", "examples", arr{"NR-DBL"}),
+	"MealPlan", o("type", "string", "enum", arr{"RO", "BB", "HB", "FB", "AI"}, "description", "Meals included: room only, bed and breakfast, half board, full board, all inclusive."),
+	"Occupancy", o("type", "object", "additionalProperties", false, "description", "How a base plan prices the party: the nightly price is for `base_adults` (0: any number); "+
+		"each adult beyond adds `extra_adult`; a child is priced by the first band whose `max_age` is at least its age (older: an adult). Derived plans price as their parent.",
+		"required", arr{"base_adults", "extra_adult", "child_bands"},
+		"properties", o("base_adults", o("type", "integer", "minimum", 0, "maximum", 50), "extra_adult", schema("MoneyAny"),
+			"child_bands", o("type", "array", "maxItems", 18, "description", "Ascending by `max_age`.", "items", o("type", "object", "additionalProperties", false,
+				"required", arr{"max_age", "price"}, "properties", o("max_age", o("type", "integer", "minimum", 0, "maximum", 17), "price", schema("MoneyAny")))))),
+	"MoneyAny", o("type", "string", "pattern", "^-?[0-9]+(\\.[0-9]{1,2})?$", "description", "An amount as a decimal string (answers carry two fractional digits).", "examples", arr{"25.00"}),
+	"RatePlanWrite", o("type", "object", "additionalProperties", false,
+		"description", "Create: `room_type_id`, `code` and `name` are required (`meal_plan` defaults to RO, `refundable` and `sellable` to true). Update: the fields given replace the stored ones "+
+			"(`room_type_id` cannot change). Name the parent by `parent` (its code) or `parent_id`; `\"\"` or 0 makes the plan a base plan. A derived plan adjusts by `adjust_percent_bp` or "+
+			"`adjust_amount` (not both) and has no occupancy of its own; the default plan stays a base plan; a derivation cycle is 400.",
+		"properties", o("room_type_id", schema("ID"), "code", schema("RatePlanCode"), "name", o("type", "string", "maxLength", 100), "meal_plan", schema("MealPlan"),
+			"refundable", o("type", "boolean"), "sellable", o("type", "boolean"),
+			"parent", o("type", "string", "maxLength", 32), "parent_id", o("type", "integer", "format", "int64", "minimum", 0),
+			"adjust_percent_bp", o("type", "integer", "minimum", -10000, "maximum", 100000), "adjust_amount", schema("MoneyAny"),
+			"follows_parent_restrictions", o("type", "boolean"), "occupancy", schema("Occupancy"))),
+	"RestrictionPatch", o("type", "object", "additionalProperties", false, "description", "Each field given overwrites (0 and false clear it); those left out are kept.",
+		"properties", restrictionFields(true)),
+	"Restrictions", o("type", "object", "description", "The restrictions in effect (fields without a restriction are left out); see the README.",
+		"properties", restrictionFields(false)),
+	"ARIUpdate", o("type", "object", "additionalProperties", false, "required", arr{"room_type_id", "from", "to"},
+		"description", "Sets, on the dates `from`…`to` (inclusive, ≤ 366) that fall on `weekdays` (all when left out), the price of the base plan `rate_plan` "+
+			"(the default plan's is the inventory night's price), the room type's capacity, and the restrictions of `rate_plan` or, without it, of every plan of the room type.",
+		"properties", o("room_type_id", schema("ID"), "rate_plan", schema("RatePlanCode"), "from", schema("Date"), "to", schema("Date"),
+			"weekdays", o("type", "array", "maxItems", 7, "items", o("type", "string", "enum", arr{"sun", "mon", "tue", "wed", "thu", "fri", "sat"})),
+			"price", schema("MoneyInput"), "capacity", o("type", "integer", "minimum", 0, "maximum", 10000), "restrictions", schema("RestrictionPatch"))),
+	"ARIRequest", o("type", "object", "additionalProperties", false, "required", arr{"updates"},
+		"properties", o("reason", o("type", "string", "maxLength", 500), "updates", o("type", "array", "minItems", 1, "maxItems", 1000,
+			"description", "Applied in order, in one transaction: all or nothing. At most 50 000 nights in all.", "items", schema("ARIUpdate")))),
+	"ARIChange", o("type", "object", "required", arr{"change_id", "hotel_id", "actor", "updates", "result", "created_at"},
+		"properties", o("change_id", schema("ID"), "hotel_id", schema("ID"), "actor", o("type", "string", "description", "Who: the API key's name."),
+			"reason", o("type", "string"), "updates", arrayOf(schema("ARIUpdate")),
+			"result", o("type", "object", "required", arr{"capacity", "prices", "restrictions", "created"}, "properties", o(
+				"capacity", o("type", "integer", "minimum", 0, "description", "Nights whose capacity was set."),
+				"prices", o("type", "integer", "minimum", 0, "description", "Plan nights priced."),
+				"restrictions", o("type", "integer", "minimum", 0, "description", "Dates whose restrictions were set."),
+				"created", o("type", "integer", "minimum", 0, "description", "Inventory nights created (capacity and the default plan's price given)."))),
+			"created_at", schema("Timestamp"))),
+	"ARICalendar", o("type", "object", "required", arr{"hotel_id", "currency", "from", "to", "room_types"},
+		"properties", o("hotel_id", schema("ID"), "currency", schema("Currency"), "from", schema("Date"), "to", schema("Date"),
+			"room_types", arrayOf(schema("ARIRoomCalendar")))),
+	"ARIRoomCalendar", o("type", "object", "required", arr{"room_type_id", "room_type", "nights", "rate_plans"},
+		"properties", o("room_type_id", schema("ID"), "room_type", o("type", "string"),
+			"nights", o("type", "array", "description", "Dates with inventory.", "items", schema("ARIRoomNight")),
+			"rate_plans", arrayOf(schema("ARIPlanCalendar")))),
+	"ARIRoomNight", o("type", "object", "required", arr{"date", "total_rooms", "available_rooms"},
+		"properties", o("date", schema("Date"), "total_rooms", o("type", "integer", "minimum", 0),
+			"available_rooms", o("type", "integer", "description", "Rooms for sale: capacity + allowance − held − blocked."))),
+	"ARIPlanCalendar", o("type", "object", "required", arr{"rate_plan_id", "code", "sellable", "nights"},
+		"properties", o("rate_plan_id", schema("ID"), "code", schema("RatePlanCode"), "sellable", o("type", "boolean"),
+			"nights", arrayOf(schema("ARIPlanNight")))),
+	"ARIPlanNight", o("type", "object", "required", arr{"date", "restrictions"},
+		"properties", o("date", schema("Date"),
+			"price", o("$ref", "#/components/schemas/Money", "description", "The price for the base occupancy; absent without one."),
+			"restrictions", schema("Restrictions"))),
 	"SearchResult", o("type", "object", "required", arr{"offers"}, "properties", o("offers", arrayOf(schema("Offer")),
 		"excluded", o("type", "array", "items", schema("Exclusion"), "maxItems", 500,
 			"description", "With `explain=true`, on the first page: the rate plans left out by a rule, each with every rule the stay breaks."))),
@@ -732,3 +810,24 @@ var roomTypeFields = o(
 	"max_occupancy", o("type", "integer", "minimum", 1, "maximum", 50),
 	"overbooking_allowance", o("type", "integer", "minimum", 0, "maximum", 1000, "default", 0),
 )
+
+// restrictionFields are the properties of Restrictions (patch: of a
+// RestrictionPatch, where every field may be 0 or false to clear it).
+func restrictionFields(patch bool) obj {
+	n := func(hi int, what string) obj {
+		lo := 1
+		if patch {
+			lo = 0
+		}
+		return o("type", "integer", "minimum", lo, "maximum", hi, "description", what)
+	}
+	return o("min_stay_arrival", n(366, "Stays arriving on the date have at least this many nights."),
+		"max_stay_arrival", n(366, "Stays arriving on the date have at most this many nights."),
+		"min_stay_through", n(366, "Stays including the night have at least this many nights."),
+		"max_stay_through", n(366, "Stays including the night have at most this many nights."),
+		"closed_to_arrival", o("type", "boolean", "description", "No stay arrives on the date."),
+		"closed_to_departure", o("type", "boolean", "description", "No stay checks out on the date."),
+		"stop_sell", o("type", "boolean", "description", "No stay includes the night."),
+		"min_advance", n(1000, "Arrival at least this many days after today (hotel-local)."),
+		"max_advance", n(1000, "Arrival at most this many days after today (hotel-local)."))
+}

@@ -168,6 +168,29 @@ func exerciseAPI(c *apiClient) {
 	}
 	c.do(200, "GET", hp+"/adjustments?limit=1", "", nil, admin...)
 
+	// Rates and restrictions.
+	c.do(200, "GET", hp+"/rate-plans", "", nil, admin...)
+	var flex hotel.RatePlan
+	c.do(201, "POST", hp+"/rate-plans", fmt.Sprintf(`{"room_type_id":%d,"code":"FLEX","name":"Flexible","meal_plan":"BB",`+
+		`"occupancy":{"base_adults":2,"extra_adult":"20","child_bands":[{"max_age":2,"price":"0"},{"max_age":11,"price":"15.50"}]}}`, nrt.ID), &flex, admin...)
+	var nr hotel.RatePlan
+	c.do(201, "POST", hp+"/rate-plans", fmt.Sprintf(`{"room_type_id":%d,"code":"NR","name":"Saver","refundable":false,"parent":"FLEX","adjust_amount":"-5.25"}`, nrt.ID), &nr, admin...)
+	c.do(200, "GET", fmt.Sprintf("%s/rate-plans/%d", hp, nr.ID), "", nil, admin...)
+	c.do(200, "PATCH", fmt.Sprintf("%s/rate-plans/%d", hp, nr.ID), `{"adjust_amount":"0","adjust_percent_bp":-1000,"follows_parent_restrictions":true}`, nil, admin...)
+	c.do(400, "PATCH", fmt.Sprintf("%s/rate-plans/%d", hp, flex.ID), `{"parent":"NR"}`, nil, admin...) // a cycle
+	ari := fmt.Sprintf(`{"reason":"openapi","updates":[{"room_type_id":%[1]d,"rate_plan":"FLEX","from":"%[2]s","to":"%[3]s","weekdays":["fri","sat"],"price":"120",`+
+		`"restrictions":{"min_stay_arrival":2,"closed_to_departure":true}},{"room_type_id":%[1]d,"from":"%[2]s","to":"%[3]s","capacity":6,"restrictions":{"stop_sell":false}}]}`,
+		nrt.ID, d(0), d(13))
+	c.do(400, "POST", hp+"/ari", ari, nil, admin...) // no Idempotency-Key
+	c.do(200, "POST", hp+"/ari", ari, nil, append(admin, "Idempotency-Key", "openapi-ari")...)
+	if r := c.do(200, "POST", hp+"/ari", ari, nil, append(admin, "Idempotency-Key", "openapi-ari")...); r.Header.Get("Idempotent-Replayed") != "true" {
+		c.t.Errorf("ARI update retried: not replayed")
+	}
+	c.do(200, "GET", hp+"/ari?from="+d(0)+"&to="+d(6), "", nil, admin...)
+	c.do(200, "GET", fmt.Sprintf("%s/ari?room_type_id=%d", hp, nrt.ID), "", nil, admin...)
+	c.do(200, "GET", hp+"/ari-changes?limit=1", "", nil, admin...)
+	c.do(401, "GET", hp+"/ari", "", nil)
+
 	// Holds, as the booking service makes them.
 	id := "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"
 	hold := fmt.Sprintf(`{"hotel_id":%d,"room_type_id":%d,"check_in":"%s","check_out":"%s"}`, h.ID, nrt.ID, d(5), d(7))

@@ -81,6 +81,7 @@ type Store interface {
 
 	Catalogue
 	Inventory
+	Rates
 	Bookings
 	Jobs
 }

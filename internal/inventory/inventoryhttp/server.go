@@ -18,7 +18,7 @@ import (
 
 // Routes is the whole inventory API: each route with who may call it and
 // its handler over svc. keys applies the Idempotency-Keys of the adjust
-// route.
+// and bulk ARI routes.
 func Routes(svc hotel.InventoryService, keys *idempotency.Keys) []auth.Route {
 	var (
 		anyone  = auth.Rule{Public: true}
@@ -45,6 +45,15 @@ func Routes(svc hotel.InventoryService, keys *idempotency.Keys) []auth.Route {
 		{Pattern: "PUT /inventory/hotels/{hotel_id}/calendar", Rule: writer, Handler: handleSetCalendar(svc)},
 		{Pattern: "POST /inventory/{hotel_id}/adjust", Rule: writer, Handler: handleAdjust(svc, keys)},
 		{Pattern: "GET /inventory/hotels/{hotel_id}/adjustments", Rule: writer, Handler: handleListAdjustments(svc)},
+
+		// Rates and restrictions: rate plans, bulk ARI updates, their log, the ARI calendar.
+		{Pattern: "GET /inventory/hotels/{hotel_id}/rate-plans", Rule: writer, Handler: handleListRatePlans(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", Rule: writer, Handler: handleGetRatePlan(svc)},
+		{Pattern: "POST /inventory/hotels/{hotel_id}/rate-plans", Rule: writer, Handler: handleCreateRatePlan(svc)},
+		{Pattern: "PATCH /inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", Rule: writer, Handler: handleUpdateRatePlan(svc)},
+		{Pattern: "POST /inventory/hotels/{hotel_id}/ari", Rule: writer, Handler: handleApplyARI(svc, keys)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/ari", Rule: writer, Handler: handleARICalendar(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/ari-changes", Rule: writer, Handler: handleListARIChanges(svc)},
 
 		// Reservation holds: only the platform's own services.
 		{Pattern: "PUT /inventory/holds/{booking_id}", Rule: service, Handler: handleCreateHold(svc)},
