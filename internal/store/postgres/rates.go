@@ -111,6 +111,33 @@ WHERE hotel_id = $13 AND id = $14`, append(planArgs(c), c.HotelID, c.ID)...)
 	})
 }
 
+// lockARINights locks the hotel's inventory nights (every room type's: a
+// derived plan may follow another room type's plan) over the span of dates
+// ops change, in (room type, night) order, before anything is written. A
+// hold locks its stay's nights through check-out before it reads the ARI it
+// is priced on, so a hold and an ARI change of the same nights are
+// serialised: the hold reads all of the change or none of it.
+func lockARINights(ctx context.Context, tx dbtx, hotelID int64, ops []store.ARIOp) error {
+	var lo, hi hotel.Date
+	for _, op := range ops {
+		if len(op.Nights) == 0 {
+			continue
+		}
+		if first := op.Nights[0]; lo.IsZero() || first.Before(lo) {
+			lo = first
+		}
+		if last := op.Nights[len(op.Nights)-1]; hi.IsZero() || hi.Before(last) {
+			hi = last
+		}
+	}
+	if lo.IsZero() {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT FROM inventory_night WHERE hotel_id = $1 AND night BETWEEN $2 AND $3
+ORDER BY room_type_id, night FOR NO KEY UPDATE`, hotelID, lo.Time(), hi.Time())
+	return err
+}
+
 // ApplyARI applies a bulk ARI change in one transaction and records it.
 func (s *Store) ApplyARI(ctx context.Context, c *hotel.ARIChange) (bool, error) {
 	req, err := store.ARIRequest(c)
@@ -145,6 +172,9 @@ func (s *Store) ApplyARI(ctx context.Context, c *hotel.ARIChange) (bool, error) 
 		}
 		ops, err := store.ARIOps(plans, c.Updates)
 		if err != nil {
+			return err
+		}
+		if err := lockARINights(ctx, tx, c.HotelID, ops); err != nil {
 			return err
 		}
 		for _, op := range ops {
