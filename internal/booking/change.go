@@ -78,10 +78,11 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		s.log.WarnContext(ctx, "hold move not confirmed; left for recovery", "booking_id", b.ID, "err", err)
 		return nil, unavailable(err)
 	default:
-		// Refused (sold out): the hold is where it was, as is the booking,
-		// version included.
+		// Refused (sold out, a rule of the plan, a plan the room type does
+		// not have): the hold is where it was, as is the booking, version
+		// included.
 		s.clearSync(ctx, &b)
-		if hotel.ErrorCode(err) == hotel.ECONFLICT {
+		if code := hotel.ErrorCode(err); code == hotel.ECONFLICT || code == hotel.EINVALID {
 			return nil, refused(next, err)
 		}
 		return nil, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
