@@ -264,29 +264,7 @@ func handleApplyARI(svc hotel.InventoryService, keys *idempotency.Keys) http.Han
 }
 
 func handleListARIChanges(svc hotel.InventoryService) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := web.PathID(r, "hotel_id")
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		q := web.NewQuery(r, "limit", "cursor")
-		before := q.Int64("cursor", 1, math.MaxInt64)
-		limit := int(q.Int64("limit", 1, hotel.MaxPageSize))
-		if err := q.Err(); err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		cs, err := svc.ListARIChanges(r.Context(), id, before, limit)
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		if len(cs) > 0 {
-			setNextID(w, r, len(cs), limit, cs[len(cs)-1].ID)
-		}
-		web.Encode(w, http.StatusOK, nonNil(cs))
-	})
+	return handleHotelLog(svc.ListARIChanges, func(c hotel.ARIChange) int64 { return c.ID })
 }
 
 func handleARICalendar(svc hotel.InventoryService) http.Handler {

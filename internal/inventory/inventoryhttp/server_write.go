@@ -1,6 +1,7 @@
 package inventoryhttp
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -369,6 +370,13 @@ func actor(r *http.Request) string {
 }
 
 func handleListAdjustments(svc hotel.InventoryService) http.Handler {
+	return handleHotelLog(svc.ListAdjustments, func(a hotel.Adjustment) int64 { return a.ID })
+}
+
+// handleHotelLog answers a page of a hotel's log (adjustments, ARI
+// changes), newest first: ?limit= and ?cursor=, the last (oldest) id of
+// the page before — the next page is older than it.
+func handleHotelLog[T any](list func(ctx context.Context, hotelID, before int64, limit int) ([]T, error), idOf func(T) int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := web.PathID(r, "hotel_id")
 		if err != nil {
@@ -376,23 +384,21 @@ func handleListAdjustments(svc hotel.InventoryService) http.Handler {
 			return
 		}
 		q := web.NewQuery(r, "limit", "cursor")
-		// The cursor is the last (oldest) id of the page before: the next
-		// page is older than it.
 		before := q.Int64("cursor", 1, math.MaxInt64)
 		limit := int(q.Int64("limit", 1, hotel.MaxPageSize))
 		if err := q.Err(); err != nil {
 			web.Error(w, r, err)
 			return
 		}
-		as, err := svc.ListAdjustments(r.Context(), id, before, limit)
+		page, err := list(r.Context(), id, before, limit)
 		if err != nil {
 			web.Error(w, r, err)
 			return
 		}
-		if len(as) > 0 {
-			setNextID(w, r, len(as), limit, as[len(as)-1].ID)
+		if len(page) > 0 {
+			setNextID(w, r, len(page), limit, idOf(page[len(page)-1]))
 		}
-		web.Encode(w, http.StatusOK, nonNil(as))
+		web.Encode(w, http.StatusOK, nonNil(page))
 	})
 }
 
