@@ -297,6 +297,14 @@ func (s *Service) adjustRoomType(ctx context.Context, hotelID, id int64, name st
 // the newest when beforeID is 0), newest first (default page
 // hotel.DefaultPageSize).
 func (s *Service) ListAdjustments(ctx context.Context, hotelID int64, beforeID int64, limit int) ([]hotel.Adjustment, error) {
+	return listLog(ctx, s, hotelID, beforeID, limit, s.store.ListAdjustments, "list adjustments")
+}
+
+// listLog checks a request for a page of a hotel's log (adjustments, ARI
+// changes) and reads it with list: ids below beforeID (0: from the
+// newest), newest first, limit (default hotel.DefaultPageSize) at most.
+func listLog[T any](ctx context.Context, s *Service, hotelID, beforeID int64, limit int,
+	list func(ctx context.Context, hotelID, beforeID int64, limit int) ([]T, error), what string) ([]T, error) {
 	if hotelID <= 0 {
 		return nil, hotelNotFound(hotelID)
 	}
@@ -314,11 +322,11 @@ func (s *Service) ListAdjustments(ctx context.Context, hotelID int64, beforeID i
 	if beforeID == 0 {
 		beforeID = math.MaxInt64
 	}
-	as, err := s.store.ListAdjustments(ctx, hotelID, beforeID, limit)
+	page, err := list(ctx, hotelID, beforeID, limit)
 	if err != nil {
-		return nil, storeError(err, "list adjustments")
+		return nil, storeError(err, what)
 	}
-	return nonNil(as), nil
+	return nonNil(page), nil
 }
 
 // catalogueError translates a catalogue write error: a unique name taken

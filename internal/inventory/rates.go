@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -380,28 +379,7 @@ func (s *Service) checkUpdateNames(ctx context.Context, hotelID int64, us []hote
 // ListARIChanges returns a hotel's ARI changes with id < beforeID (from
 // the newest when beforeID is 0), newest first.
 func (s *Service) ListARIChanges(ctx context.Context, hotelID, beforeID int64, limit int) ([]hotel.ARIChange, error) {
-	if hotelID <= 0 {
-		return nil, hotelNotFound(hotelID)
-	}
-	var v hotel.Validation
-	if beforeID < 0 {
-		v.Add("cursor", "not a cursor returned by this API")
-	}
-	checkLimit(&v, &limit, hotel.DefaultPageSize, hotel.MaxPageSize)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	if _, err := s.GetHotel(ctx, hotelID); err != nil {
-		return nil, err
-	}
-	if beforeID == 0 {
-		beforeID = math.MaxInt64
-	}
-	cs, err := s.store.ListARIChanges(ctx, hotelID, beforeID, limit)
-	if err != nil {
-		return nil, storeError(err, "list ARI changes")
-	}
-	return nonNil(cs), nil
+	return listLog(ctx, s, hotelID, beforeID, limit, s.store.ListARIChanges, "list ARI changes")
 }
 
 // ARICalendar reads the hotel's ARI over [q.From, q.To] with LoadARI (and
