@@ -27,7 +27,7 @@ import (
 // and every plan search leaves out is refused: search and booking agree.
 
 // oracleRounds is how many random hotels each store and mode gets.
-const oracleRounds = 4
+const oracleRounds = 8
 
 // oracleStays is how many random stays each round asks about.
 const oracleStays = 14
@@ -458,7 +458,7 @@ func build(t *testing.T, r *rand.Rand, svc hotel.InventoryService, round int, no
 			if r.IntN(4) > 0 { // derived from a plan of the room type
 				var mine []*orPlan
 				for _, q := range m.plans {
-					if q.room == room {
+					if q.room == room || r.IntN(6) == 0 {
 						mine = append(mine, q)
 					}
 				}
@@ -473,6 +473,14 @@ func build(t *testing.T, r *rand.Rand, svc hotel.InventoryService, round int, no
 				}
 			} else {
 				p.Occupancy = randomOccupancy(r)
+			}
+			if parent != nil && parent.room != room {
+				// A parent of another room type is refused (its prices are
+				// not the ARI a hold of this room type reads and locks);
+				// the plan derives from the room type's default plan instead.
+				checkError(t, svc.CreateRatePlan(ctx, &p), hotel.EINVALID, "parent")
+				parent = m.plan(fmt.Sprintf("BAR-%d", room.rt.ID))
+				p.ParentID = parent.ID
 			}
 			must(t, svc.CreateRatePlan(ctx, &p))
 			m.plans = append(m.plans, &orPlan{RatePlan: p, room: room, parent: parent})
@@ -530,7 +538,7 @@ func randomARI(r *rand.Rand, m *orModel) []hotel.ARIUpdate {
 			}
 			d := m.today.AddDays(i)
 			add(hotel.ARIUpdate{RoomTypeID: room.rt.ID, RatePlan: def.Code, From: d, To: d,
-				Capacity: ptr(r.IntN(4)), Price: ptr(hotel.Cents(5000 + r.IntN(30000)))})
+				Capacity: ptr(max(0, r.IntN(10)-1)), Price: ptr(hotel.Cents(5000 + r.IntN(30000)))})
 		}
 		for range r.IntN(4) {
 			from, to := span(5)
@@ -557,9 +565,9 @@ func randomARI(r *rand.Rand, m *orModel) []hotel.ARIUpdate {
 			add(hotel.ARIUpdate{RoomTypeID: p.RoomTypeID, RatePlan: p.Code, From: d, To: d, Price: ptr(hotel.Cents(r.IntN(30000)))})
 		}
 	}
-	for range 4 + r.IntN(8) {
+	for range 2 + r.IntN(6) {
 		room := m.rooms[r.IntN(len(m.rooms))]
-		from, to := span(6)
+		from, to := span(4)
 		from = from.AddDays(-1)
 		u := hotel.ARIUpdate{RoomTypeID: room.rt.ID, From: from, To: to, Rules: randomPatch(r)}
 		if r.IntN(3) == 0 {
@@ -601,11 +609,11 @@ func randomPatch(r *rand.Rand) *hotel.RestrictionPatch {
 		case 5:
 			p.ClosedToDeparture = ptr(r.IntN(3) > 0)
 		case 6:
-			p.StopSell = ptr(r.IntN(2) > 0)
+			p.StopSell = ptr(r.IntN(3) == 0)
 		case 7:
 			p.MinAdvance = ptr(r.IntN(5))
 		case 8:
-			p.MaxAdvance = ptr(r.IntN(12))
+			p.MaxAdvance = ptr(r.IntN(15))
 		}
 	}
 	return p
