@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
@@ -634,12 +636,15 @@ func randomParty(r *rand.Rand) orParty {
 }
 
 // orTally counts what a run compared, to see it tests something.
-type orTally struct{ offers, refusedRules, refusedRooms, holds int }
+type orTally struct{ offers, refusedRules, refusedRooms, holds, booked, bookingsRefused int }
 
 func runOracle(t *testing.T, r *rand.Rand, round int, st store.Store, m mode, ids *atomic.Int64) {
 	ctx := context.Background()
 	now := time.Date(2030, 3, 9, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(48*60)) * time.Minute)
 	svc := m.new(t, st, func() time.Time { return now })
+	// Bookings are made through the booking service over svc: in process,
+	// or over the split inventory API.
+	bookings := booking.New(st, svc, booking.Config{Retries: -1}, func() time.Time { return now }, nil)
 	model := build(t, r, svc, round, now)
 	us := randomARI(r, model)
 	for len(us) > 0 {
@@ -664,9 +669,12 @@ func runOracle(t *testing.T, r *rand.Rand, round int, st store.Store, m mode, id
 		for _, p := range model.plans {
 			checkOracleHold(t, svc, model, p, in, out, party, answers[p.ID], offers[p.ID], ids, &tally, what)
 		}
+		p := model.plans[r.IntN(len(model.plans))]
+		checkOracleBooking(t, bookings, model, p, in, out, party, answers[p.ID], &tally, what)
 		tally.offers += len(offers)
 	}
-	t.Logf("%d offers, %d holds taken, %d refused by a rule, %d for want of rooms", tally.offers, tally.holds, tally.refusedRules, tally.refusedRooms)
+	t.Logf("%d offers, %d holds taken, %d refused by a rule, %d for want of rooms; %d booked, %d bookings refused",
+		tally.offers, tally.holds, tally.refusedRules, tally.refusedRooms, tally.booked, tally.bookingsRefused)
 }
 
 // checkOracleSearch compares every page of the hotel's offers for the stay, and
@@ -769,29 +777,7 @@ func checkOracleHold(t *testing.T, svc hotel.InventoryService, m *orModel, p *or
 		RatePlan: p.Code, Adults: party.adults, ChildAges: party.ages}
 	h, _, err := svc.CreateHold(ctx, req)
 
-	// What a hold is refused for first: the rules of the plan, but those
-	// of inventory (a night without inventory, hence without a price; a
-	// night sold out), which the hold's own take of the nights reports:
-	// ECONFLICT naming every night it could not take (the store's
-	// contract, and write_test's "nights past the end of the calendar").
-	missing := map[hotel.Date]bool{}
-	var rules []orRule
-	var short []hotel.Date
-	for _, b := range a.broken {
-		if b.rule == "no_inventory" {
-			missing[b.date] = true
-		}
-	}
-	for _, b := range a.broken {
-		switch {
-		case b.rule == "no_price" && missing[b.date]:
-		case b.rule == "no_inventory", b.rule == "sold_out":
-			short = append(short, b.date)
-		default:
-			rules = append(rules, b)
-		}
-	}
-	slices.SortFunc(short, func(a, b hotel.Date) int { return b.DaysUntil(a) })
+	rules, short := holdRefusal(a)
 	var he *hotel.Error
 	errors.As(err, &he)
 	switch {
@@ -823,6 +809,86 @@ func checkOracleHold(t *testing.T, svc hotel.InventoryService, m *orModel, p *or
 		// Taken against the oracle's word: give the room back all the same.
 		if _, err := svc.ReleaseHold(ctx, id, hotel.HoldRelease{}); err != nil {
 			t.Fatalf("release %s: %v", id, err)
+		}
+	}
+}
+
+// holdRefusal splits what the oracle finds broken into what refuses a hold
+// first, the rules of the plan, and the nights it cannot take. Rules of
+// inventory (a night without inventory, hence without a price; a night
+// sold out) are left to the hold's own take of the nights, which refuses
+// it with ECONFLICT naming every night it could not take (the store's
+// contract, and write_test's "nights past the end of the calendar").
+func holdRefusal(a orAnswer) (rules []orRule, short []hotel.Date) {
+	missing := map[hotel.Date]bool{}
+	for _, b := range a.broken {
+		if b.rule == "no_inventory" {
+			missing[b.date] = true
+		}
+	}
+	for _, b := range a.broken {
+		switch {
+		case b.rule == "no_price" && missing[b.date]:
+		case b.rule == "no_inventory", b.rule == "sold_out":
+			short = append(short, b.date)
+		default:
+			rules = append(rules, b)
+		}
+	}
+	slices.SortFunc(short, func(a, b hotel.Date) int { return b.DaysUntil(a) })
+	return rules, short
+}
+
+// desk is a member of staff who may make and cancel bookings.
+var desk = auth.WithPrincipal(context.Background(), hotel.Principal{Kind: hotel.StaffKey, Name: "desk",
+	Scopes: []string{hotel.ScopeBookingsRead, hotel.ScopeBookingsWrite, hotel.ScopeGuestsRead}})
+
+// checkOracleBooking books plan p for the stay and party through the
+// booking service: confirmed at the oracle's nightly prices (then
+// cancelled, returning the room), or refused as a hold is (but a party
+// over the room's size, which the booking service itself refuses).
+func checkOracleBooking(t *testing.T, bookings *booking.Service, m *orModel, p *orPlan, in, out hotel.Date, party orParty,
+	a orAnswer, tally *orTally, what string) {
+	t.Helper()
+	nb := hotel.NewBooking{GuestName: "Ada Oracle", HotelID: m.hotel.ID, RoomType: p.room.rt.Name, ArrivalDate: in,
+		StayLength: in.DaysUntil(out), Adults: party.adults, Children: len(party.ages), RatePlan: p.Code}
+	if party.known() {
+		nb.ChildAges = party.ages
+	}
+	b, err := bookings.Create(desk, nb)
+	rules, short := holdRefusal(a)
+	var he *hotel.Error
+	errors.As(err, &he)
+	switch {
+	case slices.Contains(rules, orRule{rule: "max_occupancy"}):
+		// The booking service checks the party against the room before
+		// it asks for a hold: 400 naming adults, as before rate plans.
+		tally.bookingsRefused++
+		if he == nil || he.Code != hotel.EINVALID || !slices.Contains(errorFields(err), "adults") {
+			t.Errorf("%s: booking on %s = %s, %v; want EINVALID naming adults (party over max occupancy)", what, p.Code, jsonOf(b), err)
+		}
+	case len(rules) > 0:
+		tally.bookingsRefused++
+		if he == nil || he.Code != hotel.ECONFLICT || violationRules(he.Violations) != orRules(rules) {
+			t.Errorf("%s: booking on %s = %s, %v; want ECONFLICT naming %s", what, p.Code, jsonOf(b), err, orRules(rules))
+		}
+	case len(short) > 0:
+		tally.bookingsRefused++
+		if he == nil || he.Code != hotel.ECONFLICT || jsonOf(he.Nights) != jsonOf(short) {
+			t.Errorf("%s: booking on %s = %s, %v; want ECONFLICT naming nights %v", what, p.Code, jsonOf(b), err, short)
+		}
+	case err != nil:
+		t.Errorf("%s: booking on %s refused: %v; the oracle sells it at %s %s", what, p.Code, err, a.total, jsonOf(a.prices))
+	default:
+		tally.booked++
+		if b.Status != hotel.StatusConfirmed || b.RatePlan != p.Code || b.RatePlanID != p.ID || b.TotalPrice != a.total || jsonOf(b.NightlyPrices) != jsonOf(a.prices) {
+			t.Errorf("%s: booking on %s (%d) = %s, plan %s (%d), %s %s; want confirmed at %s %s", what, p.Code, p.ID,
+				b.Status, b.RatePlan, b.RatePlanID, b.TotalPrice, jsonOf(b.NightlyPrices), a.total, jsonOf(a.prices))
+		}
+	}
+	if err == nil {
+		if _, err := bookings.Cancel(desk, b.ID, b.Version); err != nil {
+			t.Fatalf("cancel %s: %v", b.ID, err)
 		}
 	}
 }
