@@ -120,14 +120,14 @@ func testHoldsLinearizeWithARI(t *testing.T, st store.Store) {
 						fail(fmt.Errorf("hold on %s refused for %s, want stop-sell on every night (state B)", plan, got))
 					}
 				default:
-					fail(fmt.Errorf("hold on %s: %v, want taken or refused by a rule", plan, err))
+					fail(fmt.Errorf("hold on %s: %w, want taken or refused by a rule", plan, err))
 				}
 			}
 		})
 	}
 	for i := 1; i <= toggles && time.Now().Before(deadline); i++ {
 		if _, err := svc.ApplyARI(ctx, state(i%2 == 1, fmt.Sprint("linear-", i), false)); err != nil {
-			fail(fmt.Errorf("ApplyARI %d: %v", i, err))
+			fail(fmt.Errorf("ApplyARI %d: %w", i, err))
 			break
 		}
 	}
