@@ -26,8 +26,8 @@ type RatePlan struct {
 	// Default marks the room type's default plan: a base plan whose nightly
 	// price is the room type's price on the inventory night.
 	Default bool `json:"default"`
-	// ParentID is the plan a derived plan is priced from (0: a base plan,
-	// with nightly prices of its own).
+	// ParentID is the plan a derived plan is priced from, a plan of the
+	// same room type (0: a base plan, with nightly prices of its own).
 	ParentID int64 `json:"parent_id,omitempty"`
 	// PercentBP adjusts the parent's price by this many basis points
 	// (−1 000 = 10 % less); AmountCents by a fixed amount per night. A

@@ -663,7 +663,7 @@ var schemas = o(
 	"MoneyAny", o("type", "string", "pattern", "^-?[0-9]+(\\.[0-9]{1,2})?$", "description", "An amount as a decimal string (answers carry two fractional digits).", "examples", arr{"25.00"}),
 	"RatePlanWrite", o("type", "object", "additionalProperties", false,
 		"description", "Create: `room_type_id`, `code` and `name` are required (`meal_plan` defaults to RO, `refundable` and `sellable` to true). Update: the fields given replace the stored ones "+
-			"(`room_type_id` cannot change). Name the parent by `parent` (its code) or `parent_id`; `\"\"` or 0 makes the plan a base plan. A derived plan adjusts by `adjust_percent_bp` or "+
+			"(`room_type_id` cannot change). Name the parent, a plan of the same room type, by `parent` (its code) or `parent_id`; `\"\"` or 0 makes the plan a base plan. A derived plan adjusts by `adjust_percent_bp` or "+
 			"`adjust_amount` (not both) and has no occupancy of its own; the default plan stays a base plan; a derivation cycle is 400.",
 		"properties", o("room_type_id", schema("ID"), "code", schema("RatePlanCode"), "name", o("type", "string", "maxLength", 100), "meal_plan", schema("MealPlan"),
 			"refundable", o("type", "boolean"), "sellable", o("type", "boolean"),

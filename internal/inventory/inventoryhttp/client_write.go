@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -36,6 +37,20 @@ func (c *Client) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.Search
 	if q.MaxPrice != 0 {
 		v.Set("max_price", q.MaxPrice.String())
 	}
+	if len(q.ChildAges) > 0 {
+		ages := make([]string, len(q.ChildAges))
+		for i, a := range q.ChildAges {
+			ages[i] = strconv.Itoa(a)
+		}
+		v.Set("children_ages", strings.Join(ages, ","))
+	}
+	set("meal_plan", q.MealPlan)
+	if q.Refundable != nil {
+		v.Set("refundable", strconv.FormatBool(*q.Refundable))
+	}
+	if q.Explain {
+		v.Set("explain", "true")
+	}
 	if q.After != nil {
 		v.Set("cursor", q.After.String())
 	}
@@ -44,7 +59,7 @@ func (c *Client) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.Search
 	if err != nil {
 		return nil, err
 	}
-	return &hotel.SearchPage{Offers: nonNil(body.Offers), Next: NextCursor(h.Get("Link"))}, nil
+	return &hotel.SearchPage{Offers: nonNil(body.Offers), Excluded: body.Excluded, Next: NextCursor(h.Get("Link"))}, nil
 }
 
 // setInt sets a non-zero integer parameter.
