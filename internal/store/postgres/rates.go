@@ -111,9 +111,9 @@ WHERE hotel_id = $13 AND id = $14`, append(planArgs(c), c.HotelID, c.ID)...)
 	})
 }
 
-// lockARINights locks the hotel's inventory nights (every room type's: a
-// derived plan may follow another room type's plan) over the span of dates
-// ops change, in (room type, night) order, before anything is written. A
+// lockARINights locks the hotel's inventory nights over the span of dates
+// ops change — every room type's, one statement however many updates the
+// change has — in (room type, night) order, before anything is written. A
 // hold locks its stay's nights through check-out before it reads the ARI it
 // is priced on, so a hold and an ARI change of the same nights are
 // serialised: the hold reads all of the change or none of it.
