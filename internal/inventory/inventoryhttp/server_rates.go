@@ -1,6 +1,7 @@
 package inventoryhttp
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -264,7 +265,9 @@ func handleApplyARI(svc hotel.InventoryService, keys *idempotency.Keys) http.Han
 }
 
 func handleListARIChanges(svc hotel.InventoryService) http.Handler {
-	return handleHotelLog(svc.ListARIChanges, func(c hotel.ARIChange) int64 { return c.ID })
+	return handleHotelLog(func(ctx context.Context, id, before int64, limit int) ([]hotel.ARIChange, error) {
+		return svc.ListARIChanges(ctx, id, before, limit)
+	}, func(c hotel.ARIChange) int64 { return c.ID })
 }
 
 func handleARICalendar(svc hotel.InventoryService) http.Handler {

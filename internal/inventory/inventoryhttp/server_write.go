@@ -370,7 +370,10 @@ func actor(r *http.Request) string {
 }
 
 func handleListAdjustments(svc hotel.InventoryService) http.Handler {
-	return handleHotelLog(svc.ListAdjustments, func(a hotel.Adjustment) int64 { return a.ID })
+	// (a closure: Routes is also called with no service, to list them)
+	return handleHotelLog(func(ctx context.Context, id, before int64, limit int) ([]hotel.Adjustment, error) {
+		return svc.ListAdjustments(ctx, id, before, limit)
+	}, func(a hotel.Adjustment) int64 { return a.ID })
 }
 
 // handleHotelLog answers a page of a hotel's log (adjustments, ARI
