@@ -14,7 +14,9 @@ type Cents int64
 // ParseCents parses a decimal string with at most two fractional digits ("364.8", "130", "0.05").
 func ParseCents(s string) (Cents, error) {
 	in := s
-	bad := func() error { return fmt.Errorf("amount %.40q is not a decimal with at most two fractional digits", in) }
+	bad := func() error {
+		return fmt.Errorf("amount %.40q is not a decimal with at most two fractional digits", in)
+	}
 	if s == "" || len(s) > 21 { // "-" and the 20 characters of the largest amount
 		return 0, bad()
 	}
