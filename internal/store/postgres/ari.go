@@ -1,10 +1,13 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -47,49 +50,98 @@ func loadARI(ctx context.Context, tx dbtx, q hotel.ARIQuery) (hotel.ARISnapshot,
 		return b.Snapshot(), nil
 	}
 	from, to := q.From.Time(), q.To.Time()
+	b.Reserve(q.From.DaysUntil(q.To))
 
 	var pr store.RatePlanRow
-	err = each(ctx, tx, store.RatePlanDest(&pr), func() error {
-		p, err := pr.RatePlan()
-		b.Plan(p)
-		return err
-	}, `SELECT `+store.RatePlanColumns+` FROM rate_plan WHERE hotel_id = ANY($1) ORDER BY hotel_id, id`, hotels)
-	if err != nil {
-		return hotel.ARISnapshot{}, err
-	}
-
 	var rtID, planID int64
 	var night time.Time
 	var avail int
 	var cents int64
-	err = each(ctx, tx, []any{&rtID, &night, &avail, &cents}, func() error {
-		b.Night(rtID, hotel.DateOf(night), avail, hotel.Cents(cents))
-		return nil
-	}, `SELECT room_type_id, night, capacity + allowance - held - blocked, price_cents FROM inventory_night
-WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < $4`, hotels, roomTypes, from, to)
-	if err != nil {
-		return hotel.ARISnapshot{}, err
-	}
-
-	err = each(ctx, tx, []any{&planID, &night, &cents}, func() error {
-		b.Rate(planID, hotel.DateOf(night), hotel.Cents(cents))
-		return nil
-	}, `SELECT rate_plan_id, night, price_cents FROM rate_night
-WHERE hotel_id = ANY($1) AND night >= $2 AND night < $3`, hotels, from, to)
-	if err != nil {
-		return hotel.ARISnapshot{}, err
-	}
-
 	var r hotel.Restrictions
-	err = each(ctx, tx, append([]any{&rtID, &planID, &night}, store.RestrictionDest(&r)...), func() error {
-		b.Rule(rtID, planID, hotel.DateOf(night), r)
-		return nil
-	}, `SELECT room_type_id, rate_plan_id, night, `+store.RestrictionColumns+` FROM restriction_night
-WHERE hotel_id = ANY($1) AND night >= $2 AND night <= $3`, hotels, from, to)
-	if err != nil {
+	reads := []read{{
+		dest: store.RatePlanDest(&pr),
+		fn: func() error {
+			p, err := pr.RatePlan()
+			b.Plan(p)
+			return err
+		},
+		sql:  `SELECT ` + store.RatePlanColumns + ` FROM rate_plan WHERE hotel_id = ANY($1) ORDER BY hotel_id, id`,
+		args: []any{hotels},
+	}, {
+		dest: []any{&rtID, &night, &avail, &cents},
+		fn: func() error {
+			b.Night(rtID, hotel.DateOf(night), avail, hotel.Cents(cents))
+			return nil
+		},
+		sql: `SELECT room_type_id, night, capacity + allowance - held - blocked, price_cents FROM inventory_night
+WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < $4`,
+		args: []any{hotels, roomTypes, from, to},
+	}, {
+		dest: []any{&planID, &night, &cents},
+		fn: func() error {
+			b.Rate(planID, hotel.DateOf(night), hotel.Cents(cents))
+			return nil
+		},
+		sql: `SELECT rate_plan_id, night, price_cents FROM rate_night
+WHERE hotel_id = ANY($1) AND night >= $2 AND night < $3`,
+		args: []any{hotels, from, to},
+	}, {
+		dest: append([]any{&rtID, &planID, &night}, store.RestrictionDest(&r)...),
+		fn: func() error {
+			b.Rule(rtID, planID, hotel.DateOf(night), r)
+			return nil
+		},
+		sql: `SELECT room_type_id, rate_plan_id, night, ` + store.RestrictionColumns + ` FROM restriction_night
+WHERE hotel_id = ANY($1) AND night >= $2 AND night <= $3`,
+		args: []any{hotels, from, to},
+	}}
+	if err := readAll(ctx, tx, reads); err != nil {
 		return hotel.ARISnapshot{}, err
 	}
 	return b.Snapshot(), nil
+}
+
+// read is one query of a readAll: fn runs after each row is scanned into dest.
+type read struct {
+	dest []any
+	fn   func() error
+	sql  string
+	args []any
+}
+
+// batcher sends several statements in one round trip (a pool, a
+// transaction, a unit of work's lazyTx).
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// readAll runs reads in order, in one round trip when tx can batch them
+// (their rows are still read in order).
+func readAll(ctx context.Context, tx dbtx, reads []read) error {
+	bt, ok := tx.(batcher)
+	if !ok {
+		for _, r := range reads {
+			if err := each(ctx, tx, r.dest, r.fn, r.sql, r.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var batch pgx.Batch
+	for _, r := range reads {
+		batch.Queue(r.sql, r.args...)
+	}
+	br := bt.SendBatch(ctx, &batch)
+	for _, r := range reads {
+		rows, err := br.Query()
+		if err == nil {
+			err = scanRows(rows, r.dest, r.fn)
+		}
+		if err != nil {
+			return cmp.Or(br.Close(), err)
+		}
+	}
+	return br.Close()
 }
 
 // each runs a query and calls fn after scanning each row into dest.
@@ -98,6 +150,11 @@ func each(ctx context.Context, tx dbtx, dest []any, fn func() error, sql string,
 	if err != nil {
 		return err
 	}
+	return scanRows(rows, dest, fn)
+}
+
+// scanRows scans each row into dest and calls fn, then closes rows.
+func scanRows(rows pgx.Rows, dest []any, fn func() error) error {
 	defer rows.Close()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
