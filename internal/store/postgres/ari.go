@@ -176,11 +176,18 @@ func roomTypesSQL(q hotel.ARIQuery) (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	// The room types are also narrowed by their hotel_id, to the hotels
+	// asked for, so that PostgreSQL reads them by index per hotel: joined
+	// on the location alone, it estimated a hash join over a scan of every
+	// room type cheaper (8 000 rows read for 108 at 2 000 hotels; 6× slower).
 	if len(q.HotelIDs) > 0 {
-		where = append(where, `h.id = ANY(`+arg(q.HotelIDs)+`)`)
+		ids := arg(q.HotelIDs)
+		where = append(where, `h.id = ANY(`+ids+`)`, `rt.hotel_id = ANY(`+ids+`)`)
 	}
 	if q.Location != "" {
-		where = append(where, `lower(h.location) = lower(`+arg(q.Location)+`)`)
+		loc := arg(q.Location)
+		where = append(where, `lower(h.location) = lower(`+loc+`)`,
+			`rt.hotel_id = ANY(ARRAY(SELECT id FROM hotel WHERE lower(location) = lower(`+loc+`)))`)
 	}
 	if len(q.RoomTypeIDs) > 0 {
 		where = append(where, `rt.id = ANY(`+arg(q.RoomTypeIDs)+`)`)
