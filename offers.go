@@ -48,9 +48,26 @@ func (q SearchQuery) ARIQuery() ARIQuery {
 func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Exclusion, error) {
 	party := q.Party()
 	var excluded []Exclusion
-	byRoomType := make(map[int64][]RatePlan, len(snap.RoomTypes))
+	// The plans by room type, then id: one copy, sorted by pointer.
+	all := make([]RatePlan, 0, len(snap.Plans))
 	for _, p := range snap.Plans {
-		byRoomType[p.RoomTypeID] = append(byRoomType[p.RoomTypeID], p)
+		all = append(all, p)
+	}
+	sorted := make([]*RatePlan, len(all))
+	for i := range all {
+		sorted[i] = &all[i]
+	}
+	slices.SortFunc(sorted, func(a, b *RatePlan) int {
+		return cmp.Or(cmp.Compare(a.RoomTypeID, b.RoomTypeID), cmp.Compare(a.ID, b.ID))
+	})
+	byRoomType := make(map[int64][]*RatePlan, len(snap.RoomTypes))
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j].RoomTypeID == sorted[i].RoomTypeID {
+			j++
+		}
+		byRoomType[sorted[i].RoomTypeID] = sorted[i:j:j]
+		i = j
 	}
 	today := make(map[int64]Date, len(snap.Hotels))
 	for id, h := range snap.Hotels {
@@ -65,18 +82,15 @@ func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Ex
 		nights []NightPrice
 		rooms  int
 	}
-	var found []candidate
+	found := make([]candidate, 0, len(all))
 	var chain []RatePlan
 	for i, rt := range snap.RoomTypes {
 		h := snap.Hotels[rt.HotelID]
 		if today[h.ID].After(q.CheckIn) {
 			continue
 		}
-		plans := byRoomType[rt.ID]
-		slices.SortFunc(plans, func(a, b RatePlan) int { return cmp.Compare(a.ID, b.ID) })
 		stay := Stay{CheckIn: q.CheckIn, CheckOut: q.CheckOut, Today: today[h.ID], Party: party}
-		for j := range plans {
-			p := &plans[j]
+		for _, p := range byRoomType[rt.ID] {
 			if (q.MealPlan != "" && p.MealPlan != q.MealPlan) || (q.Refundable != nil && p.Refundable != *q.Refundable) {
 				continue
 			}
