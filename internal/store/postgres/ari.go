@@ -32,33 +32,74 @@ func (s *Store) LoadARI(ctx context.Context, q hotel.ARIQuery) (hotel.ARISnapsho
 }
 
 func loadARI(ctx context.Context, tx dbtx, q hotel.ARIQuery) (hotel.ARISnapshot, error) {
+	return loadARIAfter(ctx, tx, q, nil)
+}
+
+// loadARIAfter is loadARI after lead, statements whose rows are not read
+// (a hold's lock of its nights), sent in the same round trip as the first
+// of LoadARI's. A query of one hotel's room types by id alone (a hold's)
+// knows its hotel before reading: every statement goes in one round trip.
+// Otherwise the room types come first, then the rest in a second.
+func loadARIAfter(ctx context.Context, tx dbtx, q hotel.ARIQuery, lead []read) (hotel.ARISnapshot, error) {
 	b := store.NewSnapshotBuilder()
-	sql, args := roomTypesSQL(q)
-	var h hotel.Hotel
-	var rt hotel.RoomType
-	err := each(ctx, tx, []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency,
-		&rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance}, func() error {
-		rt.HotelID = h.ID
-		b.Room(h, rt)
-		return nil
-	}, sql, args...)
-	if err != nil {
+	rooms := roomTypesRead(b, q)
+	if len(q.HotelIDs) == 1 && len(q.RoomTypeIDs) > 0 && q.Location == "" && q.RoomType == "" && q.MinOccupancy == 0 {
+		// The nights of the room types asked for are those of the room
+		// types selected (inventory nights are keyed by hotel); the hotel's
+		// plans, prices and restrictions are read as loadARI reads them once
+		// it has found a room type, and dropped when it finds none.
+		reads := append(append(lead, rooms), ariReads(b, q, q.HotelIDs, q.RoomTypeIDs)...)
+		if err := readAll(ctx, tx, reads); err != nil {
+			return hotel.ARISnapshot{}, err
+		}
+		if len(b.HotelIDs()) == 0 {
+			return store.NewSnapshotBuilder().Snapshot(), nil
+		}
+		return b.Snapshot(), nil
+	}
+	if err := readAll(ctx, tx, append(lead, rooms)); err != nil {
 		return hotel.ARISnapshot{}, err
 	}
 	hotels, roomTypes := b.HotelIDs(), b.RoomTypeIDs()
 	if len(hotels) == 0 {
 		return b.Snapshot(), nil
 	}
-	from, to := q.From.Time(), q.To.Time()
 	b.Reserve(q.From.DaysUntil(q.To))
+	if err := readAll(ctx, tx, ariReads(b, q, hotels, roomTypes)); err != nil {
+		return hotel.ARISnapshot{}, err
+	}
+	return b.Snapshot(), nil
+}
 
+// roomTypesRead reads the room types of q, with their hotels, into b.
+func roomTypesRead(b *store.SnapshotBuilder, q hotel.ARIQuery) read {
+	var h hotel.Hotel
+	var rt hotel.RoomType
+	sql, args := roomTypesSQL(q)
+	return read{
+		dest: []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency,
+			&rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance},
+		fn: func() error {
+			rt.HotelID = h.ID
+			b.Room(h, rt)
+			return nil
+		},
+		sql: sql, args: args,
+	}
+}
+
+// ariReads read, into b, the plans of hotels, the inventory nights of
+// roomTypes, the base-plan prices and the restrictions of hotels over
+// q's dates, in that order (a night's default price needs the plans).
+func ariReads(b *store.SnapshotBuilder, q hotel.ARIQuery, hotels, roomTypes []int64) []read {
+	from, to := q.From.Time(), q.To.Time()
 	var pr store.RatePlanRow
 	var rtID, planID int64
 	var night time.Time
 	var avail int
 	var cents int64
 	var r hotel.Restrictions
-	reads := []read{{
+	return []read{{
 		dest: store.RatePlanDest(&pr),
 		fn: func() error {
 			p, err := pr.RatePlan()
@@ -95,13 +136,10 @@ WHERE hotel_id = ANY($1) AND night >= $2 AND night < $3`,
 WHERE hotel_id = ANY($1) AND night >= $2 AND night <= $3`,
 		args: []any{hotels, from, to},
 	}}
-	if err := readAll(ctx, tx, reads); err != nil {
-		return hotel.ARISnapshot{}, err
-	}
-	return b.Snapshot(), nil
 }
 
-// read is one query of a readAll: fn runs after each row is scanned into dest.
+// read is one query of a readAll: fn runs after each row is scanned into
+// dest; without dest its rows (a lock's) are not read.
 type read struct {
 	dest []any
 	fn   func() error
@@ -153,10 +191,11 @@ func each(ctx context.Context, tx dbtx, dest []any, fn func() error, sql string,
 	return scanRows(rows, dest, fn)
 }
 
-// scanRows scans each row into dest and calls fn, then closes rows.
+// scanRows scans each row into dest and calls fn, then closes rows
+// (without dest, only closes them).
 func scanRows(rows pgx.Rows, dest []any, fn func() error) error {
 	defer rows.Close()
-	for rows.Next() {
+	for fn != nil && rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
