@@ -13,9 +13,12 @@ type Cents int64
 
 // ParseCents parses a decimal string with at most two fractional digits ("364.8", "130", "0.05").
 func ParseCents(s string) (Cents, error) {
-	bad := fmt.Errorf("amount %.40q is not a decimal with at most two fractional digits", s)
+	in := s
+	bad := func() error {
+		return fmt.Errorf("amount %.40q is not a decimal with at most two fractional digits", in)
+	}
 	if s == "" || len(s) > 21 { // "-" and the 20 characters of the largest amount
-		return 0, bad
+		return 0, bad()
 	}
 	neg := strings.HasPrefix(s, "-")
 	if neg {
@@ -23,11 +26,11 @@ func ParseCents(s string) (Cents, error) {
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) {
-		return 0, bad
+		return 0, bad()
 	}
 	for _, r := range whole + frac {
 		if r < '0' || r > '9' {
-			return 0, bad
+			return 0, bad()
 		}
 	}
 	for len(frac) < 2 {
@@ -35,7 +38,7 @@ func ParseCents(s string) (Cents, error) {
 	}
 	v, err := strconv.ParseInt(whole+frac, 10, 64)
 	if err != nil {
-		return 0, bad
+		return 0, bad()
 	}
 	if neg {
 		v = -v

@@ -47,34 +47,61 @@ func (q SearchQuery) ARIQuery() ARIQuery {
 // check-in date has passed (hotel-local) are left out.
 func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Exclusion, error) {
 	party := q.Party()
-	var offers []Offer
 	var excluded []Exclusion
-	byRoomType := map[int64][]RatePlan{}
+	// The plans by room type, then id: one copy, sorted by pointer.
+	all := make([]RatePlan, 0, len(snap.Plans))
 	for _, p := range snap.Plans {
-		byRoomType[p.RoomTypeID] = append(byRoomType[p.RoomTypeID], p)
+		all = append(all, p)
 	}
-	today := map[int64]Date{}
+	sorted := make([]*RatePlan, len(all))
+	for i := range all {
+		sorted[i] = &all[i]
+	}
+	slices.SortFunc(sorted, func(a, b *RatePlan) int {
+		return cmp.Or(cmp.Compare(a.RoomTypeID, b.RoomTypeID), cmp.Compare(a.ID, b.ID))
+	})
+	byRoomType := make(map[int64][]*RatePlan, len(snap.RoomTypes))
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && sorted[j].RoomTypeID == sorted[i].RoomTypeID {
+			j++
+		}
+		byRoomType[sorted[i].RoomTypeID] = sorted[i:j:j]
+		i = j
+	}
+	today := make(map[int64]Date, len(snap.Hotels))
 	for id, h := range snap.Hotels {
 		today[id] = Today(now, h.Zone())
 	}
-	for _, rt := range snap.RoomTypes {
+	// The plans that pass, as their position in the order of offers; the
+	// offers are made for the page only.
+	type candidate struct {
+		cursor SearchCursor
+		rt     int // index in snap.RoomTypes
+		plan   *RatePlan
+		nights []NightPrice
+		rooms  int
+	}
+	found := make([]candidate, 0, len(all))
+	var chain []RatePlan
+	for i, rt := range snap.RoomTypes {
 		h := snap.Hotels[rt.HotelID]
 		if today[h.ID].After(q.CheckIn) {
 			continue
 		}
-		plans := byRoomType[rt.ID]
-		slices.SortFunc(plans, func(a, b RatePlan) int { return cmp.Compare(a.ID, b.ID) })
 		stay := Stay{CheckIn: q.CheckIn, CheckOut: q.CheckOut, Today: today[h.ID], Party: party}
-		for _, p := range plans {
+		for _, p := range byRoomType[rt.ID] {
 			if (q.MealPlan != "" && p.MealPlan != q.MealPlan) || (q.Refundable != nil && p.Refundable != *q.Refundable) {
 				continue
 			}
-			quote, broken, err := snap.Plans.Quote(snap.ARI, rt, p, stay)
-			if err != nil {
+			var err error
+			if chain, err = snap.Plans.appendChain(chain[:0], *p); err != nil {
 				return nil, nil, err
 			}
+			explain := q.Explain && q.After == nil && len(excluded) < MaxExplained
+			quote, broken := quoteChain(snap.ARI, rt, chain, stay, explain)
 			if broken != nil {
-				if q.Explain && q.After == nil && len(excluded) < MaxExplained {
+				if explain {
 					excluded = append(excluded, Exclusion{HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID, RatePlan: p.Code, Violations: broken})
 				}
 				continue
@@ -82,19 +109,25 @@ func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Ex
 			if q.MaxPrice > 0 && slices.ContainsFunc(quote.NightlyPrices, func(n NightPrice) bool { return n.Price > q.MaxPrice }) {
 				continue
 			}
-			offers = append(offers, offerOf(h, rt, q, quote))
+			c := SearchCursor{Total: quote.Total, HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID}
+			if q.After != nil && c.compare(*q.After) <= 0 {
+				continue
+			}
+			found = append(found, candidate{cursor: c, rt: i, plan: p, nights: quote.NightlyPrices, rooms: quote.AvailableRooms})
 		}
 	}
-	slices.SortFunc(offers, func(a, b Offer) int { return a.cursor().compare(b.cursor()) })
-	if c := q.After; c != nil {
-		i, _ := slices.BinarySearchFunc(offers, *c, func(o Offer, c SearchCursor) int { return o.cursor().compare(c) })
-		for i < len(offers) && offers[i].cursor().compare(*c) <= 0 {
-			i++
-		}
-		offers = offers[i:]
+	slices.SortFunc(found, func(a, b candidate) int { return a.cursor.compare(b.cursor) })
+	if q.Limit > 0 && len(found) > q.Limit {
+		found = found[:q.Limit]
 	}
-	if q.Limit > 0 && len(offers) > q.Limit {
-		offers = offers[:q.Limit]
+	var offers []Offer
+	if len(found) > 0 {
+		offers = make([]Offer, len(found))
+	}
+	for i, c := range found {
+		rt := snap.RoomTypes[c.rt]
+		quote := Quote{Plan: *c.plan, NightlyPrices: c.nights, Total: c.cursor.Total, AvailableRooms: c.rooms}
+		offers[i] = offerOf(snap.Hotels[rt.HotelID], rt, q, quote)
 	}
 	return offers, excluded, nil
 }

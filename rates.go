@@ -205,19 +205,25 @@ func PlansOf(plans []RatePlan) Plans {
 // Chain returns p and its ancestors, p first. It fails on a cycle or a
 // missing parent, which the stores refuse to write.
 func (ps Plans) Chain(p RatePlan) ([]RatePlan, error) {
-	chain := []RatePlan{p}
+	return ps.appendChain(nil, p)
+}
+
+// appendChain appends p and its ancestors to dst (p first).
+func (ps Plans) appendChain(dst []RatePlan, p RatePlan) ([]RatePlan, error) {
+	first := len(dst)
+	dst = append(dst, p)
 	for p.ParentID != 0 {
 		parent, ok := ps[p.ParentID]
 		if !ok {
 			return nil, fmt.Errorf("rate plan %d: parent %d not found", p.ID, p.ParentID)
 		}
-		if slices.ContainsFunc(chain, func(c RatePlan) bool { return c.ID == parent.ID }) {
+		if slices.ContainsFunc(dst[first:], func(c RatePlan) bool { return c.ID == parent.ID }) {
 			return nil, fmt.Errorf("rate plan %d: derivation cycle", p.ID)
 		}
-		chain = append(chain, parent)
+		dst = append(dst, parent)
 		p = parent
 	}
-	return chain, nil
+	return dst, nil
 }
 
 // Quote prices stay s on plan p of room type rt and returns every rule the
@@ -231,11 +237,25 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 	if err != nil {
 		return Quote{}, nil, err
 	}
-	base := chain[len(chain)-1]
+	q, out := quoteChain(v, rt, chain, s, true)
+	return q, out, nil
+}
+
+// quoteChain is Quote of chain[0] with its chain. Without explain (search
+// offers that need no reasons) it stops at the first rule broken and
+// returns it without its detail, and leaves Quote.Restrictions empty; the
+// nights priced are the same.
+func quoteChain(v ARIView, rt RoomType, chain []RatePlan, s Stay, explain bool) (Quote, []Violation) {
+	p, base := chain[0], chain[len(chain)-1]
 	var out []Violation
 	add := func(rule string, d Date, format string, args ...any) {
+		if !explain {
+			out = append(out, Violation{Rule: rule, Date: d})
+			return
+		}
 		out = append(out, Violation{Rule: rule, Date: d, Detail: fmt.Sprintf(format, args...)})
 	}
+	stop := func() bool { return !explain && out != nil }
 	if !p.Sellable {
 		add(RuleNotSellable, Date{}, "rate plan %s is not for sale", p.Code)
 	}
@@ -244,7 +264,11 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 	}
 
 	n := s.CheckIn.DaysUntil(s.CheckOut)
-	q := Quote{Plan: p, NightlyPrices: make([]NightPrice, 0, n), AvailableRooms: -1}
+	q := Quote{Plan: p, AvailableRooms: -1}
+	if stop() {
+		return q, out
+	}
+	q.NightlyPrices = make([]NightPrice, 0, n)
 	for d := s.CheckIn; d.Before(s.CheckOut); d = d.AddDays(1) {
 		avail, ok := v.Available(rt.ID, d)
 		switch {
@@ -259,20 +283,31 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 		price, ok := chainPrice(v, chain, d, s.Party)
 		if !ok {
 			add(RuleNoPrice, d, "rate plan %s has no price on %s", base.Code, d)
-			continue
+		} else {
+			q.NightlyPrices = append(q.NightlyPrices, NightPrice{Date: d, Price: price})
+			q.Total += price
 		}
-		q.NightlyPrices = append(q.NightlyPrices, NightPrice{Date: d, Price: price})
-		q.Total += price
+		if stop() {
+			return q, out
+		}
 	}
 
-	rules := func(d Date) Restrictions { return chainRules(v, chain, d) }
+	// The restrictions of each date of the stay through check-out, merged
+	// along the chain once.
+	var buf [8]Restrictions
+	rules := buf[:0]
+	if n+1 > len(buf) {
+		rules = make([]Restrictions, 0, n+1)
+	}
 	for d := s.CheckIn; !d.After(s.CheckOut); d = d.AddDays(1) {
-		if r := rules(d); r != (Restrictions{}) {
+		r := chainRules(v, chain, d)
+		rules = append(rules, r)
+		if explain && r != (Restrictions{}) {
 			q.Restrictions = append(q.Restrictions, DatedRestrictions{Date: d, Restrictions: r})
 		}
 	}
-	for d := s.CheckIn; d.Before(s.CheckOut); d = d.AddDays(1) {
-		r := rules(d)
+	for i, d := 0, s.CheckIn; d.Before(s.CheckOut); i, d = i+1, d.AddDays(1) {
+		r := rules[i]
 		if r.StopSell {
 			add(RuleStopSell, d, "%s is not for sale", d)
 		}
@@ -282,8 +317,17 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 		if r.MaxStayThrough != 0 && n > r.MaxStayThrough {
 			add(RuleMaxStayThrough, d, "stays including %s must be at most %d nights", d, r.MaxStayThrough)
 		}
+		if stop() {
+			return q, out
+		}
 	}
-	a := rules(s.CheckIn)
+	ruleOf := func(i int, d Date) Restrictions {
+		if i >= 0 && i < len(rules) {
+			return rules[i]
+		}
+		return chainRules(v, chain, d) // a stay of no nights or less
+	}
+	a := ruleOf(0, s.CheckIn)
 	if a.ClosedToArrival {
 		add(RuleClosedToArrival, s.CheckIn, "no arrival on %s", s.CheckIn)
 	}
@@ -300,10 +344,10 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 	if a.MaxAdvance != 0 && lead > a.MaxAdvance {
 		add(RuleMaxAdvance, s.CheckIn, "arrival on %s can be booked at most %d days ahead", s.CheckIn, a.MaxAdvance)
 	}
-	if rules(s.CheckOut).ClosedToDeparture {
+	if ruleOf(n, s.CheckOut).ClosedToDeparture {
 		add(RuleClosedToDeparture, s.CheckOut, "no departure on %s", s.CheckOut)
 	}
-	return q, out, nil
+	return q, out
 }
 
 // NightPrice returns plan p's price on a night for a party: the base

@@ -15,6 +15,8 @@ import (
 type SnapshotBuilder struct {
 	snap     hotel.ARISnapshot
 	defaults map[int64]int64 // room type id → its default plan's id
+	plans    int             // base plans added
+	nights   int             // from Reserve
 }
 
 // NewSnapshotBuilder returns an empty builder.
@@ -51,9 +53,23 @@ func (b *SnapshotBuilder) RoomTypeIDs() []int64 {
 	return out
 }
 
+// Reserve sizes the snapshot's ARI for the room types added over a number
+// of nights, and the prices for the base plans added before the first
+// Night (a hint: rows beyond it are still added).
+func (b *SnapshotBuilder) Reserve(nights int) {
+	if nights <= 0 || len(b.snap.ARI.Rooms) > 0 {
+		return
+	}
+	b.nights = nights
+	b.snap.ARI.Rooms = make(map[hotel.RoomNight]int, len(b.snap.RoomTypes)*nights)
+}
+
 // Plan adds a rate plan.
 func (b *SnapshotBuilder) Plan(p hotel.RatePlan) {
 	b.snap.Plans[p.ID] = p
+	if p.ParentID == 0 {
+		b.plans++
+	}
 	if p.Default {
 		b.defaults[p.RoomTypeID] = p.ID
 	}
@@ -62,6 +78,10 @@ func (b *SnapshotBuilder) Plan(p hotel.RatePlan) {
 // Night adds an inventory night: rooms for sale, and the price, which is
 // the default plan's.
 func (b *SnapshotBuilder) Night(roomTypeID int64, night hotel.Date, available int, price hotel.Cents) {
+	if b.nights > 0 && len(b.snap.ARI.Prices) == 0 {
+		b.snap.ARI.Prices = make(map[hotel.PlanNight]hotel.Cents, b.plans*b.nights)
+		b.nights = 0
+	}
 	b.snap.ARI.Rooms[hotel.RoomNight{RoomTypeID: roomTypeID, Night: night}] = available
 	if id, ok := b.defaults[roomTypeID]; ok {
 		b.snap.ARI.Prices[hotel.PlanNight{PlanID: id, Night: night}] = price

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -259,10 +260,84 @@ func (r RatePlanRow) RatePlan() (hotel.RatePlan, error) {
 		ParentID: r.ParentID.Int64, PercentBP: r.AdjustPercentBp, AmountCents: hotel.Cents(r.AdjustAmountCents),
 		FollowsParentRestrictions: r.FollowsParentRestrictions,
 		Occupancy:                 hotel.Occupancy{BaseAdults: r.BaseAdults, ExtraAdult: hotel.Cents(r.ExtraAdultCents)}}
-	if err := json.Unmarshal([]byte(r.ChildBands), &p.Occupancy.ChildBands); err != nil {
+	bands, err := ParseChildBands(r.ChildBands)
+	if err != nil {
 		return hotel.RatePlan{}, fmt.Errorf("rate plan %d: child bands: %w", r.ID, err)
 	}
+	p.Occupancy.ChildBands = bands
 	return p, nil
+}
+
+// ParseChildBands reads child bands as ChildBandsJSON writes them (what
+// json.Unmarshal would return: an empty, non-nil slice for "[]"). Search
+// reads every plan of a city, so the form the stores write
+// ([{"max_age":2,"price":"0.00"},…]) is parsed by hand, without
+// reflection; anything else goes to encoding/json.
+func ParseChildBands(s string) ([]hotel.ChildBand, error) {
+	if bands, ok := parseChildBands(s); ok {
+		return bands, nil
+	}
+	var bands []hotel.ChildBand
+	if err := json.Unmarshal([]byte(s), &bands); err != nil {
+		return nil, err
+	}
+	return bands, nil
+}
+
+// parseChildBands parses the exact form ChildBandsJSON writes, or returns
+// false.
+func parseChildBands(s string) ([]hotel.ChildBand, bool) {
+	const (
+		age   = `{"max_age":`
+		price = `,"price":"`
+	)
+	if s == "[]" {
+		return []hotel.ChildBand{}, true
+	}
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	rest := s[1 : len(s)-1]
+	bands := make([]hotel.ChildBand, 0, strings.Count(rest, age))
+	for {
+		var ok bool
+		if rest, ok = strings.CutPrefix(rest, age); !ok {
+			return nil, false
+		}
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 9 || (i > 1 && rest[0] == '0') {
+			return nil, false
+		}
+		n, err := strconv.Atoi(rest[:i])
+		if err != nil {
+			return nil, false
+		}
+		if rest, ok = strings.CutPrefix(rest[i:], price); !ok {
+			return nil, false
+		}
+		j := strings.IndexByte(rest, '"')
+		if j < 0 {
+			return nil, false
+		}
+		c, err := hotel.ParseCents(rest[:j])
+		if err != nil {
+			return nil, false
+		}
+		bands = append(bands, hotel.ChildBand{MaxAge: n, Price: c})
+		rest = rest[j+1:]
+		if rest, ok = strings.CutPrefix(rest, "}"); !ok {
+			return nil, false
+		}
+		if rest == "" {
+			return bands, true
+		}
+		if rest, ok = strings.CutPrefix(rest, ","); !ok {
+			return nil, false
+		}
+	}
 }
 
 // RatePlans returns the plans of rows (a driver converts its generated rows

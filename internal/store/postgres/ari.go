@@ -1,10 +1,13 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -29,67 +32,154 @@ func (s *Store) LoadARI(ctx context.Context, q hotel.ARIQuery) (hotel.ARISnapsho
 }
 
 func loadARI(ctx context.Context, tx dbtx, q hotel.ARIQuery) (hotel.ARISnapshot, error) {
+	return loadARIAfter(ctx, tx, q, nil)
+}
+
+// loadARIAfter is loadARI after lead, statements whose rows are not read
+// (a hold's lock of its nights), sent in the same round trip as the first
+// of LoadARI's. A query of one hotel's room types by id alone (a hold's)
+// knows its hotel before reading: every statement goes in one round trip.
+// Otherwise the room types come first, then the rest in a second.
+func loadARIAfter(ctx context.Context, tx dbtx, q hotel.ARIQuery, lead []read) (hotel.ARISnapshot, error) {
 	b := store.NewSnapshotBuilder()
-	sql, args := roomTypesSQL(q)
-	var h hotel.Hotel
-	var rt hotel.RoomType
-	err := each(ctx, tx, []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency,
-		&rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance}, func() error {
-		rt.HotelID = h.ID
-		b.Room(h, rt)
-		return nil
-	}, sql, args...)
-	if err != nil {
+	rooms := roomTypesRead(b, q)
+	if len(q.HotelIDs) == 1 && len(q.RoomTypeIDs) > 0 && q.Location == "" && q.RoomType == "" && q.MinOccupancy == 0 {
+		// The nights of the room types asked for are those of the room
+		// types selected (inventory nights are keyed by hotel); the hotel's
+		// plans, prices and restrictions are read as loadARI reads them once
+		// it has found a room type, and dropped when it finds none.
+		reads := append(append(lead, rooms), ariReads(b, q, q.HotelIDs, q.RoomTypeIDs)...)
+		if err := readAll(ctx, tx, reads); err != nil {
+			return hotel.ARISnapshot{}, err
+		}
+		if len(b.HotelIDs()) == 0 {
+			return store.NewSnapshotBuilder().Snapshot(), nil
+		}
+		return b.Snapshot(), nil
+	}
+	if err := readAll(ctx, tx, append(lead, rooms)); err != nil {
 		return hotel.ARISnapshot{}, err
 	}
 	hotels, roomTypes := b.HotelIDs(), b.RoomTypeIDs()
 	if len(hotels) == 0 {
 		return b.Snapshot(), nil
 	}
-	from, to := q.From.Time(), q.To.Time()
-
-	var pr store.RatePlanRow
-	err = each(ctx, tx, store.RatePlanDest(&pr), func() error {
-		p, err := pr.RatePlan()
-		b.Plan(p)
-		return err
-	}, `SELECT `+store.RatePlanColumns+` FROM rate_plan WHERE hotel_id = ANY($1) ORDER BY hotel_id, id`, hotels)
-	if err != nil {
+	b.Reserve(q.From.DaysUntil(q.To))
+	if err := readAll(ctx, tx, ariReads(b, q, hotels, roomTypes)); err != nil {
 		return hotel.ARISnapshot{}, err
 	}
+	return b.Snapshot(), nil
+}
 
+// roomTypesRead reads the room types of q, with their hotels, into b.
+func roomTypesRead(b *store.SnapshotBuilder, q hotel.ARIQuery) read {
+	var h hotel.Hotel
+	var rt hotel.RoomType
+	sql, args := roomTypesSQL(q)
+	return read{
+		dest: []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency,
+			&rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance},
+		fn: func() error {
+			rt.HotelID = h.ID
+			b.Room(h, rt)
+			return nil
+		},
+		sql: sql, args: args,
+	}
+}
+
+// ariReads read, into b, the plans of hotels, the inventory nights of
+// roomTypes, the base-plan prices and the restrictions of hotels over
+// q's dates, in that order (a night's default price needs the plans).
+func ariReads(b *store.SnapshotBuilder, q hotel.ARIQuery, hotels, roomTypes []int64) []read {
+	from, to := q.From.Time(), q.To.Time()
+	var pr store.RatePlanRow
 	var rtID, planID int64
 	var night time.Time
 	var avail int
 	var cents int64
-	err = each(ctx, tx, []any{&rtID, &night, &avail, &cents}, func() error {
-		b.Night(rtID, hotel.DateOf(night), avail, hotel.Cents(cents))
-		return nil
-	}, `SELECT room_type_id, night, capacity + allowance - held - blocked, price_cents FROM inventory_night
-WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < $4`, hotels, roomTypes, from, to)
-	if err != nil {
-		return hotel.ARISnapshot{}, err
-	}
-
-	err = each(ctx, tx, []any{&planID, &night, &cents}, func() error {
-		b.Rate(planID, hotel.DateOf(night), hotel.Cents(cents))
-		return nil
-	}, `SELECT rate_plan_id, night, price_cents FROM rate_night
-WHERE hotel_id = ANY($1) AND night >= $2 AND night < $3`, hotels, from, to)
-	if err != nil {
-		return hotel.ARISnapshot{}, err
-	}
-
 	var r hotel.Restrictions
-	err = each(ctx, tx, append([]any{&rtID, &planID, &night}, store.RestrictionDest(&r)...), func() error {
-		b.Rule(rtID, planID, hotel.DateOf(night), r)
+	return []read{{
+		dest: store.RatePlanDest(&pr),
+		fn: func() error {
+			p, err := pr.RatePlan()
+			b.Plan(p)
+			return err
+		},
+		sql:  `SELECT ` + store.RatePlanColumns + ` FROM rate_plan WHERE hotel_id = ANY($1) ORDER BY hotel_id, id`,
+		args: []any{hotels},
+	}, {
+		dest: []any{&rtID, &night, &avail, &cents},
+		fn: func() error {
+			b.Night(rtID, hotel.DateOf(night), avail, hotel.Cents(cents))
+			return nil
+		},
+		sql: `SELECT room_type_id, night, capacity + allowance - held - blocked, price_cents FROM inventory_night
+WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < $4`,
+		args: []any{hotels, roomTypes, from, to},
+	}, {
+		dest: []any{&planID, &night, &cents},
+		fn: func() error {
+			b.Rate(planID, hotel.DateOf(night), hotel.Cents(cents))
+			return nil
+		},
+		sql: `SELECT rate_plan_id, night, price_cents FROM rate_night
+WHERE hotel_id = ANY($1) AND night >= $2 AND night < $3`,
+		args: []any{hotels, from, to},
+	}, {
+		dest: append([]any{&rtID, &planID, &night}, store.RestrictionDest(&r)...),
+		fn: func() error {
+			b.Rule(rtID, planID, hotel.DateOf(night), r)
+			return nil
+		},
+		sql: `SELECT room_type_id, rate_plan_id, night, ` + store.RestrictionColumns + ` FROM restriction_night
+WHERE hotel_id = ANY($1) AND night >= $2 AND night <= $3`,
+		args: []any{hotels, from, to},
+	}}
+}
+
+// read is one query of a readAll: fn runs after each row is scanned into
+// dest; without dest its rows (a lock's) are not read.
+type read struct {
+	dest []any
+	fn   func() error
+	sql  string
+	args []any
+}
+
+// batcher sends several statements in one round trip (a pool, a
+// transaction, a unit of work's lazyTx).
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// readAll runs reads in order, in one round trip when tx can batch them
+// (their rows are still read in order).
+func readAll(ctx context.Context, tx dbtx, reads []read) error {
+	bt, ok := tx.(batcher)
+	if !ok {
+		for _, r := range reads {
+			if err := each(ctx, tx, r.dest, r.fn, r.sql, r.args...); err != nil {
+				return err
+			}
+		}
 		return nil
-	}, `SELECT room_type_id, rate_plan_id, night, `+store.RestrictionColumns+` FROM restriction_night
-WHERE hotel_id = ANY($1) AND night >= $2 AND night <= $3`, hotels, from, to)
-	if err != nil {
-		return hotel.ARISnapshot{}, err
 	}
-	return b.Snapshot(), nil
+	var batch pgx.Batch
+	for _, r := range reads {
+		batch.Queue(r.sql, r.args...)
+	}
+	br := bt.SendBatch(ctx, &batch)
+	for _, r := range reads {
+		rows, err := br.Query()
+		if err == nil {
+			err = scanRows(rows, r.dest, r.fn)
+		}
+		if err != nil {
+			return cmp.Or(br.Close(), err)
+		}
+	}
+	return br.Close()
 }
 
 // each runs a query and calls fn after scanning each row into dest.
@@ -98,8 +188,14 @@ func each(ctx context.Context, tx dbtx, dest []any, fn func() error, sql string,
 	if err != nil {
 		return err
 	}
+	return scanRows(rows, dest, fn)
+}
+
+// scanRows scans each row into dest and calls fn, then closes rows
+// (without dest, only closes them).
+func scanRows(rows pgx.Rows, dest []any, fn func() error) error {
 	defer rows.Close()
-	for rows.Next() {
+	for fn != nil && rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
@@ -119,11 +215,18 @@ func roomTypesSQL(q hotel.ARIQuery) (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	// The room types are also narrowed by their hotel_id, to the hotels
+	// asked for, so that PostgreSQL reads them by index per hotel: joined
+	// on the location alone, it estimated a hash join over a scan of every
+	// room type cheaper (8 000 rows read for 108 at 2 000 hotels; 6× slower).
 	if len(q.HotelIDs) > 0 {
-		where = append(where, `h.id = ANY(`+arg(q.HotelIDs)+`)`)
+		ids := arg(q.HotelIDs)
+		where = append(where, `h.id = ANY(`+ids+`)`, `rt.hotel_id = ANY(`+ids+`)`)
 	}
 	if q.Location != "" {
-		where = append(where, `lower(h.location) = lower(`+arg(q.Location)+`)`)
+		loc := arg(q.Location)
+		where = append(where, `lower(h.location) = lower(`+loc+`)`,
+			`rt.hotel_id = ANY(ARRAY(SELECT id FROM hotel WHERE lower(location) = lower(`+loc+`)))`)
 	}
 	if len(q.RoomTypeIDs) > 0 {
 		where = append(where, `rt.id = ANY(`+arg(q.RoomTypeIDs)+`)`)

@@ -80,10 +80,9 @@ func priceHold(ctx context.Context, tx dbtx, req hotel.HoldRequest) (*hotel.Hold
 	if !req.CheckIn.Before(req.CheckOut) {
 		return nil, fmt.Errorf("%w: a stay needs at least one night", store.ErrConflict)
 	}
-	if err := lockNights(ctx, tx, req.HotelID, req.RoomTypeID, store.Stay(req.CheckIn, req.CheckOut.AddDays(1))); err != nil {
-		return nil, err
-	}
-	snap, err := loadARI(ctx, tx, store.HoldARIQuery(req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut))
+	// The lock goes in the round trip of the ARI reads, first.
+	lock := lockRead(req.HotelID, req.RoomTypeID, store.Stay(req.CheckIn, req.CheckOut.AddDays(1)))
+	snap, err := loadARIAfter(ctx, tx, store.HoldARIQuery(req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut), lock)
 	if err != nil {
 		return nil, err
 	}
@@ -255,9 +254,19 @@ func lockNights(ctx context.Context, tx dbtx, hotelID, roomTypeID int64, nights 
 	if len(nights) == 0 {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `SELECT FROM inventory_night WHERE `+oneOf+` ORDER BY night FOR NO KEY UPDATE`,
-		oneOfArgs(hotelID, roomTypeID, nights)...)
+	_, err := tx.Exec(ctx, lockNightsSQL, oneOfArgs(hotelID, roomTypeID, nights)...)
 	return err
+}
+
+// lockNightsSQL locks the nights of oneOf in date order.
+const lockNightsSQL = `SELECT FROM inventory_night WHERE ` + oneOf + ` ORDER BY night FOR NO KEY UPDATE`
+
+// lockRead is lockNights as a read of loadARIAfter (none for no nights).
+func lockRead(hotelID, roomTypeID int64, nights []hotel.Date) []read {
+	if len(nights) == 0 {
+		return nil
+	}
+	return []read{{sql: lockNightsSQL, args: oneOfArgs(hotelID, roomTypeID, nights)}}
 }
 
 // take holds one room on each of nights (ascending) of a room type for the

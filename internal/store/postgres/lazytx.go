@@ -67,6 +67,31 @@ func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, 
 	return &batchRows{Rows: rows, br: br}, nil
 }
 
+// SendBatch runs a batch of the unit (BEGIN first when not sent yet).
+func (t *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if t.begun {
+		return t.conn.SendBatch(ctx, b)
+	}
+	withBegin := &pgx.Batch{QueuedQueries: append([]*pgx.QueuedQuery{{SQL: "BEGIN"}}, b.QueuedQueries...)}
+	br := t.conn.SendBatch(ctx, withBegin)
+	t.begun = true
+	if _, err := br.Exec(); err != nil {
+		return failedBatch{BatchResults: br, err: err}
+	}
+	return br
+}
+
+// failedBatch is a batch whose BEGIN failed: every result is that error.
+type failedBatch struct {
+	pgx.BatchResults
+	err error
+}
+
+func (f failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, f.err }
+func (f failedBatch) Query() (pgx.Rows, error)         { return nil, f.err }
+func (f failedBatch) QueryRow() pgx.Row                { return firstRow{err: f.err} }
+func (f failedBatch) Close() error                     { return cmp.Or(f.BatchResults.Close(), f.err) }
+
 // QueryRow runs a query of the unit for its one row.
 func (t *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	if t.begun {

@@ -1,0 +1,113 @@
+package storebench
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// BenchmarkOffers measures the whole offers path of a search (issue 17):
+// the store's LoadARI of a city's room types, plans, nights, prices and
+// restrictions over a 3-night stay for 2 adults, then hotel.SearchOffers
+// quoting every room type × rate plan, as GET /inventory/search does (one
+// offer more than the default page). Run it with -cpu 1,2 to see how the
+// rate scales with cores: the clients are GOMAXPROCS × 4 goroutines, so
+// every core has work while the others wait for the database.
+//
+//   - store: LoadARI then SearchOffers, against the benchmark database;
+//   - quote: SearchOffers alone, on snapshots loaded before the timer
+//     starts — the Go side without the database, which must scale with
+//     the cores by itself.
+//
+// Reports searches/s, offers/op, p50-ms / p99-ms of one search (with
+// GOMAXPROCS × 4 clients: queueing included), and cpu-ms/op, the CPU time
+// (user + system) of this process per search — what the Go side costs,
+// which other processes on a shared machine do not change (PostgreSQL's
+// share is not in it).
+func BenchmarkOffers(b *testing.B) {
+	c := open(b)
+	ctx := context.Background()
+	query := func(r *rand.Rand) hotel.SearchQuery {
+		in := c.first.AddDays(r.IntN(c.days - 3))
+		return hotel.SearchQuery{
+			Location: c.locations[r.IntN(len(c.locations))],
+			CheckIn:  in, CheckOut: in.AddDays(3), Adults: 2, Limit: hotel.DefaultSearchPageSize + 1,
+		}
+	}
+	run := func(b *testing.B, search func(r *rand.Rand) (int, error)) {
+		var lat latencies
+		var offers atomic.Int64
+		var seed atomic.Uint64
+		b.SetParallelism(4)
+		cpu0 := cpuTime()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			r := rand.New(rand.NewPCG(seed.Add(1), 17))
+			for pb.Next() {
+				start := time.Now()
+				n, err := search(r)
+				lat.add(time.Since(start))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				offers.Add(int64(n))
+			}
+		})
+		b.StopTimer()
+		cpu := cpuTime() - cpu0
+		lat.report(b)
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "searches/s")
+		b.ReportMetric(float64(offers.Load())/float64(b.N), "offers/op")
+	}
+
+	b.Run("store", func(b *testing.B) {
+		run(b, func(r *rand.Rand) (int, error) {
+			q := query(r)
+			snap, err := c.st.LoadARI(ctx, q.ARIQuery())
+			if err != nil {
+				return 0, err
+			}
+			got, _, err := hotel.SearchOffers(snap, q, time.Now())
+			return len(got), err
+		})
+	})
+
+	b.Run("quote", func(b *testing.B) {
+		type loaded struct {
+			q    hotel.SearchQuery
+			snap hotel.ARISnapshot
+		}
+		r := rand.New(rand.NewPCG(1, 17))
+		snaps := make([]loaded, 64)
+		for i := range snaps {
+			q := query(r)
+			snap, err := c.st.LoadARI(ctx, q.ARIQuery())
+			if err != nil {
+				b.Fatal(err)
+			}
+			snaps[i] = loaded{q, snap}
+		}
+		now := time.Now()
+		run(b, func(r *rand.Rand) (int, error) {
+			l := snaps[r.IntN(len(snaps))]
+			got, _, err := hotel.SearchOffers(l.snap, l.q, now)
+			return len(got), err
+		})
+	})
+}
+
+// cpuTime returns the user and system CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
