@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // This file holds the rules of rates and restrictions (ARI): how a rate
@@ -48,6 +49,17 @@ var ratePlanCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
 // ValidRatePlanCode reports whether s is a rate plan code: 1–32 capital
 // letters, digits, '-' or '_', starting with a letter or digit.
 func ValidRatePlanCode(s string) bool { return ratePlanCode.MatchString(s) }
+
+// CheckRatePlanCode returns a client's rate plan code as plans store it
+// (trimmed, upper-cased), adding to v under field when it is not a code;
+// empty stays empty (the room type's default plan).
+func CheckRatePlanCode(v *Validation, field, code string) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if code != "" && !ValidRatePlanCode(code) {
+		v.Add(field, "must be a rate plan code: up to 32 letters, digits, '-' or '_'")
+	}
+	return code
+}
 
 // MealPlans are the meal plan codes a rate plan may include: room only,
 // bed and breakfast, half board, full board, all inclusive.

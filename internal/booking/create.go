@@ -345,10 +345,7 @@ func (s *Service) check(ctx context.Context, v *hotel.Validation, b *hotel.Booki
 			v.Add("children_ages", fmt.Sprintf("ages must be from 0 to %d (from %d a guest is an adult)", hotel.MaxChildAge, hotel.MaxChildAge+1))
 		}
 	}
-	b.RatePlan = strings.ToUpper(strings.TrimSpace(b.RatePlan))
-	if b.RatePlan != "" && !hotel.ValidRatePlanCode(b.RatePlan) {
-		v.Add("rate_plan", "must be a rate plan code: up to 32 letters, digits, '-' or '_'")
-	}
+	b.RatePlan = hotel.CheckRatePlanCode(v, "rate_plan", b.RatePlan)
 	if b.ArrivalDate.IsZero() {
 		v.Add("arrival_date", "is required (YYYY-MM-DD)")
 	}

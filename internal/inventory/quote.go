@@ -18,10 +18,7 @@ import (
 // checkHoldTerms validates the plan code and party of a hold or a move,
 // upper-casing the code.
 func checkHoldTerms(v *hotel.Validation, code *string, adults int, ages []int) {
-	*code = strings.ToUpper(strings.TrimSpace(*code))
-	if *code != "" && !hotel.ValidRatePlanCode(*code) {
-		v.Add("rate_plan", "must be a rate plan code: up to 32 letters, digits, '-' or '_'")
-	}
+	*code = hotel.CheckRatePlanCode(v, "rate_plan", *code)
 	if adults < 0 || adults > maxOccupancy {
 		v.Add("adults", fmt.Sprintf("must be from 0 to %d", maxOccupancy))
 	}
