@@ -44,6 +44,13 @@ func Today(now time.Time, loc *time.Location) Date {
 	return DateOf(now.In(loc))
 }
 
+// earliestZone is where the calendar day starts last (UTC−12).
+var earliestZone = time.FixedZone("UTC-12", -12*60*60)
+
+// EarliestToday returns the earliest "today" on Earth at now (in UTC−12):
+// no hotel's today is before it.
+func EarliestToday(now time.Time) Date { return Today(now, earliestZone) }
+
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d.t.IsZero() }
 

@@ -46,8 +46,6 @@ func (q SearchQuery) ARIQuery() ARIQuery {
 // lists up to MaxExplained plans left out by a rule. Hotels where the
 // check-in date has passed (hotel-local) are left out.
 func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Exclusion, error) {
-	party := q.Party()
-	var excluded []Exclusion
 	// The plans by room type, then id: one copy, sorted by pointer.
 	all := make([]RatePlan, 0, len(snap.Plans))
 	for _, p := range snap.Plans {
@@ -69,67 +67,108 @@ func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Ex
 		byRoomType[sorted[i].RoomTypeID] = sorted[i:j:j]
 		i = j
 	}
+	s := NewOfferSearch(q, len(all))
 	today := make(map[int64]Date, len(snap.Hotels))
 	for id, h := range snap.Hotels {
 		today[id] = Today(now, h.Zone())
 	}
-	// The plans that pass, as their position in the order of offers; the
-	// offers are made for the page only.
-	type candidate struct {
-		cursor SearchCursor
-		rt     int // index in snap.RoomTypes
-		plan   *RatePlan
-		nights []NightPrice
-		rooms  int
-	}
-	found := make([]candidate, 0, len(all))
-	var chain []RatePlan
-	for i, rt := range snap.RoomTypes {
+	for _, rt := range snap.RoomTypes {
 		h := snap.Hotels[rt.HotelID]
-		if today[h.ID].After(q.CheckIn) {
+		if err := s.RoomType(h, today[h.ID], rt, byRoomType[rt.ID], snap.Plans, snap.ARI); err != nil {
+			return nil, nil, err
+		}
+	}
+	offers, excluded := s.Result()
+	return offers, excluded, nil
+}
+
+// OfferSearch quotes the room types of a search one at a time (RoomType)
+// and makes the page of offers of those that pass (Result): SearchOffers
+// over a snapshot, and search indexes over what they keep, answer with it.
+type OfferSearch struct {
+	q        SearchQuery
+	party    Party
+	found    []candidate
+	excluded []Exclusion
+	chain    []RatePlan
+}
+
+// candidate is a plan that passes, as its position in the order of
+// offers; the offers are made for the page only.
+type candidate struct {
+	cursor SearchCursor
+	hotel  *Hotel
+	rt     *RoomType
+	plan   *RatePlan
+	nights []NightPrice
+	rooms  int
+}
+
+// NewOfferSearch starts answering q; plans hints how many plans will be
+// quoted.
+func NewOfferSearch(q SearchQuery, plans int) *OfferSearch {
+	return &OfferSearch{q: q, party: q.Party(), found: make([]candidate, 0, plans)}
+}
+
+// RoomType quotes plans (room type rt's, sorted by id) of hotel h, whose
+// date is today, from v: ps holds the plans' ancestors. A room type of a
+// hotel where the check-in has passed is skipped.
+func (s *OfferSearch) RoomType(h Hotel, today Date, rt RoomType, plans []*RatePlan, ps Plans, v ARIView) error {
+	q := s.q
+	if today.After(q.CheckIn) {
+		return nil
+	}
+	var hp *Hotel // shared by the room type's candidates
+	var rtp *RoomType
+	stay := Stay{CheckIn: q.CheckIn, CheckOut: q.CheckOut, Today: today, Party: s.party}
+	for _, p := range plans {
+		if (q.MealPlan != "" && p.MealPlan != q.MealPlan) || (q.Refundable != nil && p.Refundable != *q.Refundable) {
 			continue
 		}
-		stay := Stay{CheckIn: q.CheckIn, CheckOut: q.CheckOut, Today: today[h.ID], Party: party}
-		for _, p := range byRoomType[rt.ID] {
-			if (q.MealPlan != "" && p.MealPlan != q.MealPlan) || (q.Refundable != nil && p.Refundable != *q.Refundable) {
-				continue
-			}
-			var err error
-			if chain, err = snap.Plans.appendChain(chain[:0], *p); err != nil {
-				return nil, nil, err
-			}
-			explain := q.Explain && q.After == nil && len(excluded) < MaxExplained
-			quote, broken := quoteChain(snap.ARI, rt, chain, stay, explain)
-			if broken != nil {
-				if explain {
-					excluded = append(excluded, Exclusion{HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID, RatePlan: p.Code, Violations: broken})
-				}
-				continue
-			}
-			if q.MaxPrice > 0 && slices.ContainsFunc(quote.NightlyPrices, func(n NightPrice) bool { return n.Price > q.MaxPrice }) {
-				continue
-			}
-			c := SearchCursor{Total: quote.Total, HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID}
-			if q.After != nil && c.compare(*q.After) <= 0 {
-				continue
-			}
-			found = append(found, candidate{cursor: c, rt: i, plan: p, nights: quote.NightlyPrices, rooms: quote.AvailableRooms})
+		var err error
+		if s.chain, err = ps.appendChain(s.chain[:0], *p); err != nil {
+			return err
 		}
+		explain := q.Explain && q.After == nil && len(s.excluded) < MaxExplained
+		quote, broken := quoteChain(v, rt, s.chain, stay, explain)
+		if broken != nil {
+			if explain {
+				s.excluded = append(s.excluded, Exclusion{HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID, RatePlan: p.Code, Violations: broken})
+			}
+			continue
+		}
+		if q.MaxPrice > 0 && slices.ContainsFunc(quote.NightlyPrices, func(n NightPrice) bool { return n.Price > q.MaxPrice }) {
+			continue
+		}
+		c := SearchCursor{Total: quote.Total, HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID}
+		if q.After != nil && c.compare(*q.After) <= 0 {
+			continue
+		}
+		if hp == nil {
+			hp, rtp = &h, &rt
+		}
+		s.found = append(s.found, candidate{cursor: c, hotel: hp, rt: rtp, plan: p, nights: quote.NightlyPrices, rooms: quote.AvailableRooms})
 	}
+	return nil
+}
+
+// Result returns the page of offers (at most q.Limit, in the order of
+// offers) and the plans explained.
+func (s *OfferSearch) Result() ([]Offer, []Exclusion) {
+	found := s.found
 	slices.SortFunc(found, func(a, b candidate) int { return a.cursor.compare(b.cursor) })
-	if q.Limit > 0 && len(found) > q.Limit {
-		found = found[:q.Limit]
+	if s.q.Limit > 0 && len(found) > s.q.Limit {
+		found = found[:s.q.Limit]
 	}
 	var offers []Offer
 	if len(found) > 0 {
 		offers = make([]Offer, len(found))
 	}
 	for i, c := range found {
-		rt := snap.RoomTypes[c.rt]
 		quote := Quote{Plan: *c.plan, NightlyPrices: c.nights, Total: c.cursor.Total, AvailableRooms: c.rooms}
-		offers[i] = offerOf(snap.Hotels[rt.HotelID], rt, q, quote)
+		offers[i] = offerOf(*c.hotel, *c.rt, s.q, quote)
 	}
-	return offers, excluded, nil
+	return offers, s.excluded
 }
 
 // offerOf is the offer of a quote.

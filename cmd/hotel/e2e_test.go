@@ -430,8 +430,17 @@ func checkSplitReadiness(t *testing.T, sys *system) {
 		Status string            `json:"status"`
 		Checks map[string]string `json:"checks"`
 	}
-	if r := get(t, sys.Gateway+"/readyz", &ready); r.StatusCode != 503 || ready.Checks["inventory"] == "ok" || ready.Checks["booking"] != "ok" {
-		t.Fatalf("gateway readyz with inventory down = %d %+v", r.StatusCode, ready)
+	// /readyz reuses a check's result for up to a second (readyTTL): an
+	// answer from before the stop may come first.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		ready.Checks = nil
+		r := get(t, sys.Gateway+"/readyz", &ready)
+		if r.StatusCode == 503 && ready.Checks["inventory"] != "ok" && ready.Checks["booking"] == "ok" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gateway readyz with inventory down = %d %+v", r.StatusCode, ready)
+		}
 	}
 	var p problem
 	if r := get(t, sys.Gateway+"/inventory/hotel_name/111", &p); r.StatusCode != 503 || p.Code != "unavailable" {

@@ -61,6 +61,11 @@ type Config struct {
 	InventoryTimeout time.Duration // per call from booking to inventory
 	RecoverAfter     time.Duration // age of an unfinished booking step before recovery finishes it
 
+	// Search
+	SearchIndex     bool          // answer searches from the in-memory index
+	SearchMaxLag    time.Duration // how old a change may be and still be missing from a search (0: none)
+	SearchIndexDays int           // nights the index keeps from the earliest today
+
 	// Scheduler
 	CheckoutRunAt time.Duration // hotel-local time of day (since midnight) of the daily completion
 	// GuestRetentionDays is how long guest names are kept after a stay
@@ -119,6 +124,9 @@ var Settings = []Setting{
 	{"HOTEL_MAX_STAY_NIGHTS", "max-stay-nights", "30", "longest stay a booking may have, in nights (1-366)"},
 	{"HOTEL_INVENTORY_TIMEOUT", "inventory-timeout", "5s", "timeout of each call from the booking service to inventory (retried with backoff)"},
 	{"HOTEL_RECOVER_AFTER", "recover-after", "1m", "how old an unfinished booking step must be before the recovery pass finishes it; must exceed the longest request"},
+	{"HOTEL_SEARCH_INDEX", "search-index", "true", "answer searches from an in-memory index of availability, rates and restrictions kept current from the database's change feed (false: every search reads the database)"},
+	{"HOTEL_SEARCH_MAX_LAG", "search-max-lag", "0s", "how old a committed change may be and still be missing from a search's answer; 0s: every change committed before the search began is in it (one shared poll of the change feed per search)"},
+	{"HOTEL_SEARCH_INDEX_DAYS", "search-index-days", "400", "nights from the earliest today on Earth the search index keeps (30-1000); stays beyond are searched in the database"},
 	{"HOTEL_RATE_LIMIT", "rate-limit", "50", "requests per second each client may make through the gateway (its verified staff key, else its IP); 0 turns limiting off"},
 	{"HOTEL_RATE_BURST", "rate-burst", "100", "requests a client may make at once before the rate applies"},
 	{"HOTEL_RATE_LIMIT_EXEMPT", "rate-limit-exempt", "admin,service", "callers not rate limited: a comma list of admin (admin keys) and service (the service credential), or none"},
@@ -258,6 +266,17 @@ func build(get func(string) string) (*Config, error) {
 		bad("HOTEL_MAX_STAY_NIGHTS=%q must be a whole number of nights from 1 to 366", get("HOTEL_MAX_STAY_NIGHTS"))
 	} else {
 		c.MaxStayNights = n
+	}
+	c.SearchIndex = boolean(get, "HOTEL_SEARCH_INDEX", bad)
+	if d, err := time.ParseDuration(get("HOTEL_SEARCH_MAX_LAG")); err != nil || d < 0 || d > time.Minute {
+		bad("HOTEL_SEARCH_MAX_LAG=%q must be a duration from 0s to 1m, such as 0s or 500ms", get("HOTEL_SEARCH_MAX_LAG"))
+	} else {
+		c.SearchMaxLag = d
+	}
+	if n, err := strconv.Atoi(get("HOTEL_SEARCH_INDEX_DAYS")); err != nil || n < 30 || n > 1000 {
+		bad("HOTEL_SEARCH_INDEX_DAYS=%q must be a whole number of nights from 30 to 1000", get("HOTEL_SEARCH_INDEX_DAYS"))
+	} else {
+		c.SearchIndexDays = n
 	}
 	if t, err := time.Parse("15:04", get("HOTEL_CHECKOUT_RUN_AT")); err != nil {
 		bad("HOTEL_CHECKOUT_RUN_AT=%q must be a time of day as HH:MM, e.g. 03:00", get("HOTEL_CHECKOUT_RUN_AT"))

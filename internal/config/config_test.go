@@ -133,6 +133,8 @@ func TestLoadDefaults(t *testing.T) {
 		MaxStayNights:      30,
 		InventoryTimeout:   5 * time.Second,
 		RecoverAfter:       time.Minute,
+		SearchIndex:        true,
+		SearchIndexDays:    400,
 		CheckoutRunAt:      3 * time.Hour,
 		GuestRetentionDays: 365,
 		ReadTimeout:        30 * time.Second,

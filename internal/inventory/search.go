@@ -12,16 +12,13 @@ import (
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-// earliestZone is where the calendar day starts last (UTC−12): no hotel's
-// "today" is earlier than the date there.
-var earliestZone = time.FixedZone("UTC-12", -12*60*60)
-
 // Search returns a page of offers for a stay. "Past" is hotel-local: with a
 // hotel id, a check-in before that hotel's today is invalid; with only a
 // location (hotels in many zones), a check-in before the earliest today on
 // Earth is invalid and hotels whose today is already after the check-in
-// are left out. Offers are quoted from what the store's LoadARI reads, by
-// hotel.SearchOffers: the rules a booking checks again when it is made.
+// are left out. Offers are quoted by hotel.OfferSearch — the rules a
+// booking checks again when it is made — from the search index, or from
+// what the store's LoadARI reads.
 func (s *Service) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.SearchPage, error) {
 	var v hotel.Validation
 	checkSearch(&v, &q)
@@ -41,19 +38,15 @@ func (s *Service) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.Searc
 			v.Add("check_in", fmt.Sprintf("is in the past: today is %s in the hotel's time zone (%s)", today, h.TimeZone))
 			return nil, v.Err()
 		}
-	} else if earliest := hotel.Today(now, earliestZone); q.CheckIn.Before(earliest) {
+	} else if earliest := hotel.EarliestToday(now); q.CheckIn.Before(earliest) {
 		v.Add("check_in", fmt.Sprintf("is in the past in every time zone (the earliest today on Earth is %s)", earliest))
 		return nil, v.Err()
 	}
 
-	snap, err := s.store.LoadARI(ctx, q.ARIQuery())
-	if err != nil {
-		return nil, storeError(err, "search")
-	}
 	// One offer more than asked tells whether a next page exists.
 	limit := q.Limit
 	q.Limit = limit + 1
-	offers, excluded, err := hotel.SearchOffers(snap, q, now)
+	offers, excluded, err := s.offers(ctx, q, now)
 	if err != nil {
 		return nil, storeError(err, "search")
 	}
@@ -63,6 +56,22 @@ func (s *Service) Search(ctx context.Context, q hotel.SearchQuery) (*hotel.Searc
 		p.Next = p.Offers[limit-1].Cursor().String()
 	}
 	return p, nil
+}
+
+// offers answers a checked query from the search index, or from the
+// database when there is none or the stay is outside its window.
+func (s *Service) offers(ctx context.Context, q hotel.SearchQuery, now time.Time) ([]hotel.Offer, []hotel.Exclusion, error) {
+	if s.index != nil {
+		offers, excluded, ok, err := s.index.Search(ctx, q, now)
+		if ok || err != nil {
+			return offers, excluded, err
+		}
+	}
+	snap, err := s.store.LoadARI(ctx, q.ARIQuery())
+	if err != nil {
+		return nil, nil, err
+	}
+	return hotel.SearchOffers(snap, q, now)
 }
 
 // checkSearch checks q as a caller gave it, trims its text and sets the

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/inventory/ariindex"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
@@ -18,14 +19,42 @@ import (
 type Service struct {
 	store store.Store
 	now   func() time.Time
+	index *ariindex.Index // nil: search reads the database
 }
 
 var _ hotel.InventoryService = (*Service)(nil)
 
-// NewService returns a Service over st; now is the clock (time.Now in production).
-func NewService(st store.Store, now func() time.Time) *Service {
-	return &Service{store: st, now: now}
+// An Option configures a Service.
+type Option func(*Service)
+
+// WithSearchIndex answers searches from an in-memory index with opt
+// (opt.Now is the service's clock); the default.
+func WithSearchIndex(opt ariindex.Options) Option {
+	return func(s *Service) {
+		if src, ok := s.store.(ariindex.Source); ok {
+			opt.Now = s.now
+			s.index = ariindex.New(src, opt)
+		}
+	}
 }
+
+// WithoutSearchIndex makes every search read the database.
+func WithoutSearchIndex() Option { return func(s *Service) { s.index = nil } }
+
+// NewService returns a Service over st; now is the clock (time.Now in
+// production). Searches are answered from a search index unless an
+// option says otherwise.
+func NewService(st store.Store, now func() time.Time, opts ...Option) *Service {
+	s := &Service{store: st, now: now}
+	WithSearchIndex(ariindex.Options{})(s)
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// SearchIndex returns the service's search index, nil without one.
+func (s *Service) SearchIndex() *ariindex.Index { return s.index }
 
 // storeError translates a store error into a domain error.
 func storeError(err error, what string) error {

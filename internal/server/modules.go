@@ -19,6 +19,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
+	"github.com/hotelplatform/hotel/internal/inventory/ariindex"
 	"github.com/hotelplatform/hotel/internal/inventory/inventoryhttp"
 	"github.com/hotelplatform/hotel/internal/sampledata"
 	"github.com/hotelplatform/hotel/internal/scheduler"
@@ -123,7 +124,15 @@ func databaseRoute(p *process) auth.Route {
 // inventory target runs in this process, else a client of a remote one.
 func startInventoryService(p *process) error {
 	if p.runs(config.TargetInventory) {
-		p.inventory = p.deps.Metrics.InstrumentInventory(inventory.NewService(p.store, p.deps.Now))
+		opt := inventory.WithoutSearchIndex()
+		if p.cfg.SearchIndex {
+			opt = inventory.WithSearchIndex(ariindex.Options{MaxLag: p.cfg.SearchMaxLag, Days: p.cfg.SearchIndexDays})
+		}
+		svc := inventory.NewService(p.store, p.deps.Now, opt)
+		if x := svc.SearchIndex(); x != nil {
+			p.background.Go(func() { x.Run(p.ctx) })
+		}
+		p.inventory = p.deps.Metrics.InstrumentInventory(svc)
 		return nil
 	}
 	replicas, err := p.replicas(p.cfg.InventoryURL)
