@@ -2,6 +2,7 @@ package storebench
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync/atomic"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/inventory/ariindex"
 )
 
 // BenchmarkOffers measures the whole offers path of a search (issue 17):
@@ -20,6 +22,10 @@ import (
 // every core has work while the others wait for the database.
 //
 //   - store: LoadARI then SearchOffers, against the benchmark database;
+//   - index, index-lag1s: the search index (package ariindex), every city
+//     loaded before the timer; as fresh as the database (a poll of the
+//     change feed per search, shared by concurrent searches), or with a
+//     second's lag allowed (searches do not wait for polls);
 //   - quote: SearchOffers alone, on snapshots loaded before the timer
 //     starts — the Go side without the database, which must scale with
 //     the cores by itself.
@@ -78,6 +84,44 @@ func BenchmarkOffers(b *testing.B) {
 			return len(got), err
 		})
 	})
+
+	// The search index (ariindex), every city loaded before the timer:
+	// "index" as fresh as the database (each search waits for a poll of
+	// the change feed, shared with the searches beside it), "index-lag1s"
+	// with HOTEL_SEARCH_MAX_LAG=1s (searches do not wait; a background
+	// loop polls).
+	for _, lag := range []time.Duration{0, time.Second} {
+		name := "index"
+		if lag > 0 {
+			name = "index-lag" + lag.String()
+		}
+		b.Run(name, func(b *testing.B) {
+			src, ok := any(c.st).(ariindex.Source)
+			if !ok {
+				b.Skip("the store has no change feed")
+			}
+			x := ariindex.New(src, ariindex.Options{MaxLag: lag})
+			bctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			go x.Run(bctx)
+			now := time.Now()
+			for _, loc := range c.locations {
+				q := query(rand.New(rand.NewPCG(1, 17)))
+				q.Location = loc
+				if _, _, ok, err := x.Search(ctx, q, now); err != nil || !ok {
+					b.Fatalf("warming the index: %v (answered: %v)", err, ok)
+				}
+			}
+			run(b, func(r *rand.Rand) (int, error) {
+				got, _, ok, err := x.Search(ctx, query(r), time.Now())
+				if err == nil && !ok {
+					err = errors.New("the index did not answer")
+				}
+				return len(got), err
+			})
+			b.ReportMetric(float64(x.Stats().Polls)/float64(b.N), "polls/op")
+		})
+	}
 
 	b.Run("quote", func(b *testing.B) {
 		type loaded struct {
