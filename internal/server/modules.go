@@ -131,6 +131,9 @@ func startInventoryService(p *process) error {
 		svc := inventory.NewService(p.store, p.deps.Now, opt)
 		if x := svc.SearchIndex(); x != nil {
 			p.background.Go(func() { x.Run(p.ctx) })
+			if p.deps.Metrics != nil {
+				p.deps.Metrics.RegisterSearchIndex(p.deps.Name, x.Stats)
+			}
 		}
 		p.inventory = p.deps.Metrics.InstrumentInventory(svc)
 		return nil

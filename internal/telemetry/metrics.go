@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/inventory/ariindex"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
@@ -145,6 +146,37 @@ func (c *countedInventory) ReleaseHold(ctx context.Context, id string, r hotel.H
 	h, err := c.InventoryService.ReleaseHold(ctx, id, r)
 	c.m.Hold(holdResult("released", err))
 	return h, err
+}
+
+// RegisterSearchIndex adds the search index's series (package ariindex),
+// read at scrape time from stats.
+func (m *Metrics) RegisterSearchIndex(service string, stats func() ariindex.Stats) {
+	f := m.Registerer(service)
+	for _, c := range []struct {
+		name, help string
+		get        func(ariindex.Stats) uint64
+	}{
+		{"hotel_search_index_polls_total", "Polls of the database's change feed the search index applied.", func(s ariindex.Stats) uint64 { return s.Polls }},
+		{"hotel_search_index_touches_total", "Changes (touches) the search index read from the feed.", func(s ariindex.Stats) uint64 { return s.Touches }},
+		{"hotel_search_index_hotel_loads_total", "Hotels the search index loaded whole (first searched, or their catalogue changed).", func(s ariindex.Stats) uint64 { return s.HotelLoads }},
+		{"hotel_search_index_fallbacks_total", "Searches outside the index's window, answered from the database.", func(s ariindex.Stats) uint64 { return s.Fallbacks }},
+		{"hotel_search_index_resets_total", "Times the search index dropped everything (its window moved, or it fell behind the feed's retention).", func(s ariindex.Stats) uint64 { return s.Resets }},
+	} {
+		f.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
+			func() float64 { return float64(c.get(stats())) }))
+	}
+	f.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hotel_search_index_hotels", Help: "Hotels the search index holds.",
+	}, func() float64 { return float64(stats().Hotels) }))
+	f.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hotel_search_index_poll_age_seconds",
+		Help: "Time since the last poll of the change feed the search index applied began (-1: none yet); with HOTEL_SEARCH_MAX_LAG above 0 it stays under a second while the database answers.",
+	}, func() float64 {
+		if p := stats().Polled; !p.IsZero() {
+			return time.Since(p).Seconds()
+		}
+		return -1
+	}))
 }
 
 // RegisterDatabase adds the database series: errors and pool connections

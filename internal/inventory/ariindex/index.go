@@ -92,9 +92,15 @@ type Index struct {
 	stats     Stats
 }
 
-// Stats count what the index did.
+// Stats count what the index did and holds.
 type Stats struct {
+	// Polls of the change feed applied, touches read, hotels loaded,
+	// searches left to the database (stays outside the window), times
+	// everything was dropped (the window moved, or the index fell behind
+	// the feed's retention).
 	Polls, Touches, HotelLoads, Fallbacks, Resets uint64
+	Hotels                                        int       // loaded now
+	Polled                                        time.Time // when the last poll applied began (zero: none yet)
 }
 
 // New returns an empty index over src.
@@ -115,7 +121,9 @@ func New(src Source, opt Options) *Index {
 func (x *Index) Stats() Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.stats
+	s := x.stats
+	s.Hotels, s.Polled = len(x.hotels), x.polled
+	return s
 }
 
 // Run polls the feed every MaxLag/2 (from 50 ms to a second) until ctx
