@@ -87,6 +87,24 @@ type ChildBand struct {
 // MaxChildAge is the oldest a child may be: from 18, a guest is an adult.
 const MaxChildAge = 17
 
+// CheckChildAges adds to v, under field, what is wrong with children's
+// ages: more than most of them, or an age outside 0–MaxChildAge (-1, "not
+// known", is also taken when unknown is true: a hold's party, whose client
+// gave a number of children without their ages).
+func CheckChildAges(v *Validation, field string, ages []int, most int, unknown bool) {
+	if len(ages) > most {
+		v.Add(field, fmt.Sprintf("must list at most %d ages", most))
+		return
+	}
+	lowest, also := 0, ""
+	if unknown {
+		lowest, also = -1, ", or -1 when not known"
+	}
+	if slices.ContainsFunc(ages, func(a int) bool { return a < lowest || a > MaxChildAge }) {
+		v.Add(field, fmt.Sprintf("ages must be from 0 to %d (from %d a guest is an adult)%s", MaxChildAge, MaxChildAge+1, also))
+	}
+}
+
 // Party is who stays. ChildAges has one entry per child; an age of -1 is
 // not known (a client that sent a number of children without their ages).
 type Party struct {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -341,8 +340,8 @@ func (s *Service) check(ctx context.Context, v *hotel.Validation, b *hotel.Booki
 	if b.ChildAges != nil {
 		if len(b.ChildAges) != b.Children {
 			v.Add("children_ages", fmt.Sprintf("must list one age per child (%d)", b.Children))
-		} else if slices.ContainsFunc(b.ChildAges, func(a int) bool { return a < 0 || a > hotel.MaxChildAge }) {
-			v.Add("children_ages", fmt.Sprintf("ages must be from 0 to %d (from %d a guest is an adult)", hotel.MaxChildAge, hotel.MaxChildAge+1))
+		} else {
+			hotel.CheckChildAges(v, "children_ages", b.ChildAges, len(b.ChildAges), false)
 		}
 	}
 	b.RatePlan = hotel.CheckRatePlanCode(v, "rate_plan", b.RatePlan)

@@ -22,16 +22,7 @@ func checkHoldTerms(v *hotel.Validation, code *string, adults int, ages []int) {
 	if adults < 0 || adults > maxOccupancy {
 		v.Add("adults", fmt.Sprintf("must be from 0 to %d", maxOccupancy))
 	}
-	if len(ages) > maxOccupancy {
-		v.Add("children_ages", fmt.Sprintf("must list at most %d ages", maxOccupancy))
-		return
-	}
-	for _, a := range ages {
-		if a < -1 || a > hotel.MaxChildAge {
-			v.Add("children_ages", fmt.Sprintf("ages must be from 0 to %d, or -1 when not known", hotel.MaxChildAge))
-			return
-		}
-	}
+	hotel.CheckChildAges(v, "children_ages", ages, maxOccupancy, true)
 }
 
 // planOf returns room type rtID of snap and the plan to sell it on: the

@@ -86,7 +86,7 @@ func checkSearch(v *hotel.Validation, q *hotel.SearchQuery) {
 	checkStay(v, q.CheckIn, q.CheckOut, hotel.MaxStayNights)
 	checkInt(v, "adults", q.Adults, 1, maxOccupancy)
 	checkInt(v, "children", q.Children, 0, maxOccupancy)
-	checkChildAges(v, "children_ages", q.ChildAges)
+	hotel.CheckChildAges(v, "children_ages", q.ChildAges, maxOccupancy, false)
 	switch {
 	case len(q.ChildAges) == 0 || v.Has("children"):
 	case q.Children == 0:
@@ -109,17 +109,3 @@ func checkSearch(v *hotel.Validation, q *hotel.SearchQuery) {
 	}
 }
 
-// checkChildAges checks children's ages: each from 0 to hotel.MaxChildAge,
-// at most as many as a room holds.
-func checkChildAges(v *hotel.Validation, field string, ages []int) {
-	if len(ages) > maxOccupancy {
-		v.Add(field, fmt.Sprintf("must list at most %d ages", maxOccupancy))
-		return
-	}
-	for _, a := range ages {
-		if a < 0 || a > hotel.MaxChildAge {
-			v.Add(field, fmt.Sprintf("ages must be from 0 to %d (from %d a guest is an adult)", hotel.MaxChildAge, hotel.MaxChildAge+1))
-			return
-		}
-	}
-}

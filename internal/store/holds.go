@@ -33,12 +33,12 @@ func QuoteRowOf(q *hotel.HoldQuote) (QuoteRow, error) {
 	if q == nil {
 		return QuoteRow{}, nil
 	}
-	terms, err := json.Marshal(q.Terms)
+	terms, err := termsJSON(q.Terms)
 	if err != nil {
-		return QuoteRow{}, fmt.Errorf("hold terms: %w", err)
+		return QuoteRow{}, fmt.Errorf("hold %w", err)
 	}
 	r := QuoteRow{PlanID: sql.NullInt64{Int64: q.RatePlanID, Valid: true}, Party: q.Party,
-		Terms: sql.NullString{String: string(terms), Valid: true}, Prices: make(map[hotel.Date]hotel.Cents, len(q.Prices))}
+		Terms: sql.NullString{String: terms, Valid: true}, Prices: make(map[hotel.Date]hotel.Cents, len(q.Prices))}
 	for _, np := range q.Prices {
 		r.Prices[np.Date] = np.Price
 	}
@@ -134,9 +134,14 @@ func Terms(t *hotel.Terms) (driver.Value, error) {
 	if t == nil {
 		return nil, nil
 	}
+	return termsJSON(*t)
+}
+
+// termsJSON is terms as stored.
+func termsJSON(t hotel.Terms) (string, error) {
 	b, err := json.Marshal(t)
 	if err != nil {
-		return nil, fmt.Errorf("terms: %w", err)
+		return "", fmt.Errorf("terms: %w", err)
 	}
 	return string(b), nil
 }

@@ -121,12 +121,7 @@ func handleListRatePlans(svc hotel.InventoryService) http.Handler {
 
 func handleGetRatePlan(svc hotel.InventoryService) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hotelID, err := web.PathID(r, "hotel_id")
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		id, err := web.PathID(r, "rate_plan_id")
+		hotelID, id, err := hotelPathIDs(r, "rate_plan_id")
 		if err != nil {
 			web.Error(w, r, err)
 			return
@@ -180,12 +175,7 @@ func handleCreateRatePlan(svc hotel.InventoryService) http.Handler {
 // handleUpdateRatePlan applies a partial update, as handleUpdateHotel.
 func handleUpdateRatePlan(svc hotel.InventoryService) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hotelID, err := web.PathID(r, "hotel_id")
-		if err != nil {
-			web.Error(w, r, err)
-			return
-		}
-		id, err := web.PathID(r, "rate_plan_id")
+		hotelID, id, err := hotelPathIDs(r, "rate_plan_id")
 		if err != nil {
 			web.Error(w, r, err)
 			return
@@ -291,4 +281,14 @@ func handleARICalendar(svc hotel.InventoryService) http.Handler {
 		}
 		web.Encode(w, http.StatusOK, cal)
 	})
+}
+
+// hotelPathIDs reads the path's hotel id and the id of one of its things
+// (a room type, a rate plan) from the path value name.
+func hotelPathIDs(r *http.Request, name string) (hotelID, id int64, err error) {
+	if hotelID, err = web.PathID(r, "hotel_id"); err != nil {
+		return 0, 0, err
+	}
+	id, err = web.PathID(r, name)
+	return hotelID, id, err
 }

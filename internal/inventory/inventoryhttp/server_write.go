@@ -174,11 +174,7 @@ func handleGetRoomType(svc hotel.InventoryService) http.Handler {
 
 // getRoomType finds the room type of the path among its hotel's.
 func getRoomType(svc hotel.InventoryService, r *http.Request) (*hotel.RoomType, error) {
-	hotelID, err := web.PathID(r, "hotel_id")
-	if err != nil {
-		return nil, err
-	}
-	rtID, err := web.PathID(r, "room_type_id")
+	hotelID, rtID, err := hotelPathIDs(r, "room_type_id")
 	if err != nil {
 		return nil, err
 	}
