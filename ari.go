@@ -21,12 +21,11 @@ type ARIAdmin interface {
 	// CreateRatePlan validates p, stores it and sets p.ID (p.Default is
 	// always false: the default plan comes with its room type). Errors:
 	// ENOTFOUND (hotel), EINVALID (fields; a room type or parent the hotel
-	// does not have, a parent of another room type), ECONFLICT (code taken).
+	// does not have), ECONFLICT (code taken).
 	CreateRatePlan(ctx context.Context, p *RatePlan) error
 	// UpdateRatePlan replaces every field of p.ID but its room type and
-	// default mark. Errors: ENOTFOUND, EINVALID (fields, unknown parent or
-	// one of another room type, a derivation cycle, a derived default
-	// plan), ECONFLICT (code taken).
+	// default mark. Errors: ENOTFOUND, EINVALID (fields, unknown parent, a
+	// derivation cycle, a derived default plan), ECONFLICT (code taken).
 	UpdateRatePlan(ctx context.Context, p *RatePlan) error
 	// ApplyARI applies every update of c in one transaction, or none, and
 	// records c (sets ID, CreatedAt, Result). With c.IdempotencyKey set and

@@ -27,8 +27,8 @@ type RatePlan struct {
 	// Default marks the room type's default plan: a base plan whose nightly
 	// price is the room type's price on the inventory night.
 	Default bool `json:"default"`
-	// ParentID is the plan a derived plan is priced from, a plan of the
-	// same room type (0: a base plan, with nightly prices of its own).
+	// ParentID is the plan a derived plan is priced from, any plan of the
+	// same hotel (0: a base plan, with nightly prices of its own).
 	ParentID int64 `json:"parent_id,omitempty"`
 	// PercentBP adjusts the parent's price by this many basis points
 	// (−1 000 = 10 % less); AmountCents by a fixed amount per night. A
@@ -409,6 +409,10 @@ func chainRules(v ARIView, chain []RatePlan, d Date) Restrictions {
 	p := chain[0]
 	r := v.Restrictions(p.RoomTypeID, 0, d).Merge(v.Restrictions(p.RoomTypeID, p.ID, d))
 	for i := 1; i < len(chain) && chain[i-1].FollowsParentRestrictions; i++ {
+		if parent := chain[i]; parent.RoomTypeID != chain[i-1].RoomTypeID {
+			// A parent of another room type brings its room type's too.
+			r = r.Merge(v.Restrictions(parent.RoomTypeID, 0, d))
+		}
 		r = r.Merge(v.Restrictions(chain[i].RoomTypeID, chain[i].ID, d))
 	}
 	return r

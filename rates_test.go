@@ -203,3 +203,29 @@ func TestOccupancyPricing(t *testing.T) {
 		t.Fatalf("over max occupancy: %q", got)
 	}
 }
+
+// TestParentOfAnotherRoomType: a plan of the double priced from the suite's
+// default plan takes the suite's price, sells the double's rooms, and, when
+// it follows its parent, meets the suite's room type restrictions too.
+func TestParentOfAnotherRoomType(t *testing.T) {
+	suiteBAR := RatePlan{ID: 9, HotelID: 1, RoomTypeID: 2, Code: "SUITE", Sellable: true, Default: true}
+	upsell := RatePlan{ID: 10, HotelID: 1, RoomTypeID: 1, Code: "UP", Sellable: true, ParentID: 9, PercentBP: -2000}
+	ps := PlansOf([]RatePlan{flex, suiteBAR, upsell})
+	v := newView()
+	for i := range 30 {
+		v.Prices[PlanNight{9, day0.AddDays(i)}] = 25000 // the suite's price; the suite has no rooms here
+	}
+	q, vs, err := ps.Quote(v, room, upsell, stay(2, 2))
+	if err != nil || vs != nil || q.Total != 40000 || q.AvailableRooms != 10 {
+		t.Fatalf("Quote = total %d, rooms %d, %v, %v; want 400.00 (2 × 80 %% of 250.00) on the double's 10 rooms", q.Total, q.AvailableRooms, vs, err)
+	}
+	v.set(2, 0, day0.AddDays(3), Restrictions{StopSell: true}) // the suite's room type
+	if got := rules(t, ps, v, upsell, stay(2, 2)); got != nil {
+		t.Fatalf("a plan not following its parent broke %v", got)
+	}
+	upsell.FollowsParentRestrictions = true
+	ps[upsell.ID] = upsell
+	if got, want := rules(t, ps, v, upsell, stay(2, 2)), []string{"stop_sell@" + day0.AddDays(3).String()}; !slices.Equal(got, want) {
+		t.Fatalf("following its parent: %v, want %v", got, want)
+	}
+}

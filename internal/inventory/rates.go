@@ -192,8 +192,8 @@ func checkOccupancy(v *hotel.Validation, o hotel.Occupancy) {
 }
 
 // checkPlanLinks checks what a plan names among its hotel's plans: its
-// code is free, its parent exists, is a plan of the same room type and is
-// not derived from it.
+// code is free, its parent exists (any plan of the hotel) and is not
+// derived from it.
 func (s *Service) checkPlanLinks(ctx context.Context, p hotel.RatePlan) error {
 	plans, err := s.store.ListRatePlans(ctx, p.HotelID)
 	if err != nil {
@@ -206,19 +206,9 @@ func (s *Service) checkPlanLinks(ctx context.Context, p hotel.RatePlan) error {
 		}
 	}
 	var v hotel.Validation
-	if p.ParentID != 0 {
-		parent, ok := ps[p.ParentID]
-		if !ok {
-			v.Add("parent", fmt.Sprintf("hotel %d has no such rate plan", p.HotelID))
-			return v.Err()
-		}
-		// A hold reads and locks the ARI of its own room type only, so a
-		// plan priced from another room type's plan could be offered by
-		// search but never held (and its prices could change under a hold).
-		if parent.RoomTypeID != p.RoomTypeID {
-			v.Add("parent", fmt.Sprintf("rate plan %s is a plan of room type %d: a derived plan's parent is a plan of its own room type", parent.Code, parent.RoomTypeID))
-			return v.Err()
-		}
+	if _, ok := ps[p.ParentID]; p.ParentID != 0 && !ok {
+		v.Add("parent", fmt.Sprintf("hotel %d has no such rate plan", p.HotelID))
+		return v.Err()
 	}
 	if p.ID != 0 {
 		ps[p.ID] = p

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -83,6 +84,40 @@ func (b *SnapshotBuilder) Night(roomTypeID int64, night hotel.Date, available in
 		b.nights = 0
 	}
 	b.snap.ARI.Rooms[hotel.RoomNight{RoomTypeID: roomTypeID, Night: night}] = available
+	if id, ok := b.defaults[roomTypeID]; ok {
+		b.snap.ARI.Prices[hotel.PlanNight{PlanID: id, Night: night}] = price
+	}
+}
+
+// ForeignDefaults returns the room types, not among those added, whose
+// default plan is the base of a plan of a room type added (a plan derived
+// from another room type's default plan): the driver reads their nights'
+// prices too (Price), after the plans.
+func (b *SnapshotBuilder) ForeignDefaults() []int64 {
+	selected := make(map[int64]bool, len(b.snap.RoomTypes))
+	for _, rt := range b.snap.RoomTypes {
+		selected[rt.ID] = true
+	}
+	var out []int64
+	for _, p := range b.snap.Plans {
+		if !selected[p.RoomTypeID] || p.ParentID == 0 {
+			continue
+		}
+		chain, err := b.snap.Plans.Chain(p)
+		if err != nil {
+			continue // the stores refuse cycles; Quote reports a broken chain
+		}
+		if base := chain[len(chain)-1]; base.Default && !selected[base.RoomTypeID] && !slices.Contains(out, base.RoomTypeID) {
+			out = append(out, base.RoomTypeID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Price adds the price of a night of a room type ForeignDefaults named:
+// its default plan's, with no rooms (the room type is not offered).
+func (b *SnapshotBuilder) Price(roomTypeID int64, night hotel.Date, price hotel.Cents) {
 	if id, ok := b.defaults[roomTypeID]; ok {
 		b.snap.ARI.Prices[hotel.PlanNight{PlanID: id, Night: night}] = price
 	}

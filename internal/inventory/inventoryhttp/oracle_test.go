@@ -295,11 +295,15 @@ func (m *orModel) price(p *orPlan, d hotel.Date, party orParty) (hotel.Cents, bo
 }
 
 // rulesOn merges the restrictions that apply to p on d: its room type's,
-// its own, and its ancestors' while each plan follows its parent's. The
+// its own, and its ancestors' (with their room type's when it is another)
+// while each plan follows its parent's. The
 // larger minimum, the smaller maximum (0 is none), any closure.
 func (m *orModel) rulesOn(p *orPlan, d hotel.Date) hotel.Restrictions {
 	sets := []hotel.Restrictions{m.rules[orRuleKey{p.room.rt.ID, 0, d}], m.rules[orRuleKey{p.room.rt.ID, p.ID, d}]}
 	for q := p; q.FollowsParentRestrictions && q.parent != nil; q = q.parent {
+		if q.parent.room != q.room { // a parent of another room type: its room type's too
+			sets = append(sets, m.rules[orRuleKey{q.parent.room.rt.ID, 0, d}])
+		}
 		sets = append(sets, m.rules[orRuleKey{q.parent.room.rt.ID, q.parent.ID, d}])
 	}
 	lower := func(a, b int) int {
@@ -457,7 +461,7 @@ func build(t *testing.T, r *rand.Rand, svc hotel.InventoryService, round int, no
 			p := hotel.RatePlan{HotelID: h.ID, RoomTypeID: room.rt.ID, Code: fmt.Sprintf("P%d-%d", room.rt.ID, k), Name: fmt.Sprintf("Plan %d", k),
 				MealPlan: hotel.MealPlans[r.IntN(len(hotel.MealPlans))], Refundable: r.IntN(2) == 0, Sellable: r.IntN(8) > 0}
 			var parent *orPlan
-			if r.IntN(4) > 0 { // derived from a plan of the room type
+			if r.IntN(4) > 0 { // derived from a plan of the room type (or, at times, of another)
 				var mine []*orPlan
 				for _, q := range m.plans {
 					if q.room == room || r.IntN(6) == 0 {
@@ -475,14 +479,6 @@ func build(t *testing.T, r *rand.Rand, svc hotel.InventoryService, round int, no
 				}
 			} else {
 				p.Occupancy = randomOccupancy(r)
-			}
-			if parent != nil && parent.room != room {
-				// A parent of another room type is refused (its prices are
-				// not the ARI a hold of this room type reads and locks);
-				// the plan derives from the room type's default plan instead.
-				checkError(t, svc.CreateRatePlan(ctx, &p), hotel.EINVALID, "parent")
-				parent = m.plan(fmt.Sprintf("BAR-%d", room.rt.ID))
-				p.ParentID = parent.ID
 			}
 			must(t, svc.CreateRatePlan(ctx, &p))
 			m.plans = append(m.plans, &orPlan{RatePlan: p, room: room, parent: parent})

@@ -55,7 +55,7 @@ func loadARIAfter(ctx context.Context, tx dbtx, q hotel.ARIQuery, lead []read) (
 		if len(b.HotelIDs()) == 0 {
 			return store.NewSnapshotBuilder().Snapshot(), nil
 		}
-		return b.Snapshot(), nil
+		return foreignPrices(ctx, tx, b, q.HotelIDs, q)
 	}
 	if err := readAll(ctx, tx, append(lead, rooms)); err != nil {
 		return hotel.ARISnapshot{}, err
@@ -66,6 +66,33 @@ func loadARIAfter(ctx context.Context, tx dbtx, q hotel.ARIQuery, lead []read) (
 	}
 	b.Reserve(q.From.DaysUntil(q.To))
 	if err := readAll(ctx, tx, ariReads(b, q, hotels, roomTypes)); err != nil {
+		return hotel.ARISnapshot{}, err
+	}
+	return foreignPrices(ctx, tx, b, hotels, q)
+}
+
+// foreignPrices reads, into b, the prices of the nights of the room types
+// whose default plans price plans of other room types (ForeignDefaults):
+// one more round trip, for the hotels that have such plans only.
+func foreignPrices(ctx context.Context, tx dbtx, b *store.SnapshotBuilder, hotels []int64, q hotel.ARIQuery) (hotel.ARISnapshot, error) {
+	foreign := b.ForeignDefaults()
+	if len(foreign) == 0 {
+		return b.Snapshot(), nil
+	}
+	var rtID int64
+	var night time.Time
+	var cents int64
+	err := readAll(ctx, tx, []read{{
+		dest: []any{&rtID, &night, &cents},
+		fn: func() error {
+			b.Price(rtID, hotel.DateOf(night), hotel.Cents(cents))
+			return nil
+		},
+		sql: `SELECT room_type_id, night, price_cents FROM inventory_night
+WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < $4`,
+		args: []any{hotels, foreign, q.From.Time(), q.To.Time()},
+	}})
+	if err != nil {
 		return hotel.ARISnapshot{}, err
 	}
 	return b.Snapshot(), nil

@@ -95,6 +95,19 @@ WHERE hotel_id IN `+inHotels+` AND night >= ? AND night <= ?`, append(hotelArgs,
 	if err != nil {
 		return hotel.ARISnapshot{}, err
 	}
+
+	if foreign := b.ForeignDefaults(); len(foreign) > 0 {
+		inForeign, foreignArgs := in(foreign)
+		err = each(ctx, db, []any{&rtID, store.DateDest(&night), &cents}, func() error {
+			b.Price(rtID, night, hotel.Cents(cents))
+			return nil
+		}, `SELECT room_type_id, night, price_cents FROM inventory_night
+WHERE hotel_id IN `+inHotels+` AND room_type_id IN `+inForeign+` AND night >= ? AND night < ?`,
+			append(append(hotelArgs, foreignArgs...), from, to)...)
+		if err != nil {
+			return hotel.ARISnapshot{}, err
+		}
+	}
 	return b.Snapshot(), nil
 }
 

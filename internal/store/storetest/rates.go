@@ -83,6 +83,7 @@ func testLoadARI(t *testing.T, h Harness) {
 	for _, stmt := range []string{
 		fmt.Sprintf(`INSERT INTO rate_plan (id, hotel_id, room_type_id, code, name) VALUES (9310, 310, %d, 'FLEX', 'Flexible')`, dlx),
 		fmt.Sprintf(`INSERT INTO rate_plan (id, hotel_id, room_type_id, code, name, parent_id, adjust_percent_bp, follows_parent_restrictions) VALUES (9311, 310, %d, 'NR', 'Non-refundable', 9310, -1000, TRUE)`, dlx),
+		fmt.Sprintf(`INSERT INTO rate_plan (id, hotel_id, room_type_id, code, name, parent_id, adjust_amount_cents) VALUES (9312, 310, %d, 'UP', 'Upgrade', %d, 5000)`, dlx, def),
 		`INSERT INTO rate_night (hotel_id, rate_plan_id, night, price_cents) VALUES (310, 9310, '` + day(1).String() + `', 12345), (310, 9310, '` + day(3).String() + `', 999)`,
 		fmt.Sprintf(`INSERT INTO restriction_night (hotel_id, room_type_id, rate_plan_id, night, min_stay_through, closed_to_departure) VALUES (310, %d, 0, '%s', 2, TRUE)`, std, day(2)),
 		fmt.Sprintf(`INSERT INTO restriction_night (hotel_id, room_type_id, rate_plan_id, night, stop_sell, max_advance) VALUES (310, %d, 9310, '%s', TRUE, 30)`, dlx, day(3)),
@@ -100,7 +101,7 @@ func testLoadARI(t *testing.T, h Harness) {
 		if len(snap.RoomTypes) != 2 || snap.RoomTypes[0].ID != std || snap.RoomTypes[1].ID != dlx || snap.Hotels[310].TimeZone != "Europe/London" || len(snap.Hotels) != 1 {
 			t.Fatalf("%s: room types %+v, hotels %+v", what, snap.RoomTypes, snap.Hotels)
 		}
-		if len(snap.Plans) != 4 || snap.Plans[9311].ParentID != 9310 || snap.Plans[9311].PercentBP != -1000 || !snap.Plans[def].Default {
+		if len(snap.Plans) != 5 || snap.Plans[9311].ParentID != 9310 || snap.Plans[9311].PercentBP != -1000 || !snap.Plans[def].Default {
 			t.Fatalf("%s: plans %+v", what, snap.Plans)
 		}
 		a := snap.ARI
@@ -131,6 +132,23 @@ func testLoadARI(t *testing.T, h Harness) {
 		none, err := s.LoadARI(ctx, hotel.ARIQuery{HotelIDs: []int64{310}, MinOccupancy: 3, RoomType: "DELUXE rooms", From: day(0), To: day(1)})
 		if err != nil || len(none.RoomTypes) != 1 || none.RoomTypes[0].ID != dlx {
 			t.Errorf("%s: deluxe for 3 = %+v, %v", what, none.RoomTypes, err)
+		}
+		// UP, a deluxe plan priced from the standard's default plan: the
+		// deluxe alone brings the standard's prices (not its rooms).
+		for _, q := range []hotel.ARIQuery{
+			{HotelIDs: []int64{310}, RoomTypeIDs: []int64{dlx}, From: day(1), To: day(3)}, // as a hold reads
+			{HotelIDs: []int64{310}, RoomType: "deluxe ROOMS", From: day(1), To: day(3)},
+		} {
+			up, err := s.LoadARI(ctx, q)
+			if err != nil || len(up.RoomTypes) != 1 {
+				t.Fatalf("%s: deluxe alone = %+v, %v", what, up.RoomTypes, err)
+			}
+			if p, ok := up.ARI.BasePrice(up.Plans[def], day(2)); !ok || p != 30400 {
+				t.Errorf("%s: %+v: the standard's default price day 2 = %v, %v; want it for UP", what, q, p, ok)
+			}
+			if _, ok := up.ARI.Available(std, day(2)); ok {
+				t.Errorf("%s: %+v: the standard's rooms loaded", what, q)
+			}
 		}
 	}
 	check(ctx, "alone")
