@@ -108,4 +108,3 @@ func checkSearch(v *hotel.Validation, q *hotel.SearchQuery) {
 		v.Add("cursor", "not a cursor returned by this API")
 	}
 }
-
