@@ -15,7 +15,8 @@
 #      SQL search before; quote: SearchOffers alone) and BenchmarkSearch
 #      (one client, a city, 3 nights, 2 adults: p50/p99);
 #   4. through HTTP (hotel serve, all-in-one): hotel loadtest --scenario
-#      mixed --clients CLIENTS for DURATION, before and after;
+#      mixed --clients CLIENTS for DURATION, before, after (search index on)
+#      and after with HOTEL_SEARCH_INDEX=false;
 #   5. creates: pgbench booking.sql (the ceiling), then wrk OP=create
 #      against CREATES_BEFORE and the working tree, each on its own copy.
 #
@@ -112,19 +113,22 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-# --- 4. mixed load through HTTP
-for which in before after; do
-  bin=$work/hotel-after
-  [ "$which" = before ] && bin=$work/hotel-search-before
-  psql -d postgres -c "CREATE DATABASE hotel_${which}_mixed TEMPLATE hotel_$which STRATEGY FILE_COPY"
-  serve "mixed-$which" "$bin" DATABASE_URL="$(dburl "hotel_${which}_mixed")"
+# --- 4. mixed load through HTTP: before, after (search index on, the
+# default), after with HOTEL_SEARCH_INDEX=false (search reads the database)
+for which in before after after-noindex; do
+  bin=$work/hotel-after db=hotel_after index=true
+  [ "$which" = before ] && bin=$work/hotel-search-before db=hotel_before
+  [ "$which" = after-noindex ] && index=false
+  mixed=hotel_${which//-/_}_mixed
+  psql -d postgres -c "CREATE DATABASE $mixed TEMPLATE $db STRATEGY FILE_COPY"
+  serve "mixed-$which" "$bin" DATABASE_URL="$(dburl "$mixed")" HOTEL_SEARCH_INDEX=$index
   wait_quiet
   log "$which: loadtest --scenario mixed --clients $CLIENTS --duration $DURATION"
-  HOTEL_ADMIN_KEY="$admin_key" DATABASE_URL="$(dburl "hotel_${which}_mixed")" "$bin" loadtest --json --target "$served" \
+  HOTEL_ADMIN_KEY="$admin_key" DATABASE_URL="$(dburl "$mixed")" "$bin" loadtest --json --target "$served" \
     --scenario mixed --clients "$CLIENTS" --duration "$DURATION" >"$OUT/mixed-$which.json" 2>"$OUT/logs/mixed-$which.loadtest.log" ||
     echo "loadtest $which: failed (exit $?)" | tee -a "$OUT/failures.txt"
   stop_all
-  psql -d postgres -c "DROP DATABASE hotel_${which}_mixed"
+  psql -d postgres -c "DROP DATABASE $mixed"
 done
 
 # --- 5. creates against the pgbench ceiling
@@ -157,7 +161,7 @@ done
   grep -H '^Benchmark' "$OUT"/storebench-*.txt | sed "s|$OUT/||"
   echo
   echo "## Mixed load through HTTP: search p50 / p99 ms, requests/s"
-  for which in before after; do
+  for which in before after after-noindex; do
     jq -r --arg w "$which" '"\($w): search \(.operations.search.p50_ms) / \(.operations.search.p99_ms) ms, \(.operations.search.count) searches; create \(.operations.create.p50_ms) / \(.operations.create.p99_ms) ms; \(.throughput_per_second) requests/s"' "$OUT/mixed-$which.json" || true
   done
   echo
