@@ -84,6 +84,7 @@ type Store interface {
 	Rates
 	Bookings
 	Jobs
+	ARIFeed
 }
 
 // Catalogue is the hotel and room type part of the contract.

@@ -45,7 +45,7 @@ type ARITouch struct {
 type TouchCursor struct {
 	// Pos is the driver's position: PostgreSQL, the oldest transaction
 	// still running when the cursor was taken (its snapshot's xmin);
-	// SQLite, the last touch id read.
+	// SQLite, the last touch id read (-1 when the feed had none).
 	Pos int64
 	// Seen are the touches at or after Pos already returned (PostgreSQL:
 	// those of transactions at or after xmin that had committed).

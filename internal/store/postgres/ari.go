@@ -141,7 +141,7 @@ func ariReads(b *store.SnapshotBuilder, q hotel.ARIQuery, hotels, roomTypes []in
 			b.Night(rtID, hotel.DateOf(night), avail, hotel.Cents(cents))
 			return nil
 		},
-		sql: `SELECT room_type_id, night, capacity + allowance - held - blocked, price_cents FROM inventory_night
+		sql: `SELECT room_type_id, night, ` + store.RoomsForSale + `, price_cents FROM inventory_night
 WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < $4`,
 		args: []any{hotels, roomTypes, from, to},
 	}, {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
@@ -37,6 +39,13 @@ func TestConformance(t *testing.T) {
 		Exec: func(t *testing.T, s store.Store, sql string) error {
 			_, err := s.(*Store).pool.Exec(context.Background(), sql)
 			return err
+		},
+		Int64s: func(t *testing.T, s store.Store, sql string) ([]int64, error) {
+			rows, err := s.(*Store).pool.Query(context.Background(), sql)
+			if err != nil {
+				return nil, err
+			}
+			return pgx.CollectRows(rows, pgx.RowTo[int64])
 		},
 	})
 }

@@ -70,7 +70,7 @@ func loadARI(ctx context.Context, db querier, q hotel.ARIQuery) (hotel.ARISnapsh
 	err = each(ctx, db, []any{&rtID, store.DateDest(&night), &avail, &cents}, func() error {
 		b.Night(rtID, night, avail, hotel.Cents(cents))
 		return nil
-	}, `SELECT room_type_id, night, capacity + allowance - held - blocked, price_cents FROM inventory_night
+	}, `SELECT room_type_id, night, `+store.RoomsForSale+`, price_cents FROM inventory_night
 WHERE hotel_id IN `+inHotels+` AND room_type_id IN `+inRoomTypes+` AND night >= ? AND night < ?`,
 		append(append(hotelArgs, roomTypeArgs...), from, to)...)
 	if err != nil {

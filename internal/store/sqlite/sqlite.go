@@ -316,6 +316,12 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 				return nil
 			}
 		}
+		// Every row of the data set is of a hotel it inserts, whose
+		// catalogue touch covers it: the touch of each night, price and
+		// restriction is paused until the end (migration 0012).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ari_touch_pause (paused) VALUES (1)`); err != nil {
+			return err
+		}
 		hs, err := tx.PrepareContext(ctx, `INSERT INTO hotel (id, name, location, time_zone, currency) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
@@ -348,6 +354,9 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 			return err
 		}
 		if err := loadRestrictions(ctx, tx, ds); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ari_touch_pause`); err != nil {
 			return err
 		}
 		loaded = true

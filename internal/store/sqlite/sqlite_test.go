@@ -25,6 +25,22 @@ func TestConformance(t *testing.T) {
 			_, err := s.(*Store).w.ExecContext(context.Background(), sql)
 			return err
 		},
+		Int64s: func(t *testing.T, s store.Store, sql string) ([]int64, error) {
+			rows, err := s.(*Store).r.QueryContext(context.Background(), sql)
+			if err != nil {
+				return nil, err
+			}
+			defer rows.Close()
+			var out []int64
+			for rows.Next() {
+				var n int64
+				if err := rows.Scan(&n); err != nil {
+					return nil, err
+				}
+				out = append(out, n)
+			}
+			return out, rows.Err()
+		},
 	})
 }
 

@@ -22,6 +22,9 @@ type Harness struct {
 	// Exec runs raw SQL on s, for the few checks the contract cannot express
 	// (constraints, foreign schema versions). Use driver placeholders.
 	Exec func(t *testing.T, s store.Store, sql string) error
+	// Int64s runs a raw query on s and returns its first column, integers,
+	// for checks against the tables themselves (the ARI feed's touches).
+	Int64s func(t *testing.T, s store.Store, sql string) ([]int64, error)
 }
 
 // Run runs the whole suite.
@@ -69,6 +72,11 @@ func Run(t *testing.T, h Harness) {
 	t.Run("HoldProperty", func(t *testing.T) { t.Parallel(); testHoldProperty(t, h) })
 	t.Run("Bookings", func(t *testing.T) { t.Parallel(); testBookings(t, h) })
 	t.Run("Jobs", func(t *testing.T) { t.Parallel(); testJobs(t, h) })
+	t.Run("ARITouchKinds", func(t *testing.T) { t.Parallel(); testARITouchKinds(t, h) })
+	t.Run("ARITouchesOpenTransaction", func(t *testing.T) { t.Parallel(); testARITouchesOpenTransaction(t, h) })
+	t.Run("ARITouchesConcurrent", func(t *testing.T) { t.Parallel(); testARITouchesConcurrent(t, h) })
+	t.Run("LoadARIRanges", func(t *testing.T) { t.Parallel(); testLoadARIRanges(t, h) })
+	t.Run("PruneARITouches", func(t *testing.T) { t.Parallel(); testPruneARITouches(t, h) })
 }
 
 func migrated(t *testing.T, h Harness) store.Store {

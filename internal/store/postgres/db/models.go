@@ -33,6 +33,17 @@ type AriChange struct {
 	CreatedAt      store.Timestamp
 }
 
+type AriTouch struct {
+	ID         int64
+	Kind       string
+	HotelID    int64
+	RoomTypeID int64
+	FirstNight store.Day
+	LastNight  store.Day
+	Txid       int64
+	CreatedAt  store.Timestamp
+}
+
 type Booking struct {
 	ID               uuid.UUID
 	ConfirmationCode string

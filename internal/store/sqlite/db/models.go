@@ -32,6 +32,16 @@ type AriChange struct {
 	CreatedAt      string
 }
 
+type AriTouch struct {
+	ID         int64
+	Kind       string
+	HotelID    int64
+	RoomTypeID int64
+	FirstNight sql.NullString
+	LastNight  sql.NullString
+	CreatedAt  string
+}
+
 type Booking struct {
 	ID               string
 	ConfirmationCode string
