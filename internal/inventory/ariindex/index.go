@@ -20,6 +20,7 @@ package ariindex
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -265,11 +266,12 @@ func (x *Index) span(q hotel.SearchQuery, base int64) (first, last int, ok bool)
 // them is loaded. mu is held.
 func (x *Index) cachedLocked(q hotel.SearchQuery) ([]int64, bool) {
 	ids := []int64{q.HotelID}
-	if q.HotelID == 0 {
-		var ok bool
-		if ids, ok = x.locations[q.Location]; !ok {
+	if q.Location != "" {
+		at, ok := x.locations[q.Location]
+		if !ok {
 			return nil, false
 		}
+		ids = narrow(at, q.HotelID)
 	}
 	for _, id := range ids {
 		if _, ok := x.hotels[id]; !ok {
@@ -389,10 +391,11 @@ func (x *Index) applyPoll(ctx context.Context) error {
 	return nil
 }
 
-// locateLocked reads the ids of the hotels q names (one, or those at its
-// location) and keeps a location's. pollMu is held.
+// locateLocked reads the ids of the hotels q names (one, those at its
+// location, or the one if it is at the location) and keeps a location's.
+// pollMu is held.
 func (x *Index) locateLocked(ctx context.Context, q hotel.SearchQuery) ([]int64, error) {
-	if q.HotelID != 0 {
+	if q.Location == "" {
 		return []int64{q.HotelID}, nil
 	}
 	ids := []int64{}
@@ -413,7 +416,19 @@ func (x *Index) locateLocked(ctx context.Context, q hotel.SearchQuery) ([]int64,
 	x.mu.Lock()
 	x.locations[q.Location] = ids
 	x.mu.Unlock()
-	return ids, nil
+	return narrow(ids, q.HotelID), nil
+}
+
+// narrow returns the hotels of a location, or only hotel id of them when
+// id is not 0 (a search of a hotel and a location).
+func narrow(ids []int64, id int64) []int64 {
+	if id == 0 {
+		return ids
+	}
+	if slices.Contains(ids, id) {
+		return []int64{id}
+	}
+	return []int64{}
 }
 
 // ensureLocked loads the hotels of ids not loaded yet. pollMu is held.

@@ -106,6 +106,9 @@ func (w *world) query(r *rand.Rand) hotel.SearchQuery {
 	q := hotel.SearchQuery{CheckIn: in, CheckOut: in.AddDays(1 + r.IntN(4)), Adults: 1 + r.IntN(3), Limit: 1 + r.IntN(60)}
 	if r.IntN(4) == 0 {
 		q.HotelID = w.hotels[r.IntN(len(w.hotels))].ID
+		if r.IntN(3) == 0 { // a hotel and a location: offers of the hotel if it is there
+			q.Location = w.locations[r.IntN(len(w.locations))]
+		}
 	} else {
 		q.Location = w.locations[r.IntN(len(w.locations))]
 		if r.IntN(3) == 0 {
@@ -184,7 +187,11 @@ func (w *world) change(t *testing.T, r *rand.Rand, step int) string {
 		p := base[r.IntN(len(base))]
 		price := hotel.Cents(5_000 + r.IntN(40_000))
 		stop, minStay, capacity := r.IntN(3) == 0, r.IntN(4), 1+r.IntN(4)
-		u := hotel.ARIUpdate{RoomTypeID: rt.ID, RatePlan: p.Code, From: in, To: in.AddDays(r.IntN(10)), Price: &price,
+		to := in.AddDays(r.IntN(10))
+		if last := w.start.AddDays(w.days - 1); to.After(last) {
+			to = last // capacity is set on nights that exist
+		}
+		u := hotel.ARIUpdate{RoomTypeID: rt.ID, RatePlan: p.Code, From: in, To: to, Price: &price,
 			Rules: &hotel.RestrictionPatch{StopSell: &stop, MinStayThrough: &minStay}}
 		if r.IntN(2) == 0 {
 			u.RatePlan, u.Price = "", nil // the room type's restrictions, every plan's

@@ -106,7 +106,6 @@ func testRatePlanErrors(t *testing.T, svc hotel.InventoryService) {
 		{"a band over 17", base(func(p *hotel.RatePlan) { p.Occupancy.ChildBands = []hotel.ChildBand{{MaxAge: 18}} }),
 			hotel.EINVALID, "occupancy.child_bands[0].max_age"},
 		{"an unknown parent", base(func(p *hotel.RatePlan) { p.ParentID = 999999 }), hotel.EINVALID, "parent"},
-		{"a parent of another room type", base(func(p *hotel.RatePlan) { p.ParentID = flex.ID }), hotel.EINVALID, "parent"},
 		{"an unknown room type", base(func(p *hotel.RatePlan) { p.RoomTypeID = 999999 }), hotel.EINVALID, "room_type_id"},
 		{"a code taken", base(func(p *hotel.RatePlan) { p.Code = "NR" }), hotel.ECONFLICT, ""},
 	} {
