@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -100,11 +101,15 @@ func BenchmarkOffers(b *testing.B) {
 			if !ok {
 				b.Skip("the store has no change feed")
 			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
 			x := ariindex.New(src, ariindex.Options{MaxLag: lag})
 			bctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			go x.Run(bctx)
 			now := time.Now()
+			warm := time.Now()
 			for _, loc := range c.locations {
 				q := query(rand.New(rand.NewPCG(1, 17)))
 				q.Location = loc
@@ -112,6 +117,11 @@ func BenchmarkOffers(b *testing.B) {
 					b.Fatalf("warming the index: %v (answered: %v)", err, ok)
 				}
 			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(time.Since(warm).Seconds(), "warm-s")
+			b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "index-MB")
+			b.ReportMetric(float64(x.Stats().Hotels), "hotels")
 			run(b, func(r *rand.Rand) (int, error) {
 				got, _, ok, err := x.Search(ctx, query(r), time.Now())
 				if err == nil && !ok {
