@@ -72,11 +72,18 @@ func SearchOffers(snap ARISnapshot, q SearchQuery, now time.Time) ([]Offer, []Ex
 	for id, h := range snap.Hotels {
 		today[id] = Today(now, h.Zone())
 	}
+	var chains [][]RatePlan
 	for _, rt := range snap.RoomTypes {
 		h := snap.Hotels[rt.HotelID]
-		if err := s.RoomType(h, today[h.ID], rt, byRoomType[rt.ID], snap.Plans, snap.ARI); err != nil {
-			return nil, nil, err
+		chains = chains[:0]
+		for _, p := range byRoomType[rt.ID] {
+			chain, err := snap.Plans.Chain(*p)
+			if err != nil {
+				return nil, nil, err
+			}
+			chains = append(chains, chain)
 		}
+		s.RoomType(h, today[h.ID], rt, chains, snap.ARI)
 	}
 	offers, excluded := s.Result()
 	return offers, excluded, nil
@@ -89,48 +96,56 @@ type OfferSearch struct {
 	q        SearchQuery
 	party    Party
 	found    []candidate
+	order    []rank       // of found, sorted by Result
+	nights   []NightPrice // of found, in turn
+	scratch  []NightPrice // the nights of the plan being quoted
 	excluded []Exclusion
-	chain    []RatePlan
 }
 
-// candidate is a plan that passes, as its position in the order of
-// offers; the offers are made for the page only.
+// candidate is a plan that passes; the offers are made for the page only.
 type candidate struct {
+	hotel          *Hotel
+	rt             *RoomType
+	plan           *RatePlan
+	nights, rooms  int // nights: the first of its NightPrices in OfferSearch.nights
+	total          Cents
+}
+
+// rank is a candidate's position in the order of offers (no pointers:
+// sorting moves no pointer, so no write barrier).
+type rank struct {
 	cursor SearchCursor
-	hotel  *Hotel
-	rt     *RoomType
-	plan   *RatePlan
-	nights []NightPrice
-	rooms  int
+	i      int
 }
 
 // NewOfferSearch starts answering q; plans hints how many plans will be
 // quoted.
 func NewOfferSearch(q SearchQuery, plans int) *OfferSearch {
-	return &OfferSearch{q: q, party: q.Party(), found: make([]candidate, 0, plans)}
+	return &OfferSearch{q: q, party: q.Party(), found: make([]candidate, 0, plans), order: make([]rank, 0, plans),
+		nights: make([]NightPrice, 0, plans*max(q.CheckIn.DaysUntil(q.CheckOut), 1))}
 }
 
-// RoomType quotes plans (room type rt's, sorted by id) of hotel h, whose
-// date is today, from v: ps holds the plans' ancestors. A room type of a
-// hotel where the check-in has passed is skipped.
-func (s *OfferSearch) RoomType(h Hotel, today Date, rt RoomType, plans []*RatePlan, ps Plans, v ARIView) error {
+// RoomType quotes the plans of room type rt of hotel h, whose date is
+// today, from v: each chain is a plan (first, in the order of plan ids)
+// and its ancestors (Plans.Chain). A room type of a hotel where the
+// check-in has passed is skipped. The chains must stay unchanged until
+// Result.
+func (s *OfferSearch) RoomType(h Hotel, today Date, rt RoomType, chains [][]RatePlan, v ARIView) {
 	q := s.q
 	if today.After(q.CheckIn) {
-		return nil
+		return
 	}
 	var hp *Hotel // shared by the room type's candidates
 	var rtp *RoomType
 	stay := Stay{CheckIn: q.CheckIn, CheckOut: q.CheckOut, Today: today, Party: s.party}
-	for _, p := range plans {
+	for _, chain := range chains {
+		p := &chain[0]
 		if (q.MealPlan != "" && p.MealPlan != q.MealPlan) || (q.Refundable != nil && p.Refundable != *q.Refundable) {
 			continue
 		}
-		var err error
-		if s.chain, err = ps.appendChain(s.chain[:0], *p); err != nil {
-			return err
-		}
 		explain := q.Explain && q.After == nil && len(s.excluded) < MaxExplained
-		quote, broken := quoteChain(v, rt, s.chain, stay, explain)
+		quote, broken := quoteChain(v, rt, chain, stay, explain, s.scratch)
+		s.scratch = quote.NightlyPrices
 		if broken != nil {
 			if explain {
 				s.excluded = append(s.excluded, Exclusion{HotelID: h.ID, RoomTypeID: rt.ID, RatePlanID: p.ID, RatePlan: p.Code, Violations: broken})
@@ -147,25 +162,29 @@ func (s *OfferSearch) RoomType(h Hotel, today Date, rt RoomType, plans []*RatePl
 		if hp == nil {
 			hp, rtp = &h, &rt
 		}
-		s.found = append(s.found, candidate{cursor: c, hotel: hp, rt: rtp, plan: p, nights: quote.NightlyPrices, rooms: quote.AvailableRooms})
+		s.order = append(s.order, rank{cursor: c, i: len(s.found)})
+		s.found = append(s.found, candidate{hotel: hp, rt: rtp, plan: p, nights: len(s.nights), rooms: quote.AvailableRooms, total: quote.Total})
+		s.nights = append(s.nights, quote.NightlyPrices...)
 	}
-	return nil
 }
 
 // Result returns the page of offers (at most q.Limit, in the order of
 // offers) and the plans explained.
 func (s *OfferSearch) Result() ([]Offer, []Exclusion) {
-	found := s.found
-	slices.SortFunc(found, func(a, b candidate) int { return a.cursor.compare(b.cursor) })
-	if s.q.Limit > 0 && len(found) > s.q.Limit {
-		found = found[:s.q.Limit]
+	order := s.order
+	slices.SortFunc(order, func(a, b rank) int { return a.cursor.compare(b.cursor) })
+	if s.q.Limit > 0 && len(order) > s.q.Limit {
+		order = order[:s.q.Limit]
 	}
 	var offers []Offer
-	if len(found) > 0 {
-		offers = make([]Offer, len(found))
+	if len(order) > 0 {
+		offers = make([]Offer, len(order))
 	}
-	for i, c := range found {
-		quote := Quote{Plan: *c.plan, NightlyPrices: c.nights, Total: c.cursor.Total, AvailableRooms: c.rooms}
+	n := s.q.CheckIn.DaysUntil(s.q.CheckOut)
+	for i, r := range order {
+		c := s.found[r.i]
+		nights := s.nights[c.nights : c.nights+n : c.nights+n]
+		quote := Quote{Plan: *c.plan, NightlyPrices: nights, Total: c.total, AvailableRooms: c.rooms}
 		offers[i] = offerOf(*c.hotel, *c.rt, s.q, quote)
 	}
 	return offers, s.excluded

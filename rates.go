@@ -150,6 +150,15 @@ func (r Restrictions) Merge(o Restrictions) Restrictions {
 	}
 }
 
+// merge is r = r.Merge(o), in place (search merges the restrictions of
+// every date of every plan it quotes).
+func (r *Restrictions) merge(o Restrictions) {
+	if o == (Restrictions{}) {
+		return
+	}
+	*r = r.Merge(o)
+}
+
 // minLimit is the smaller of two maxima where 0 is none.
 func minLimit(a, b int) int {
 	switch {
@@ -267,15 +276,16 @@ func (ps Plans) Quote(v ARIView, rt RoomType, p RatePlan, s Stay) (Quote, []Viol
 	if err != nil {
 		return Quote{}, nil, err
 	}
-	q, out := quoteChain(v, rt, chain, s, true)
+	q, out := quoteChain(v, rt, chain, s, true, nil)
 	return q, out, nil
 }
 
 // quoteChain is Quote of chain[0] with its chain. Without explain (search
 // offers that need no reasons) it stops at the first rule broken and
 // returns it without its detail, and leaves Quote.Restrictions empty; the
-// nights priced are the same.
-func quoteChain(v ARIView, rt RoomType, chain []RatePlan, s Stay, explain bool) (Quote, []Violation) {
+// nights priced are the same. The nightly prices are appended to prices[:0]
+// (nil: a new slice), which the caller then owns.
+func quoteChain(v ARIView, rt RoomType, chain []RatePlan, s Stay, explain bool, prices []NightPrice) (Quote, []Violation) {
 	p, base := chain[0], chain[len(chain)-1]
 	var out []Violation
 	add := func(rule string, d Date, format string, args ...any) {
@@ -298,7 +308,10 @@ func quoteChain(v ARIView, rt RoomType, chain []RatePlan, s Stay, explain bool) 
 	if stop() {
 		return q, out
 	}
-	q.NightlyPrices = make([]NightPrice, 0, n)
+	if prices == nil {
+		prices = make([]NightPrice, 0, n)
+	}
+	q.NightlyPrices = prices[:0]
 	for d := s.CheckIn; d.Before(s.CheckOut); d = d.AddDays(1) {
 		avail, ok := v.Available(rt.ID, d)
 		switch {
@@ -406,14 +419,16 @@ func (ps Plans) Restrictions(v ARIView, p RatePlan, d Date) (Restrictions, error
 
 // chainRules merges the restrictions of a plan's chain (the plan first) on d.
 func chainRules(v ARIView, chain []RatePlan, d Date) Restrictions {
-	p := chain[0]
-	r := v.Restrictions(p.RoomTypeID, 0, d).Merge(v.Restrictions(p.RoomTypeID, p.ID, d))
+	p := &chain[0]
+	r := v.Restrictions(p.RoomTypeID, 0, d)
+	r.merge(v.Restrictions(p.RoomTypeID, p.ID, d))
 	for i := 1; i < len(chain) && chain[i-1].FollowsParentRestrictions; i++ {
-		if parent := chain[i]; parent.RoomTypeID != chain[i-1].RoomTypeID {
+		parent := &chain[i]
+		if parent.RoomTypeID != chain[i-1].RoomTypeID {
 			// A parent of another room type brings its room type's too.
-			r = r.Merge(v.Restrictions(parent.RoomTypeID, 0, d))
+			r.merge(v.Restrictions(parent.RoomTypeID, 0, d))
 		}
-		r = r.Merge(v.Restrictions(chain[i].RoomTypeID, chain[i].ID, d))
+		r.merge(v.Restrictions(parent.RoomTypeID, parent.ID, d))
 	}
 	return r
 }

@@ -40,7 +40,10 @@ type roomARI struct {
 	avail []int32
 	price []hotel.Cents
 	rules []uint32 // nil: none
-	plans []*hotel.RatePlan
+	// chains are the room type's plans by id, each with its ancestors
+	// (hotel.Plans.Chain); a plan whose chain is broken is left out (the
+	// stores refuse to write one).
+	chains [][]hotel.RatePlan
 }
 
 // planARI is a plan's days: its base price (base plans that are not the
@@ -73,17 +76,20 @@ func build(snap hotel.ARISnapshot, base int64, days int) map[int64]*hotelARI {
 			continue
 		}
 		h.plans[p.ID] = p
-		if r := h.byID[p.RoomTypeID]; r != nil {
-			pc := p
-			r.plans = append(r.plans, &pc)
-		}
 		if p.ParentID == 0 && !p.Default {
 			h.plan(p.ID).price = newPrices(days)
 		}
 	}
 	for _, h := range out {
+		for _, p := range h.plans {
+			if r := h.byID[p.RoomTypeID]; r != nil {
+				if chain, err := h.plans.Chain(p); err == nil {
+					r.chains = append(r.chains, chain)
+				}
+			}
+		}
 		for _, r := range h.rooms {
-			slices.SortFunc(r.plans, func(a, b *hotel.RatePlan) int { return cmp.Compare(a.ID, b.ID) })
+			slices.SortFunc(r.chains, func(a, b []hotel.RatePlan) int { return cmp.Compare(a[0].ID, b[0].ID) })
 		}
 	}
 	rooms := make(map[int64]*roomARI, len(snap.RoomTypes))
@@ -240,8 +246,8 @@ func (x *Index) applyLocked(touches []store.ARITouch, rows store.ARIRows) {
 					continue
 				}
 				clearRules(r.rules, from, to)
-				for _, p := range r.plans {
-					if pa := h.byPlan[p.ID]; pa != nil {
+				for _, chain := range r.chains {
+					if pa := h.byPlan[chain[0].ID]; pa != nil {
 						clearRules(pa.rules, from, to)
 					}
 				}

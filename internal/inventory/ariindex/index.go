@@ -172,7 +172,13 @@ func (x *Index) Search(ctx context.Context, q hotel.SearchQuery, now time.Time) 
 	if x.base != base {
 		return nil, nil, false, nil // the window moved meanwhile
 	}
-	s := hotel.NewOfferSearch(q, 0)
+	plans := 0
+	for _, id := range ids {
+		if h := x.hotels[id]; h != nil {
+			plans += len(h.plans)
+		}
+	}
+	s := hotel.NewOfferSearch(q, plans)
 	minGuests := q.ARIQuery().MinOccupancy
 	for _, id := range ids {
 		h := x.hotels[id]
@@ -185,9 +191,7 @@ func (x *Index) Search(ctx context.Context, q hotel.SearchQuery, now time.Time) 
 			if r.rt.MaxOccupancy < minGuests || (q.RoomType != "" && !strings.EqualFold(r.rt.Name, q.RoomType)) {
 				continue
 			}
-			if err := s.RoomType(h.hotel, today, r.rt, r.plans, h.plans, v); err != nil {
-				return nil, nil, false, err
-			}
+			s.RoomType(h.hotel, today, r.rt, r.chains, v)
 		}
 	}
 	offers, excluded = s.Result()
