@@ -104,11 +104,11 @@ type OfferSearch struct {
 
 // candidate is a plan that passes; the offers are made for the page only.
 type candidate struct {
-	hotel          *Hotel
-	rt             *RoomType
-	plan           *RatePlan
-	nights, rooms  int // nights: the first of its NightPrices in OfferSearch.nights
-	total          Cents
+	hotel         *Hotel
+	rt            *RoomType
+	plan          *RatePlan
+	nights, rooms int // nights: the first of its NightPrices in OfferSearch.nights
+	total         Cents
 }
 
 // rank is a candidate's position in the order of offers (no pointers:
