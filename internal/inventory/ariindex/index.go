@@ -87,6 +87,8 @@ type Index struct {
 	base   int64 // the window's first day, in days since the Unix epoch
 	// hotels loaded, by id; nil for a hotel without room types.
 	hotels map[int64]*hotelARI
+	// warming: Run is loading every hotel.
+	warming bool
 	// locations are the hotel ids of each location searched, as the
 	// database matched them (the key is the query's text).
 	locations map[string][]int64
@@ -127,10 +129,13 @@ func (x *Index) Stats() Stats {
 	return s
 }
 
-// Run polls the feed every MaxLag/2 (from 50 ms to a second) until ctx
-// ends, so searches rarely wait for a poll, and prunes the feed's touches
-// older than Retention.
+// Run loads every hotel (a search meanwhile reads the database for
+// hotels not loaded yet, rather than wait for their load), then polls the
+// feed every MaxLag/2 (from 50 ms to a second) until ctx ends, so
+// searches rarely wait for a poll, and prunes the feed's touches older
+// than Retention.
 func (x *Index) Run(ctx context.Context) {
+	x.warm(ctx)
 	every := min(max(x.opt.MaxLag/2, 50*time.Millisecond), time.Second)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -144,6 +149,55 @@ func (x *Index) Run(ctx context.Context) {
 		_ = x.pollLocked(ctx, time.Now()) // a failed poll is tried again by the next tick or search
 		x.pruneLocked(ctx)
 		x.pollMu.Unlock()
+	}
+}
+
+// warmChunk is how many hotels warm loads at a time (searches wait for
+// no more than one chunk's load).
+const warmChunk = 100
+
+// warm loads every hotel, a chunk at a time.
+func (x *Index) warm(ctx context.Context) {
+	x.mu.Lock()
+	x.warming = true
+	x.mu.Unlock()
+	defer func() {
+		x.mu.Lock()
+		x.warming = false
+		x.mu.Unlock()
+	}()
+	f := hotel.HotelFilter{Limit: warmChunk}
+	for ctx.Err() == nil {
+		hs, err := x.src.ListHotels(ctx, f)
+		if err != nil {
+			return // searches load what they need
+		}
+		ids := make([]int64, len(hs))
+		for i, h := range hs {
+			ids[i] = h.ID
+		}
+		x.pollMu.Lock()
+		x.moveWindow(x.opt.Now())
+		err = x.pollLocked(ctx, time.Now())
+		if err == nil {
+			err = x.ensureLocked(ctx, ids)
+		}
+		x.pollMu.Unlock()
+		if err != nil || len(hs) < f.Limit {
+			return
+		}
+		f.AfterID = hs[len(hs)-1].ID
+	}
+}
+
+// moveWindow starts the window on the earliest today at now when it has
+// none yet or that day has left its first week. pollMu is held.
+func (x *Index) moveWindow(now time.Time) {
+	earliest := dayOf(hotel.EarliestToday(now))
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.base == 0 || earliest < x.base || earliest > x.base+rebuildAfter {
+		x.resetLocked(earliest)
 	}
 }
 
@@ -208,20 +262,22 @@ func (x *Index) prepare(ctx context.Context, q hotel.SearchQuery, now, since tim
 	base := x.base
 	ids, known := x.cachedLocked(q)
 	fresh := x.polled.After(since)
+	warming := x.warming
 	x.mu.RUnlock()
 	moved := base == 0 || earliest < base || earliest > base+rebuildAfter
 	if !moved && known && fresh {
 		return x.inWindow(q, base, ids)
 	}
+	if warming && (moved || !known) {
+		// Run is loading every hotel: read the database rather than wait.
+		x.count(func(s *Stats) { s.Fallbacks++ })
+		return nil, 0, nil
+	}
 
 	x.pollMu.Lock()
 	defer x.pollMu.Unlock()
 	if moved {
-		x.mu.Lock()
-		if x.base == 0 || earliest < x.base || earliest > x.base+rebuildAfter {
-			x.resetLocked(earliest)
-		}
-		x.mu.Unlock()
+		x.moveWindow(now)
 	}
 	if err := x.pollLocked(ctx, since); err != nil {
 		return nil, 0, err
