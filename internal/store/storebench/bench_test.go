@@ -35,6 +35,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/inventory"
+	"github.com/hotelplatform/hotel/internal/inventory/ariindex"
 	"github.com/hotelplatform/hotel/internal/sampledata"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
@@ -209,31 +210,53 @@ func (l *latencies) report(b *testing.B) {
 }
 
 // BenchmarkSearch: a city and a 3-night stay for 2 adults, first page,
-// through the inventory service (LoadARI, then every plan quoted).
+// through the inventory service, one client: /index from the search index
+// (every city loaded before the timer, as at a service's start), /database
+// with the index off (LoadARI, then every plan quoted).
 func BenchmarkSearch(b *testing.B) {
 	c := open(b)
-	svc := inventory.NewService(c.st, time.Now)
 	ctx := context.Background()
-	r := rand.New(rand.NewPCG(1, 2))
-	var lat latencies
-	offers := 0
-	b.ResetTimer()
-	for b.Loop() {
+	query := func(r *rand.Rand) hotel.SearchQuery {
 		in := c.first.AddDays(r.IntN(c.days - 3))
-		q := hotel.SearchQuery{
+		return hotel.SearchQuery{
 			Location: c.locations[r.IntN(len(c.locations))],
 			CheckIn:  in, CheckOut: in.AddDays(3), Adults: 2, Limit: hotel.DefaultSearchPageSize,
 		}
-		start := time.Now()
-		got, err := svc.Search(ctx, q)
-		lat.add(time.Since(start))
-		if err != nil {
-			b.Fatal(err)
-		}
-		offers += len(got.Offers)
 	}
-	lat.report(b)
-	b.ReportMetric(float64(offers)/float64(b.N), "offers/op")
+	for _, index := range []bool{true, false} {
+		name, opt := "index", inventory.WithSearchIndex(ariindex.Options{})
+		if !index {
+			name, opt = "database", inventory.WithoutSearchIndex()
+		}
+		b.Run(name, func(b *testing.B) {
+			svc := inventory.NewService(c.st, time.Now, opt)
+			r := rand.New(rand.NewPCG(1, 2))
+			if index { // every city loaded first, as Run does at start
+				for _, loc := range c.locations {
+					q := query(r)
+					q.Location = loc
+					if _, err := svc.Search(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			var lat latencies
+			offers := 0
+			b.ResetTimer()
+			for b.Loop() {
+				q := query(r)
+				start := time.Now()
+				got, err := svc.Search(ctx, q)
+				lat.add(time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+				offers += len(got.Offers)
+			}
+			lat.report(b)
+			b.ReportMetric(float64(offers)/float64(b.N), "offers/op")
+		})
+	}
 }
 
 // bookingID returns a random (version 4) UUID, so reruns against a kept
