@@ -130,7 +130,17 @@ func startInventoryService(p *process) error {
 		}
 		svc := inventory.NewService(p.store, p.deps.Now, opt)
 		if x := svc.SearchIndex(); x != nil {
-			p.background.Go(func() { x.Run(p.ctx) })
+			p.background.Go(func() {
+				start := time.Now()
+				if err := x.Warm(p.ctx); err != nil {
+					if p.ctx.Err() == nil {
+						p.deps.Log.Warn("search index: not every hotel loaded at start; searches load the rest", "err", err)
+					}
+				} else {
+					p.deps.Log.Info("search index loaded", "hotels", x.Stats().Hotels, "seconds", time.Since(start).Seconds())
+				}
+				x.Run(p.ctx)
+			})
 			if p.deps.Metrics != nil {
 				p.deps.Metrics.RegisterSearchIndex(p.deps.Name, x.Stats)
 			}

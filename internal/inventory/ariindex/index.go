@@ -87,7 +87,7 @@ type Index struct {
 	base   int64 // the window's first day, in days since the Unix epoch
 	// hotels loaded, by id; nil for a hotel without room types.
 	hotels map[int64]*hotelARI
-	// warming: Run is loading every hotel.
+	// warming: Warm is loading every hotel.
 	warming bool
 	// locations are the hotel ids of each location searched, as the
 	// database matched them (the key is the query's text).
@@ -129,13 +129,10 @@ func (x *Index) Stats() Stats {
 	return s
 }
 
-// Run loads every hotel (a search meanwhile reads the database for
-// hotels not loaded yet, rather than wait for their load), then polls the
-// feed every MaxLag/2 (from 50 ms to a second) until ctx ends, so
-// searches rarely wait for a poll, and prunes the feed's touches older
-// than Retention.
+// Run polls the feed every MaxLag/2 (from 50 ms to a second) until ctx
+// ends, so searches rarely wait for a poll, and prunes the feed's touches
+// older than Retention.
 func (x *Index) Run(ctx context.Context) {
-	x.warm(ctx)
 	every := min(max(x.opt.MaxLag/2, 50*time.Millisecond), time.Second)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -156,8 +153,12 @@ func (x *Index) Run(ctx context.Context) {
 // no more than one chunk's load).
 const warmChunk = 100
 
-// warm loads every hotel, a chunk at a time.
-func (x *Index) warm(ctx context.Context) {
+// Warm loads every hotel, a chunk at a time; meanwhile a search of hotels
+// not loaded yet is not answered (ok false: the caller reads the
+// database) rather than wait for their load. It returns the first error
+// of a read (the hotels not loaded then are loaded by the searches that
+// need them).
+func (x *Index) Warm(ctx context.Context) error {
 	x.mu.Lock()
 	x.warming = true
 	x.mu.Unlock()
@@ -167,10 +168,10 @@ func (x *Index) warm(ctx context.Context) {
 		x.mu.Unlock()
 	}()
 	f := hotel.HotelFilter{Limit: warmChunk}
-	for ctx.Err() == nil {
+	for {
 		hs, err := x.src.ListHotels(ctx, f)
 		if err != nil {
-			return // searches load what they need
+			return fmt.Errorf("search index: warm: %w", err)
 		}
 		ids := make([]int64, len(hs))
 		for i, h := range hs {
@@ -184,7 +185,7 @@ func (x *Index) warm(ctx context.Context) {
 		}
 		x.pollMu.Unlock()
 		if err != nil || len(hs) < f.Limit {
-			return
+			return err
 		}
 		f.AfterID = hs[len(hs)-1].ID
 	}
@@ -269,7 +270,7 @@ func (x *Index) prepare(ctx context.Context, q hotel.SearchQuery, now, since tim
 		return x.inWindow(q, base, ids)
 	}
 	if warming && (moved || !known) {
-		// Run is loading every hotel: read the database rather than wait.
+		// Warm is loading every hotel: read the database rather than wait.
 		x.count(func(s *Stats) { s.Fallbacks++ })
 		return nil, 0, nil
 	}

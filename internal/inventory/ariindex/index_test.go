@@ -351,14 +351,10 @@ func TestIndexLagged(t *testing.T) {
 				Now: func() time.Time { return w.now }})
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			go x.Run(ctx)
-			// Run loads every hotel first (searches meanwhile read the
-			// database: they are answered, ok false, never wrong).
-			for deadline := time.Now().Add(20 * time.Second); x.Stats().Hotels < len(w.hotels); time.Sleep(10 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("Run loaded %d hotels of %d", x.Stats().Hotels, len(w.hotels))
-				}
+			if err := x.Warm(ctx); err != nil || x.Stats().Hotels != len(w.hotels) {
+				t.Fatalf("Warm = %v: %d hotels of %d", err, x.Stats().Hotels, len(w.hotels))
 			}
+			go x.Run(ctx)
 			h := w.hotels[0]
 			in := w.start.AddDays(3)
 			q := hotel.SearchQuery{HotelID: h.ID, CheckIn: in, CheckOut: in.AddDays(1), Adults: 1, Limit: 100}
