@@ -51,6 +51,42 @@ var earliestZone = time.FixedZone("UTC-12", -12*60*60)
 // no hotel's today is before it.
 func EarliestToday(now time.Time) Date { return Today(now, earliestZone) }
 
+// At returns the first instant at which clocks in loc show date d at
+// hour:minute (a nil loc is UTC), in loc. On most days a wall time is one
+// instant. When the clocks skip it (the gap of a spring-forward change) it
+// is the first instant after the gap: 01:30 on a day London goes from 01:00
+// GMT to 02:00 BST is 02:00 BST. When the clocks show it twice (the
+// overlap of a fall-back change) it is the earlier instant: 01:30 on a day
+// New York goes back from 02:00 EDT to 01:00 EST is 01:30 EDT. time.Date
+// does not promise either choice, so At computes them.
+func (d Date) At(hour, minute int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, day := d.t.Date()
+	wall := time.Date(y, m, day, hour, minute, 0, 0, time.UTC) // the wall time, read as if it were UTC
+	// An instant's wall clock is the instant plus its offset, and offsets
+	// are within ±15 hours, so the answer is after wall−15h. Walk the zone's
+	// periods (spans of one offset) from there in order: within a period the
+	// wall clock rises with the instant, so the first instant whose wall
+	// clock reaches wall is the period's start (when the clock jumped past
+	// wall into it) or wall minus the period's offset (when the period
+	// shows wall at all).
+	for t := wall.Add(-15 * time.Hour); ; {
+		local := t.In(loc)
+		_, secs := local.Zone()
+		off := time.Duration(secs) * time.Second
+		if !t.Add(off).Before(wall) {
+			return local
+		}
+		_, end := local.ZoneBounds()
+		if end.IsZero() || end.Add(off).After(wall) {
+			return wall.Add(-off).In(loc)
+		}
+		t = end
+	}
+}
+
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d.t.IsZero() }
 

@@ -81,3 +81,28 @@ func (c *Cents) UnmarshalJSON(b []byte) error {
 	*c = v
 	return nil
 }
+
+// MinorUnit returns the smallest amount of a currency (an ISO 4217 code) in
+// Cents: 100 for the currencies without a minor unit (JPY, KRW, ISK, …),
+// whose amounts are whole units, and 1 for every other code.
+func MinorUnit(currency string) Cents {
+	if zeroDecimal[currency] {
+		return 100
+	}
+	return 1
+}
+
+// zeroDecimal lists the ISO 4217 currencies whose minor unit is 0.
+var zeroDecimal = map[string]bool{
+	"BIF": true, "CLP": true, "DJF": true, "GNF": true, "ISK": true, "JPY": true,
+	"KMF": true, "KRW": true, "PYG": true, "RWF": true, "UGX": true, "UYI": true,
+	"VND": true, "VUV": true, "XAF": true, "XOF": true, "XPF": true,
+}
+
+// roundTo returns num/den rounded half away from zero to a multiple of
+// unit (a MinorUnit; below 1 counts as 1): the one rounding of fees,
+// deposits and taxes.
+func roundTo(num, den int64, unit Cents) Cents {
+	u := max(int64(unit), 1)
+	return Cents(divRound(num, den*u) * u)
+}
