@@ -42,6 +42,10 @@ type AriTouch struct {
 	CreatedAt  string
 }
 
+type AriTouchPause struct {
+	Paused int64
+}
+
 type Booking struct {
 	ID               string
 	ConfirmationCode string
