@@ -102,8 +102,10 @@ type Stats struct {
 	// everything was dropped (the window moved, or the index fell behind
 	// the feed's retention).
 	Polls, Touches, HotelLoads, Fallbacks, Resets uint64
-	Hotels                                        int       // loaded now
-	Polled                                        time.Time // when the last poll applied began (zero: none yet)
+	// Prunes counts the calls that pruned the feed behind the index.
+	Prunes uint64
+	Hotels int       // loaded now
+	Polled time.Time // when the last poll applied began (zero: none yet)
 }
 
 // New returns an empty index over src.
@@ -209,7 +211,9 @@ func (x *Index) pruneLocked(ctx context.Context) {
 		return
 	}
 	if !x.pruneAfter.IsZero() {
-		_, _ = x.src.PruneARITouches(ctx, x.pruneAfter) // another replica may have pruned them
+		if _, err := x.src.PruneARITouches(ctx, x.pruneAfter); err == nil { // another replica may have pruned them
+			x.count(func(s *Stats) { s.Prunes++ })
+		}
 	}
 	x.pruneAfter, x.cursorAt = x.cursor, time.Now()
 }

@@ -381,7 +381,11 @@ func TestIndexLagged(t *testing.T) {
 			}
 			// Past the retention, Run prunes the feed; the index still
 			// follows changes (or starts again when it fell behind).
-			time.Sleep(1500 * time.Millisecond)
+			for deadline := time.Now().Add(20 * time.Second); x.Stats().Prunes == 0; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("Run never pruned the feed")
+				}
+			}
 			stop = false
 			if _, err := w.svc.ApplyARI(ctx, &hotel.ARIChange{HotelID: h.ID, Actor: "test", Updates: []hotel.ARIUpdate{u}}); err != nil {
 				t.Fatal(err)

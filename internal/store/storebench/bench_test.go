@@ -209,6 +209,16 @@ func (l *latencies) report(b *testing.B) {
 	b.ReportMetric(at(0.99), "p99-ms")
 }
 
+// searchQuery draws the benchmarks' search: a random city, 3 nights from
+// a random bookable night, 2 adults, limit offers.
+func (c *catalogue) searchQuery(r *rand.Rand, limit int) hotel.SearchQuery {
+	in := c.first.AddDays(r.IntN(c.days - 3))
+	return hotel.SearchQuery{
+		Location: c.locations[r.IntN(len(c.locations))],
+		CheckIn:  in, CheckOut: in.AddDays(3), Adults: 2, Limit: limit,
+	}
+}
+
 // BenchmarkSearch: a city and a 3-night stay for 2 adults, first page,
 // through the inventory service, one client: /index from the search index
 // (every city loaded before the timer, as at a service's start), /database
@@ -216,13 +226,7 @@ func (l *latencies) report(b *testing.B) {
 func BenchmarkSearch(b *testing.B) {
 	c := open(b)
 	ctx := context.Background()
-	query := func(r *rand.Rand) hotel.SearchQuery {
-		in := c.first.AddDays(r.IntN(c.days - 3))
-		return hotel.SearchQuery{
-			Location: c.locations[r.IntN(len(c.locations))],
-			CheckIn:  in, CheckOut: in.AddDays(3), Adults: 2, Limit: hotel.DefaultSearchPageSize,
-		}
-	}
+	query := func(r *rand.Rand) hotel.SearchQuery { return c.searchQuery(r, hotel.DefaultSearchPageSize) }
 	for _, index := range []bool{true, false} {
 		name, opt := "index", inventory.WithSearchIndex(ariindex.Options{})
 		if !index {

@@ -39,13 +39,7 @@ import (
 func BenchmarkOffers(b *testing.B) {
 	c := open(b)
 	ctx := context.Background()
-	query := func(r *rand.Rand) hotel.SearchQuery {
-		in := c.first.AddDays(r.IntN(c.days - 3))
-		return hotel.SearchQuery{
-			Location: c.locations[r.IntN(len(c.locations))],
-			CheckIn:  in, CheckOut: in.AddDays(3), Adults: 2, Limit: hotel.DefaultSearchPageSize + 1,
-		}
-	}
+	query := func(r *rand.Rand) hotel.SearchQuery { return c.searchQuery(r, hotel.DefaultSearchPageSize+1) }
 	run := func(b *testing.B, search func(r *rand.Rand) (int, error)) {
 		var lat latencies
 		var offers atomic.Int64
