@@ -8,19 +8,27 @@ import (
 	"github.com/google/uuid"
 )
 
-// Booking statuses. Transitions (Transition is the one place that knows them):
-// pending → confirmed → completed; confirmed → cancelled; pending → failed.
+// Booking statuses. Transitions (transitions is the one place that knows
+// them): pending → confirmed | failed; confirmed → checked_in | cancelled |
+// no_show | completed (a stay never checked in completes after check-out,
+// as before check-in existed); checked_in → completed.
 const (
 	StatusPending   = "pending"
 	StatusConfirmed = "confirmed"
+	StatusCheckedIn = "checked_in"
 	StatusCancelled = "cancelled"
+	StatusNoShow    = "no_show"
 	StatusCompleted = "completed"
 	StatusFailed    = "failed"
 )
 
+// Statuses are every booking status, in lifecycle order.
+var Statuses = []string{StatusPending, StatusConfirmed, StatusCheckedIn, StatusCancelled, StatusNoShow, StatusCompleted, StatusFailed}
+
 var transitions = map[string][]string{
 	StatusPending:   {StatusConfirmed, StatusFailed},
-	StatusConfirmed: {StatusCompleted, StatusCancelled},
+	StatusConfirmed: {StatusCheckedIn, StatusCancelled, StatusNoShow, StatusCompleted},
+	StatusCheckedIn: {StatusCompleted},
 }
 
 // CanTransition reports whether a booking may go from status from to to.
@@ -86,7 +94,22 @@ type Booking struct {
 	Status        string       `json:"reservation_status"`
 	// DepartedOn is set by an early departure: the day the guest left.
 	DepartedOn Date `json:"departed_on,omitzero"`
-	Version    int  `json:"version"`
+	// CheckedInAt is when the guest checked in; CancelledAt when the
+	// booking was cancelled, and CancellationCharge the fee that applied
+	// at that moment (shown as cancellation_fee); NoShowFee the fee
+	// recorded when the booking was marked a no-show.
+	CheckedInAt        time.Time `json:"checked_in_at,omitzero"`
+	CancelledAt        time.Time `json:"cancelled_at,omitzero"`
+	CancellationCharge Cents     `json:"-"`
+	NoShowFee          Cents     `json:"no_show_fee,omitempty"`
+	// What the terms mean, set by ShowTerms when the booking is read: the
+	// cancellation deadline and fee (a confirmed booking's if cancelled
+	// now, a cancelled one's as recorded), the guarantee due, and the
+	// price split into net, each tax and gross.
+	*CancellationQuote
+	Guarantee      *GuaranteeDue `json:"guarantee,omitempty"`
+	PriceBreakdown *TaxBreakdown `json:"price_breakdown,omitempty"`
+	Version        int           `json:"version"`
 	// SyncPending marks a booking whose hold may not match it yet (a saga
 	// step in flight or interrupted); the recovery pass finishes it.
 	SyncPending bool      `json:"-"`
@@ -112,6 +135,49 @@ func (b *Booking) PriceBy(h *Hold) {
 		b.Terms = h.Terms
 		b.RatePlan = h.Terms.RatePlan.Code
 	}
+}
+
+// ShowTerms sets what b's terms mean at now (see the fields it sets):
+// the deadlines in the zone its terms were sold in, or loc for a booking
+// sold before terms named one. A booking that is neither confirmed nor
+// cancelled has no cancellation to show.
+func (b *Booking) ShowTerms(now time.Time, loc *time.Location) {
+	var t Terms
+	if b.Terms != nil {
+		t = *b.Terms
+	}
+	if t.TimeZone != "" {
+		if z, err := LoadZone(t.TimeZone); err == nil {
+			loc = z
+		}
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	party := t.Party
+	if b.Terms == nil {
+		party = PartyOf(b.Adults, b.Children, b.ChildAges)
+	}
+	unit := MinorUnit(b.Currency)
+	policy := t.RatePlan.CancellationTerms()
+	if b.Terms == nil {
+		policy = CancellationPolicy{} // sold before plans: free until arrival
+	}
+	b.CancellationQuote = nil
+	switch b.Status {
+	case StatusConfirmed:
+		q := policy.Quote(now, b.NightlyPrices, b.ArrivalDate, loc, unit)
+		b.CancellationQuote = &q
+	case StatusCancelled:
+		q := policy.Quote(b.CancelledAt, b.NightlyPrices, b.ArrivalDate, loc, unit)
+		q.Fee = b.CancellationCharge
+		q.Free = q.Fee == 0
+		b.CancellationQuote = &q
+	}
+	g := t.RatePlan.Guarantee.Due(b.CreatedAt, b.NightlyPrices, b.ArrivalDate, loc, unit)
+	b.Guarantee = &g
+	br := ApplyTaxes(t.Taxes, b.TotalPrice, len(b.NightlyPrices), party, unit)
+	b.PriceBreakdown = &br
 }
 
 // Redact replaces the personal data of b unless p may see it.

@@ -21,6 +21,9 @@ type Hotel struct {
 	TimeZone string `json:"time_zone"`
 	// Currency is the ISO 4217 code of every price at this hotel.
 	Currency string `json:"currency"`
+	// Taxes are the hotel's taxes and fees on a room's price (tax.go), in
+	// the order a breakdown lists them.
+	Taxes []Tax `json:"taxes,omitempty"`
 }
 
 // Zone returns the hotel's time zone, falling back to UTC if the stored

@@ -41,6 +41,24 @@ type RatePlan struct {
 	// Occupancy prices the party on a base plan; derived plans price the
 	// party as their parent does.
 	Occupancy Occupancy `json:"occupancy"`
+	// Cancellation is the plan's cancellation policy (nil: the policy
+	// Refundable implies, see CancellationTerms), NoShow what a guest who
+	// does not arrive owes, Guarantee what a booking must secure. A derived
+	// plan has its own, never its parent's.
+	Cancellation *CancellationPolicy `json:"cancellation_policy,omitempty"`
+	NoShow       NoShowPolicy        `json:"no_show_policy,omitzero"`
+	Guarantee    Guarantee           `json:"guarantee,omitzero"`
+}
+
+// CancellationTerms returns the cancellation policy a stay on p is sold
+// under: p.Cancellation, or without one free cancellation until the
+// arrival date begins at the hotel when p is refundable, else
+// non-refundable.
+func (p RatePlan) CancellationTerms() CancellationPolicy {
+	if p.Cancellation != nil {
+		return *p.Cancellation
+	}
+	return CancellationPolicy{NonRefundable: !p.Refundable}
 }
 
 // ratePlanCode is the form of a rate plan code (the schema's CHECK).

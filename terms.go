@@ -14,6 +14,11 @@ type Terms struct {
 	RatePlan     RatePlan            `json:"rate_plan"`
 	Party        Party               `json:"party"`
 	Restrictions []DatedRestrictions `json:"restrictions,omitempty"`
+	// TimeZone is the hotel's time zone and Taxes its taxes when the stay
+	// was sold: deadlines are in that zone, and the price breakdown uses
+	// those taxes (a stay sold before taxes were recorded has none).
+	TimeZone string `json:"time_zone,omitempty"`
+	Taxes    []Tax  `json:"taxes,omitempty"`
 }
 
 // DatedRestrictions are the restrictions in effect on a date.

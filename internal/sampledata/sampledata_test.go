@@ -3,6 +3,7 @@ package sampledata
 import (
 	"crypto/sha256"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -69,7 +70,7 @@ func TestSampleHotels(t *testing.T) {
 	for i := range want {
 		want[i].TimeZone, want[i].Currency = "Europe/London", "GBP"
 	}
-	if !slices.Equal(got.hotels, want) {
+	if !reflect.DeepEqual(got.hotels, want) {
 		t.Fatalf("hotels:\n got %+v\nwant %+v", got.hotels, want)
 	}
 

@@ -1,6 +1,7 @@
 package sampledata
 
 import (
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -218,7 +219,7 @@ func TestSyntheticDeterministic(t *testing.T) {
 	// one, and fewer days are a prefix of each hotel's nights.
 	small := mustSynthetic(t, SyntheticOptions{Hotels: 5, Days: 7, Seed: o.Seed, Start: o.Start, FirstHotelID: 8, FirstRoomTypeID: 29})
 	big := mustSynthetic(t, o)
-	if !slices.Equal(small.hotels, big.hotels[:5]) || !slices.Equal(small.roomTypes, big.roomTypes[:20]) {
+	if !reflect.DeepEqual(small.hotels, big.hotels[:5]) || !slices.Equal(small.roomTypes, big.roomTypes[:20]) {
 		t.Fatal("hotels or room types of a smaller set differ from a larger one's")
 	}
 	for h := range 5 {

@@ -29,9 +29,19 @@ func NewSnapshotBuilder() *SnapshotBuilder {
 }
 
 // Room adds a selected room type and its hotel.
-func (b *SnapshotBuilder) Room(h hotel.Hotel, rt hotel.RoomType) {
+func (b *SnapshotBuilder) Room(h hotel.Hotel, taxes string, rt hotel.RoomType) error {
+	if prev, ok := b.snap.Hotels[h.ID]; ok {
+		h.Taxes = prev.Taxes // the hotel of an earlier room type: read once
+	} else {
+		t, err := ParseTaxes(taxes)
+		if err != nil {
+			return fmt.Errorf("hotel %d: taxes: %w", h.ID, err)
+		}
+		h.Taxes = t
+	}
 	b.snap.Hotels[h.ID] = h
 	b.snap.RoomTypes = append(b.snap.RoomTypes, rt)
+	return nil
 }
 
 // HotelIDs returns the hotels of the room types added, ascending.
@@ -136,6 +146,16 @@ func (b *SnapshotBuilder) Rule(roomTypeID, planID int64, date hotel.Date, r hote
 // Snapshot returns what was added.
 func (b *SnapshotBuilder) Snapshot() hotel.ARISnapshot { return b.snap }
 
+// RoomTypeColumns are the columns of hotel h and room type rt a driver
+// reads for a snapshot into RoomTypeDest, in order.
+const RoomTypeColumns = `h.id, h.name, h.location, h.time_zone, h.currency, h.taxes, rt.id, rt.name, rt.max_occupancy, rt.overbooking_allowance`
+
+// RoomTypeDest returns the scan destinations of RoomTypeColumns (the
+// hotel's taxes as stored, for Room).
+func RoomTypeDest(h *hotel.Hotel, taxes *string, rt *hotel.RoomType) []any {
+	return []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency, taxes, &rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance}
+}
+
 // RestrictionColumns are the columns of table restriction_night a driver
 // reads into RestrictionDest, in order.
 const RestrictionColumns = `min_stay_arrival, max_stay_arrival, min_stay_through, max_stay_through,
@@ -151,13 +171,13 @@ func RestrictionDest(r *hotel.Restrictions) []any {
 // RatePlanDest, in order.
 const RatePlanColumns = `id, hotel_id, room_type_id, code, name, meal_plan, refundable, sellable, is_default,
        parent_id, adjust_percent_bp, adjust_amount_cents, follows_parent_restrictions,
-       base_adults, extra_adult_cents, child_bands`
+       base_adults, extra_adult_cents, child_bands, policies`
 
 // RatePlanDest returns the scan destinations of RatePlanColumns.
 func RatePlanDest(r *RatePlanRow) []any {
 	return []any{&r.ID, &r.HotelID, &r.RoomTypeID, &r.Code, &r.Name, &r.MealPlan, &r.Refundable, &r.Sellable, &r.IsDefault,
 		&r.ParentID, &r.AdjustPercentBp, &r.AdjustAmountCents, &r.FollowsParentRestrictions,
-		&r.BaseAdults, &r.ExtraAdultCents, &r.ChildBands}
+		&r.BaseAdults, &r.ExtraAdultCents, &r.ChildBands, &r.Policies}
 }
 
 // Rates is the rate plan and bulk ARI part of the contract. Its writes

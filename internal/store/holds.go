@@ -165,6 +165,16 @@ func BookingTerms(b *hotel.Booking) ([]any, error) {
 	return []any{sql.NullInt64{Int64: b.RatePlanID, Valid: b.RatePlanID != 0}, NullString(b.RatePlan), ages, terms}, nil
 }
 
+// BookingOutcome are the stored form of what became of a booking — when
+// it was checked in, when cancelled and at what fee, the fee of a no-show
+// — in the order of the columns checked_in_at, cancelled_at,
+// cancellation_fee_cents, no_show_fee_cents (NULL when not so).
+func BookingOutcome(b *hotel.Booking) []any {
+	return []any{Timestamp(b.CheckedInAt), Timestamp(b.CancelledAt),
+		sql.NullInt64{Int64: int64(b.CancellationCharge), Valid: !b.CancelledAt.IsZero()},
+		sql.NullInt64{Int64: int64(b.NoShowFee), Valid: b.Status == hotel.StatusNoShow}}
+}
+
 // AgesDest is a Scan destination for a children's ages column (JSON, NULL:
 // not given).
 func AgesDest(ages *[]int) sql.Scanner { return agesDest{ages} }

@@ -11,7 +11,7 @@ import (
 // order of RatePlanValues.
 var LoadRatePlanColumns = []string{"id", "hotel_id", "room_type_id", "code", "name", "meal_plan", "refundable", "sellable",
 	"is_default", "parent_id", "adjust_percent_bp", "adjust_amount_cents", "follows_parent_restrictions",
-	"base_adults", "extra_adult_cents", "child_bands"}
+	"base_adults", "extra_adult_cents", "child_bands", "policies"}
 
 // RatePlanValues returns p as the values of LoadRatePlanColumns (parent_id nil
 // for a base plan, booleans as bools, child bands as the JSON the store
@@ -31,7 +31,7 @@ func RatePlanValues(p hotel.RatePlan) ([]any, error) {
 	}
 	return []any{p.ID, p.HotelID, p.RoomTypeID, p.Code, p.Name, p.MealPlan, p.Refundable, p.Sellable,
 		p.Default, parent, int32(p.PercentBP), int64(p.AmountCents), p.FollowsParentRestrictions,
-		int32(p.Occupancy.BaseAdults), int64(p.Occupancy.ExtraAdult), string(js)}, nil
+		int32(p.Occupancy.BaseAdults), int64(p.Occupancy.ExtraAdult), string(js), PoliciesJSON(p)}, nil
 }
 
 // LoadRestrictionColumns are the columns of table restriction_night, in the

@@ -11,14 +11,11 @@ import (
 // conditional booking update accepts and why it refused, when a claim's
 // times are, when an idempotent replay is the same request.
 
-// bookingStatuses lists every booking status.
-var bookingStatuses = []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
-
 // StatusesBefore returns the statuses a booking may have when it is written
 // with status to: to itself, and those hotel.CanTransition allows to go to it.
 func StatusesBefore(to string) []string {
 	out := []string{to}
-	for _, from := range bookingStatuses {
+	for _, from := range hotel.Statuses {
 		if hotel.CanTransition(from, to) {
 			out = append(out, from)
 		}

@@ -181,7 +181,8 @@ const BookingColumns = `CAST(b.id AS TEXT), b.confirmation_code, b.hotel_id, h.n
        coalesce(b.meal_plan, ''), coalesce(b.market_segment, ''), coalesce(b.booking_channel, ''),
        b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
        b.version, b.sync_pending, b.created_at, b.updated_at,
-       b.rate_plan_id, coalesce(b.rate_plan_code, ''), b.child_ages, b.terms`
+       b.rate_plan_id, coalesce(b.rate_plan_code, ''), b.child_ages, b.terms,
+       b.checked_in_at, b.cancelled_at, coalesce(b.cancellation_fee_cents, 0), coalesce(b.no_show_fee_cents, 0)`
 
 // BookingFields returns the Scan destinations of BookingColumns in b.
 func BookingFields(b *hotel.Booking) []any {
@@ -190,7 +191,8 @@ func BookingFields(b *hotel.Booking) []any {
 		&b.MealPlan, &b.MarketSegment, &b.BookingChannel,
 		&b.IsWeekend, &b.IsHoliday, (*int64)(&b.TotalPrice), &b.Currency, &b.Status, DateDest(&b.DepartedOn),
 		&b.Version, &b.SyncPending, TimeDest(&b.CreatedAt), TimeDest(&b.UpdatedAt),
-		IDDest(&b.RatePlanID), &b.RatePlan, AgesDest(&b.ChildAges), TermsDest(&b.Terms)}
+		IDDest(&b.RatePlanID), &b.RatePlan, AgesDest(&b.ChildAges), TermsDest(&b.Terms),
+		TimeDest(&b.CheckedInAt), TimeDest(&b.CancelledAt), (*int64)(&b.CancellationCharge), (*int64)(&b.NoShowFee)}
 }
 
 // HoldColumns select a hold h with the currency of its hotel ho, as
@@ -250,6 +252,7 @@ type RatePlanRow struct {
 	BaseAdults                int
 	ExtraAdultCents           int64
 	ChildBands                string
+	Policies                  string
 }
 
 // RatePlan returns the plan r holds. The child bands are JSON the store
@@ -263,6 +266,9 @@ func (r RatePlanRow) RatePlan() (hotel.RatePlan, error) {
 	bands, err := ParseChildBands(r.ChildBands)
 	if err != nil {
 		return hotel.RatePlan{}, fmt.Errorf("rate plan %d: child bands: %w", r.ID, err)
+	}
+	if err := parsePolicies(r.Policies, &p); err != nil {
+		return hotel.RatePlan{}, fmt.Errorf("rate plan %d: policies: %w", r.ID, err)
 	}
 	p.Occupancy.ChildBands = bands
 	return p, nil

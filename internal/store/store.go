@@ -91,7 +91,7 @@ type Store interface {
 type Catalogue interface {
 	// CreateHotel inserts h and sets h.ID. Errors: ErrConflict (name taken).
 	CreateHotel(ctx context.Context, h *hotel.Hotel) error
-	// UpdateHotel replaces name, location, time zone and currency of h.ID.
+	// UpdateHotel replaces name, location, time zone, currency and taxes of h.ID.
 	// Errors: ErrNotFound, ErrConflict (name taken).
 	UpdateHotel(ctx context.Context, h hotel.Hotel) error
 	// ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.

@@ -3,6 +3,7 @@ package inventoryhttp_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -248,7 +249,7 @@ func testCatalogueReads(t *testing.T, newSvc newService) {
 	svc := newSvc(t, at(t, noon))
 	ctx := context.Background()
 	hs, err := svc.ListHotels(ctx, hotel.HotelFilter{})
-	if err != nil || !slices.Equal(hs, fixture.Hotels) {
+	if err != nil || !reflect.DeepEqual(hs, fixture.Hotels) {
 		t.Fatalf("ListHotels = %+v, %v; want the fixture's", hs, err)
 	}
 	for _, tc := range []struct {
@@ -262,7 +263,7 @@ func testCatalogueReads(t *testing.T, newSvc newService) {
 		{hotel.HotelFilter{Limit: 1, AfterID: london}, fixture.Hotels[1:]},
 		{hotel.HotelFilter{AfterID: auckland}, []hotel.Hotel{}},
 	} {
-		if got, err := svc.ListHotels(ctx, tc.f); err != nil || !slices.Equal(got, tc.want) {
+		if got, err := svc.ListHotels(ctx, tc.f); err != nil || (len(got) > 0 || len(tc.want) > 0) && !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("ListHotels(%+v) = %+v, %v; want %+v", tc.f, got, err, tc.want)
 		}
 	}

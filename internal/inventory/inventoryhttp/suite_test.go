@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -103,7 +104,7 @@ func testGetHotel(t *testing.T, newSvc newService) {
 			checkError(t, err, tc.code, "")
 			continue
 		}
-		if err != nil || got == nil || *got != *tc.want {
+		if err != nil || got == nil || !reflect.DeepEqual(*got, *tc.want) {
 			t.Errorf("GetHotel(%d) = %+v, %v; want %+v", tc.id, got, err, tc.want)
 		}
 	}

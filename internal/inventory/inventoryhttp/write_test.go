@@ -3,6 +3,7 @@ package inventoryhttp_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -548,7 +549,7 @@ func testHotels(t *testing.T, svc hotel.InventoryService) {
 		t.Fatalf("created %+v, want a new id and the trimmed name", h)
 	}
 	got, err := svc.GetHotel(ctx, h.ID)
-	if err != nil || *got != h {
+	if err != nil || !reflect.DeepEqual(*got, h) {
 		t.Fatalf("GetHotel = %+v, %v; want %+v", got, err, h)
 	}
 	dup := hotel.Hotel{Name: "Grand Hotel", Location: "Porto", TimeZone: "Europe/Lisbon", Currency: "EUR"}
@@ -560,7 +561,7 @@ func testHotels(t *testing.T, svc hotel.InventoryService) {
 	upd := h
 	upd.Location, upd.TimeZone, upd.Currency = "Madeira", "Atlantic/Madeira", "EUR"
 	must(t, svc.UpdateHotel(ctx, &upd))
-	if got, err := svc.GetHotel(ctx, h.ID); err != nil || *got != upd {
+	if got, err := svc.GetHotel(ctx, h.ID); err != nil || !reflect.DeepEqual(*got, upd) {
 		t.Fatalf("after update GetHotel = %+v, %v; want %+v", got, err, upd)
 	}
 	taken := upd
@@ -572,7 +573,7 @@ func testHotels(t *testing.T, svc hotel.InventoryService) {
 		checkError(t, svc.UpdateHotel(ctx, &unknown), hotel.ENOTFOUND, "")
 	}
 	hs, err := svc.ListHotels(ctx, hotel.HotelFilter{Location: "MADEIRA"})
-	if err != nil || len(hs) != 1 || hs[0] != upd {
+	if err != nil || len(hs) != 1 || !reflect.DeepEqual(hs[0], upd) {
 		t.Fatalf("ListHotels(madeira) = %+v, %v", hs, err)
 	}
 
@@ -604,7 +605,7 @@ func testHotels(t *testing.T, svc hotel.InventoryService) {
 		u.ID = h.ID
 		checkError(t, svc.UpdateHotel(ctx, &u), hotel.EINVALID, tc.field)
 	}
-	if got, err := svc.GetHotel(ctx, h.ID); err != nil || *got != upd {
+	if got, err := svc.GetHotel(ctx, h.ID); err != nil || !reflect.DeepEqual(*got, upd) {
 		t.Fatalf("after the refused updates GetHotel = %+v, %v; want %+v", got, err, upd)
 	}
 	if hs, err := svc.ListHotels(ctx, hotel.HotelFilter{}); err != nil || len(hs) != 3 {

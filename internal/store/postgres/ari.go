@@ -102,14 +102,13 @@ WHERE hotel_id = ANY($1) AND room_type_id = ANY($2) AND night >= $3 AND night < 
 func roomTypesRead(b *store.SnapshotBuilder, q hotel.ARIQuery) read {
 	var h hotel.Hotel
 	var rt hotel.RoomType
+	var taxes string
 	sql, args := roomTypesSQL(q)
 	return read{
-		dest: []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency,
-			&rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance},
+		dest: store.RoomTypeDest(&h, &taxes, &rt),
 		fn: func() error {
 			rt.HotelID = h.ID
-			b.Room(h, rt)
-			return nil
+			return b.Room(h, taxes, rt)
 		},
 		sql: sql, args: args,
 	}
@@ -267,7 +266,7 @@ func roomTypesSQL(q hotel.ARIQuery) (string, []any) {
 	if len(where) == 0 {
 		where = append(where, "true")
 	}
-	return `SELECT h.id, h.name, h.location, h.time_zone, h.currency, rt.id, rt.name, rt.max_occupancy, rt.overbooking_allowance
+	return `SELECT ` + store.RoomTypeColumns + `
 FROM hotel h JOIN room_type rt ON rt.hotel_id = h.id
 WHERE ` + strings.Join(where, " AND ") + `
 ORDER BY h.id, rt.id`, args

@@ -226,6 +226,7 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 		return err
 	}
 	ds, ps := cents(b.NightlyPrices)
+	outcome := store.BookingOutcome(b)
 	terms, err := store.BookingTerms(b)
 	if err != nil {
 		return err
@@ -238,7 +239,8 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
     UPDATE booking SET status = $3, guest_name = $4, room_type_id = $5,
         arrival_date = $6, stay_length = $7, check_out_date = $8, adults = $9, children = $10, is_weekend = $11,
         total_cents = $12, departed_on = $13, sync_pending = $14, version = version + 1, updated_at = $15,
-        meal_plan = $20, rate_plan_id = $21, rate_plan_code = $22, child_ages = $23, terms = $24
+        meal_plan = $20, rate_plan_id = $21, rate_plan_code = $22, child_ages = $23, terms = $24,
+        checked_in_at = $25, cancelled_at = $26, cancellation_fee_cents = $27, no_show_fee_cents = $28
     WHERE id = $1 AND version = $2 AND status = ANY($16::text[]) AND sync_pending = $19
     RETURNING id),
 d AS (
@@ -252,7 +254,8 @@ SELECT count(*) FROM u`,
 			id, b.Version, b.Status, b.GuestName, b.RoomTypeID,
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children, b.IsWeekend,
 			int64(b.TotalPrice), date(b.DepartedOn), b.SyncPending, at, store.StatusesBefore(b.Status), ds, ps, marked,
-			store.NullString(b.MealPlan), terms[0], terms[1], terms[2], terms[3]).Scan(&updated)
+			store.NullString(b.MealPlan), terms[0], terms[1], terms[2], terms[3],
+			outcome[0], outcome[1], outcome[2], outcome[3]).Scan(&updated)
 		if err != nil {
 			return err
 		}

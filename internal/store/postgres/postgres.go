@@ -327,13 +327,13 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		}
 		next, stop := iter2(ds.Hotels)
 		defer stop()
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"hotel"}, []string{"id", "name", "location", "time_zone", "currency"},
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"hotel"}, []string{"id", "name", "location", "time_zone", "currency", "taxes"},
 			pgx.CopyFromFunc(func() ([]any, error) {
 				h, ok := next()
 				if !ok {
 					return nil, nil
 				}
-				return []any{h.ID, h.Name, h.Location, h.TimeZone, h.Currency}, nil
+				return []any{h.ID, h.Name, h.Location, h.TimeZone, h.Currency, store.TaxesJSON(h.Taxes)}, nil
 			})); err != nil {
 			return fmt.Errorf("copy hotels: %w", err)
 		}

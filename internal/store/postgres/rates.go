@@ -43,14 +43,14 @@ func lockedPlans(ctx context.Context, tx dbtx, hotelID int64) ([]hotel.RatePlan,
 }
 
 // planArgs are the values of the columns of a plan a write sets, from code
-// to child_bands.
+// to policies.
 func planArgs(p hotel.RatePlan) []any {
 	var parent *int64
 	if p.ParentID != 0 {
 		parent = &p.ParentID
 	}
 	return []any{p.Code, p.Name, p.MealPlan, p.Refundable, p.Sellable, parent, p.PercentBP, int64(p.AmountCents),
-		p.FollowsParentRestrictions, p.Occupancy.BaseAdults, int64(p.Occupancy.ExtraAdult), store.ChildBandsJSON(p)}
+		p.FollowsParentRestrictions, p.Occupancy.BaseAdults, int64(p.Occupancy.ExtraAdult), store.ChildBandsJSON(p), store.PoliciesJSON(p)}
 }
 
 // CreateRatePlan inserts a (non-default) plan after checking its parent.
@@ -67,8 +67,8 @@ func (s *Store) CreateRatePlan(ctx context.Context, p *hotel.RatePlan) error {
 			return err
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO rate_plan (hotel_id, room_type_id, code, name, meal_plan, refundable, sellable,
-    parent_id, adjust_percent_bp, adjust_amount_cents, follows_parent_restrictions, base_adults, extra_adult_cents, child_bands)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+    parent_id, adjust_percent_bp, adjust_amount_cents, follows_parent_restrictions, base_adults, extra_adult_cents, child_bands, policies)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			append([]any{c.HotelID, c.RoomTypeID}, planArgs(c)...)...).Scan(&id)
 		if hasCode(err, codeForeignKeyViolation) {
 			return store.ErrNotFound // no such room type in the hotel
@@ -105,8 +105,8 @@ func (s *Store) UpdateRatePlan(ctx context.Context, p hotel.RatePlan) error {
 		}
 		_, err = tx.Exec(ctx, `UPDATE rate_plan SET code = $1, name = $2, meal_plan = $3, refundable = $4, sellable = $5,
     parent_id = $6, adjust_percent_bp = $7, adjust_amount_cents = $8, follows_parent_restrictions = $9,
-    base_adults = $10, extra_adult_cents = $11, child_bands = $12, updated_at = now()
-WHERE hotel_id = $13 AND id = $14`, append(planArgs(c), c.HotelID, c.ID)...)
+    base_adults = $10, extra_adult_cents = $11, child_bands = $12, policies = $13, updated_at = now()
+WHERE hotel_id = $14 AND id = $15`, append(planArgs(c), c.HotelID, c.ID)...)
 		return err
 	})
 }

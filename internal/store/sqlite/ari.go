@@ -36,11 +36,10 @@ func loadARI(ctx context.Context, db querier, q hotel.ARIQuery) (hotel.ARISnapsh
 	query, args := roomTypesSQL(q)
 	var h hotel.Hotel
 	var rt hotel.RoomType
-	err := each(ctx, db, []any{&h.ID, &h.Name, &h.Location, &h.TimeZone, &h.Currency,
-		&rt.ID, &rt.Name, &rt.MaxOccupancy, &rt.OverbookingAllowance}, func() error {
+	var taxes string
+	err := each(ctx, db, store.RoomTypeDest(&h, &taxes, &rt), func() error {
 		rt.HotelID = h.ID
-		b.Room(h, rt)
-		return nil
+		return b.Room(h, taxes, rt)
 	}, query, args...)
 	if err != nil {
 		return hotel.ARISnapshot{}, err
@@ -159,7 +158,7 @@ func roomTypesSQL(q hotel.ARIQuery) (string, []any) {
 	if q.MinOccupancy > 0 {
 		where, args = append(where, "rt.max_occupancy >= ?"), append(args, q.MinOccupancy)
 	}
-	return `SELECT h.id, h.name, h.location, h.time_zone, h.currency, rt.id, rt.name, rt.max_occupancy, rt.overbooking_allowance
+	return `SELECT ` + store.RoomTypeColumns + `
 FROM hotel h JOIN room_type rt ON rt.hotel_id = h.id
 WHERE ` + strings.Join(where, " AND ") + `
 ORDER BY h.id, rt.id`, args

@@ -227,6 +227,7 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 	for _, st := range store.StatusesBefore(b.Status) {
 		from = append(from, st)
 	}
+	outcome := store.BookingOutcome(b)
 	terms, err := store.BookingTerms(b)
 	if err != nil {
 		return err
@@ -235,12 +236,14 @@ func (s *Store) UpdateBooking(ctx context.Context, b *hotel.Booking, marked bool
 		res, err := tx.ExecContext(ctx, `UPDATE booking SET status = ?, guest_name = ?, room_type_id = ?,
     arrival_date = ?, stay_length = ?, check_out_date = ?, adults = ?, children = ?, is_weekend = ?,
     total_cents = ?, departed_on = ?, sync_pending = ?, version = version + 1, updated_at = ?,
-    meal_plan = ?, rate_plan_id = ?, rate_plan_code = ?, child_ages = ?, terms = ?
+    meal_plan = ?, rate_plan_id = ?, rate_plan_code = ?, child_ages = ?, terms = ?,
+    checked_in_at = ?, cancelled_at = ?, cancellation_fee_cents = ?, no_show_fee_cents = ?
 WHERE id = ? AND version = ? AND sync_pending = ? AND status IN (`+placeholders(len(from))+`)`,
 			append([]any{b.Status, b.GuestName, b.RoomTypeID,
 				b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children, flag(b.IsWeekend),
 				int64(b.TotalPrice), nullDate(b.DepartedOn), flag(b.SyncPending), ts(at),
 				store.NullString(b.MealPlan), terms[0], terms[1], terms[2], terms[3],
+				outcome[0], outcome[1], outcome[2], outcome[3],
 				b.ID, b.Version, flag(marked)}, from...)...)
 		if err != nil {
 			return err

@@ -12,30 +12,35 @@ import (
 
 // GetHotel returns one hotel.
 func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
-	h, err := queries.GetHotel(ctx, s.r, id)
-	return hotel.Hotel(h), translate(err)
+	r, err := queries.GetHotel(ctx, s.r, id)
+	if err != nil {
+		return hotel.Hotel{}, translate(err)
+	}
+	return store.HotelRow(r).Hotel()
 }
 
 // CreateHotel inserts h and sets h.ID.
 func (s *Store) CreateHotel(ctx context.Context, h *hotel.Hotel) error {
 	var err error
-	h.ID, err = queries.CreateHotel(ctx, s.w, db.CreateHotelParams{Name: h.Name, Location: h.Location, TimeZone: h.TimeZone, Currency: h.Currency})
+	h.ID, err = queries.CreateHotel(ctx, s.w, db.CreateHotelParams{Name: h.Name, Location: h.Location, TimeZone: h.TimeZone, Currency: h.Currency, Taxes: store.TaxesJSON(h.Taxes)})
 	return translate(err)
 }
 
-// UpdateHotel replaces the name, location, time zone and currency of h.ID.
+// UpdateHotel replaces the name, location, time zone, currency and taxes of h.ID.
 func (s *Store) UpdateHotel(ctx context.Context, h hotel.Hotel) error {
-	return translate(store.OneRow(queries.UpdateHotel(ctx, s.w, db.UpdateHotelParams(h))))
+	return translate(store.OneRow(queries.UpdateHotel(ctx, s.w, db.UpdateHotelParams{ID: h.ID, Name: h.Name, Location: h.Location, TimeZone: h.TimeZone, Currency: h.Currency, Taxes: store.TaxesJSON(h.Taxes)})))
 }
 
 // ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.
 func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Hotel, error) {
 	if f.Location != "" {
 		rows, err := queries.ListHotelsIn(ctx, s.r, db.ListHotelsInParams{Location: f.Location, AfterID: f.AfterID, Max: int64(f.Limit)})
-		return store.Convert(rows, func(r db.ListHotelsInRow) hotel.Hotel { return hotel.Hotel(r) }), translate(err)
+		hs, err := store.Hotels(rows, err, func(r db.ListHotelsInRow) store.HotelRow { return store.HotelRow(r) })
+		return hs, translate(err)
 	}
 	rows, err := queries.ListHotels(ctx, s.r, db.ListHotelsParams{AfterID: f.AfterID, Max: int64(f.Limit)})
-	return store.Convert(rows, func(r db.ListHotelsRow) hotel.Hotel { return hotel.Hotel(r) }), translate(err)
+	hs, err := store.Hotels(rows, err, func(r db.ListHotelsRow) store.HotelRow { return store.HotelRow(r) })
+	return hs, translate(err)
 }
 
 // ListRoomTypes returns a hotel's room types ordered by id.

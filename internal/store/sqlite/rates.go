@@ -56,8 +56,8 @@ func (s *Store) CreateRatePlan(ctx context.Context, p *hotel.RatePlan) error {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO rate_plan (hotel_id, room_type_id, code, name, meal_plan, refundable, sellable,
-    parent_id, adjust_percent_bp, adjust_amount_cents, follows_parent_restrictions, base_adults, extra_adult_cents, child_bands)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append([]any{c.HotelID, c.RoomTypeID}, planArgs(c)...)...).Scan(&c.ID)
+    parent_id, adjust_percent_bp, adjust_amount_cents, follows_parent_restrictions, base_adults, extra_adult_cents, child_bands, policies)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append([]any{c.HotelID, c.RoomTypeID}, planArgs(c)...)...).Scan(&c.ID)
 	})
 	if err != nil {
 		return err
@@ -67,11 +67,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, append([]any{c.
 }
 
 // planArgs are the values of the columns of a plan a write sets, from code
-// to child_bands.
+// to policies.
 func planArgs(p hotel.RatePlan) []any {
 	parent := sql.NullInt64{Int64: p.ParentID, Valid: p.ParentID != 0}
 	return []any{p.Code, p.Name, p.MealPlan, p.Refundable, p.Sellable, parent, p.PercentBP, int64(p.AmountCents),
-		p.FollowsParentRestrictions, p.Occupancy.BaseAdults, int64(p.Occupancy.ExtraAdult), store.ChildBandsJSON(p)}
+		p.FollowsParentRestrictions, p.Occupancy.BaseAdults, int64(p.Occupancy.ExtraAdult), store.ChildBandsJSON(p), store.PoliciesJSON(p)}
 }
 
 // UpdateRatePlan replaces a plan's fields after checking its chain.
@@ -95,7 +95,7 @@ func (s *Store) UpdateRatePlan(ctx context.Context, p hotel.RatePlan) error {
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE rate_plan SET code = ?, name = ?, meal_plan = ?, refundable = ?, sellable = ?,
     parent_id = ?, adjust_percent_bp = ?, adjust_amount_cents = ?, follows_parent_restrictions = ?,
-    base_adults = ?, extra_adult_cents = ?, child_bands = ?, updated_at = `+nowSQL+`
+    base_adults = ?, extra_adult_cents = ?, child_bands = ?, policies = ?, updated_at = `+nowSQL+`
 WHERE hotel_id = ? AND id = ?`, append(planArgs(p), p.HotelID, p.ID)...)
 		return err
 	})

@@ -322,13 +322,13 @@ func (s *Store) Load(ctx context.Context, ds store.Dataset, ifEmpty bool) (bool,
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ari_touch_pause (paused) VALUES (1)`); err != nil {
 			return err
 		}
-		hs, err := tx.PrepareContext(ctx, `INSERT INTO hotel (id, name, location, time_zone, currency) VALUES (?, ?, ?, ?, ?)`)
+		hs, err := tx.PrepareContext(ctx, `INSERT INTO hotel (id, name, location, time_zone, currency, taxes) VALUES (?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
 		defer hs.Close()
 		for h := range ds.Hotels {
-			if _, err := hs.ExecContext(ctx, h.ID, h.Name, h.Location, h.TimeZone, h.Currency); err != nil {
+			if _, err := hs.ExecContext(ctx, h.ID, h.Name, h.Location, h.TimeZone, h.Currency, store.TaxesJSON(h.Taxes)); err != nil {
 				return fmt.Errorf("insert hotel %d: %w", h.ID, err)
 			}
 		}

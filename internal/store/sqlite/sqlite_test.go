@@ -139,3 +139,52 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Errorf("the empty file changed: %v, %v", fi, err)
 	}
 }
+
+// TestMigration13KeepsBookings: 0013 rebuilds booking and booking_night
+// (SQLite cannot change a CHECK); every booking and night stays, and
+// booking_night references the new booking with its cascade.
+func TestMigration13KeepsBookings(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "hotel.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	all := s.migrations
+	s.migrations = all[:12]
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO hotel (id, name, location, time_zone, currency) VALUES (1, 'H', 'L', 'UTC', 'EUR')`,
+		`INSERT INTO room_type (id, hotel_id, name, max_occupancy) VALUES (10, 1, 'Double', 2)`,
+		`INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name, arrival_date, stay_length,
+		    check_out_date, adults, currency, status, total_cents)
+		 VALUES ('018f0000-0000-7000-8000-000000000001', 'ABCDEFGH', 1, 10, 'Ann', '2030-01-01', 2, '2030-01-03', 2, 'EUR', 'confirmed', 200)`,
+		`INSERT INTO booking_night (booking_id, night, price_cents) VALUES
+		    ('018f0000-0000-7000-8000-000000000001', '2030-01-01', 100), ('018f0000-0000-7000-8000-000000000001', '2030-01-02', 100)`,
+	} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.migrations = all
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.GetBooking(ctx, "018f0000-0000-7000-8000-000000000001")
+	if err != nil || len(b.NightlyPrices) != 2 || b.TotalPrice != 200 || b.GuestName != "Ann" {
+		t.Fatalf("after 0013, GetBooking = %+v, %v; want the booking with its 2 nights", b, err)
+	}
+	var problems int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&problems); err != nil || problems != 0 {
+		t.Fatalf("foreign key check: %d problems, %v", problems, err)
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM booking`); err != nil {
+		t.Fatal(err)
+	}
+	var nights int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM booking_night`).Scan(&nights); err != nil || nights != 0 {
+		t.Fatalf("deleting the booking left %d nights (%v): booking_night does not reference the new booking", nights, err)
+	}
+}

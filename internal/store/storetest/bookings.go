@@ -510,12 +510,15 @@ func testBookingTransitions(t *testing.T, h Harness) {
 	ctx := context.Background()
 	f := NewFixture(100, 1)
 	s := loaded(t, h, f)
-	statuses := []string{hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed}
+	statuses := hotel.Statuses
 	allowed := map[[2]string]bool{
 		{hotel.StatusPending, hotel.StatusConfirmed}:   true,
 		{hotel.StatusPending, hotel.StatusFailed}:      true,
+		{hotel.StatusConfirmed, hotel.StatusCheckedIn}: true,
 		{hotel.StatusConfirmed, hotel.StatusCompleted}: true,
 		{hotel.StatusConfirmed, hotel.StatusCancelled}: true,
+		{hotel.StatusConfirmed, hotel.StatusNoShow}:    true,
+		{hotel.StatusCheckedIn, hotel.StatusCompleted}: true,
 	}
 	n := 0
 	for _, from := range statuses {
@@ -524,6 +527,16 @@ func testBookingTransitions(t *testing.T, h Harness) {
 			stored := insertBooking(t, s, sampleBooking(f, n, 1000, day(n), 1, from))
 			b := stored
 			b.Status, b.GuestName = to, "Changed Name"
+			// What each status records is written with it (store.BookingOutcome).
+			at := time.Date(2027, 3, 1, 9, 30, 0, 123000, time.UTC)
+			switch to {
+			case hotel.StatusCheckedIn:
+				b.CheckedInAt = at
+			case hotel.StatusCancelled:
+				b.CancelledAt, b.CancellationCharge = at, hotel.Cents(1000+n)
+			case hotel.StatusNoShow:
+				b.NoShowFee = hotel.Cents(2000 + n)
+			}
 			err := s.UpdateBooking(ctx, &b, false)
 			what := fmt.Sprintf("%s → %s", from, to)
 			if from == to || allowed[[2]string{from, to}] {

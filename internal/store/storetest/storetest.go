@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sync"
@@ -105,7 +106,8 @@ func NewFixture(firstID int64, days int) Fixture {
 	var f Fixture
 	f.Hotels = []hotel.Hotel{
 		{ID: firstID, Name: fmt.Sprintf("Test Hotel %d", firstID), Location: "London", TimeZone: "Europe/London", Currency: "GBP"},
-		{ID: firstID + 1, Name: fmt.Sprintf("Test Hotel %d", firstID+1), Location: "Auckland", TimeZone: "Pacific/Auckland", Currency: "NZD"},
+		{ID: firstID + 1, Name: fmt.Sprintf("Test Hotel %d", firstID+1), Location: "Auckland", TimeZone: "Pacific/Auckland", Currency: "NZD",
+			Taxes: []hotel.Tax{{Code: "GST", Name: "GST", PercentBP: 1500, Inclusive: true}}},
 	}
 	rtID := firstID * 10
 	for _, h := range f.Hotels {
@@ -303,7 +305,7 @@ func testGetHotel(t *testing.T, h Harness) {
 	f := NewFixture(100, 1)
 	load(t, s, f)
 	got, err := s.GetHotel(ctx, 101)
-	if err != nil || got != f.Hotels[1] {
+	if err != nil || !reflect.DeepEqual(got, f.Hotels[1]) {
 		t.Fatalf("GetHotel = %+v, %v; want %+v", got, err, f.Hotels[1])
 	}
 	if _, err := s.GetHotel(ctx, 999999); !errors.Is(err, store.ErrNotFound) {

@@ -45,34 +45,38 @@ type AriTouch struct {
 }
 
 type Booking struct {
-	ID               uuid.UUID
-	ConfirmationCode string
-	HotelID          int64
-	RoomTypeID       int64
-	GuestName        string
-	ArrivalDate      store.Day
-	StayLength       int
-	CheckOutDate     store.Day
-	Adults           int
-	Children         int
-	MealPlan         sql.NullString
-	MarketSegment    sql.NullString
-	BookingChannel   sql.NullString
-	IsWeekend        bool
-	IsHoliday        bool
-	TotalCents       sql.NullInt64
-	Currency         string
-	Status           string
-	AccessTokenHash  []byte
-	CreatedAt        store.Timestamp
-	UpdatedAt        store.Timestamp
-	Version          int
-	SyncPending      bool
-	DepartedOn       store.Day
-	RatePlanID       sql.NullInt64
-	RatePlanCode     sql.NullString
-	ChildAges        sql.NullString
-	Terms            sql.NullString
+	ID                   uuid.UUID
+	ConfirmationCode     string
+	HotelID              int64
+	RoomTypeID           int64
+	GuestName            string
+	ArrivalDate          store.Day
+	StayLength           int
+	CheckOutDate         store.Day
+	Adults               int
+	Children             int
+	MealPlan             sql.NullString
+	MarketSegment        sql.NullString
+	BookingChannel       sql.NullString
+	IsWeekend            bool
+	IsHoliday            bool
+	TotalCents           sql.NullInt64
+	Currency             string
+	Status               string
+	AccessTokenHash      []byte
+	CreatedAt            store.Timestamp
+	UpdatedAt            store.Timestamp
+	Version              int
+	SyncPending          bool
+	DepartedOn           store.Day
+	RatePlanID           sql.NullInt64
+	RatePlanCode         sql.NullString
+	ChildAges            sql.NullString
+	Terms                sql.NullString
+	CheckedInAt          store.Timestamp
+	CancelledAt          store.Timestamp
+	CancellationFeeCents sql.NullInt64
+	NoShowFeeCents       sql.NullInt64
 }
 
 type BookingNight struct {
@@ -120,6 +124,7 @@ type Hotel struct {
 	TimeZone  string
 	Currency  string
 	CreatedAt store.Timestamp
+	Taxes     string
 }
 
 type IdempotencyRecord struct {
@@ -192,6 +197,7 @@ type RatePlan struct {
 	ChildBands                string
 	CreatedAt                 store.Timestamp
 	UpdatedAt                 store.Timestamp
+	Policies                  string
 }
 
 type RestrictionNight struct {

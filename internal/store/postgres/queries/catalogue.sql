@@ -1,13 +1,13 @@
 -- Hotels and room types (see catalogue.go).
 
 -- name: GetHotel :one
-SELECT id, name, location, time_zone, currency FROM hotel WHERE id = $1;
+SELECT id, name, location, time_zone, currency, taxes FROM hotel WHERE id = $1;
 
 -- name: CreateHotel :one
-INSERT INTO hotel (name, location, time_zone, currency) VALUES ($1, $2, $3, $4) RETURNING id;
+INSERT INTO hotel (name, location, time_zone, currency, taxes) VALUES ($1, $2, $3, $4, $5) RETURNING id;
 
 -- name: UpdateHotel :execrows
-UPDATE hotel SET name = $2, location = $3, time_zone = $4, currency = $5 WHERE id = $1;
+UPDATE hotel SET name = $2, location = $3, time_zone = $4, currency = $5, taxes = $6 WHERE id = $1;
 
 -- name: ListRoomTypes :many
 SELECT id, hotel_id, name, max_occupancy, overbooking_allowance FROM room_type WHERE hotel_id = $1 ORDER BY id;
@@ -22,8 +22,8 @@ INSERT INTO room_type (hotel_id, name, max_occupancy, overbooking_allowance) VAL
 UPDATE room_type SET name = $3, max_occupancy = $4, overbooking_allowance = $5 WHERE id = $1 AND hotel_id = $2;
 
 -- name: ListHotels :many
-SELECT id, name, location, time_zone, currency FROM hotel WHERE id > sqlc.arg(after_id) ORDER BY id LIMIT sqlc.arg(max);
+SELECT id, name, location, time_zone, currency, taxes FROM hotel WHERE id > sqlc.arg(after_id) ORDER BY id LIMIT sqlc.arg(max);
 
 -- name: ListHotelsIn :many
 -- Matches hotel_location_idx on (lower(location), id).
-SELECT id, name, location, time_zone, currency FROM hotel WHERE lower(location) = lower(sqlc.arg(location)) AND id > sqlc.arg(after_id) ORDER BY id LIMIT sqlc.arg(max);
+SELECT id, name, location, time_zone, currency, taxes FROM hotel WHERE lower(location) = lower(sqlc.arg(location)) AND id > sqlc.arg(after_id) ORDER BY id LIMIT sqlc.arg(max);

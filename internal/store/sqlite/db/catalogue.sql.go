@@ -10,7 +10,7 @@ import (
 )
 
 const createHotel = `-- name: CreateHotel :one
-INSERT INTO hotel (name, location, time_zone, currency) VALUES (?1, ?2, ?3, ?4) RETURNING id
+INSERT INTO hotel (name, location, time_zone, currency, taxes) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id
 `
 
 type CreateHotelParams struct {
@@ -18,6 +18,7 @@ type CreateHotelParams struct {
 	Location string
 	TimeZone string
 	Currency string
+	Taxes    string
 }
 
 func (q *Queries) CreateHotel(ctx context.Context, db DBTX, arg CreateHotelParams) (int64, error) {
@@ -26,6 +27,7 @@ func (q *Queries) CreateHotel(ctx context.Context, db DBTX, arg CreateHotelParam
 		arg.Location,
 		arg.TimeZone,
 		arg.Currency,
+		arg.Taxes,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -61,7 +63,7 @@ func (q *Queries) CreateRoomType(ctx context.Context, db DBTX, arg CreateRoomTyp
 
 const getHotel = `-- name: GetHotel :one
 
-SELECT id, name, location, time_zone, currency FROM hotel WHERE id = ?1
+SELECT id, name, location, time_zone, currency, taxes FROM hotel WHERE id = ?1
 `
 
 type GetHotelRow struct {
@@ -70,6 +72,7 @@ type GetHotelRow struct {
 	Location string
 	TimeZone string
 	Currency string
+	Taxes    string
 }
 
 // Hotels and room types (see catalogue.go).
@@ -82,6 +85,7 @@ func (q *Queries) GetHotel(ctx context.Context, db DBTX, id int64) (GetHotelRow,
 		&i.Location,
 		&i.TimeZone,
 		&i.Currency,
+		&i.Taxes,
 	)
 	return i, err
 }
@@ -117,7 +121,7 @@ func (q *Queries) GetRoomType(ctx context.Context, db DBTX, arg GetRoomTypeParam
 }
 
 const listHotels = `-- name: ListHotels :many
-SELECT id, name, location, time_zone, currency FROM hotel WHERE id > ?1 ORDER BY id LIMIT ?2
+SELECT id, name, location, time_zone, currency, taxes FROM hotel WHERE id > ?1 ORDER BY id LIMIT ?2
 `
 
 type ListHotelsParams struct {
@@ -131,6 +135,7 @@ type ListHotelsRow struct {
 	Location string
 	TimeZone string
 	Currency string
+	Taxes    string
 }
 
 func (q *Queries) ListHotels(ctx context.Context, db DBTX, arg ListHotelsParams) ([]ListHotelsRow, error) {
@@ -148,6 +153,7 @@ func (q *Queries) ListHotels(ctx context.Context, db DBTX, arg ListHotelsParams)
 			&i.Location,
 			&i.TimeZone,
 			&i.Currency,
+			&i.Taxes,
 		); err != nil {
 			return nil, err
 		}
@@ -163,7 +169,7 @@ func (q *Queries) ListHotels(ctx context.Context, db DBTX, arg ListHotelsParams)
 }
 
 const listHotelsIn = `-- name: ListHotelsIn :many
-SELECT id, name, location, time_zone, currency FROM hotel WHERE lower(location) = lower(?1) AND id > ?2 ORDER BY id LIMIT ?3
+SELECT id, name, location, time_zone, currency, taxes FROM hotel WHERE lower(location) = lower(?1) AND id > ?2 ORDER BY id LIMIT ?3
 `
 
 type ListHotelsInParams struct {
@@ -178,6 +184,7 @@ type ListHotelsInRow struct {
 	Location string
 	TimeZone string
 	Currency string
+	Taxes    string
 }
 
 // Matches hotel_location_idx on (lower(location), id).
@@ -196,6 +203,7 @@ func (q *Queries) ListHotelsIn(ctx context.Context, db DBTX, arg ListHotelsInPar
 			&i.Location,
 			&i.TimeZone,
 			&i.Currency,
+			&i.Taxes,
 		); err != nil {
 			return nil, err
 		}
@@ -252,7 +260,7 @@ func (q *Queries) ListRoomTypes(ctx context.Context, db DBTX, hotelID int64) ([]
 }
 
 const updateHotel = `-- name: UpdateHotel :execrows
-UPDATE hotel SET name = ?2, location = ?3, time_zone = ?4, currency = ?5 WHERE id = ?1
+UPDATE hotel SET name = ?2, location = ?3, time_zone = ?4, currency = ?5, taxes = ?6 WHERE id = ?1
 `
 
 type UpdateHotelParams struct {
@@ -261,6 +269,7 @@ type UpdateHotelParams struct {
 	Location string
 	TimeZone string
 	Currency string
+	Taxes    string
 }
 
 func (q *Queries) UpdateHotel(ctx context.Context, db DBTX, arg UpdateHotelParams) (int64, error) {
@@ -270,6 +279,7 @@ func (q *Queries) UpdateHotel(ctx context.Context, db DBTX, arg UpdateHotelParam
 		arg.Location,
 		arg.TimeZone,
 		arg.Currency,
+		arg.Taxes,
 	)
 	if err != nil {
 		return 0, err

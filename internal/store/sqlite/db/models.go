@@ -47,34 +47,38 @@ type AriTouchPause struct {
 }
 
 type Booking struct {
-	ID               string
-	ConfirmationCode string
-	HotelID          int64
-	RoomTypeID       int64
-	GuestName        string
-	ArrivalDate      string
-	StayLength       int64
-	CheckOutDate     store.Day
-	Adults           int64
-	Children         int64
-	MealPlan         sql.NullString
-	MarketSegment    sql.NullString
-	BookingChannel   sql.NullString
-	IsWeekend        int64
-	IsHoliday        int64
-	TotalCents       sql.NullInt64
-	Currency         string
-	Status           string
-	AccessTokenHash  []byte
-	CreatedAt        string
-	UpdatedAt        store.Timestamp
-	Version          int64
-	SyncPending      bool
-	DepartedOn       sql.NullString
-	RatePlanID       sql.NullInt64
-	RatePlanCode     sql.NullString
-	ChildAges        sql.NullString
-	Terms            sql.NullString
+	ID                   string
+	ConfirmationCode     string
+	HotelID              int64
+	RoomTypeID           int64
+	GuestName            string
+	ArrivalDate          string
+	StayLength           int64
+	CheckOutDate         store.Day
+	Adults               int64
+	Children             int64
+	MealPlan             sql.NullString
+	MarketSegment        sql.NullString
+	BookingChannel       sql.NullString
+	IsWeekend            int64
+	IsHoliday            int64
+	TotalCents           sql.NullInt64
+	Currency             string
+	Status               string
+	AccessTokenHash      []byte
+	CreatedAt            string
+	UpdatedAt            store.Timestamp
+	Version              int64
+	SyncPending          bool
+	DepartedOn           sql.NullString
+	RatePlanID           sql.NullInt64
+	RatePlanCode         sql.NullString
+	ChildAges            sql.NullString
+	Terms                sql.NullString
+	CheckedInAt          sql.NullString
+	CancelledAt          sql.NullString
+	CancellationFeeCents sql.NullInt64
+	NoShowFeeCents       sql.NullInt64
 }
 
 type BookingNight struct {
@@ -122,6 +126,7 @@ type Hotel struct {
 	TimeZone  string
 	Currency  string
 	CreatedAt string
+	Taxes     string
 }
 
 type IdempotencyRecord struct {
@@ -194,6 +199,7 @@ type RatePlan struct {
 	ChildBands                string
 	CreatedAt                 string
 	UpdatedAt                 string
+	Policies                  string
 }
 
 type RestrictionNight struct {

@@ -14,7 +14,7 @@ const listRatePlans = `-- name: ListRatePlans :many
 
 SELECT id, hotel_id, room_type_id, code, name, meal_plan, refundable, sellable, is_default,
        parent_id, adjust_percent_bp, adjust_amount_cents, follows_parent_restrictions,
-       base_adults, extra_adult_cents, child_bands
+       base_adults, extra_adult_cents, child_bands, policies
 FROM rate_plan WHERE hotel_id = ?1 ORDER BY room_type_id, id
 `
 
@@ -35,6 +35,7 @@ type ListRatePlansRow struct {
 	BaseAdults                int
 	ExtraAdultCents           int64
 	ChildBands                string
+	Policies                  string
 }
 
 // Rate plans (see rates.go in the root package).
@@ -65,6 +66,7 @@ func (q *Queries) ListRatePlans(ctx context.Context, db DBTX, hotelID int64) ([]
 			&i.BaseAdults,
 			&i.ExtraAdultCents,
 			&i.ChildBands,
+			&i.Policies,
 		); err != nil {
 			return nil, err
 		}
