@@ -146,38 +146,51 @@ func (b *Booking) ShowTerms(now time.Time, loc *time.Location) {
 	if b.Terms != nil {
 		t = *b.Terms
 	}
-	if t.TimeZone != "" {
-		if z, err := LoadZone(t.TimeZone); err == nil {
-			loc = z
-		}
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	party := t.Party
-	if b.Terms == nil {
-		party = PartyOf(b.Adults, b.Children, b.ChildAges)
-	}
+	loc = b.zone(loc)
 	unit := MinorUnit(b.Currency)
-	policy := t.RatePlan.CancellationTerms()
-	if b.Terms == nil {
-		policy = CancellationPolicy{} // sold before plans: free until arrival
-	}
 	b.CancellationQuote = nil
 	switch b.Status {
 	case StatusConfirmed:
-		q := policy.Quote(now, b.NightlyPrices, b.ArrivalDate, loc, unit)
+		q := b.CancellationAt(now, loc)
 		b.CancellationQuote = &q
 	case StatusCancelled:
-		q := policy.Quote(b.CancelledAt, b.NightlyPrices, b.ArrivalDate, loc, unit)
+		q := b.CancellationAt(b.CancelledAt, loc)
 		q.Fee = b.CancellationCharge
 		q.Free = q.Fee == 0
 		b.CancellationQuote = &q
 	}
 	g := t.RatePlan.Guarantee.Due(b.CreatedAt, b.NightlyPrices, b.ArrivalDate, loc, unit)
 	b.Guarantee = &g
+	party := t.Party
+	if b.Terms == nil {
+		party = PartyOf(b.Adults, b.Children, b.ChildAges)
+	}
 	br := ApplyTaxes(t.Taxes, b.TotalPrice, len(b.NightlyPrices), party, unit)
 	b.PriceBreakdown = &br
+}
+
+// CancellationAt returns what cancelling b at now costs under the policy
+// it was sold on (a booking sold before rate plans: free until its
+// arrival date begins), deadlines in the zone of its terms or else loc.
+func (b *Booking) CancellationAt(now time.Time, loc *time.Location) CancellationQuote {
+	policy := CancellationPolicy{}
+	if b.Terms != nil {
+		policy = b.Terms.RatePlan.CancellationTerms()
+	}
+	return policy.Quote(now, b.NightlyPrices, b.ArrivalDate, b.zone(loc), MinorUnit(b.Currency))
+}
+
+// zone is the time zone of b's terms, else loc, else UTC.
+func (b *Booking) zone(loc *time.Location) *time.Location {
+	if b.Terms != nil && b.Terms.TimeZone != "" {
+		if z, err := LoadZone(b.Terms.TimeZone); err == nil {
+			return z
+		}
+	}
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // Redact replaces the personal data of b unless p may see it.
@@ -196,6 +209,15 @@ func WeekendNight(arrival Date, nights int) bool {
 		}
 	}
 	return false
+}
+
+// CancellationPreview is what cancelling a booking at AsOf would cost (GET
+// /bookings/{id}/cancellation).
+type CancellationPreview struct {
+	BookingID string    `json:"booking_id"`
+	AsOf      time.Time `json:"as_of"`
+	Currency  string    `json:"currency"`
+	CancellationQuote
 }
 
 // NewBooking is the body of POST /bookings/ (seed fields).
@@ -265,8 +287,13 @@ type BookingService interface {
 	// (optimistic concurrency). Errors: ECONFLICT (not confirmed, sold out,
 	// version), EINVALID, ENOTFOUND.
 	Modify(ctx context.Context, id string, c BookingChange, version int) (*Booking, error)
-	// Cancel cancels a confirmed booking and releases its nights exactly once.
+	// Cancel cancels a confirmed booking, records the cancellation fee that
+	// applies at that moment, and releases its nights exactly once.
 	Cancel(ctx context.Context, id string, version int) (*Booking, error)
+	// PreviewCancellation answers what cancelling a confirmed booking now
+	// would cost, without cancelling it. Errors: ENOTFOUND, ECONFLICT (not
+	// confirmed).
+	PreviewCancellation(ctx context.Context, id string) (*CancellationPreview, error)
 	// CheckOut completes a stay early and returns the remaining nights.
 	CheckOut(ctx context.Context, id string, version int) (*Booking, error)
 	// EraseGuest erases the booking's guest data on the guest's request:

@@ -28,6 +28,15 @@ type Offer struct {
 	NightlyPrices  []NightPrice `json:"nightly_prices"`
 	TotalPrice     Cents        `json:"total_price"`
 	Currency       string       `json:"currency"`
+	// The terms the stay would be sold on: the plan's policies, the last
+	// instant of free cancellation for this stay (with the hotel's offset;
+	// absent when non-refundable), and the total split into net, each of
+	// the hotel's taxes and gross.
+	CancellationPolicy   CancellationPolicy `json:"cancellation_policy"`
+	CancellationDeadline *time.Time         `json:"cancellation_deadline,omitempty"`
+	NoShowPolicy         NoShowPolicy       `json:"no_show_policy"`
+	Guarantee            Guarantee          `json:"guarantee"`
+	PriceBreakdown       TaxBreakdown       `json:"price_breakdown"`
 }
 
 // NightPrice is the price of one night (for an offer or a booking, the

@@ -185,21 +185,30 @@ func (s *OfferSearch) Result() ([]Offer, []Exclusion) {
 		c := s.found[r.i]
 		nights := s.nights[c.nights : c.nights+n : c.nights+n]
 		quote := Quote{Plan: *c.plan, NightlyPrices: nights, Total: c.total, AvailableRooms: c.rooms}
-		offers[i] = offerOf(*c.hotel, *c.rt, s.q, quote)
+		offers[i] = offerOf(*c.hotel, *c.rt, s.q, s.party, quote)
 	}
 	return offers, s.excluded
 }
 
-// offerOf is the offer of a quote.
-func offerOf(h Hotel, rt RoomType, q SearchQuery, quote Quote) Offer {
-	return Offer{
+// offerOf is the offer of a quote for party, with the terms it would be
+// sold on: the plan's policies, the cancellation deadline of this stay
+// and the price split by the hotel's taxes.
+func offerOf(h Hotel, rt RoomType, q SearchQuery, party Party, quote Quote) Offer {
+	p := quote.Plan
+	o := Offer{
 		HotelID: h.ID, HotelName: h.Name, Location: h.Location, TimeZone: h.TimeZone,
 		RoomTypeID: rt.ID, RoomType: rt.Name, MaxOccupancy: rt.MaxOccupancy,
-		RatePlanID: quote.Plan.ID, RatePlan: quote.Plan.Code, RatePlanName: quote.Plan.Name,
-		MealPlan: quote.Plan.MealPlan, Refundable: quote.Plan.Refundable,
+		RatePlanID: p.ID, RatePlan: p.Code, RatePlanName: p.Name,
+		MealPlan: p.MealPlan, Refundable: p.Refundable,
 		CheckIn: q.CheckIn, CheckOut: q.CheckOut, AvailableRooms: quote.AvailableRooms,
 		NightlyPrices: quote.NightlyPrices, TotalPrice: quote.Total, Currency: h.Currency,
+		CancellationPolicy: p.CancellationTerms(), NoShowPolicy: p.NoShow, Guarantee: p.Guarantee,
 	}
+	if deadline, ok := o.CancellationPolicy.DeadlineAt(q.CheckIn, h.Zone()); ok {
+		o.CancellationDeadline = &deadline
+	}
+	o.PriceBreakdown = ApplyTaxes(h.Taxes, quote.Total, len(quote.NightlyPrices), party, MinorUnit(h.Currency))
+	return o
 }
 
 // cursor is the position of o in the order of offers.

@@ -47,7 +47,7 @@ func searchOffersReference(snap ARISnapshot, q SearchQuery, now time.Time) ([]Of
 			if q.MaxPrice > 0 && slices.ContainsFunc(quote.NightlyPrices, func(n NightPrice) bool { return n.Price > q.MaxPrice }) {
 				continue
 			}
-			offers = append(offers, offerOf(h, rt, q, quote))
+			offers = append(offers, offerOf(h, rt, q, q.Party(), quote))
 		}
 	}
 	slices.SortFunc(offers, func(a, b Offer) int { return a.cursor().compare(b.cursor()) })

@@ -25,7 +25,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		return nil, err
 	}
 	if c == (hotel.BookingChange{}) {
-		return shown(ctx, b), nil // nothing to change: no new version
+		return s.shown(ctx, b), nil // nothing to change: no new version
 	}
 	next := b
 	apply(&next, c)
@@ -51,7 +51,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		if err := s.update(ctx, &next, false); err != nil {
 			return nil, changed(b.ID, version, err)
 		}
-		return shown(ctx, next), nil
+		return s.shown(ctx, next), nil
 	}
 	if begun {
 		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s has begun; its dates, room type and rate plan can no longer change (check out instead).", b.ID)
@@ -99,7 +99,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		return nil, storeError(err, b.ID)
 	}
 	s.log.InfoContext(ctx, "booking moved", "booking_id", b.ID, "nights", len(next.NightlyPrices))
-	return shown(ctx, next), nil
+	return s.shown(ctx, next), nil
 }
 
 // apply sets the fields c carries on b.
@@ -152,14 +152,43 @@ func (s *Service) Cancel(ctx context.Context, id string, version int) (*hotel.Bo
 	if err := mustBeConfirmed(b, "cancelled"); err != nil {
 		return nil, err
 	}
+	// The fee is the one that applies at the moment of cancelling, by the
+	// policy the booking was sold on.
+	loc, err := s.zone(ctx, &b)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
 	b.Status = hotel.StatusCancelled
+	b.CancelledAt = now
+	b.CancellationCharge = b.CancellationAt(now, loc).Fee
 	b.SyncPending = true
 	if err := s.update(ctx, &b, false); err != nil {
 		return nil, changed(b.ID, version, err)
 	}
-	s.log.InfoContext(ctx, "booking cancelled", "booking_id", b.ID)
+	s.log.InfoContext(ctx, "booking cancelled", "booking_id", b.ID, "fee", b.CancellationCharge)
 	s.settle(ctx, &b, hotel.HoldRelease{})
-	return shown(ctx, b), nil
+	return s.shown(ctx, b), nil
+}
+
+// PreviewCancellation answers what cancelling confirmed booking id now
+// would cost, changing nothing. Errors: ENOTFOUND, ECONFLICT (not
+// confirmed), EUNAVAILABLE.
+func (s *Service) PreviewCancellation(ctx context.Context, id string) (*hotel.CancellationPreview, error) {
+	b, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != hotel.StatusConfirmed {
+		return nil, hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be cancelled; booking %s is %s.", b.ID, b.Status)
+	}
+	loc, err := s.zone(ctx, &b)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	return &hotel.CancellationPreview{BookingID: b.ID, AsOf: now.In(loc), Currency: b.Currency,
+		CancellationQuote: b.CancellationAt(now, loc)}, nil
 }
 
 // CheckOut completes a stay early: from the arrival day on (hotel-local),
@@ -196,7 +225,7 @@ func (s *Service) CheckOut(ctx context.Context, id string, version int) (*hotel.
 	}
 	s.log.InfoContext(ctx, "booking checked out", "booking_id", b.ID, "departed_on", b.DepartedOn)
 	s.settle(ctx, &b, hotel.HoldRelease{From: b.DepartedOn})
-	return shown(ctx, b), nil
+	return s.shown(ctx, b), nil
 }
 
 // settle returns b's nights (r) to inventory and clears SyncPending. A

@@ -81,6 +81,7 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	// No redaction: the caller holds the access token that lets it see
 	// this booking's guest name, and sent that name itself.
 	b.AccessToken = token
+	s.showTerms(ctx, &b, s.now())
 	return &b, nil
 }
 
@@ -261,6 +262,7 @@ func (s *Service) reissueToken(ctx context.Context, b hotel.Booking) (*hotel.Boo
 		return nil, storeError(err, b.ID)
 	}
 	b.AccessToken = token
+	s.showTerms(ctx, &b, s.now())
 	return &b, nil
 }
 

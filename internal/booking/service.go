@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -129,7 +130,7 @@ func (s *Service) Get(ctx context.Context, id string) (*hotel.Booking, error) {
 	if err != nil {
 		return nil, err
 	}
-	return shown(ctx, b), nil
+	return s.shown(ctx, b), nil
 }
 
 // EraseGuest erases the guest data of a booking (store.Bookings.EraseGuest)
@@ -165,9 +166,11 @@ func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.Booki
 		page.Next = rows[want-1].ID
 	}
 	p := auth.PrincipalFrom(ctx)
+	now := s.now()
 	for _, b := range rows {
 		b.AccessToken = ""
 		b.Redact(p)
+		s.showTerms(ctx, &b, now)
 		page.Bookings = append(page.Bookings, b)
 	}
 	return page, nil
@@ -185,10 +188,8 @@ func checkFilter(f *hotel.BookingFilter) error {
 	if f.HotelID < 0 {
 		v.Add("hotel_id", "must be a positive integer")
 	}
-	switch f.Status {
-	case "", hotel.StatusPending, hotel.StatusConfirmed, hotel.StatusCancelled, hotel.StatusCompleted, hotel.StatusFailed:
-	default:
-		v.Add("status", "must be one of pending, confirmed, cancelled, completed, failed")
+	if f.Status != "" && !slices.Contains(hotel.Statuses, f.Status) {
+		v.Add("status", "must be one of "+strings.Join(hotel.Statuses, ", "))
 	}
 	if !f.ArrivalFrom.IsZero() && !f.ArrivalTo.IsZero() && f.ArrivalTo.Before(f.ArrivalFrom) {
 		v.Add("arrival_to", "must not be before arrival_from")
@@ -238,11 +239,39 @@ func (s *Service) mark(ctx context.Context, b *hotel.Booking, marked bool) error
 }
 
 // shown is what a caller gets back: no access token, personal data
-// redacted unless the principal in ctx may see it.
-func shown(ctx context.Context, b hotel.Booking) *hotel.Booking {
+// redacted unless the principal in ctx may see it, and what its terms
+// mean now (showTerms).
+func (s *Service) shown(ctx context.Context, b hotel.Booking) *hotel.Booking {
 	b.AccessToken = ""
 	b.Redact(auth.PrincipalFrom(ctx))
+	s.showTerms(ctx, &b, s.now())
 	return &b
+}
+
+// showTerms sets what b's terms mean at now (hotel.Booking.ShowTerms).
+// A booking whose terms do not name the hotel's time zone (sold before
+// they did) takes it from the hotel; when the inventory service cannot
+// say, the terms are left unshown rather than shown in the wrong zone.
+func (s *Service) showTerms(ctx context.Context, b *hotel.Booking, now time.Time) bool {
+	loc, err := s.zone(ctx, b)
+	if err != nil {
+		return false
+	}
+	b.ShowTerms(now, loc)
+	return true
+}
+
+// zone returns the time zone b's deadlines are in: its terms', else its
+// hotel's (which may take a call to the inventory service).
+func (s *Service) zone(ctx context.Context, b *hotel.Booking) (*time.Location, error) {
+	if b.Terms != nil && b.Terms.TimeZone != "" {
+		return hotel.LoadZone(b.Terms.TimeZone)
+	}
+	info, err := s.hotelInfo(ctx, b.HotelID)
+	if err != nil {
+		return nil, err
+	}
+	return info.hotel.Zone(), nil
 }
 
 // canonicalID returns id in the lower-case canonical UUID form, or false if

@@ -229,6 +229,16 @@ func same(t *testing.T, got, want hotel.Booking) {
 		t.Fatalf("terms changed:\n got %s\nwant %s", gt, wt)
 	}
 	got.Terms, want.Terms = nil, nil
+	// So are the terms shown (a booking read from the store has none).
+	shownOf := func(b hotel.Booking) string {
+		j, _ := json.Marshal([]any{b.CancellationQuote, b.Guarantee, b.PriceBreakdown})
+		return string(j)
+	}
+	if want.PriceBreakdown != nil && got.PriceBreakdown != nil && shownOf(got) != shownOf(want) {
+		t.Fatalf("terms shown changed:\n got %s\nwant %s", shownOf(got), shownOf(want))
+	}
+	got.CancellationQuote, got.Guarantee, got.PriceBreakdown = nil, nil, nil
+	want.CancellationQuote, want.Guarantee, want.PriceBreakdown = nil, nil, nil
 	g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want)
 	if g != w {
 		t.Fatalf("booking changed:\n got %s\nwant %s", g, w)

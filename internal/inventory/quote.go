@@ -91,8 +91,9 @@ func quote(snap hotel.ARISnapshot, rt hotel.RoomType, p hotel.RatePlan, s hotel.
 	if len(broken) > 0 {
 		return nil, RuleError(p.Code, broken)
 	}
+	h := snap.Hotels[rt.HotelID]
 	return &hotel.HoldQuote{RatePlanID: p.ID, Party: s.Party.Key(), Prices: q.NightlyPrices,
-		Terms: hotel.Terms{RatePlan: p, Party: s.Party, Restrictions: q.Restrictions}}, nil
+		Terms: hotel.Terms{RatePlan: p, Party: s.Party, Restrictions: q.Restrictions, TimeZone: h.TimeZone, Taxes: h.Taxes}}, nil
 }
 
 // RuleError is the refusal of a stay that breaks rules of rate plan code:

@@ -139,6 +139,14 @@ func checkPlan(v *hotel.Validation, p *hotel.RatePlan) {
 		v.Add("meal_plan", "must be one of "+strings.Join(hotel.MealPlans, ", "))
 	}
 	checkID(v, "parent_id", p.ParentID)
+	if c := p.Cancellation; c != nil {
+		hotel.CheckCancellationPolicy(v, "cancellation_policy", *c)
+		if c.NonRefundable == p.Refundable {
+			v.Add("refundable", "must agree with cancellation_policy.non_refundable")
+		}
+	}
+	hotel.CheckNoShowPolicy(v, "no_show_policy", p.NoShow)
+	hotel.CheckGuarantee(v, "guarantee", p.Guarantee)
 	if p.Occupancy.ChildBands == nil {
 		p.Occupancy.ChildBands = []hotel.ChildBand{} // as the stores read it back
 	}

@@ -139,6 +139,10 @@ func checkHotel(v *hotel.Validation, h *hotel.Hotel) {
 	if h.Currency != "" && !v.Has("currency") && !currencyPattern.MatchString(h.Currency) {
 		v.Add("currency", "must be an ISO 4217 code of three capital letters such as GBP")
 	}
+	hotel.CheckTaxes(v, "taxes", h.Taxes)
+	if len(h.Taxes) == 0 {
+		h.Taxes = nil // as the stores read it back
+	}
 }
 
 // checkRoomType checks and trims the fields of rt.

@@ -200,6 +200,7 @@ func TestCancel(t *testing.T) {
 		want.AccessToken = nil
 		want.GuestName = hotel.Redacted // the writer key has no guests:read
 		want.Status, want.Version, want.UpdatedAt = "cancelled", 2, got.UpdatedAt
+		want.CancelledAt = got.UpdatedAt // cancelled when the booking last changed, free (before the deadline)
 		checkBooking(t, got, want)
 		if r.Header.Get("ETag") != etag(2) {
 			t.Fatalf("ETag = %q", r.Header.Get("ETag"))

@@ -258,7 +258,7 @@ func TestListInvalid(t *testing.T) {
 			{"hotel_id=abc", []hotel.FieldError{fe("hotel_id", "must be an integer between 1 and 9223372036854775807")}},
 			{"hotel_id=0", []hotel.FieldError{fe("hotel_id", "must be an integer between 1 and 9223372036854775807")}},
 			{"hotel_id=-5", []hotel.FieldError{fe("hotel_id", "must be an integer between 1 and 9223372036854775807")}},
-			{"status=bogus", []hotel.FieldError{fe("status", "must be one of pending, confirmed, cancelled, completed, failed")}},
+			{"status=bogus", []hotel.FieldError{fe("status", "must be one of pending, confirmed, checked_in, cancelled, no_show, completed, failed")}},
 			{"status=" + strings.Repeat("x", 21), []hotel.FieldError{fe("status", "must be at most 20 bytes")}},
 			{"arrival_from=2030-13-01", []hotel.FieldError{fe("arrival_from", "must be a real date in YYYY-MM-DD form")}},
 			{"arrival_to=tomorrow", []hotel.FieldError{fe("arrival_to", "must be a real date in YYYY-MM-DD form")}},

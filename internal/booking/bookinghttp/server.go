@@ -47,6 +47,7 @@ func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
 		{Pattern: "GET /bookings/{booking_id}", Rule: ownerReads, Handler: http.HandlerFunc(a.get)},
 		{Pattern: "PATCH /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.modify)},
 		{Pattern: "DELETE /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.cancel)},
+		{Pattern: "GET /bookings/{booking_id}/cancellation", Rule: ownerReads, Handler: http.HandlerFunc(a.previewCancellation)},
 		{Pattern: "POST /bookings/{booking_id}/check-out", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkOut)},
 		{Pattern: "POST /bookings/{booking_id}/erase", Rule: admin, Handler: http.HandlerFunc(a.erase)},
 	}
@@ -155,6 +156,18 @@ func (a *api) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeBooking(w, http.StatusOK, b)
+}
+
+// previewCancellation handles GET /bookings/{booking_id}/cancellation:
+// what cancelling now would cost, changing nothing.
+func (a *api) previewCancellation(w http.ResponseWriter, r *http.Request) {
+	p, err := a.svc.PreviewCancellation(r.Context(), r.PathValue("booking_id"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	web.Encode(w, http.StatusOK, p)
 }
 
 // modify handles PATCH /bookings/{booking_id}.

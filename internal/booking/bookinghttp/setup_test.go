@@ -221,9 +221,22 @@ type bookingJSON struct {
 	Currency         string  `json:"currency"`
 	Status           string  `json:"reservation_status"`
 	DepartedOn       string  `json:"departed_on"`
-	Version          int     `json:"version"`
-	CreatedAt        string  `json:"created_at"`
-	UpdatedAt        string  `json:"updated_at"`
+	CheckedInAt      string  `json:"checked_in_at"`
+	CancelledAt      string  `json:"cancelled_at"`
+	NoShowFee        string  `json:"no_show_fee"`
+	// What the terms mean when the booking was read.
+	CancellationDeadline string          `json:"cancellation_deadline"`
+	FreeCancellation     *bool           `json:"free_cancellation"`
+	CancellationFee      string          `json:"cancellation_fee"`
+	LateCancellationFee  string          `json:"late_cancellation_fee"`
+	Guarantee            *guaranteeDue   `json:"guarantee"`
+	PriceBreakdown       *priceBreakdown `json:"price_breakdown"`
+	Version              int             `json:"version"`
+	// ExplicitTerms: the test gives the terms shown; otherwise checkBooking
+	// expects those of a default plan (defaultTerms).
+	ExplicitTerms bool   `json:"-"`
+	CreatedAt     string `json:"created_at"`
+	UpdatedAt     string `json:"updated_at"`
 }
 
 // terms is a booking's terms as the API shows them (the rate plan is
@@ -235,6 +248,27 @@ type terms struct {
 		ChildAges []int `json:"children_ages"`
 	} `json:"party"`
 	Restrictions []json.RawMessage `json:"restrictions"`
+	TimeZone     string            `json:"time_zone"`
+	Taxes        []json.RawMessage `json:"taxes"`
+}
+
+type guaranteeDue struct {
+	Kind   string `json:"kind"`
+	Amount string `json:"amount"`
+	DueAt  string `json:"due_at"`
+}
+
+type priceBreakdown struct {
+	Net   string    `json:"net"`
+	Taxes []taxLine `json:"taxes"`
+	Gross string    `json:"gross"`
+}
+
+type taxLine struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Amount   string `json:"amount"`
+	Included bool   `json:"included"`
 }
 
 type night struct {

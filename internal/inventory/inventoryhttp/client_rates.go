@@ -64,7 +64,8 @@ func (c *Client) sendPlan(ctx context.Context, method, path string, p *hotel.Rat
 		occ.ChildBands = []hotel.ChildBand{}
 	}
 	body := ratePlanBody{Code: &p.Code, Name: &p.Name, MealPlan: &p.MealPlan, Refundable: &p.Refundable, Sellable: &p.Sellable,
-		ParentID: &p.ParentID, PercentBP: &p.PercentBP, Amount: &p.AmountCents, Follows: &p.FollowsParentRestrictions, Occupancy: &occ}
+		ParentID: &p.ParentID, PercentBP: &p.PercentBP, Amount: &p.AmountCents, Follows: &p.FollowsParentRestrictions, Occupancy: &occ,
+		Cancellation: p.Cancellation, NoShow: &p.NoShow, Guarantee: &p.Guarantee}
 	if p.RoomTypeID != 0 {
 		body.RoomTypeID = &p.RoomTypeID
 	}

@@ -154,7 +154,11 @@ func (c *Client) UpdateHotel(ctx context.Context, h *hotel.Hotel) error {
 }
 
 func (c *Client) sendHotel(ctx context.Context, method, path string, h *hotel.Hotel) error {
-	body := hotelBody{Name: &h.Name, Location: &h.Location, TimeZone: &h.TimeZone, Currency: &h.Currency}
+	taxes := h.Taxes
+	if taxes == nil {
+		taxes = []hotel.Tax{} // none: null is not a list of taxes
+	}
+	body := hotelBody{Name: &h.Name, Location: &h.Location, TimeZone: &h.TimeZone, Currency: &h.Currency, Taxes: &taxes}
 	var out hotel.Hotel
 	if _, _, err := c.do(ctx, method, path, nil, nil, body, &out); err != nil {
 		return err

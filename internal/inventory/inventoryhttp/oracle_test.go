@@ -740,7 +740,16 @@ func checkOracleSearch(t *testing.T, r *rand.Rand, svc hotel.InventoryService, m
 			want := hotel.Offer{HotelID: m.hotel.ID, HotelName: m.hotel.Name, Location: m.hotel.Location, TimeZone: m.hotel.TimeZone,
 				RoomTypeID: p.room.rt.ID, RoomType: p.room.rt.Name, MaxOccupancy: p.room.rt.MaxOccupancy,
 				RatePlanID: p.ID, RatePlan: p.Code, RatePlanName: p.Name, MealPlan: p.MealPlan, Refundable: p.Refundable,
-				CheckIn: in, CheckOut: out, AvailableRooms: a.available, NightlyPrices: a.prices, TotalPrice: a.total, Currency: m.hotel.Currency}
+				CheckIn: in, CheckOut: out, AvailableRooms: a.available, NightlyPrices: a.prices, TotalPrice: a.total, Currency: m.hotel.Currency,
+				// The model's plans have no policies and its hotel no taxes:
+				// a refundable plan is free to cancel until the arrival day
+				// begins at the hotel, the price is all net.
+				CancellationPolicy: hotel.CancellationPolicy{NonRefundable: !p.Refundable},
+				PriceBreakdown:     hotel.TaxBreakdown{Net: a.total, Taxes: []hotel.TaxLine{}, Gross: a.total}}
+			if p.Refundable {
+				deadline := in.At(0, 0, m.hotel.Zone())
+				want.CancellationDeadline = &deadline
+			}
 			if jsonOf(o) != jsonOf(want) {
 				t.Errorf("%s: plan %s offered as\n\t%s\nwant\t%s", what, p.Code, jsonOf(o), jsonOf(want))
 			}

@@ -31,6 +31,11 @@ type ratePlanBody struct {
 	Amount     *hotel.Cents     `json:"adjust_amount,omitempty"`
 	Follows    *bool            `json:"follows_parent_restrictions,omitempty"`
 	Occupancy  *hotel.Occupancy `json:"occupancy,omitempty"`
+	// A policy given replaces the plan's; refundable, when not given with
+	// a cancellation policy, follows it.
+	Cancellation *hotel.CancellationPolicy `json:"cancellation_policy,omitempty"`
+	NoShow       *hotel.NoShowPolicy       `json:"no_show_policy,omitempty"`
+	Guarantee    *hotel.Guarantee          `json:"guarantee,omitempty"`
 }
 
 // apply sets the fields of b on p, finding a parent code among plans.
@@ -54,6 +59,19 @@ func (b ratePlanBody) apply(p *hotel.RatePlan, plans []hotel.RatePlan) error {
 	}
 	if b.Sellable != nil {
 		p.Sellable = *b.Sellable
+	}
+	if b.Cancellation != nil {
+		c := *b.Cancellation
+		p.Cancellation = &c
+		if b.Refundable == nil {
+			p.Refundable = !c.NonRefundable
+		}
+	}
+	if b.NoShow != nil {
+		p.NoShow = *b.NoShow
+	}
+	if b.Guarantee != nil {
+		p.Guarantee = *b.Guarantee
 	}
 	switch {
 	case b.Parent != nil && b.ParentID != nil:

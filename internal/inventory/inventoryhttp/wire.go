@@ -59,6 +59,8 @@ type hotelBody struct {
 	Location *string `json:"location,omitempty"`
 	TimeZone *string `json:"time_zone,omitempty"`
 	Currency *string `json:"currency,omitempty"`
+	// Taxes, when given, replace the hotel's taxes ([] removes them all).
+	Taxes *[]hotel.Tax `json:"taxes,omitempty"`
 }
 
 // apply copies the fields present in b onto h.
@@ -67,6 +69,7 @@ func (b hotelBody) apply(h *hotel.Hotel) {
 	set(&h.Location, b.Location)
 	set(&h.TimeZone, b.TimeZone)
 	set(&h.Currency, b.Currency)
+	set(&h.Taxes, b.Taxes)
 }
 
 // roomTypeBody is the body of POST …/room-types (room_type and

@@ -792,7 +792,7 @@ func testSearchSeesWrites(t *testing.T, svc hotel.InventoryService) {
 	must(t, err)
 	want := offer(londonDeluxe, q.CheckIn, q.CheckOut)
 	want.AvailableRooms = 5
-	if len(p.Offers) != 1 || fmt.Sprintf("%+v", p.Offers[0]) != fmt.Sprintf("%+v", want) {
+	if len(p.Offers) != 1 || jsonOf(p.Offers[0]) != jsonOf(want) {
 		t.Fatalf("offers:%s\nwant %+v", formatOffers(p, nil), want)
 	}
 	// A new room type with its own calendar is found, at its price.
