@@ -306,7 +306,7 @@ func TestCancel(t *testing.T) {
 		want := *b
 		want.Status = hotel.StatusCancelled
 		want.CancelledAt = e.Clock.Now() // free: before the deadline, the fee recorded is 0
-		same(t, *c, want) // prices and stay are kept for the record
+		same(t, *c, want)                // prices and stay are kept for the record
 		same(t, *get(t, e, b.ID), want)
 		if st := stored(t, e, b.ID); st.SyncPending || st.Version != c.Version {
 			t.Fatalf("stored after cancel: sync pending %v, version %d (returned %d)", st.SyncPending, st.Version, c.Version)
