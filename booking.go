@@ -92,7 +92,9 @@ type Booking struct {
 	TotalPrice    Cents        `json:"total_price"`
 	Currency      string       `json:"currency"`
 	Status        string       `json:"reservation_status"`
-	// DepartedOn is set by an early departure: the day the guest left.
+	// DepartedOn is set by an early departure: the day the guest left; and
+	// by a no-show whose policy gives the later nights back: the first
+	// night given back.
 	DepartedOn Date `json:"departed_on,omitzero"`
 	// CheckedInAt is when the guest checked in; CancelledAt when the
 	// booking was cancelled, and CancellationCharge the fee that applied
@@ -294,6 +296,9 @@ type BookingService interface {
 	// would cost, without cancelling it. Errors: ENOTFOUND, ECONFLICT (not
 	// confirmed).
 	PreviewCancellation(ctx context.Context, id string) (*CancellationPreview, error)
+	// CheckIn records the guest's arrival (from the arrival day,
+	// hotel-local): confirmed → checked_in.
+	CheckIn(ctx context.Context, id string, version int) (*Booking, error)
 	// CheckOut completes a stay early and returns the remaining nights.
 	CheckOut(ctx context.Context, id string, version int) (*Booking, error)
 	// EraseGuest erases the booking's guest data on the guest's request:

@@ -15,11 +15,12 @@ import (
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/inventory"
 	"github.com/hotelplatform/hotel/internal/scheduler"
+	"github.com/hotelplatform/hotel/internal/server"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
-const jobsUsage = "usage: hotel jobs run NAME   (complete-checkouts, recover-pending, reconcile, erase-guest-names)   [database flags]"
+const jobsUsage = "usage: hotel jobs run NAME   (complete-checkouts, recover-pending, reconcile, erase-guest-names, mark-no-shows)   [database flags]"
 
 // jobFlags are the settings the jobs read, besides the database's.
 var jobFlags = append([]string{"checkout-run-at", "max-stay-nights", "inventory-timeout", "recover-after", "guest-retention-days"}, dbFlags...)
@@ -39,7 +40,7 @@ func jobs(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", "jobs")
 	return withServices(ctx, cfg, log, func(st store.Store, b *booking.Service) error {
-		sched, err := scheduler.New(st, scheduler.Jobs(st, b, scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt, GuestRetentionDays: cfg.GuestRetentionDays}, time.Now, log, nil), time.Now, log, nil)
+		sched, err := scheduler.New(st, scheduler.Jobs(st, b, server.SchedulerConfig(cfg), time.Now, log, nil), time.Now, log, nil)
 		if err != nil {
 			return err
 		}

@@ -56,7 +56,8 @@ Usage:
   hotel keys create --name N --scopes s1,s2 | list | revoke NAME
                                    manage API keys (a new key is printed once)
   hotel jobs run NAME [flags]      run a scheduler job now: complete-checkouts,
-                                   recover-pending, reconcile, erase-guest-names
+                                   recover-pending, reconcile, erase-guest-names,
+                                   mark-no-shows (with HOTEL_NO_SHOW_AT)
   hotel privacy erase --booking ID [flags]
                                    erase a booking's guest data (name, access token)
   hotel check [--repair] [flags]   prove held rooms equal bookings on every night

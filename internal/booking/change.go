@@ -192,8 +192,9 @@ func (s *Service) PreviewCancellation(ctx context.Context, id string) (*hotel.Ca
 }
 
 // CheckOut completes a stay early: from the arrival day on (hotel-local),
-// the booking becomes completed, departed today, and the nights from today
-// on return to inventory. Errors: ENOTFOUND, ECONFLICT (not confirmed, not
+// a confirmed or checked-in booking becomes completed, departed today, and
+// the nights from today on return to inventory. Errors: ENOTFOUND,
+// ECONFLICT (neither confirmed nor checked in, not
 // arrived yet, a concurrent change), EPRECONDITION (version), EUNAVAILABLE.
 func (s *Service) CheckOut(ctx context.Context, id string, version int) (*hotel.Booking, error) {
 	b, err := s.load(ctx, id)
@@ -203,7 +204,7 @@ func (s *Service) CheckOut(ctx context.Context, id string, version int) (*hotel.
 	if err := checkVersion(b, version); err != nil {
 		return nil, err
 	}
-	if err := mustBeConfirmed(b, "checked out"); err != nil {
+	if err := mustBeOpen(b, "checked out"); err != nil {
 		return nil, err
 	}
 	info, err := s.hotelInfo(ctx, b.HotelID)

@@ -211,12 +211,8 @@ func (s *Service) recoverOne(ctx context.Context, b hotel.Booking, rep *Report) 
 		adopted, err = s.moveBack(ctx, &b)
 	case hotel.StatusCancelled, hotel.StatusFailed:
 		err = s.releaseHold(ctx, b.ID, hotel.HoldRelease{})
-	case hotel.StatusCompleted:
-		from := b.DepartedOn
-		if from.IsZero() {
-			from = b.CheckOutDate
-		}
-		err = s.releaseHold(ctx, b.ID, hotel.HoldRelease{From: from})
+	case hotel.StatusCompleted, hotel.StatusNoShow:
+		err = s.releaseHold(ctx, b.ID, hotel.HoldRelease{From: releasedFrom(b)})
 	}
 	if err != nil {
 		fail("sync hold", err)
@@ -239,6 +235,16 @@ func (s *Service) recoverOne(ctx context.Context, b hotel.Booking, rep *Report) 
 	} else {
 		rep.Released++
 	}
+}
+
+// releasedFrom is the first night a completed stay or a no-show gave back
+// to inventory: the departure, or the check-out date when none was given
+// back early.
+func releasedFrom(b hotel.Booking) hotel.Date {
+	if b.DepartedOn.IsZero() {
+		return b.CheckOutDate
+	}
+	return b.DepartedOn
 }
 
 // recoverPending settles a pending booking (made by an earlier version's

@@ -338,6 +338,21 @@ func mustBeConfirmed(b hotel.Booking, action string) error {
 	if b.Status != hotel.StatusConfirmed {
 		return hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be %s; booking %s is %s.", action, b.ID, b.Status)
 	}
+	return notBusy(b)
+}
+
+// mustBeOpen is mustBeConfirmed for the changes a guest in house may make
+// too (check-out): the booking is confirmed or checked in, with no other
+// change under way.
+func mustBeOpen(b hotel.Booking, action string) error {
+	if b.Status != hotel.StatusConfirmed && b.Status != hotel.StatusCheckedIn {
+		return hotel.Errorf(hotel.ECONFLICT, "Only confirmed or checked-in bookings can be %s; booking %s is %s.", action, b.ID, b.Status)
+	}
+	return notBusy(b)
+}
+
+// notBusy refuses a booking marked SyncPending: another change is under way.
+func notBusy(b hotel.Booking) error {
 	if b.SyncPending {
 		return hotel.Errorf(hotel.ECONFLICT, "Booking %s is being changed by another request; fetch it and try again shortly.", b.ID)
 	}

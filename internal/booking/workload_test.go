@@ -39,6 +39,7 @@ func TestRandomWorkload(t *testing.T) {
 	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
 		seed := workloadSeed(t)
 		t.Logf("seed %d (replay with BOOKING_WORKLOAD_SEED=%d)", seed, seed)
+		noShowPolicy(t, e) // London Standard's no-shows give their later nights back
 
 		// Bookings whose stay has begun once the clock moves on (check-out
 		// candidates), made while they are still in the future.
@@ -49,7 +50,7 @@ func TestRandomWorkload(t *testing.T) {
 			if i%2 == 1 {
 				h = bookingtest.Auckland
 			}
-			b := mustCreate(t, e, stay(h, "Standard Rooms", i%6, 1+i%4, fmt.Sprintf("Begun %s %d", workloadSurname, i)))
+			b := mustCreate(t, e, stay(h, "Standard Rooms", i%6, 3+i%4, fmt.Sprintf("Begun %s %d", workloadSurname, i)))
 			begun = append(begun, b.ID)
 		}
 		// Day 5 in London, day 6 in Auckland.
@@ -83,7 +84,7 @@ func TestRandomWorkload(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, uint64(w)))
 			wg.Go(func() {
 				for i := range ops {
-					switch op := r.IntN(10); {
+					switch op := r.IntN(12); {
 					case op < 3: // create
 						h := bookingtest.London
 						if r.IntN(3) == 0 {
@@ -126,13 +127,30 @@ func TestRandomWorkload(t *testing.T) {
 					case op < 8: // cancel
 						_, err := e.Service.Cancel(desk, pick(r), 0)
 						record("cancel", err, hotel.ECONFLICT)
-					default: // check out, mostly the stays that have begun
+					case op < 9: // check out, mostly the stays that have begun
 						id := begun[r.IntN(len(begun))]
 						if r.IntN(4) == 0 {
 							id = pick(r)
 						}
 						_, err := e.Service.CheckOut(desk, id, 0)
 						record("checkout", err, hotel.ECONFLICT) // not arrived, not confirmed, concurrent change
+					case op < 10: // check in, mostly the stays that have begun
+						id := begun[r.IntN(len(begun))]
+						if r.IntN(4) == 0 {
+							id = pick(r)
+						}
+						_, err := e.Service.CheckIn(desk, id, 0)
+						record("checkin", err, hotel.ECONFLICT) // not arrived, ended, not confirmed, concurrent change
+					default: // the no-show job's step on a stay that has begun
+						b, err := e.Service.Get(desk, begun[r.IntN(len(begun))])
+						record("get", err)
+						if err == nil {
+							marked, err := e.Service.MarkNoShow(desk, *b)
+							record("noshow", err)
+							if marked {
+								record("noshow marked", nil)
+							}
+						}
 					}
 				}
 			})
@@ -142,7 +160,7 @@ func TestRandomWorkload(t *testing.T) {
 		if len(failure) > 0 {
 			t.Fatalf("seed %d: %d unexpected errors:\n%s", seed, len(failure), strings.Join(failure, "\n"))
 		}
-		for _, op := range []string{"create", "modify", "cancel", "checkout"} {
+		for _, op := range []string{"create", "modify", "cancel", "checkout", "checkin", "noshow marked"} {
 			if counts[op+" ok"] == 0 {
 				t.Errorf("seed %d: no %s succeeded (%v): the workload did not exercise it", seed, op, counts)
 			}
@@ -155,6 +173,23 @@ func TestRandomWorkload(t *testing.T) {
 		if len(bookings) != nBegun+counts["create ok"]+counts["create conflict"] {
 			t.Fatalf("%d bookings stored, want the %d + %d created + %d failed", len(bookings), nBegun, counts["create ok"], counts["create conflict"])
 		}
+		// Then every stay ends: the completion job's step on each open one.
+		e.Clock.Set(t, "2030-03-01T12:00:00Z")
+		completed := 0
+		for _, b := range bookings {
+			ok, err := e.Service.CompleteStay(desk, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				completed++
+			}
+		}
+		if completed == 0 {
+			t.Errorf("seed %d: nothing left to complete", seed)
+		}
+		e.CheckInventory(t)
+		e.CheckSettled(t)
 		if logs := e.Logs(); strings.Contains(logs, workloadSurname) {
 			t.Fatalf("a guest name reached the logs")
 		}

@@ -68,6 +68,13 @@ type Config struct {
 
 	// Scheduler
 	CheckoutRunAt time.Duration // hotel-local time of day (since midnight) of the daily completion
+	// CompleteUnchecked: the daily completion completes confirmed stays
+	// never checked in too (for properties that do not check guests in).
+	CompleteUnchecked bool
+	// NoShows turns the no-show job on; NoShowAt is the hotel-local time
+	// of day, on the day after arrival, by which a guest must have checked in.
+	NoShows  bool
+	NoShowAt time.Duration
 	// GuestRetentionDays is how long guest names are kept after a stay
 	// ended or a booking was cancelled; 0 keeps them forever.
 	GuestRetentionDays int
@@ -134,6 +141,8 @@ var Settings = []Setting{
 	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold at the gateway; beyond it its longest-idle connection is closed, or the new one if none is idle (services behind the gateway bound only the total)"},
 	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
+	{"HOTEL_COMPLETE_UNCHECKED", "complete-unchecked", "true", "the daily completion also completes confirmed stays past check-out that were never checked in (false: only checked-in stays; use with HOTEL_NO_SHOW_AT)"},
+	{"HOTEL_NO_SHOW_AT", "no-show-at", "", "hotel-local time of day (HH:MM) on the day after arrival by which a confirmed guest must have checked in, or the mark-no-shows job makes the booking a no-show (its fee recorded, nights released as its policy says); empty: no no-show job"},
 	{"HOTEL_GUEST_RETENTION_DAYS", "guest-retention-days", "365", "days guest names are kept after check-out (completed stays) or cancellation (cancelled and failed bookings); then the erase-guest-names job replaces them with (erased). 0 keeps them forever"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "", "OpenTelemetry collector to send traces to (OTLP over HTTP, e.g. http://otel-collector:4318); empty: no tracing. The other OTEL_EXPORTER_OTLP_* variables apply too"},
@@ -282,6 +291,14 @@ func build(get func(string) string) (*Config, error) {
 		bad("HOTEL_CHECKOUT_RUN_AT=%q must be a time of day as HH:MM, e.g. 03:00", get("HOTEL_CHECKOUT_RUN_AT"))
 	} else {
 		c.CheckoutRunAt = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	c.CompleteUnchecked = boolean(get, "HOTEL_COMPLETE_UNCHECKED", bad)
+	if v := get("HOTEL_NO_SHOW_AT"); v != "" {
+		if t, err := time.Parse("15:04", v); err != nil {
+			bad("HOTEL_NO_SHOW_AT=%q must be a time of day as HH:MM, e.g. 12:00, or empty (no no-show job)", v)
+		} else {
+			c.NoShows, c.NoShowAt = true, time.Duration(t.Hour())*time.Hour+time.Duration(t.Minute())*time.Minute
+		}
 	}
 	if n, err := strconv.Atoi(get("HOTEL_GUEST_RETENTION_DAYS")); err != nil || n < 0 || n > 36500 {
 		bad("HOTEL_GUEST_RETENTION_DAYS=%q must be a whole number of days from 0 (keep forever) to 36500", get("HOTEL_GUEST_RETENTION_DAYS"))

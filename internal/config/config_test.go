@@ -136,6 +136,7 @@ func TestLoadDefaults(t *testing.T) {
 		SearchIndex:        true,
 		SearchIndexDays:    400,
 		CheckoutRunAt:      3 * time.Hour,
+		CompleteUnchecked:  true,
 		GuestRetentionDays: 365,
 		ReadTimeout:        30 * time.Second,
 		MaxConnsPerClient:  256,
@@ -341,6 +342,21 @@ func TestLoadValidation(t *testing.T) {
 			name:      "bad check-out run time",
 			env:       map[string]string{"HOTEL_CHECKOUT_RUN_AT": "25:00"},
 			wantInErr: []string{`HOTEL_CHECKOUT_RUN_AT="25:00" must be a time of day`},
+		},
+		{
+			name:      "bad no-show time and completion flag",
+			env:       map[string]string{"HOTEL_NO_SHOW_AT": "noon", "HOTEL_COMPLETE_UNCHECKED": "sometimes"},
+			wantInErr: []string{`HOTEL_NO_SHOW_AT="noon" must be a time of day`, `HOTEL_COMPLETE_UNCHECKED="sometimes" must be true or false`},
+		},
+		{
+			name: "no-shows at noon, only checked-in stays completed",
+			env:  map[string]string{"HOTEL_NO_SHOW_AT": "12:00", "HOTEL_COMPLETE_UNCHECKED": "false"},
+			check: func(c *config.Config) string {
+				if !c.NoShows || c.NoShowAt != 12*time.Hour || c.CompleteUnchecked {
+					return fmt.Sprintf("NoShows, NoShowAt, CompleteUnchecked = %v, %v, %v", c.NoShows, c.NoShowAt, c.CompleteUnchecked)
+				}
+				return ""
+			},
 		},
 		{
 			name:      "bad admin address",

@@ -19,11 +19,13 @@ const (
 	JobRecoverPending    = "recover-pending"
 	JobReconcile         = "reconcile"
 	JobEraseGuestNames   = "erase-guest-names"
+	JobMarkNoShows       = "mark-no-shows"
 )
 
 // Bookings is what the jobs need of the booking service.
 type Bookings interface {
 	CompleteStay(ctx context.Context, b hotel.Booking) (bool, error)
+	MarkNoShow(ctx context.Context, b hotel.Booking) (bool, error)
 	Recover(ctx context.Context) (booking.Report, error)
 	Resync(ctx context.Context, id string) error
 }
@@ -37,6 +39,19 @@ type Config struct {
 	// (default 5 minutes): each hotel's stays complete at the first run
 	// after its local CheckoutRunAt.
 	CheckoutEvery time.Duration
+	// KeepUnchecked: complete-checkouts completes checked-in stays only.
+	// By default (false) it also completes confirmed stays never checked
+	// in, as it did before check-in existed, for properties that do not
+	// check guests in.
+	KeepUnchecked bool
+	// NoShows turns mark-no-shows on: a confirmed booking not checked in
+	// by NoShowAt (hotel-local time of day) on the day after its arrival
+	// becomes a no-show. Off by default: a property that does not check
+	// guests in would see every stay become one.
+	NoShows  bool
+	NoShowAt time.Duration
+	// NoShowEvery is how often mark-no-shows looks (default 5 minutes).
+	NoShowEvery time.Duration
 	// BatchSize is how many bookings complete-checkouts reads at a time
 	// (default 500); each booking is its own small update.
 	BatchSize int
@@ -56,6 +71,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.CheckoutEvery <= 0 {
 		c.CheckoutEvery = 5 * time.Minute
+	}
+	if c.NoShowEvery <= 0 {
+		c.NoShowEvery = 5 * time.Minute
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = 500
@@ -80,7 +98,7 @@ func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return []Job{
+	jobs := []Job{
 		{
 			Name: JobCompleteCheckouts, Every: cfg.CheckoutEvery, Lease: 10 * time.Minute,
 			Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
@@ -121,6 +139,15 @@ func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog
 			},
 		},
 	}
+	if cfg.NoShows {
+		jobs = append(jobs, Job{
+			Name: JobMarkNoShows, Every: cfg.NoShowEvery, Lease: 10 * time.Minute,
+			Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
+				return markNoShows(ctx, st, b, cfg, now, renew)
+			},
+		})
+	}
+	return jobs
 }
 
 // eraseGuestNames erases, batch by batch, the guest data of the bookings
@@ -152,40 +179,70 @@ func eraseGuestNames(ctx context.Context, st store.Jobs, cfg Config, now func() 
 	}
 }
 
-// completeCheckouts completes, zone by zone, every confirmed stay whose
-// check-out is due in its hotel's time zone, batch by batch.
+// completeCheckouts completes, zone by zone, every open stay (checked in;
+// unless KeepUnchecked, confirmed too) whose check-out is due in its
+// hotel's time zone, batch by batch.
 func completeCheckouts(ctx context.Context, st store.Jobs, b Bookings, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	res := Result{Counts: map[string]int{"completed": 0, "skipped": 0}}
+	err := byZone(ctx, st, cfg, renew, &res, "completed",
+		func(loc *time.Location) hotel.Date { return CheckoutCutoff(now(), loc, cfg.CheckoutRunAt) },
+		func(ctx context.Context, zone string, cutoff hotel.Date) ([]hotel.Booking, error) {
+			return st.DueCheckouts(ctx, zone, cutoff, !cfg.KeepUnchecked, cfg.BatchSize)
+		}, b.CompleteStay)
+	return res, err
+}
+
+// markNoShows marks, zone by zone, every confirmed booking whose guest has
+// not checked in by NoShowAt on the day after arrival a no-show. Each is
+// a conditional update: run twice, or on two replicas at once, a booking
+// is marked once (the other run skips it).
+func markNoShows(ctx context.Context, st store.Jobs, b Bookings, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	res := Result{Counts: map[string]int{"no_shows": 0, "skipped": 0}}
+	err := byZone(ctx, st, cfg, renew, &res, "no_shows",
+		func(loc *time.Location) hotel.Date { return NoShowCutoff(now(), loc, cfg.NoShowAt) },
+		func(ctx context.Context, zone string, last hotel.Date) ([]hotel.Booking, error) {
+			return st.DueNoShows(ctx, zone, last, cfg.BatchSize)
+		}, b.MarkNoShow)
+	return res, err
+}
+
+// byZone runs do on every booking due, zone by zone: due lists a batch of
+// the zone's bookings up to the zone's cutoff date, do acts on one and
+// reports whether it did (counted under done, else skipped).
+func byZone(ctx context.Context, st store.Jobs, cfg Config, renew func(context.Context) error, res *Result, done string,
+	cutoff func(*time.Location) hotel.Date,
+	due func(ctx context.Context, zone string, cutoff hotel.Date) ([]hotel.Booking, error),
+	do func(ctx context.Context, b hotel.Booking) (bool, error)) error {
 	names, err := st.HotelTimeZones(ctx)
 	if err != nil {
-		return Result{}, fmt.Errorf("list time zones: %w", err)
+		return fmt.Errorf("list time zones: %w", err)
 	}
-	res := Result{Counts: map[string]int{"completed": 0, "skipped": 0}}
 	for _, name := range names {
 		loc, err := hotel.LoadZone(name)
 		if err != nil {
-			return res, fmt.Errorf("time zone %q of a hotel: %w", name, err)
+			return fmt.Errorf("time zone %q of a hotel: %w", name, err)
 		}
-		cutoff := CheckoutCutoff(now(), loc, cfg.CheckoutRunAt)
+		until := cutoff(loc)
 		seen := map[string]bool{}
 		for {
-			batch, err := st.DueCheckouts(ctx, name, cutoff, cfg.BatchSize)
+			batch, err := due(ctx, name, until)
 			if err != nil {
-				return res, fmt.Errorf("due check-outs in %s: %w", name, err)
+				return fmt.Errorf("bookings due in %s: %w", name, err)
 			}
 			fresh := 0
 			for _, bk := range batch {
 				if seen[bk.ID] {
-					continue // changed under us and still confirmed: next run
+					continue // changed under us and still due: next run
 				}
 				seen[bk.ID] = true
 				fresh++
 				res.Items++
-				done, err := b.CompleteStay(ctx, bk)
+				ok, err := do(ctx, bk)
 				if err != nil {
-					return res, fmt.Errorf("complete booking %s: %w", bk.ID, err)
+					return fmt.Errorf("booking %s: %w", bk.ID, err)
 				}
-				if done {
-					res.Counts["completed"]++
+				if ok {
+					res.Counts[done]++
 				} else {
 					res.Counts["skipped"]++
 				}
@@ -194,11 +251,11 @@ func completeCheckouts(ctx context.Context, st store.Jobs, b Bookings, cfg Confi
 				break
 			}
 			if err := renew(ctx); err != nil {
-				return res, err
+				return err
 			}
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // ReconcileReport is what Reconcile found and did.

@@ -205,6 +205,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
+// NoShowCutoff is the latest arrival date whose guests are no-shows at
+// now in loc when not checked in by at (a time of day) on the day after
+// arrival: yesterday once the local time of day has reached at, the day
+// before yesterday until then. A guest arriving today is never one.
+func NoShowCutoff(now time.Time, loc *time.Location, at time.Duration) hotel.Date {
+	return CheckoutCutoff(now, loc, at)
+}
+
 // CheckoutCutoff is the latest check-out date whose stays are due for
 // completion at now in loc: yesterday once the local time of day has
 // reached runAt, the day before yesterday until then. A stay that checks

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -564,6 +565,93 @@ func TestEraseGuestNames(t *testing.T) {
 		}
 		if logs := e.Logs(); strings.Contains(logs, "Lettice") || strings.Contains(logs, "Whitcombe") {
 			t.Fatal("a guest name reached the log")
+		}
+	})
+}
+
+// TestMarkNoShowsByHotelZone: with HOTEL_NO_SHOW_AT at noon, a confirmed
+// guest not checked in by noon (hotel-local) on the day after arrival
+// becomes a no-show at the first run after it, never before; a guest who
+// checked in never does; a second scheduler running at the same time marks
+// nothing twice; the job is off without the setting.
+func TestMarkNoShowsByHotelZone(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.clock.Set(t, "2030-01-01T12:00:00Z")
+		london := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 3, "Absent Aurelio")    // arrives 2 Jan
+		auckland := e.book(t, bookingtest.Auckland, "Standard Rooms", bookingtest.Day(1), 2, "Absent Aroha")  // arrives 2 Jan, +13
+		arrived := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Present Perpetua") // checks in
+		e.clock.Set(t, "2030-01-02T18:00:00Z")
+		if _, err := e.svc.CheckIn(ctx, arrived.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if jobs := scheduler.Jobs(e.st, e.svc, scheduler.Config{}, e.clock.Now, nil, nil); slices.ContainsFunc(jobs, func(j scheduler.Job) bool { return j.Name == scheduler.JobMarkNoShows }) {
+			t.Fatal("mark-no-shows runs without HOTEL_NO_SHOW_AT")
+		}
+		cfg := scheduler.Config{NoShows: true, NoShowAt: 12 * time.Hour}
+		s1, s2 := e.scheduler(t, cfg), e.scheduler(t, cfg)
+		steps := []struct {
+			now    string
+			marked []string
+		}{
+			{"2030-01-02T22:59:59Z", []string{}},            // Auckland: 11:59:59 on 3 Jan (NZDT, +13)
+			{"2030-01-02T23:00:00Z", []string{auckland.ID}}, // noon there on the day after arrival
+			{"2030-01-03T11:59:59Z", []string{}},            // London: 11:59:59 on 3 Jan
+			{"2030-01-03T12:00:00Z", []string{london.ID}},   // noon on the day after arrival
+			{"2030-01-09T12:00:00Z", []string{}},            // nothing left (arrived is in house)
+		}
+		for _, st := range steps {
+			e.clock.Set(t, st.now)
+			var wg sync.WaitGroup
+			results := make([]scheduler.Result, 2)
+			for i, s := range []*scheduler.Scheduler{s1, s2} {
+				wg.Go(func() {
+					res, err := s.Run(ctx, scheduler.JobMarkNoShows)
+					if err != nil && !errors.Is(err, scheduler.ErrBusy) {
+						t.Error(err)
+					}
+					results[i] = res
+				})
+			}
+			wg.Wait()
+			if n := results[0].Counts["no_shows"] + results[1].Counts["no_shows"]; n != len(st.marked) {
+				t.Fatalf("at %s: %d marked, want %v", st.now, n, st.marked)
+			}
+			for _, id := range st.marked {
+				if b := e.status(t, id); b.Status != hotel.StatusNoShow || b.SyncPending {
+					t.Fatalf("at %s: booking %s is %s (sync %v), want no_show", st.now, id, b.Status, b.SyncPending)
+				}
+			}
+		}
+		if b := e.status(t, arrived.ID); b.Status != hotel.StatusCheckedIn {
+			t.Fatalf("the guest in house is %s", b.Status)
+		}
+		// complete-checkouts then completes the stay in house.
+		res := run(t, s1, scheduler.JobCompleteCheckouts)
+		if res.Counts["completed"] != 1 || e.status(t, arrived.ID).Status != hotel.StatusCompleted {
+			t.Fatalf("complete-checkouts after the no-shows: %+v", res)
+		}
+		if logs := e.Logs(); strings.Contains(logs, "Absent") || strings.Contains(logs, "Perpetua") {
+			t.Fatal("a guest name reached the log")
+		}
+	})
+}
+
+// TestKeepUnchecked: with HOTEL_COMPLETE_UNCHECKED=false a confirmed stay
+// never checked in is not completed; a checked-in one is.
+func TestKeepUnchecked(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.clock.Set(t, "2030-01-01T12:00:00Z")
+		never := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 1, "Guest N")
+		in := e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 1, "Guest I")
+		e.clock.Set(t, "2030-01-02T15:00:00Z")
+		if _, err := e.svc.CheckIn(context.Background(), in.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(t, "2030-01-05T12:00:00Z")
+		res := run(t, e.scheduler(t, scheduler.Config{KeepUnchecked: true}), scheduler.JobCompleteCheckouts)
+		if res.Counts["completed"] != 1 || e.status(t, in.ID).Status != hotel.StatusCompleted || e.status(t, never.ID).Status != hotel.StatusConfirmed {
+			t.Fatalf("complete-checkouts keeping unchecked stays: %+v", res)
 		}
 	})
 }

@@ -253,7 +253,7 @@ func startScheduler(p *process) error {
 	if err := p.deps.Metrics.Registry.Register(drift); err != nil {
 		return err
 	}
-	jobs := scheduler.Jobs(p.store, p.bookings, scheduler.Config{CheckoutRunAt: p.cfg.CheckoutRunAt, GuestRetentionDays: p.cfg.GuestRetentionDays}, p.deps.Now, p.deps.Log, drift)
+	jobs := scheduler.Jobs(p.store, p.bookings, SchedulerConfig(p.cfg), p.deps.Now, p.deps.Log, drift)
 	sched, err := scheduler.New(p.store, jobs, p.deps.Now, p.deps.Log, p.deps.Metrics.Registry)
 	if err != nil {
 		return err
@@ -309,4 +309,10 @@ func front(p *process, h http.Handler) http.Handler {
 	identify := gateway.IdentifyByCredential(p.authn, p.cfg.RateExemptAdmin, p.cfg.RateExemptService, auth.WithVerified)
 	return gateway.CORS(p.cfg.CORSOrigins,
 		gateway.RateLimit(gateway.RateLimitConfig{Rate: p.cfg.RateLimit, Burst: p.cfg.RateBurst}, identify, h))
+}
+
+// SchedulerConfig is the jobs' configuration from cfg.
+func SchedulerConfig(cfg *config.Config) scheduler.Config {
+	return scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt, GuestRetentionDays: cfg.GuestRetentionDays,
+		KeepUnchecked: !cfg.CompleteUnchecked, NoShows: cfg.NoShows, NoShowAt: cfg.NoShowAt}
 }

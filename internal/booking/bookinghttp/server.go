@@ -48,6 +48,7 @@ func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
 		{Pattern: "PATCH /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.modify)},
 		{Pattern: "DELETE /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.cancel)},
 		{Pattern: "GET /bookings/{booking_id}/cancellation", Rule: ownerReads, Handler: http.HandlerFunc(a.previewCancellation)},
+		{Pattern: "POST /bookings/{booking_id}/check-in", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkIn)},
 		{Pattern: "POST /bookings/{booking_id}/check-out", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkOut)},
 		{Pattern: "POST /bookings/{booking_id}/erase", Rule: admin, Handler: http.HandlerFunc(a.erase)},
 	}
@@ -193,6 +194,11 @@ func (a *api) modify(w http.ResponseWriter, r *http.Request, id string) {
 // cancel handles DELETE /bookings/{booking_id}: 200 with the cancelled booking.
 func (a *api) cancel(w http.ResponseWriter, r *http.Request, id string) {
 	a.transition(w, r, id, a.svc.Cancel)
+}
+
+// checkIn handles POST /bookings/{booking_id}/check-in.
+func (a *api) checkIn(w http.ResponseWriter, r *http.Request, id string) {
+	a.transition(w, r, id, a.svc.CheckIn)
 }
 
 // checkOut handles POST /bookings/{booking_id}/check-out (early departure).

@@ -285,8 +285,8 @@ func (e *Env) CheckInventory(t testing.TB) []hotel.Booking {
 	for _, b := range bookings {
 		end := b.CheckOutDate
 		switch b.Status {
-		case hotel.StatusConfirmed:
-		case hotel.StatusCompleted:
+		case hotel.StatusConfirmed, hotel.StatusCheckedIn:
+		case hotel.StatusCompleted, hotel.StatusNoShow:
 			if !b.DepartedOn.IsZero() && b.DepartedOn.Before(end) {
 				end = b.DepartedOn
 			}

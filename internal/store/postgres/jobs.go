@@ -17,11 +17,22 @@ func (s *Store) HotelTimeZones(ctx context.Context) ([]string, error) {
 	return zones, translate(err)
 }
 
-// DueCheckouts returns confirmed bookings of zone's hotels checking out on or before cutoff.
-func (s *Store) DueCheckouts(ctx context.Context, zone string, cutoff hotel.Date, limit int) ([]hotel.Booking, error) {
+// DueCheckouts returns open stays of zone's hotels checking out on or before cutoff.
+func (s *Store) DueCheckouts(ctx context.Context, zone string, cutoff hotel.Date, unchecked bool, limit int) ([]hotel.Booking, error) {
+	status := `b.status = 'checked_in'`
+	if unchecked {
+		status = `b.status IN ('confirmed', 'checked_in')` // booking_open_check_out_idx
+	}
 	return s.queryBookings(ctx,
-		`b.status = 'confirmed' AND b.check_out_date <= $1 AND b.hotel_id IN (SELECT id FROM hotel WHERE time_zone = $2)`,
+		status+` AND b.check_out_date <= $1 AND b.hotel_id IN (SELECT id FROM hotel WHERE time_zone = $2)`,
 		"b.check_out_date, b.id", limit, date(cutoff), zone)
+}
+
+// DueNoShows returns confirmed bookings of zone's hotels arriving on or before lastArrival.
+func (s *Store) DueNoShows(ctx context.Context, zone string, lastArrival hotel.Date, limit int) ([]hotel.Booking, error) {
+	return s.queryBookings(ctx,
+		`b.status = 'confirmed' AND b.arrival_date <= $1 AND b.hotel_id IN (SELECT id FROM hotel WHERE time_zone = $2)`,
+		"b.arrival_date, b.id", limit, date(lastArrival), zone)
 }
 
 // AcquireLease takes or renews a job lease by one conditional upsert.
@@ -46,7 +57,7 @@ const driftQuery = `WITH h AS (
 b AS (
     SELECT b.hotel_id, b.room_type_id, bn.night, count(*) AS n
     FROM booking b JOIN booking_night bn ON bn.booking_id = b.id
-    WHERE b.status = 'confirmed' OR (b.status = 'completed' AND bn.night < coalesce(b.departed_on, b.check_out_date))
+    WHERE ` + store.HeldByBooking + `
     GROUP BY 1, 2, 3),
 busy AS (
     SELECT b.hotel_id, b.room_type_id, bn.night FROM booking b JOIN booking_night bn ON bn.booking_id = b.id WHERE b.sync_pending

@@ -113,6 +113,8 @@ func testDueCheckouts(t *testing.T, h Harness) {
 		sampleBooking(f, 5, london, day(0), 3, hotel.StatusCompleted),   // out day 3, done
 		sampleBooking(f, 6, auckland, day(0), 3, hotel.StatusConfirmed), // out day 3, other zone
 		sampleBooking(f, 7, london, day(0), 2, hotel.StatusConfirmed),   // out day 2
+		sampleBooking(f, 8, london, day(1), 1, hotel.StatusCheckedIn),   // out day 2, in house
+		sampleBooking(f, 9, london, day(0), 1, hotel.StatusNoShow),      // out day 1, no-show
 	)
 	ids := func(got []hotel.Booking) []string {
 		out := []string{}
@@ -122,18 +124,21 @@ func testDueCheckouts(t *testing.T, h Harness) {
 		return out
 	}
 	for _, tc := range []struct {
-		zone   string
-		cutoff int
-		limit  int
-		want   []int
+		zone      string
+		cutoff    int
+		unchecked bool
+		limit     int
+		want      []int
 	}{
-		{"Europe/London", 4, 10, []int{7, 1, 2}},
-		{"Europe/London", 4, 2, []int{7, 1}},
-		{"Europe/London", 1, 10, nil},
-		{"Pacific/Auckland", 3, 10, []int{6}},
-		{"America/New_York", 9, 10, nil},
+		{"Europe/London", 4, true, 10, []int{7, 8, 1, 2}},
+		{"Europe/London", 4, true, 2, []int{7, 8}},
+		{"Europe/London", 4, false, 10, []int{8}},
+		{"Europe/London", 1, true, 10, nil},
+		{"Pacific/Auckland", 3, true, 10, []int{6}},
+		{"Pacific/Auckland", 3, false, 10, nil},
+		{"America/New_York", 9, true, 10, nil},
 	} {
-		got, err := s.DueCheckouts(ctx, tc.zone, day(tc.cutoff), tc.limit)
+		got, err := s.DueCheckouts(ctx, tc.zone, day(tc.cutoff), tc.unchecked, tc.limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +147,7 @@ func testDueCheckouts(t *testing.T, h Harness) {
 			want = append(want, bookingUUID(n))
 		}
 		if !slices.Equal(ids(got), want) {
-			t.Errorf("DueCheckouts(%s, day %d, %d) = %v, want %v", tc.zone, tc.cutoff, tc.limit, ids(got), want)
+			t.Errorf("DueCheckouts(%s, day %d, %v, %d) = %v, want %v", tc.zone, tc.cutoff, tc.unchecked, tc.limit, ids(got), want)
 		}
 		for _, b := range got {
 			if d := bookingDiff(b, bs[b.ID]); d != "" {
@@ -150,11 +155,36 @@ func testDueCheckouts(t *testing.T, h Harness) {
 			}
 		}
 	}
+	// No-shows: confirmed stays by arrival, never one checked in.
+	for _, tc := range []struct {
+		zone  string
+		last  int
+		limit int
+		want  []int
+	}{
+		{"Europe/London", 1, 10, []int{7, 1}},
+		{"Europe/London", 1, 1, []int{7}},
+		{"Europe/London", 3, 10, []int{7, 1, 2, 3}},
+		{"Europe/London", -1, 10, nil},
+		{"Pacific/Auckland", 0, 10, []int{6}},
+	} {
+		got, err := s.DueNoShows(ctx, tc.zone, day(tc.last), tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{}
+		for _, n := range tc.want {
+			want = append(want, bookingUUID(n))
+		}
+		if !slices.Equal(ids(got), want) {
+			t.Errorf("DueNoShows(%s, day %d, %d) = %v, want %v", tc.zone, tc.last, tc.limit, ids(got), want)
+		}
+	}
 }
 
 func testDrift(t *testing.T, h Harness) {
 	ctx := context.Background()
-	f := emptyFixture(310, 10)
+	f := emptyFixture(310, 20)
 	s := loaded(t, h, f)
 	rt := int64(3100)
 	drift := func(what string, want ...store.NightDrift) {
@@ -227,6 +257,31 @@ func testDrift(t *testing.T, h Harness) {
 		t.Fatal(err)
 	}
 	drift("an early departure whose later nights are still held",
+		store.NightDrift{NightKey: key(2), Held: 2, HoldNights: 2, Bookings: 1},
+		store.NightDrift{NightKey: key(3), Held: 1, HoldNights: 1, Bookings: 0},
+		store.NightDrift{NightKey: key(5), Held: 1, HoldNights: 1, Bookings: 0})
+
+	// A guest in house holds every night of the stay; a no-show those
+	// before the first it gave back (departed_on), or all when none.
+	in := book(4, 10, 2, hotel.StatusConfirmed) // days 10-11
+	in.Status = hotel.StatusCheckedIn
+	if err := s.UpdateBooking(ctx, &in, false); err != nil {
+		t.Fatal(err)
+	}
+	gone := book(5, 12, 3, hotel.StatusConfirmed) // days 12-14
+	gone.Status, gone.DepartedOn = hotel.StatusNoShow, day(13)
+	if err := s.UpdateBooking(ctx, &gone, false); err != nil {
+		t.Fatal(err)
+	}
+	kept := book(6, 16, 2, hotel.StatusConfirmed) // days 16-17
+	kept.Status = hotel.StatusNoShow
+	if err := s.UpdateBooking(ctx, &kept, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReleaseHold(ctx, gone.ID, hotel.HoldRelease{From: day(13)}); err != nil {
+		t.Fatal(err)
+	}
+	drift("a stay in house and two no-shows, with their holds",
 		store.NightDrift{NightKey: key(2), Held: 2, HoldNights: 2, Bookings: 1},
 		store.NightDrift{NightKey: key(3), Held: 1, HoldNights: 1, Bookings: 0},
 		store.NightDrift{NightKey: key(5), Held: 1, HoldNights: 1, Bookings: 0})

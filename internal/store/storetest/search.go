@@ -32,6 +32,11 @@ func (f Fixture) wantOffer(rt int64, in, out hotel.Date) hotel.Offer {
 			o.AvailableRooms = n.Available()
 		}
 	}
+	// The default plan's terms: free to cancel until the arrival day begins
+	// at the hotel; the total split by the hotel's (percentage) taxes.
+	deadline := in.At(0, 0, h.Zone())
+	o.CancellationDeadline = &deadline
+	o.PriceBreakdown = hotel.ApplyTaxes(h.Taxes, o.TotalPrice, len(o.NightlyPrices), hotel.Party{}, hotel.MinorUnit(h.Currency))
 	return o
 }
 
@@ -41,6 +46,11 @@ func offerEqual(a, b hotel.Offer) bool {
 		return false
 	}
 	a.NightlyPrices, b.NightlyPrices = nil, nil
+	if (a.CancellationDeadline == nil) != (b.CancellationDeadline == nil) ||
+		a.CancellationDeadline != nil && !a.CancellationDeadline.Equal(*b.CancellationDeadline) {
+		return false
+	}
+	a.CancellationDeadline, b.CancellationDeadline = nil, nil
 	return reflect.DeepEqual(a, b)
 }
 

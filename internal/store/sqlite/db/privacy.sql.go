@@ -28,7 +28,7 @@ UPDATE booking SET guest_name = ?1, access_token_hash = NULL, version = version 
 WHERE id IN (
     SELECT b.id FROM booking b
     WHERE b.sync_pending = 0 AND (b.guest_name <> ?1 OR b.access_token_hash IS NOT NULL)
-      AND ((b.status = 'completed' AND b.check_out_date < ?3)
+      AND ((b.status IN ('completed', 'no_show') AND b.check_out_date < ?3)
         OR (b.status IN ('cancelled', 'failed') AND b.updated_at < ?4))
     ORDER BY b.id
     LIMIT ?5)

@@ -8,7 +8,7 @@ UPDATE booking SET guest_name = sqlc.arg(erased), access_token_hash = NULL, vers
 WHERE id IN (
     SELECT b.id FROM booking b
     WHERE b.sync_pending = 0 AND (b.guest_name <> sqlc.arg(erased) OR b.access_token_hash IS NOT NULL)
-      AND ((b.status = 'completed' AND b.check_out_date < sqlc.arg(ended_before))
+      AND ((b.status IN ('completed', 'no_show') AND b.check_out_date < sqlc.arg(ended_before))
         OR (b.status IN ('cancelled', 'failed') AND b.updated_at < sqlc.arg(cancelled_before)))
     ORDER BY b.id
     LIMIT sqlc.arg(lim));
