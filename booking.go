@@ -41,6 +41,9 @@ func CanTransition(from, to string) bool {
 	return false
 }
 
+// MaxRoomsPerBooking is the most rooms one booking may hold.
+const MaxRoomsPerBooking = 9
+
 // Redacted replaces personal data a caller may not see.
 const Redacted = "[REDACTED]"
 
@@ -112,6 +115,11 @@ type Booking struct {
 	Guarantee      *GuaranteeDue `json:"guarantee,omitempty"`
 	PriceBreakdown *TaxBreakdown `json:"price_breakdown,omitempty"`
 	Version        int           `json:"version"`
+	// GroupID is the booking a further room of a booking of several rooms
+	// belongs to (empty for a booking itself, which is its room 1); RoomNo
+	// is the room's number in its booking (1 for the booking itself).
+	GroupID string `json:"-"`
+	RoomNo  int    `json:"-"`
 	// SyncPending marks a booking whose hold may not match it yet (a saga
 	// step in flight or interrupted); the recovery pass finishes it.
 	SyncPending bool      `json:"-"`

@@ -58,7 +58,7 @@ func TestCreate(t *testing.T) {
 			NightlyPrices: []hotel.NightPrice{
 				{Date: bookingtest.Day(0), Price: 30400}, {Date: bookingtest.Day(1), Price: 30500}, {Date: bookingtest.Day(2), Price: 30600},
 			},
-			Status: hotel.StatusConfirmed, CreatedAt: b.CreatedAt,
+			Status: hotel.StatusConfirmed, CreatedAt: b.CreatedAt, RoomNo: 1,
 			// sold on the room type's default plan (no plan named), for
 			// the party of two adults; its terms say so
 			RatePlan: fmt.Sprintf("BAR-%d", bookingtest.LondonStandard), RatePlanID: b.RatePlanID,

@@ -13,7 +13,7 @@ import (
 type Bookings interface {
 	Atomic
 	// InsertBooking stores b with the hash of its access token. b.Version
-	// becomes 1; CreatedAt and UpdatedAt both become b.CreatedAt (the
+	// becomes 1, a zero b.RoomNo 1; CreatedAt and UpdatedAt both become b.CreatedAt (the
 	// service's clock; the current time when zero), to the microsecond.
 	// NightlyPrices are stored when present. Errors: ErrConflict (id or confirmation code taken),
 	// ErrNotFound (hotel or room type does not exist).
@@ -33,8 +33,14 @@ type Bookings interface {
 	GetBooking(ctx context.Context, id string) (hotel.Booking, error)
 	// ListBookings returns at most f.Limit bookings matching f, ordered by id
 	// descending (newest first), with names and nightly prices, in a fixed
-	// number of queries whatever the page size (no query per row).
+	// number of queries whatever the page size (no query per row). The
+	// further rooms of a booking of several rooms (GroupID set) are not
+	// listed: BookingRooms reads them.
 	ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error)
+	// BookingRooms returns the further rooms (room 2 on) of the bookings
+	// ids, by booking id, in room order, with names and nightly prices, in
+	// one query. Bookings of one room have none.
+	BookingRooms(ctx context.Context, ids []string) (map[string][]hotel.Booking, error)
 	// UpdateBooking writes every mutable field of b (status, guest name,
 	// room type, arrival, stay length, guests, prices and nightly prices,
 	// departed_on, SyncPending) when the stored version equals b.Version and
@@ -79,6 +85,15 @@ type Bookings interface {
 	AbandonIdempotent(ctx context.Context, scope, key string) error
 	// PurgeIdempotent deletes records that expired before at and returns how many.
 	PurgeIdempotent(ctx context.Context, at time.Time) (int64, error)
+}
+
+// ByGroup returns rooms by the booking they belong to (GroupID), in order.
+func ByGroup(rooms []hotel.Booking) map[string][]hotel.Booking {
+	out := map[string][]hotel.Booking{}
+	for _, r := range rooms {
+		out[r.GroupID] = append(out[r.GroupID], r)
+	}
+	return out
 }
 
 // ErasedGuestName is the guest name of a booking whose guest data was

@@ -175,6 +175,14 @@ func BookingOutcome(b *hotel.Booking) []any {
 		sql.NullInt64{Int64: int64(b.NoShowFee), Valid: b.Status == hotel.StatusNoShow}}
 }
 
+// BookingRoom is the stored form of a booking row's place in its booking
+// — group_id (NULL for a booking itself) and room_no (1 for it) — in
+// that order. A zero b.RoomNo becomes 1, as stored.
+func BookingRoom(b *hotel.Booking) []any {
+	b.RoomNo = max(b.RoomNo, 1)
+	return []any{NullString(b.GroupID), b.RoomNo}
+}
+
 // AgesDest is a Scan destination for a children's ages column (JSON, NULL:
 // not given).
 func AgesDest(ages *[]int) sql.Scanner { return agesDest{ages} }

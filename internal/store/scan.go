@@ -182,7 +182,8 @@ const BookingColumns = `CAST(b.id AS TEXT), b.confirmation_code, b.hotel_id, h.n
        b.is_weekend, b.is_holiday, coalesce(b.total_cents, 0), b.currency, b.status, b.departed_on,
        b.version, b.sync_pending, b.created_at, b.updated_at,
        b.rate_plan_id, coalesce(b.rate_plan_code, ''), b.child_ages, b.terms,
-       b.checked_in_at, b.cancelled_at, coalesce(b.cancellation_fee_cents, 0), coalesce(b.no_show_fee_cents, 0)`
+       b.checked_in_at, b.cancelled_at, coalesce(b.cancellation_fee_cents, 0), coalesce(b.no_show_fee_cents, 0),
+       coalesce(CAST(b.group_id AS TEXT), ''), b.room_no`
 
 // BookingFields returns the Scan destinations of BookingColumns in b.
 func BookingFields(b *hotel.Booking) []any {
@@ -192,7 +193,8 @@ func BookingFields(b *hotel.Booking) []any {
 		&b.IsWeekend, &b.IsHoliday, (*int64)(&b.TotalPrice), &b.Currency, &b.Status, DateDest(&b.DepartedOn),
 		&b.Version, &b.SyncPending, TimeDest(&b.CreatedAt), TimeDest(&b.UpdatedAt),
 		IDDest(&b.RatePlanID), &b.RatePlan, AgesDest(&b.ChildAges), TermsDest(&b.Terms),
-		TimeDest(&b.CheckedInAt), TimeDest(&b.CancelledAt), (*int64)(&b.CancellationCharge), (*int64)(&b.NoShowFee)}
+		TimeDest(&b.CheckedInAt), TimeDest(&b.CancelledAt), (*int64)(&b.CancellationCharge), (*int64)(&b.NoShowFee),
+		&b.GroupID, &b.RoomNo}
 }
 
 // HoldColumns select a hold h with the currency of its hotel ho, as

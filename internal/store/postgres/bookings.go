@@ -77,9 +77,9 @@ func bookingInsert(id uuid.UUID, b *hotel.Booking, tokenHash []byte, at time.Tim
     INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
         arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
         is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
-        created_at, updated_at, rate_plan_id, rate_plan_code, child_ages, terms)
+        created_at, updated_at, rate_plan_id, rate_plan_code, child_ages, terms, group_id, room_no)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $22, $22,
-        $25, $26, $27, $28)
+        $25, $26, $27, $28, $29, $30)
     RETURNING id)
 INSERT INTO booking_night (booking_id, night, price_cents)
 SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, append([]any{
@@ -87,7 +87,7 @@ SELECT b.id, n, p FROM b, unnest($23::date[], $24::bigint[]) AS t(n, p)`, append
 			date(b.ArrivalDate), b.StayLength, date(b.CheckOutDate), b.Adults, b.Children,
 			store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
 			b.IsWeekend, b.IsHoliday, int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			date(b.DepartedOn), b.SyncPending, at, ds, ps}, terms...), nil
+			date(b.DepartedOn), b.SyncPending, at, ds, ps}, append(terms, store.BookingRoom(b)...)...), nil
 }
 
 // bookingError is the error of bookingInsert's statement: ErrNotFound for
@@ -162,7 +162,7 @@ func (s *Store) GetBooking(ctx context.Context, id string) (hotel.Booking, error
 
 // ListBookings returns bookings matching f, newest first, in one query.
 func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error) {
-	conds := []string{"true"}
+	conds := []string{"b.group_id IS NULL"} // bookings, not their further rooms
 	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -191,6 +191,21 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 		add("b.id <", before)
 	}
 	return s.queryBookings(ctx, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
+}
+
+// BookingRooms returns the further rooms of bookings ids, in one query.
+func (s *Store) BookingRooms(ctx context.Context, ids []string) (map[string][]hotel.Booking, error) {
+	us := make([]uuid.UUID, 0, len(ids))
+	for _, id := range ids {
+		if u, err := uuid.Parse(id); err == nil {
+			us = append(us, u)
+		}
+	}
+	if len(us) == 0 {
+		return map[string][]hotel.Booking{}, nil
+	}
+	rows, err := s.queryBookings(ctx, "b.group_id = ANY($1)", "b.group_id, b.room_no", len(us)*hotel.MaxRoomsPerBooking, us)
+	return store.ByGroup(rows), err
 }
 
 // OldestUnsettled returns the earliest updated_at of the bookings marked

@@ -65,13 +65,13 @@ func insertBooking(ctx context.Context, tx *sql.Tx, b *hotel.Booking, tokenHash 
 	_, err = tx.ExecContext(ctx, `INSERT INTO booking (id, confirmation_code, hotel_id, room_type_id, guest_name,
     arrival_date, stay_length, check_out_date, adults, children, meal_plan, market_segment, booking_channel,
     is_weekend, is_holiday, total_cents, currency, status, access_token_hash, departed_on, version, sync_pending,
-    created_at, updated_at, rate_plan_id, rate_plan_code, child_ages, terms)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+    created_at, updated_at, rate_plan_id, rate_plan_code, child_ages, terms, group_id, room_no)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append([]any{b.ID, b.ConfirmationCode, b.HotelID, b.RoomTypeID, b.GuestName,
 			b.ArrivalDate.String(), b.StayLength, b.CheckOutDate.String(), b.Adults, b.Children,
 			store.NullString(b.MealPlan), store.NullString(b.MarketSegment), store.NullString(b.BookingChannel),
 			flag(b.IsWeekend), flag(b.IsHoliday), int64(b.TotalPrice), b.Currency, b.Status, tokenHash,
-			nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at)}, terms...)...)
+			nullDate(b.DepartedOn), flag(b.SyncPending), ts(at), ts(at)}, append(terms, store.BookingRoom(b)...)...)...)
 	if isForeignKeyViolation(err) {
 		return fmt.Errorf("%w: hotel %d has no room type %d", store.ErrNotFound, b.HotelID, b.RoomTypeID)
 	}
@@ -174,7 +174,7 @@ func (s *Store) GetBooking(ctx context.Context, id string) (hotel.Booking, error
 
 // ListBookings returns bookings matching f, newest first, in one query.
 func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error) {
-	conds := []string{"1"}
+	conds := []string{"b.group_id IS NULL"} // bookings, not their further rooms
 	var args []any
 	add := func(cond string, arg any) { conds, args = append(conds, cond), append(args, arg) }
 	if f.HotelID != 0 {
@@ -196,6 +196,20 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 		add("b.id < ?", f.BeforeID)
 	}
 	return queryBookings(ctx, s.r, strings.Join(conds, " AND "), "b.id DESC", f.Limit, args...)
+}
+
+// BookingRooms returns the further rooms of bookings ids, in one query.
+func (s *Store) BookingRooms(ctx context.Context, ids []string) (map[string][]hotel.Booking, error) {
+	if len(ids) == 0 {
+		return map[string][]hotel.Booking{}, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	cond := "b.group_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+	rows, err := queryBookings(ctx, s.r, cond, "b.group_id, b.room_no", len(ids)*hotel.MaxRoomsPerBooking, args...)
+	return store.ByGroup(rows), err
 }
 
 // OldestUnsettled returns the earliest updated_at of the bookings marked

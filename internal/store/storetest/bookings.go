@@ -25,6 +25,7 @@ func testBookings(t *testing.T, h Harness) {
 	t.Run("Update", func(t *testing.T) { t.Parallel(); testBookingUpdate(t, h) })
 	t.Run("UpdateRefused", func(t *testing.T) { t.Parallel(); testBookingUpdateRefused(t, h) })
 	t.Run("Transitions", func(t *testing.T) { t.Parallel(); testBookingTransitions(t, h) })
+	t.Run("Rooms", func(t *testing.T) { t.Parallel(); testBookingRooms(t, h) })
 	t.Run("ConcurrentUpdate", func(t *testing.T) { t.Parallel(); testBookingConcurrentUpdate(t, h) })
 	t.Run("SyncPending", func(t *testing.T) { t.Parallel(); testBookingSyncPending(t, h) })
 	t.Run("Idempotency", func(t *testing.T) { t.Parallel(); testIdempotency(t, h) })
@@ -918,4 +919,59 @@ func testIdempotencyConcurrent(t *testing.T, h Harness) {
 	}
 	// The finished record expires a day after t0+1h.
 	race("an expired record", "k", t0.Add(25*time.Hour), notStale)
+}
+
+// testBookingRooms: the further rooms of a booking of several rooms are
+// rows of their own (GroupID, RoomNo), read with their booking by
+// BookingRooms and never listed as bookings; a room number is taken once
+// per booking, and a room of no booking is refused.
+func testBookingRooms(t *testing.T, h Harness) {
+	ctx := context.Background()
+	f := NewFixture(100, 5)
+	s := loaded(t, h, f)
+	lead := insertBooking(t, s, sampleBooking(f, 1, 1000, day(1), 2, hotel.StatusConfirmed))
+	alone := insertBooking(t, s, sampleBooking(f, 2, 1001, day(1), 1, hotel.StatusConfirmed))
+	room := func(n, no int, rt int64) hotel.Booking {
+		b := sampleBooking(f, n, rt, day(1), 2, hotel.StatusConfirmed)
+		b.GroupID, b.RoomNo = lead.ID, no
+		b.ConfirmationCode = fmt.Sprintf("%s-%d", lead.ConfirmationCode, no)
+		return b
+	}
+	third := insertBooking(t, s, room(4, 3, 1001)) // inserted out of order
+	second := insertBooking(t, s, room(3, 2, 1000))
+	getBooking(t, s, "room 2", second)
+
+	dup := room(5, 2, 1000)
+	dup.ConfirmationCode = "BKDUP-2"
+	if err := s.InsertBooking(ctx, &dup, nil); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a second room 2 = %v, want ErrConflict", err)
+	}
+	orphan := room(6, 2, 1000)
+	orphan.GroupID, orphan.ConfirmationCode = bookingUUID(99), "BKORPHAN-2"
+	if err := s.InsertBooking(ctx, &orphan, nil); err == nil {
+		t.Fatal("a room of a booking that does not exist was stored")
+	}
+
+	listed, err := s.ListBookings(ctx, hotel.BookingFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(listed) != 2 || listed[0].ID != alone.ID || listed[1].ID != lead.ID {
+		t.Fatalf("ListBookings = %d bookings (%v…), want the two bookings without their rooms", len(listed), listed)
+	}
+	rooms, err := s.BookingRooms(ctx, []string{lead.ID, alone.ID, "not-a-uuid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rooms) != 1 || len(rooms[lead.ID]) != 2 {
+		t.Fatalf("BookingRooms = %v, want lead's two rooms", rooms)
+	}
+	for i, want := range []hotel.Booking{second, third} {
+		if d := bookingDiff(rooms[lead.ID][i], want); d != "" || rooms[lead.ID][i].RoomNo != want.RoomNo || rooms[lead.ID][i].GroupID != lead.ID {
+			t.Fatalf("room %d: %s (room %d of %q)", want.RoomNo, d, rooms[lead.ID][i].RoomNo, rooms[lead.ID][i].GroupID)
+		}
+	}
+	if got, err := s.GetBooking(ctx, lead.ID); err != nil || got.GroupID != "" || got.RoomNo != 1 {
+		t.Fatalf("the booking itself: group %q, room %d, %v", got.GroupID, got.RoomNo, err)
+	}
 }
