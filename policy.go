@@ -13,8 +13,10 @@ import (
 // stores anything. Amounts are rounded, where they must be, half away from
 // zero to the currency's MinorUnit (roundTo).
 //
-// Not yet attached to rate plans or bookings: the next step snapshots a
-// plan's policies on the booking, as Terms does for the plan.
+// Rate plans carry them (RatePlan.Cancellation, NoShow, Guarantee), a
+// booking's Terms snapshot the plan, and Booking.ShowTerms and offerOf
+// apply them. Nothing marks a no-show yet (NoShowPolicy.FeeOf and
+// Released are unused), and bookings are one room (SumQuotes is unused).
 
 // Limits of the policies' numbers (Check* refuses anything outside them).
 const (

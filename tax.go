@@ -9,8 +9,9 @@ import (
 
 // This file holds the rules of a hotel's taxes and fees on a room's price:
 // what part of the price is net, what each tax is, and what the guest pays
-// in all (gross). Not yet attached to hotels, offers or bookings: that is
-// the next step.
+// in all (gross). Hotels carry their taxes (Hotel.Taxes), a booking's
+// Terms snapshot them, and offers and bookings show ApplyTaxes' breakdown
+// (SumBreakdowns waits for bookings of several rooms).
 
 // Tax is one of a hotel's taxes or fees, of one of two kinds.
 //

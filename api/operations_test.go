@@ -11,7 +11,8 @@ import "github.com/hotelplatform/hotel/api"
 var (
 	inventoryRow = o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "room_type_id", 2, "room_type", "Deluxe Rooms",
 		"date", "2026-12-14", "available_rooms", 7, "total_rooms", 12, "room_price", "364.80", "currency", "GBP", "demand_level", "high")
-	hotelExample    = o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "time_zone", "Europe/London", "currency", "GBP")
+	vatExample      = o("code", "VAT", "name", "VAT 20 %", "percent_bp", 2000, "inclusive", true)
+	hotelExample    = o("hotel_id", 111, "hotel_name", "Royal Lancaster", "location", "London", "time_zone", "Europe/London", "currency", "GBP", "taxes", arr{vatExample})
 	roomTypeExample = o("room_type_id", 2, "hotel_id", 111, "room_type", "Deluxe Rooms", "max_occupancy", 2, "overbooking_allowance", 0)
 	nights          = arr{o("date", "2026-12-14", "price", "364.80"), o("date", "2026-12-15", "price", "364.80"), o("date", "2026-12-16", "price", "364.80")}
 	holdExample     = o("booking_id", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17",
@@ -24,7 +25,16 @@ var (
 		"hotel_id", 111, "hotel_name", "Royal Lancaster", "room_type_id", 2, "room_type", "Deluxe Rooms", "guest_name", "Ada Lovelace",
 		"arrival_date", "2026-12-14", "stay_length", 3, "check_out_date", "2026-12-17", "adults", 2, "children", 0, "meal_plan", "BB",
 		"is_weekend", false, "is_holiday", false, "room_price", "364.80", "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP",
-		"reservation_status", "confirmed", "version", 1, "created_at", "2026-11-30T09:15:04.123456Z", "updated_at", "2026-11-30T09:15:04.123456Z")
+		"reservation_status", "confirmed",
+		"cancellation_deadline", "2026-12-12T18:00:00Z", "free_cancellation", true, "cancellation_fee", "0.00", "late_cancellation_fee", "364.80",
+		"guarantee", o("kind", "none", "amount", "0.00"), "price_breakdown", breakdownExample,
+		"version", 1, "created_at", "2026-11-30T09:15:04.123456Z", "updated_at", "2026-11-30T09:15:04.123456Z")
+	// The terms of the sample hotels' flexible rate (BAR): free until 18:00
+	// two days before arrival, then one night; the price includes VAT.
+	flexiblePolicy   = o("deadline", o("days_before", 2, "at", "18:00"), "fee", o("nights", 1))
+	breakdownExample = o("net", "912.00", "taxes", arr{o("code", "VAT", "name", "VAT 20 %", "amount", "182.40", "included", true)}, "gross", "1094.40")
+	previewExample   = o("booking_id", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "as_of", "2026-11-30T09:20:00Z", "currency", "GBP",
+		"cancellation_deadline", "2026-12-12T18:00:00Z", "free_cancellation", true, "cancellation_fee", "0.00", "late_cancellation_fee", "364.80")
 )
 
 // bookingOK is a booking answer with its ETag.
@@ -69,7 +79,7 @@ func operations() []operation {
 				"`/bookings` and `/bookings/` are the same route.",
 			params: arr{
 				param("HotelIDFilter"),
-				o("name", "status", "in", "query", "description", "Only bookings in this status.", "schema", schema("BookingStatus")),
+				o("name", "status", "in", "query", "description", "Only bookings in this status (any of `BookingStatus`, `checked_in` and `no_show` included).", "schema", schema("BookingStatus")),
 				o("name", "arrival_from", "in", "query", "description", "Arriving on or after this date.", "schema", schema("Date")),
 				o("name", "arrival_to", "in", "query", "description", "Arriving on or before this date.", "schema", schema("Date")),
 				o("name", "confirmation_code", "in", "query", "description", "The booking with this confirmation code.", "schema", o("type", "string", "maxLength", 16)),
@@ -212,7 +222,9 @@ func operations() []operation {
 					"room_type_id", 2, "room_type", "Deluxe Rooms", "max_occupancy", 2,
 					"rate_plan_id", 2, "rate_plan", "BAR-2", "rate_plan_name", "Best available rate", "meal_plan", "RO", "refundable", true,
 					"check_in", "2026-12-14", "check_out", "2026-12-17",
-					"available_rooms", 7, "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP")})}}},
+					"available_rooms", 7, "nightly_prices", nights, "total_price", "1094.40", "currency", "GBP",
+					"cancellation_policy", flexiblePolicy, "cancellation_deadline", "2026-12-12T18:00:00Z",
+					"no_show_policy", o("fee", o("nights", 1)), "guarantee", o("kind", "none"), "price_breakdown", breakdownExample)})}}},
 		{method: "GET", path: "/inventory/hotels", id: "listHotels", tag: "Search and catalogue", summary: "List hotels", proxied: true,
 			description: "Hotels by id, paginated (`Link: rel=\"next\"`).",
 			params:      arr{param("Location"), param("InventoryLimit"), param("Cursor")},
@@ -226,12 +238,13 @@ func operations() []operation {
 
 		// Administration.
 		{method: "POST", path: "/inventory/hotels", id: "createHotel", tag: "Inventory administration", summary: "Create a hotel", proxied: true,
-			description: "Creates a hotel; add room types and a calendar next.", noQuery: true, errors: []int{409},
-			body: schema("HotelCreate"), bodyExample: o("hotel_name", "Harbour View", "location", "Bristol", "time_zone", "Europe/London", "currency", "GBP"),
+			description: "Creates a hotel, with its taxes if any; add room types and a calendar next.", noQuery: true, errors: []int{409},
+			body: schema("HotelCreate"), bodyExample: o("hotel_name", "Harbour View", "location", "Bristol", "time_zone", "Europe/London", "currency", "GBP", "taxes", arr{vatExample}),
 			ok: []response{{status: "201", description: "Created.", schema: schema("Hotel"), headers: []string{"Location"}}}},
 		{method: "PATCH", path: "/inventory/hotels/{hotel_id}", id: "updateHotel", tag: "Inventory administration", summary: "Update a hotel", proxied: true,
-			description: "The fields given replace the stored ones.", params: arr{param("HotelID")}, errors: []int{404, 409},
-			body: schema("HotelPatch"), bodyExample: o("hotel_name", "Royal Lancaster London"),
+			description: "The fields given replace the stored ones; `taxes` replaces the whole list (`[]`: none). Bookings keep the taxes they were sold with.",
+			params:      arr{param("HotelID")}, errors: []int{404, 409},
+			body: schema("HotelPatch"), bodyExample: o("taxes", arr{vatExample, o("code", "CITY", "name", "City tax", "per_person_night", "3.00", "max_nights", 7, "exempt_under_age", 12)}),
 			ok: []response{{status: "200", description: "The hotel after the change.", schema: schema("Hotel")}}},
 		{method: "POST", path: "/inventory/hotels/{hotel_id}/room-types", id: "createRoomType", tag: "Inventory administration", summary: "Create a room type", proxied: true,
 			description: "Adds a room type to the hotel; its nights are created by the calendar.", params: arr{param("HotelID")}, errors: []int{404, 409},
@@ -265,9 +278,10 @@ func operations() []operation {
 			params:      arr{param("HotelID")}, errors: []int{404},
 			ok: []response{{status: "200", description: "The plans.", schema: arrayOf(schema("RatePlan"))}}},
 		{method: "POST", path: "/inventory/hotels/{hotel_id}/rate-plans", id: "createRatePlan", tag: "Inventory administration", summary: "Create a rate plan", proxied: true,
-			description: "Adds a base or derived rate plan to a room type. Its code must be free in the hotel (409).",
+			description: "Adds a base or derived rate plan to a room type, with its cancellation and no-show policies and guarantee. Its code must be free in the hotel (409).",
 			params:      arr{param("HotelID")}, noQuery: true, errors: []int{404, 409},
-			body: schema("RatePlanWrite"), bodyExample: o("room_type_id", 2, "code", "NR-DBL", "name", "Non-refundable", "refundable", false, "parent", "BAR-2", "adjust_percent_bp", -1000),
+			body: schema("RatePlanWrite"), bodyExample: o("room_type_id", 2, "code", "NR-DBL", "name", "Non-refundable", "parent", "BAR-2", "adjust_percent_bp", -1000,
+				"cancellation_policy", o("non_refundable", true), "no_show_policy", o("fee", o("nights", 1)), "guarantee", o("kind", "deposit", "deposit_percent_bp", 10000)),
 			ok: []response{{status: "201", description: "Created.", schema: schema("RatePlan"), headers: []string{"Location"}}}},
 		{method: "GET", path: "/inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", id: "getRatePlan", tag: "Inventory administration", summary: "A rate plan", proxied: true,
 			description: "One rate plan of the hotel.", params: arr{param("HotelID"), param("RatePlanID")}, errors: []int{404},
@@ -306,14 +320,23 @@ func operations() []operation {
 		listBookings("/bookings", "listBookings"),
 		listBookings("/bookings/", "listBookingsSlash"),
 		{method: "GET", path: "/bookings/{booking_id}", id: "getBooking", tag: "Bookings", summary: "Read a booking", proxied: true, noQuery: true,
-			description: "The booking with its `ETag` (its version). Guest name `[REDACTED]` unless the caller is its token or holds `guests:read`.",
-			params:      arr{param("BookingID")}, errors: []int{404},
+			description: "The booking with its `ETag` (its version). Guest name `[REDACTED]` unless the caller is its token or holds `guests:read`. " +
+				"Its terms are shown as they stand at the time of reading: a confirmed booking's deadline and the fee if cancelled now, the guarantee due and the price split by the taxes it was sold with.",
+			params: arr{param("BookingID")}, errors: []int{404},
 			ok: []response{{status: "200", description: "The booking.", schema: schema("Booking"), headers: []string{"ETag"}}}},
 		bookingChange("PATCH", "/bookings/{booking_id}", "changeBooking", "Change a booking",
 			"Changes `guest_name`, `arrival_date`, `stay_length`, `room_type`, `adults` or `children` of a confirmed booking. New dates or room type "+
 				"move the hold and re-price, or 409 and nothing changes. With `If-Match`, a stale version is 412; concurrent changes: one wins, the other gets 409.", true),
+		{method: "GET", path: "/bookings/{booking_id}/cancellation", id: "previewCancellation", tag: "Bookings", summary: "Preview a cancellation", proxied: true, noQuery: true,
+			description: "What cancelling the booking now would cost, by the cancellation policy it was sold on (its `terms`), changing nothing: the last instant of free cancellation " +
+				"(with the hotel's offset; absent when non-refundable), whether cancelling now is free, the fee now and the fee after the deadline. Fees are on the room's price as sold, taxes aside. " +
+				"`DELETE /bookings/{booking_id}` records the fee that applies at the instant it cancels. A booking that is not confirmed is 409.",
+			params: arr{param("BookingID")}, errors: []int{404, 409},
+			ok: []response{{status: "200", description: "What cancelling now would cost.", schema: schema("CancellationPreview"), example: previewExample}}},
 		bookingChange("DELETE", "/bookings/{booking_id}", "cancelBooking", "Cancel a booking",
-			"Cancels a confirmed booking; its nights are released once. Cancelling again is 409. Takes no request body: one is refused (400).", false),
+			"Cancels a confirmed booking and records the cancellation fee that applies at that instant by the policy it was sold on (`cancelled_at`, `cancellation_fee`: 0.00 "+
+				"up to and at the deadline); its nights are released once. Preview the fee with `GET /bookings/{booking_id}/cancellation`. "+
+				"Cancelling again is 409. Takes no request body: one is refused (400).", false),
 		bookingChange("POST", "/bookings/{booking_id}/check-out", "checkOutBooking", "Check out early",
 			"An early departure (from the arrival day, hotel-local): the booking is completed and the nights from today on are released. "+
 				"Takes no request body: one is refused (400).", false),

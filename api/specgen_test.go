@@ -614,7 +614,9 @@ var schemas = o(
 	"Hotel", o("type", "object", "required", arr{"hotel_id", "hotel_name", "location", "time_zone", "currency"}, "properties", o(
 		"hotel_id", schema("ID"), "hotel_name", o("type", "string", "maxLength", 200), "location", o("type", "string", "maxLength", 200),
 		"time_zone", o("type", "string", "description", "IANA time zone: defines the hotel's today and its nights.", "examples", arr{"Europe/London"}),
-		"currency", schema("Currency"))),
+		"currency", schema("Currency"),
+		"taxes", o("type", "array", "maxItems", 10, "items", schema("Tax"),
+			"description", "The hotel's taxes and fees on a room's price, in the order a price breakdown lists them; absent when it has none."))),
 	"HotelCreate", o("type", "object", "additionalProperties", false, "required", arr{"hotel_name", "location", "time_zone", "currency"}, "properties", hotelFields),
 	"HotelPatch", o("type", "object", "additionalProperties", false, "description", "The fields given replace the stored ones.", "properties", hotelFields),
 	"RoomType", o("type", "object", "required", arr{"room_type_id", "hotel_id", "room_type", "max_occupancy", "overbooking_allowance"}, "properties", o(
@@ -641,7 +643,8 @@ var schemas = o(
 		"properties", o("adjustment_id", schema("ID"), "hotel_id", schema("ID"), "room_type_id", schema("ID"), "room_type", o("type", "string"),
 			"date", schema("Date"), "end_date", schema("Date"), "num_rooms", o("type", "integer"), "reason", o("type", "string"),
 			"actor", o("type", "string", "description", "Who made it: the API key's name, or `service`."), "created_at", schema("Timestamp"))),
-	"RatePlan", o("type", "object", "description", "A way a room type is sold: a base plan with nightly prices of its own, or a plan derived from another plan of the hotel.",
+	"RatePlan", o("type", "object", "description", "A way a room type is sold: a base plan with nightly prices of its own, or a plan derived from another plan of the hotel. "+
+		"Its policies (`cancellation_policy`, `no_show_policy`, `guarantee`) are its own: a derived plan never takes its parent's.",
 		"required", arr{"rate_plan_id", "hotel_id", "room_type_id", "code", "name", "meal_plan", "refundable", "sellable", "default", "occupancy"},
 		"properties", o("rate_plan_id", schema("ID"), "hotel_id", schema("ID"), "room_type_id", schema("ID"),
 			"code", schema("RatePlanCode"), "name", o("type", "string", "maxLength", 100), "meal_plan", schema("MealPlan"),
@@ -651,7 +654,11 @@ var schemas = o(
 			"adjust_percent_bp", o("type", "integer", "description", "A derived plan's adjustment in basis points (−1000 = 10 % less)."),
 			"adjust_amount", o("$ref", "#/components/schemas/Money", "description", "A derived plan's adjustment per night."),
 			"follows_parent_restrictions", o("type", "boolean"),
-			"occupancy", schema("Occupancy"))),
+			"occupancy", schema("Occupancy"),
+			"cancellation_policy", o("$ref", "#/components/schemas/CancellationPolicy", "description", "What cancelling a stay sold on the plan costs. "+
+				"Absent: the policy `refundable` implies — refundable, free until the arrival date begins (00:00 hotel time) and no fee after it; otherwise non-refundable."),
+			"no_show_policy", o("$ref", "#/components/schemas/NoShowPolicy", "description", "What a guest who does not arrive owes; absent: nothing."),
+			"guarantee", o("$ref", "#/components/schemas/Guarantee", "description", "What a booking must secure; absent: nothing."))),
 	"RatePlanCode", o("type", "string", "pattern", "^[A-Z0-9][A-Z0-9_-]{0,31}$", "description", "Unique in the hotel.", "examples", arr{"NR-DBL"}),
 	"MealPlan", o("type", "string", "enum", arr{"RO", "BB", "HB", "FB", "AI"}, "description", "Meals included: room only, bed and breakfast, half board, full board, all inclusive."),
 	"Occupancy", o("type", "object", "additionalProperties", false, "description", "How a base plan prices the party: the nightly price is for `base_adults` (0: any number); "+
@@ -664,12 +671,18 @@ var schemas = o(
 	"RatePlanWrite", o("type", "object", "additionalProperties", false,
 		"description", "Create: `room_type_id`, `code` and `name` are required (`meal_plan` defaults to RO, `refundable` and `sellable` to true). Update: the fields given replace the stored ones "+
 			"(`room_type_id` cannot change). Name the parent, a plan of the same room type, by `parent` (its code) or `parent_id`; `\"\"` or 0 makes the plan a base plan. A derived plan adjusts by `adjust_percent_bp` or "+
-			"`adjust_amount` (not both) and has no occupancy of its own; the default plan stays a base plan; a derivation cycle is 400.",
+			"`adjust_amount` (not both) and has no occupancy of its own; the default plan stays a base plan; a derivation cycle is 400. "+
+			"A policy given replaces the plan's whole policy. `refundable` must agree with the cancellation policy (`false` exactly when it is `non_refundable`, else 400); "+
+			"a `cancellation_policy` given without `refundable` sets `refundable` to agree with it.",
 		"properties", o("room_type_id", schema("ID"), "code", schema("RatePlanCode"), "name", o("type", "string", "maxLength", 100), "meal_plan", schema("MealPlan"),
 			"refundable", o("type", "boolean"), "sellable", o("type", "boolean"),
 			"parent", o("type", "string", "maxLength", 32), "parent_id", o("type", "integer", "format", "int64", "minimum", 0),
 			"adjust_percent_bp", o("type", "integer", "minimum", -10000, "maximum", 100000), "adjust_amount", schema("MoneyAny"),
-			"follows_parent_restrictions", o("type", "boolean"), "occupancy", schema("Occupancy"))),
+			"follows_parent_restrictions", o("type", "boolean"), "occupancy", schema("Occupancy"),
+			"cancellation_policy", o("$ref", "#/components/schemas/CancellationPolicy", "description", "Replaces the plan's cancellation policy; `refundable` follows it unless given too. "+
+				"A policy cannot be removed (`null` is refused): `{}` is free cancellation until the arrival date begins and no fee after it, as a refundable plan without a policy."),
+			"no_show_policy", o("$ref", "#/components/schemas/NoShowPolicy", "description", "Replaces the plan's no-show policy (`{}`: nothing owed)."),
+			"guarantee", o("$ref", "#/components/schemas/Guarantee", "description", "Replaces the plan's guarantee (`{\"kind\": \"none\"}`: nothing)."))),
 	"RestrictionPatch", o("type", "object", "additionalProperties", false, "description", "Each field given overwrites (0 and false clear it); those left out are kept.",
 		"properties", restrictionFields(true)),
 	"Restrictions", o("type", "object", "description", "The restrictions in effect (fields without a restriction are left out); see the README.",
@@ -725,7 +738,7 @@ var schemas = o(
 	"Offer", o("type", "object", "description", "A room type sold through one of its rate plans, every rule of which the stay and party meet.",
 		"required", arr{"hotel_id", "hotel_name", "location", "time_zone", "room_type_id", "room_type", "max_occupancy",
 			"rate_plan_id", "rate_plan", "rate_plan_name", "meal_plan", "refundable", "check_in", "check_out",
-			"available_rooms", "nightly_prices", "total_price", "currency"},
+			"available_rooms", "nightly_prices", "total_price", "currency", "cancellation_policy", "no_show_policy", "guarantee", "price_breakdown"},
 		"properties", o("hotel_id", schema("ID"), "hotel_name", o("type", "string"), "location", o("type", "string"), "time_zone", o("type", "string"),
 			"room_type_id", schema("ID"), "room_type", o("type", "string"), "max_occupancy", o("type", "integer", "minimum", 1),
 			"rate_plan_id", schema("ID"), "rate_plan", o("type", "string", "description", "The rate plan's code: book it with `rate_plan`."),
@@ -736,7 +749,13 @@ var schemas = o(
 			"available_rooms", o("type", "integer", "minimum", 1, "description", "The lowest number of rooms for sale over the stay."),
 			"nightly_prices", o("type", "array", "items", schema("NightPrice"), "description", "Each night's price for the party on the rate plan."),
 			"total_price", o("$ref", "#/components/schemas/Money", "description", "The sum of the nightly prices."),
-			"currency", schema("Currency"))),
+			"currency", schema("Currency"),
+			"cancellation_policy", o("$ref", "#/components/schemas/CancellationPolicy", "description", "The plan's cancellation policy, or the one `refundable` implies when the plan has none "+
+				"(`{}`: free until the arrival date begins; `{\"non_refundable\": true}`)."),
+			"cancellation_deadline", o("$ref", "#/components/schemas/HotelTime", "description", "The last instant of free cancellation for this stay, with the hotel's offset; absent when non-refundable."),
+			"no_show_policy", o("$ref", "#/components/schemas/NoShowPolicy", "description", "The plan's no-show policy (`{}`: nothing owed)."),
+			"guarantee", o("$ref", "#/components/schemas/Guarantee", "description", "The plan's guarantee; `kind` empty (a plan that sets none) or `none`: nothing to secure."),
+			"price_breakdown", o("$ref", "#/components/schemas/PriceBreakdown", "description", "`total_price` split by the hotel's taxes, for the party searched."))),
 
 	// What a hold and a booking record of the plan they were sold on.
 	"ChildAges", o("type", "array", "maxItems", 50, "items", o("type", "integer", "minimum", 0, "maximum", 17),
@@ -746,10 +765,98 @@ var schemas = o(
 			"children_ages", o("type", "array", "items", o("type", "integer", "minimum", -1, "maximum", 17), "description", "One per child; −1: age not given."))),
 	"DatedRestrictions", o("description", "The restrictions in effect on a date.",
 		"allOf", arr{schema("Restrictions"), o("type", "object", "required", arr{"date"}, "properties", o("date", schema("Date")))}),
-	"Terms", o("type", "object", "description", "What a stay was sold under, as it was when priced: the rate plan, the party, and each date's restrictions (the stay's nights and check-out day). A later change to the plan never alters them.",
+	"Terms", o("type", "object", "description", "What a stay was sold under, as it was when priced: the rate plan with its policies, the party, each date's restrictions (the stay's nights and check-out day), "+
+		"and the hotel's time zone and taxes. A later change to the plan or the hotel never alters them.",
 		"required", arr{"rate_plan", "party"},
 		"properties", o("rate_plan", schema("RatePlan"), "party", schema("Party"),
-			"restrictions", o("type", "array", "items", schema("DatedRestrictions"), "description", "Only the dates with a restriction."))),
+			"restrictions", o("type", "array", "items", schema("DatedRestrictions"), "description", "Only the dates with a restriction."),
+			"time_zone", o("type", "string", "description", "The hotel's IANA time zone when the stay was sold: deadlines and due dates are in it. Absent for stays sold before terms recorded it (the hotel's zone is used).",
+				"examples", arr{"Europe/London"}),
+			"taxes", o("type", "array", "items", schema("Tax"), "description", "The hotel's taxes when the stay was sold, which `price_breakdown` applies; absent when it had none."))),
+
+	// Stay terms (policy.go, tax.go): what a plan's policies and a hotel's
+	// taxes are, and what they mean for a stay.
+	"HotelTime", o("type", "string", "format", "date-time",
+		"description", "An instant in RFC 3339 with the hotel's UTC offset on that date (`+01:00`; `Z` where the offset is zero, as in London in winter).",
+		"examples", arr{"2026-12-12T18:00:00Z"}),
+	"Deadline", o("type", "object", "additionalProperties", false, "required", arr{"at"},
+		"description", "When free cancellation ends, in the hotel's time zone. With `days_before`: `at` on the date that many days before arrival, the wall time whatever the offset that day. "+
+			"With `hours_before`: that many elapsed hours before `at` on the arrival date (`at` is then the check-in time), so across a daylight-saving change 47 or 49 hours on the wall clock. "+
+			"At most one of the two; neither: `at` on the arrival date. A wall time the clocks skip is the first instant after the gap; one they show twice, the earlier.",
+		"properties", o(
+			"days_before", o("type", "integer", "minimum", 0, "maximum", 365),
+			"hours_before", o("type", "integer", "minimum", 0, "maximum", 8760),
+			"at", o("type", "string", "pattern", "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description", "A time of day, `HH:MM` (00:00–23:59), hotel-local.", "examples", arr{"18:00"}))),
+	"Fee", o("type", "object", "additionalProperties", false,
+		"description", "A charge on a stay's nightly prices (the room's price as sold, taxes aside), of one kind: the first `nights` nights' prices (all of them when the stay is shorter), "+
+			"`percent_bp` basis points of the stay's total (rounded half away from zero to the currency's minor unit), or a fixed `amount`. "+
+			"Never negative, never more than the stay's total. `{}` charges nothing.",
+		"properties", o(
+			"nights", o("type", "integer", "minimum", 0, "maximum", 365),
+			"percent_bp", o("type", "integer", "minimum", 0, "maximum", 10000, "description", "Basis points of the stay's total (5000 = 50 %)."),
+			"amount", o("$ref", "#/components/schemas/MoneyInput", "description", "A fixed amount, at most 1000000.00."))),
+	"CancellationPolicy", o("type", "object", "additionalProperties", false,
+		"description", "What cancelling a stay costs. `non_refundable`: the whole stay, from booking (then no `deadline` and no `fee`). "+
+			"Otherwise cancelling is free until the deadline — at the deadline instant itself still free — and from the next instant costs `fee`; "+
+			"without a `deadline` it is free until the arrival date begins (00:00 hotel time), then costs `fee`. A `deadline` needs a `fee`. "+
+			"`{}` is free until the arrival date begins and costs nothing after it. A stay booked after its deadline costs the fee from booking.",
+		"properties", o(
+			"non_refundable", o("type", "boolean", "default", false),
+			"deadline", schema("Deadline"),
+			"fee", schema("Fee")),
+		"examples", arr{o("deadline", o("days_before", 2, "at", "18:00"), "fee", o("nights", 1)), o("non_refundable", true)}),
+	"NoShowPolicy", o("type", "object", "additionalProperties", false,
+		"description", "What a guest who does not arrive owes: `fee`, on the stay's nightly prices as a cancellation fee is; with `release_later_nights` every night after the first "+
+			"goes back on sale, otherwise they stay held for a late arrival. `{}`: nothing owed. No route marks a booking a no-show yet.",
+		"properties", o(
+			"fee", schema("Fee"),
+			"release_later_nights", o("type", "boolean", "default", false))),
+	"Guarantee", o("type", "object", "additionalProperties", false,
+		"description", "What a booking must secure: nothing (`none`), a payment `card` on file (due at booking), or a `deposit` of `deposit_percent_bp` of the stay "+
+			"(rounded as a percentage fee is), due at 00:00 hotel time on the date `due_days_before` days before arrival (0: at booking; at booking too when that has passed). "+
+			"The platform takes no payment: a booking shows what is due and when.",
+		"properties", o(
+			"kind", o("type", "string", "enum", arr{"none", "card", "deposit", ""}, "description", "Empty (an offer of a plan that sets none) is `none`."),
+			"deposit_percent_bp", o("type", "integer", "minimum", 1, "maximum", 10000, "description", "A deposit's share of the stay in basis points (3000 = 30 %); deposits only."),
+			"due_days_before", o("type", "integer", "minimum", 0, "maximum", 365, "description", "Deposits only.")),
+		"examples", arr{o("kind", "card"), o("kind", "deposit", "deposit_percent_bp", 3000, "due_days_before", 14)}),
+	"GuaranteeDue", o("type", "object", "required", arr{"kind", "amount"},
+		"description", "What a booking's guarantee asks for: a deposit's `amount` (0.00 for a card or none) and when it is due (`due_at`, absent when nothing is).",
+		"properties", o(
+			"kind", o("type", "string", "enum", arr{"none", "card", "deposit"}),
+			"amount", schema("Money"),
+			"due_at", o("$ref", "#/components/schemas/HotelTime", "description", "A card's: the booking's creation. A deposit's: 00:00 hotel time on the date `due_days_before` days before arrival, or the booking's creation if later."))),
+	"Tax", o("type", "object", "additionalProperties", false, "required", arr{"code", "name"},
+		"description", "One of a hotel's taxes or fees on a room's price, of one of two kinds. A percentage (`percent_bp`) of the net price, included in the price as sold "+
+			"(`inclusive`: VAT in most of Europe) or added to it (a service charge, a sales tax). Or an amount per person per night (`per_person_night`), always added (a city tax): "+
+			"for every guest not exempt — a child under `exempt_under_age` is; a child of unknown age and adults never are — for each night up to `max_nights`. "+
+			"Taxes are computed on each room's stay total, once, in the order listed; the README gives the rounding.",
+		"properties", o(
+			"code", o("type", "string", "pattern", "^[A-Z0-9][A-Z0-9_-]{0,15}$", "description", "Unique among the hotel's taxes.", "examples", arr{"VAT"}),
+			"name", o("type", "string", "minLength", 1, "maxLength", 100, "examples", arr{"VAT 20 %"}),
+			"percent_bp", o("type", "integer", "minimum", 0, "maximum", 10000, "description", "A percentage in basis points (2000 = 20 %)."),
+			"inclusive", o("type", "boolean", "default", false, "description", "The percentage is part of the price as sold (a per-person amount never is)."),
+			"per_person_night", o("$ref", "#/components/schemas/MoneyInput", "description", "An amount per liable guest and night, at most 1000000.00; not with `percent_bp` or `inclusive`."),
+			"max_nights", o("type", "integer", "minimum", 0, "maximum", 365, "description", "Per-person amounts: nights taxed at most (0: every night)."),
+			"exempt_under_age", o("type", "integer", "minimum", 0, "maximum", 18, "description", "Per-person amounts: children younger than this are exempt (0: none).")),
+		"examples", arr{o("code", "VAT", "name", "VAT 20 %", "percent_bp", 2000, "inclusive", true),
+			o("code", "CITY", "name", "City tax", "per_person_night", "3.00", "max_nights", 7, "exempt_under_age", 12)}),
+	"TaxLine", o("type", "object", "required", arr{"code", "name", "amount", "included"},
+		"description", "One tax on a stay.",
+		"properties", o(
+			"code", o("type", "string"), "name", o("type", "string"), "amount", schema("Money"),
+			"included", o("type", "boolean", "description", "The amount is part of the price as sold (an inclusive percentage), not added to it."))),
+	"PriceBreakdown", o("type", "object", "required", arr{"net", "taxes", "gross"},
+		"description", "A price split by the hotel's taxes: `net` plus every tax is `gross`, exactly, and `gross` is the price plus the added taxes. "+
+			"Without taxes `net` and `gross` are the price and `taxes` is empty.",
+		"properties", o("net", schema("Money"), "taxes", arrayOf(schema("TaxLine")), "gross", schema("Money")),
+		"examples", arr{o("net", "912.00", "taxes", arr{o("code", "VAT", "name", "VAT 20 %", "amount", "182.40", "included", true)}, "gross", "1094.40")}),
+	"CancellationPreview", o("type", "object", "required", arr{"booking_id", "as_of", "currency", "free_cancellation", "cancellation_fee", "late_cancellation_fee"},
+		"description", "What cancelling a confirmed booking at `as_of` would cost, by the cancellation policy it was sold on. Nothing is changed.",
+		"properties", join(o(
+			"booking_id", schema("BookingID"),
+			"as_of", o("$ref", "#/components/schemas/HotelTime", "description", "The instant the answer is for (now), with the hotel's offset."),
+			"currency", schema("Currency")), cancellationFields(false))),
 
 	// Holds.
 	"HoldRequest", o("type", "object", "additionalProperties", false, "required", arr{"hotel_id", "room_type_id", "check_in", "check_out"},
@@ -781,8 +888,9 @@ var schemas = o(
 			"terms", schema("Terms"))),
 
 	// Bookings.
-	"BookingStatus", o("type", "string", "enum", arr{"pending", "confirmed", "cancelled", "completed", "failed"},
-		"description", "pending → confirmed → completed; confirmed → cancelled; pending → failed."),
+	"BookingStatus", o("type", "string", "enum", arr{"pending", "confirmed", "checked_in", "cancelled", "no_show", "completed", "failed"},
+		"description", "pending → confirmed | failed; confirmed → checked_in | cancelled | no_show | completed (a stay not checked in still completes after check-out); checked_in → completed. "+
+			"`checked_in` (with `checked_in_at`) and `no_show` (with `no_show_fee`) are stored and listed, but no route or job sets them yet."),
 	"NewBooking", o("type", "object", "additionalProperties", false, "required", arr{"guest_name", "hotel_id", "room_type", "arrival_date", "stay_length", "adults"},
 		"properties", o(
 			"guest_name", o("type", "string", "minLength", 1, "maxLength", 100),
@@ -803,11 +911,14 @@ var schemas = o(
 			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0),
 			"children_ages", o("$ref", "#/components/schemas/ChildAges", "description", "Replaces the children's ages (alone: their number is its length)."),
 			"rate_plan", o("$ref", "#/components/schemas/RatePlanCode", "description", "Another plan of the room type. A new plan, party or stay is checked and priced again before arrival (409 with `violations`); once the stay has begun the party may change but is not re-priced."))),
-	"Booking", o("type", "object", "description", "A guest's stay: one room of one room type for `stay_length` nights from `arrival_date`.",
+	"Booking", o("type", "object", "description", "A guest's stay: one room of one room type for `stay_length` nights from `arrival_date`. "+
+		"What its terms mean is shown as of the answer: a confirmed or cancelled booking has `free_cancellation`, `cancellation_fee` and `late_cancellation_fee` "+
+		"(and `cancellation_deadline` unless non-refundable), and every booking its `guarantee` and `price_breakdown`. "+
+		"A booking whose terms do not record the hotel's time zone (sold before they did) takes it from the inventory service; when that cannot answer, these fields are left out.",
 		"required", arr{"booking_id", "confirmation_code", "hotel_id", "hotel_name", "room_type_id", "room_type", "guest_name", "arrival_date", "stay_length",
 			"check_out_date", "adults", "children", "is_weekend", "is_holiday", "room_price", "nightly_prices", "total_price", "currency",
 			"reservation_status", "version", "created_at", "updated_at"},
-		"properties", o(
+		"properties", join(o(
 			"booking_id", schema("BookingID"),
 			"confirmation_code", o("type", "string", "pattern", "^[A-Z0-9]{8}$", "examples", arr{"SXE7Q37H"}),
 			"access_token", o("type", "string", "pattern", "^bt_", "description", "Only in the 201 answer that creates the booking (never stored, never replayed): "+
@@ -828,15 +939,51 @@ var schemas = o(
 			"total_price", schema("Money"), "currency", schema("Currency"),
 			"reservation_status", schema("BookingStatus"),
 			"departed_on", o("$ref", "#/components/schemas/Date", "description", "Set by an early check-out: the day the guest left."),
+			"checked_in_at", o("$ref", "#/components/schemas/Timestamp", "description", "When the guest checked in (status `checked_in`, then `completed`)."),
+			"cancelled_at", o("$ref", "#/components/schemas/Timestamp", "description", "When the booking was cancelled: `cancellation_fee` is the fee that applied at that instant."),
+			"no_show_fee", o("$ref", "#/components/schemas/Money", "description", "The fee recorded when the booking was marked a no-show (`no_show`); absent when none."),
+		), cancellationFields(true), o(
+			"guarantee", o("$ref", "#/components/schemas/GuaranteeDue", "description", "What the plan's guarantee asks of this stay and when (`kind` `none`: nothing)."),
+			"price_breakdown", o("$ref", "#/components/schemas/PriceBreakdown", "description", "`total_price` split by the taxes of the booking's `terms` (the hotel's when it was sold) for the party priced: "+
+				"`net` + every tax = `gross`; a booking sold before taxes were recorded is all net."),
 			"version", o("type", "integer", "minimum", 1, "description", "Changes with every change; the `ETag` is `W/\"<version>\"`."),
-			"created_at", schema("Timestamp"), "updated_at", schema("Timestamp"))),
+			"created_at", schema("Timestamp"), "updated_at", schema("Timestamp")))),
 )
+
+// join returns the members of objs, in order.
+func join(objs ...obj) obj {
+	var out obj
+	for _, x := range objs {
+		out = append(out, x...)
+	}
+	return out
+}
+
+// cancellationFields are the properties a booking (booking) and a
+// cancellation preview show of what cancelling costs (hotel.CancellationQuote).
+func cancellationFields(booking bool) obj {
+	free := "Cancelling now is free: now is at or before the deadline (`cancellation_fee` is then 0.00)."
+	fee := "What cancelling now costs."
+	if booking {
+		free = "Confirmed: cancelling now is free (now is at or before the deadline). Cancelled: it was free — no fee was recorded."
+		fee = "Confirmed: what cancelling now costs. Cancelled: the fee recorded when it was cancelled."
+	}
+	return o(
+		"cancellation_deadline", o("$ref", "#/components/schemas/HotelTime", "description", "The last instant of free cancellation under the policy the stay was sold on, with the hotel's offset; "+
+			"it may be past. Absent when the stay is non-refundable. A booking sold before rate plans is free to cancel until its arrival date begins."),
+		"free_cancellation", o("type", "boolean", "description", free),
+		"cancellation_fee", o("$ref", "#/components/schemas/Money", "description", fee),
+		"late_cancellation_fee", o("$ref", "#/components/schemas/Money", "description", "What cancelling after the deadline costs (non-refundable: the whole stay, at any time)."),
+	)
+}
 
 var hotelFields = o(
 	"hotel_name", o("type", "string", "minLength", 1, "maxLength", 200),
 	"location", o("type", "string", "minLength", 1, "maxLength", 200, "description", "The city."),
 	"time_zone", o("type", "string", "description", "IANA time zone.", "examples", arr{"Europe/London"}),
 	"currency", schema("Currency"),
+	"taxes", o("type", "array", "maxItems", 10, "items", schema("Tax"),
+		"description", "Replaces the hotel's taxes (`[]` removes them all); codes unique. Offers and stays sold from then on use them; a booking keeps the taxes of its `terms`."),
 )
 
 var roomTypeFields = o(

@@ -155,7 +155,8 @@ func exerciseAPI(c *apiClient) {
 	var h hotel.Hotel
 	c.do(201, "POST", "/inventory/hotels", `{"hotel_name":"OpenAPI Inn","location":"Bristol","time_zone":"Europe/London","currency":"GBP"}`, &h, admin...)
 	hp := fmt.Sprintf("/inventory/hotels/%d", h.ID)
-	c.do(200, "PATCH", hp, `{"hotel_name":"OpenAPI Inn & Spa"}`, nil, admin...)
+	c.do(200, "PATCH", hp, `{"hotel_name":"OpenAPI Inn & Spa","taxes":[{"code":"VAT","name":"VAT 20 %","percent_bp":2000,"inclusive":true},`+
+		`{"code":"CITY","name":"City tax","per_person_night":"2.50","max_nights":7,"exempt_under_age":12}]}`, nil, admin...)
 	var nrt hotel.RoomType
 	c.do(201, "POST", hp+"/room-types", `{"room_type":"Loft","max_occupancy":3}`, &nrt, admin...)
 	c.do(200, "PATCH", fmt.Sprintf("%s/room-types/%d", hp, nrt.ID), `{"overbooking_allowance":1}`, nil, admin...)
@@ -174,7 +175,10 @@ func exerciseAPI(c *apiClient) {
 	c.do(201, "POST", hp+"/rate-plans", fmt.Sprintf(`{"room_type_id":%d,"code":"FLEX","name":"Flexible","meal_plan":"BB",`+
 		`"occupancy":{"base_adults":2,"extra_adult":"20","child_bands":[{"max_age":2,"price":"0"},{"max_age":11,"price":"15.50"}]}}`, nrt.ID), &flex, admin...)
 	var nr hotel.RatePlan
-	c.do(201, "POST", hp+"/rate-plans", fmt.Sprintf(`{"room_type_id":%d,"code":"NR","name":"Saver","refundable":false,"parent":"FLEX","adjust_amount":"-5.25"}`, nrt.ID), &nr, admin...)
+	c.do(201, "POST", hp+"/rate-plans", fmt.Sprintf(`{"room_type_id":%d,"code":"NR","name":"Saver","refundable":false,"parent":"FLEX","adjust_amount":"-5.25",`+
+		`"cancellation_policy":{"non_refundable":true},"guarantee":{"kind":"deposit","deposit_percent_bp":10000}}`, nrt.ID), &nr, admin...)
+	c.do(200, "PATCH", fmt.Sprintf("%s/rate-plans/%d", hp, flex.ID), `{"cancellation_policy":{"deadline":{"days_before":2,"at":"18:00"},"fee":{"nights":1}},`+
+		`"no_show_policy":{"fee":{"nights":1},"release_later_nights":true},"guarantee":{"kind":"card"}}`, nil, admin...)
 	c.do(200, "GET", fmt.Sprintf("%s/rate-plans/%d", hp, nr.ID), "", nil, admin...)
 	c.do(200, "PATCH", fmt.Sprintf("%s/rate-plans/%d", hp, nr.ID), `{"adjust_amount":"0","adjust_percent_bp":-1000,"follows_parent_restrictions":true}`, nil, admin...)
 	c.do(400, "PATCH", fmt.Sprintf("%s/rate-plans/%d", hp, flex.ID), `{"parent":"NR"}`, nil, admin...) // a cycle
@@ -223,6 +227,8 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "GET", "/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(200, "GET", "/booking/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(200, "PATCH", "/bookings/"+b2, `{"stay_length":2}`, nil, "Authorization", tok2, "If-Match", etag2)
+	c.do(200, "GET", "/bookings/"+b2+"/cancellation", "", nil, "Authorization", tok2)
+	c.do(200, "GET", "/bookings/"+b2+"/cancellation", "", nil, admin...)
 	c.do(200, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 
@@ -232,6 +238,8 @@ func exerciseAPI(c *apiClient) {
 	c.do(401, "GET", "/bookings/", "", nil)
 	c.do(403, "PUT", "/inventory/holds/"+id, hold, nil, "Authorization", tok1)
 	c.do(409, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
+	c.do(409, "GET", "/bookings/"+b2+"/cancellation", "", nil, "Authorization", tok2) // cancelled: nothing to preview
+	c.do(404, "GET", "/bookings/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d/cancellation", "", nil, admin...)
 	c.do(412, "PATCH", "/bookings/"+b1, `{"adults":2}`, nil, "Authorization", tok1, "If-Match", `W/"1"`)
 	// A guest's erasure request (admin only); the guest's token then stops working.
 	c.do(200, "POST", "/bookings/"+b1+"/erase", "", nil, admin...)

@@ -14,6 +14,21 @@ import (
 // restrictions); every room type but the penthouse has a bed and
 // breakfast plan too (BB-<room type id>, the default plan plus breakfast
 // for two). Plan ids: 3r-2, 3r-1 and 3r for room type r.
+//
+// Their terms: the flexible plans (default and breakfast) are free to
+// cancel until 18:00 hotel time two days before arrival, then cost one
+// night; the non-refundable plans cost the whole stay from booking and
+// are prepaid (a deposit of the whole stay, due at booking); breakfast
+// plans hold a card on file; a no-show costs one night on every plan.
+
+// The sample plans' policies, shared by the plans of a kind (never
+// modified).
+var (
+	sampleFlexible      = hotel.CancellationPolicy{Deadline: &hotel.Deadline{DaysBefore: 2, At: "18:00"}, Fee: hotel.Fee{Nights: 1}}
+	sampleNonRefundable = hotel.CancellationPolicy{NonRefundable: true}
+	sampleNoShow        = hotel.NoShowPolicy{Fee: hotel.Fee{Nights: 1}}
+	samplePrepaid       = hotel.Guarantee{Kind: hotel.GuaranteeDeposit, DepositPercentBP: 10_000}
+)
 
 // Occupancy pricing of the sample default plans: the price is for two
 // adults; a third adult, and children by age.
@@ -43,13 +58,16 @@ func samplePlans(yield func(hotel.RatePlan) bool) {
 		for k := range roomSpecs {
 			rt := sampleRoomTypeID(i, k)
 			def := hotel.RatePlan{ID: samplePlanID(rt, 0), HotelID: h.id, RoomTypeID: rt, Code: fmt.Sprintf("BAR-%d", rt),
-				Name: "Flexible rate", MealPlan: "RO", Refundable: true, Sellable: true, Default: true, Occupancy: sampleOccupancy[k]}
+				Name: "Flexible rate", MealPlan: "RO", Refundable: true, Sellable: true, Default: true, Occupancy: sampleOccupancy[k],
+				Cancellation: &sampleFlexible, NoShow: sampleNoShow, Guarantee: hotel.Guarantee{Kind: hotel.GuaranteeNone}}
 			plans := []hotel.RatePlan{def, {ID: samplePlanID(rt, 1), HotelID: h.id, RoomTypeID: rt, Code: fmt.Sprintf("NR-%d", rt),
-				Name: "Non-refundable", MealPlan: "RO", Sellable: true, ParentID: def.ID, PercentBP: -1000, FollowsParentRestrictions: true}}
+				Name: "Non-refundable", MealPlan: "RO", Sellable: true, ParentID: def.ID, PercentBP: -1000, FollowsParentRestrictions: true,
+				Cancellation: &sampleNonRefundable, NoShow: sampleNoShow, Guarantee: samplePrepaid}}
 			if k < 3 {
 				plans = append(plans, hotel.RatePlan{ID: samplePlanID(rt, 2), HotelID: h.id, RoomTypeID: rt, Code: fmt.Sprintf("BB-%d", rt),
 					Name: "Bed and breakfast", MealPlan: "BB", Refundable: true, Sellable: true, ParentID: def.ID,
-					AmountCents: sampleBreakfast[h.id], FollowsParentRestrictions: true})
+					AmountCents: sampleBreakfast[h.id], FollowsParentRestrictions: true,
+					Cancellation: &sampleFlexible, NoShow: sampleNoShow, Guarantee: hotel.Guarantee{Kind: hotel.GuaranteeCard}})
 			}
 			for _, p := range plans {
 				if !yield(p) {

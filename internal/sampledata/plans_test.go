@@ -2,6 +2,7 @@ package sampledata
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -69,14 +70,26 @@ func TestSamplePlans(t *testing.T) {
 				t.Errorf("plan %s derives from %+v, not its room type's default plan", p.Code, base)
 			}
 			meals[p.MealPlan]++
+			checkTerms(t, p)
+			flexible := hotel.CancellationPolicy{Deadline: &hotel.Deadline{DaysBefore: 2, At: "18:00"}, Fee: hotel.Fee{Nights: 1}}
 			switch {
 			case !p.Refundable:
 				if p.PercentBP != -1000 || !p.FollowsParentRestrictions || p.MealPlan != "RO" {
 					t.Errorf("non-refundable plan %+v: want 10 %% below its parent, following its restrictions", p)
 				}
+				if p.Guarantee != (hotel.Guarantee{Kind: hotel.GuaranteeDeposit, DepositPercentBP: 10_000}) {
+					t.Errorf("non-refundable plan %s: guarantee %+v, want the whole stay at booking", p.Code, p.Guarantee)
+				}
 			case p.MealPlan == "BB":
 				if p.AmountCents <= 0 || p.ParentID == 0 {
 					t.Errorf("breakfast plan %+v: want a fixed amount over its parent", p)
+				}
+				if p.Guarantee.Kind != hotel.GuaranteeCard || jsonOf(p.Cancellation) != jsonOf(flexible) {
+					t.Errorf("breakfast plan %s: %s, guarantee %+v; want the flexible terms with a card", p.Code, jsonOf(p.Cancellation), p.Guarantee)
+				}
+			default:
+				if p.Guarantee.Kind != hotel.GuaranteeNone || jsonOf(p.Cancellation) != jsonOf(flexible) {
+					t.Errorf("flexible plan %s: %s, guarantee %+v; want free until 18:00 two days before, then one night", p.Code, jsonOf(p.Cancellation), p.Guarantee)
 				}
 			}
 		}
@@ -84,6 +97,33 @@ func TestSamplePlans(t *testing.T) {
 	if meals["BB"] != 21 || meals["RO"] != 56 {
 		t.Errorf("meal plans %v; want 21 BB and 56 RO", meals)
 	}
+}
+
+// checkTerms fails t unless p's policies are what the inventory service
+// accepts from a client (inventory.checkPlan): each valid, and refundable
+// agreeing with the cancellation policy; and unless p has a policy of
+// each kind (the sample and synthetic plans all do).
+func checkTerms(t *testing.T, p hotel.RatePlan) {
+	t.Helper()
+	if p.Cancellation == nil || p.NoShow.Fee == (hotel.Fee{}) || p.Guarantee.Kind == "" {
+		t.Errorf("plan %s: cancellation %v, no-show %+v, guarantee %+v; want all three", p.Code, p.Cancellation, p.NoShow, p.Guarantee)
+		return
+	}
+	var v hotel.Validation
+	hotel.CheckCancellationPolicy(&v, "cancellation_policy", *p.Cancellation)
+	hotel.CheckNoShowPolicy(&v, "no_show_policy", p.NoShow)
+	hotel.CheckGuarantee(&v, "guarantee", p.Guarantee)
+	if p.Cancellation.NonRefundable == p.Refundable {
+		v.Add("refundable", "must agree with cancellation_policy.non_refundable")
+	}
+	if err := v.Err(); err != nil {
+		t.Errorf("plan %s (%s): %v", p.Code, store.PoliciesJSON(p), err)
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func TestSampleRestrictions(t *testing.T) {
@@ -186,6 +226,36 @@ func TestSampleOffers(t *testing.T) {
 			t.Errorf("room type %d: breakfast offer %+v (flexible %s)", rt, bb, bar.TotalPrice)
 		}
 	}
+	// Terms: the flexible rate is free until 18:00 London time two days
+	// before arrival, the non-refundable one never; VAT is in the price.
+	bar, nr := byCode["BAR-1"], byCode["NR-1"]
+	if deadline := in.AddDays(-2).At(18, 0, london); bar.CancellationDeadline == nil || !bar.CancellationDeadline.Equal(deadline) {
+		t.Errorf("BAR-1 deadline %v, want %v", bar.CancellationDeadline, deadline)
+	}
+	if nr.CancellationDeadline != nil || !nr.CancellationPolicy.NonRefundable || nr.Guarantee.Kind != hotel.GuaranteeDeposit {
+		t.Errorf("NR-1: deadline %v, policy %+v, guarantee %+v", nr.CancellationDeadline, nr.CancellationPolicy, nr.Guarantee)
+	}
+	want := hotel.TaxBreakdown{Net: 50667, Taxes: []hotel.TaxLine{{Code: "VAT", Name: "VAT 20 %", Amount: 10133, Included: true}}, Gross: 60800}
+	if jsonOf(bar.PriceBreakdown) != jsonOf(want) {
+		t.Errorf("BAR-1 for two nights: breakdown %s, want %s", jsonOf(bar.PriceBreakdown), jsonOf(want))
+	}
+	// St Brides Spa adds its visitor levy: 1.30 a night for each adult,
+	// the child of 5 exempt, at most 7 nights of a 9-night stay.
+	spaIn := in
+	for spaIn.Time().Weekday() == time.Sunday { // some Sundays are closed to arrival there
+		spaIn = spaIn.AddDays(1)
+	}
+	spa, _ := search(hotel.SearchQuery{HotelID: 666, RoomType: "Deluxe Rooms", CheckIn: spaIn, CheckOut: spaIn.AddDays(9), Adults: 2, Children: 1, ChildAges: []int{5}})
+	if len(spa) == 0 {
+		t.Fatal("St Brides Spa offers nothing for 9 nights")
+	}
+	for _, o := range spa {
+		b := o.PriceBreakdown
+		if len(b.Taxes) != 2 || b.Taxes[1].Code != "LEVY" || b.Taxes[1].Amount != 2*7*130 || b.Gross != o.TotalPrice+2*7*130 {
+			t.Errorf("666 %s: breakdown %s of %s", o.RatePlan, jsonOf(b), o.TotalPrice)
+		}
+	}
+
 	// Occupancy: a third adult and a child of 5 in a suite (room type 3).
 	family, _ := search(hotel.SearchQuery{HotelID: 111, RoomType: "Suites", CheckIn: in, CheckOut: in.AddDays(1), Adults: 3, Children: 1, ChildAges: []int{5}})
 	if len(family) != 3 || family[0].TotalPrice != 45600+5000+2000-(45600+5000+2000)/10 {

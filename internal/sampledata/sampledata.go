@@ -84,6 +84,21 @@ const (
 	sampleCurrency = "GBP"
 )
 
+// sampleVAT is the UK's standard rate of VAT, which hotel rooms pay and
+// which is included in the prices the sample hotels sell at.
+var sampleVAT = hotel.Tax{Code: "VAT", Name: "VAT 20 %", PercentBP: 2000, Inclusive: true}
+
+// sampleTaxes are the sample hotels' taxes: VAT included everywhere, and
+// at St Brides Spa in Pembrokeshire a visitor levy added per person and
+// night, modelled on the one Wales is introducing (£1.30 a night in
+// hotels; the sample charges at most 7 nights of a stay and exempts
+// children under 12). The slices are shared and never modified.
+var sampleTaxes = map[int64][]hotel.Tax{
+	111: {sampleVAT}, 222: {sampleVAT}, 333: {sampleVAT}, 444: {sampleVAT}, 555: {sampleVAT},
+	666: {sampleVAT, {Code: "LEVY", Name: "Visitor levy", PerPersonNight: 130, MaxNights: 7, ExemptUnderAge: 12}},
+	777: {sampleVAT},
+}
+
 var demandLevels = [3]string{hotel.DemandLow, hotel.DemandMedium, hotel.DemandHigh}
 
 // Sample returns the platform's sample data set: the seed's seven hotels for
@@ -94,10 +109,15 @@ var demandLevels = [3]string{hotel.DemandLow, hotel.DemandMedium, hotel.DemandHi
 // from seed; prices are the hotel's base price × 1, 1.2, 1.5 and 2. Every
 // night starts with nothing held, blocked or overbooked.
 //
+// Every hotel's prices include VAT at 20 %; St Brides Spa (666) adds a
+// visitor levy per person and night (sampleTaxes).
+//
 // Each room type has two or three rate plans (plans.go): its default
 // flexible plan, priced for two adults with extra adults and children
-// by age band; a non-refundable plan 10 % below it; and, but for the
-// penthouse, bed and breakfast. Restrictions: Saturday arrivals stay at
+// by age band, free to cancel until 18:00 two days before arrival and
+// then one night; a non-refundable plan 10 % below it, prepaid; and, but
+// for the penthouse, bed and breakfast, on the flexible terms with a
+// card on file. A no-show costs one night. Restrictions: Saturday arrivals stay at
 // least two nights at The Gleneagles (444) and Cliveden House (777); St
 // Brides Spa (666) is closed to arrival on the first Sunday of each month;
 // the non-refundable plans of The Grand (555) sell from seven days ahead.
@@ -110,7 +130,7 @@ func Sample(start hotel.Date, seed uint64) store.Dataset {
 	return store.Dataset{
 		Hotels: func(yield func(hotel.Hotel) bool) {
 			for _, h := range sampleHotels {
-				if !yield(hotel.Hotel{ID: h.id, Name: h.name, Location: h.location, TimeZone: sampleZone, Currency: sampleCurrency}) {
+				if !yield(hotel.Hotel{ID: h.id, Name: h.name, Location: h.location, TimeZone: sampleZone, Currency: sampleCurrency, Taxes: sampleTaxes[h.id]}) {
 					return
 				}
 			}

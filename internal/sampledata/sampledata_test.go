@@ -41,7 +41,9 @@ func digest(ds store.Dataset) [32]byte {
 		fmt.Fprintf(h, "%d %d %s %d %d %d %d %d %s\n", n.HotelID, n.RoomTypeID, n.Date, n.Capacity, n.Held, n.Blocked, n.Allowance, n.Price, n.DemandLevel)
 	}
 	for p := range ds.RatePlans {
-		fmt.Fprintf(h, "%+v\n", p)
+		policies := store.PoliciesJSON(p) // by value: %+v would print the policy's address
+		p.Cancellation = nil
+		fmt.Fprintf(h, "%+v %s\n", p, policies)
 	}
 	if ds.RateNights != nil {
 		for n := range ds.RateNights {
@@ -67,8 +69,17 @@ func TestSampleHotels(t *testing.T) {
 		{ID: 666, Name: "St Brides Spa", Location: "Wales"},
 		{ID: 777, Name: "Cliveden House", Location: "Berkshire"},
 	}
+	vat := hotel.Tax{Code: "VAT", Name: "VAT 20 %", PercentBP: 2000, Inclusive: true}
 	for i := range want {
-		want[i].TimeZone, want[i].Currency = "Europe/London", "GBP"
+		want[i].TimeZone, want[i].Currency, want[i].Taxes = "Europe/London", "GBP", []hotel.Tax{vat}
+	}
+	want[5].Taxes = append(want[5].Taxes, hotel.Tax{Code: "LEVY", Name: "Visitor levy", PerPersonNight: 130, MaxNights: 7, ExemptUnderAge: 12})
+	for _, h := range got.hotels {
+		var v hotel.Validation
+		hotel.CheckTaxes(&v, "taxes", h.Taxes)
+		if err := v.Err(); err != nil {
+			t.Errorf("hotel %d: taxes %+v: %v", h.ID, h.Taxes, err)
+		}
 	}
 	if !reflect.DeepEqual(got.hotels, want) {
 		t.Fatalf("hotels:\n got %+v\nwant %+v", got.hotels, want)

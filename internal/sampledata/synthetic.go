@@ -53,7 +53,12 @@ func NightCount(o SyntheticOptions) int64 {
 // plan); on half of them half board (HB, BB plus dinner). Room type r's
 // plans have ids FirstRatePlanID + 6(r − FirstRoomTypeID) + 0 … 5, the
 // absent plans leaving gaps. About a fifth of the room types' nights
-// have a restriction.
+// have a restriction. The refundable plans (BAR, BB, HB) are free to
+// cancel until a deadline chosen per hotel, then charge a fee; the
+// others are non-refundable and prepaid; a no-show costs one night.
+// About 60 % of the hotels have their city's taxes (newCityTaxes): a VAT
+// included in the price, and in some cities a city tax per person and
+// night or a service charge.
 //
 // Each hotel's attributes are derived from (Seed, i) alone, so the sequences
 // are independent of one another and of iteration order; they may be
@@ -78,7 +83,7 @@ func Synthetic(o SyntheticOptions) (store.Dataset, error) {
 	if o.FirstRatePlanID == 0 {
 		o.FirstRatePlanID = 1
 	}
-	g := &generator{o: o, perm: newNamePerm(o.Seed)}
+	g := &generator{o: o, perm: newNamePerm(o.Seed), cityTaxes: newCityTaxes(o.Seed)}
 	return store.Dataset{Hotels: g.hotels, RoomTypes: g.roomTypes, Nights: g.nights,
 		RatePlans: g.ratePlans, RateNights: g.rateNights, Restrictions: g.restrictions}, nil
 }
@@ -128,8 +133,52 @@ var checkZones = sync.OnceValue(func() error {
 
 // generator holds validated options; its methods are the data set's sequences.
 type generator struct {
-	o    SyntheticOptions
-	perm namePerm
+	o         SyntheticOptions
+	perm      namePerm
+	cityTaxes [len(cities)][]hotel.Tax // shared by the city's taxed hotels, never modified
+}
+
+// taxedPct is the share in percent of synthetic hotels with taxes.
+const taxedPct = 60
+
+// Rates of the synthetic VATs, in basis points.
+var vatRates = [...]int{700, 1000, 1300, 2000}
+
+// newCityTaxes returns the taxes of each city's taxed hotels, from seed: a
+// VAT included in the price at one of vatRates; in about half of the
+// cities a city tax per person and night (1 to 4 reference units, scaled
+// to the currency), for at most 5, 7 or 10 nights, children under 12, 16
+// or 18 exempt; in about a fifth a 10 % service charge added.
+func newCityTaxes(seed uint64) [len(cities)][]hotel.Tax {
+	var out [len(cities)][]hotel.Tax
+	for i, c := range cities {
+		x := mix64(mix64(seed^0x6a09_e667_f3bc_c908) ^ uint64(i))
+		rate := vatRates[x%uint64(len(vatRates))]
+		taxes := []hotel.Tax{{Code: "VAT", Name: fmt.Sprintf("VAT %d %%", rate/100), PercentBP: rate, Inclusive: true}}
+		if (x>>8)%2 == 0 {
+			step := int64(1)
+			if zeroDecimal[c.currency] {
+				step = 100
+			}
+			taxes = append(taxes, hotel.Tax{Code: "CITY", Name: "City tax",
+				PerPersonNight: hotel.Cents(roundTo(int64(100+(x>>16)%4*100)*c.scale, step)),
+				MaxNights:      [...]int{5, 7, 10}[(x>>24)%3], ExemptUnderAge: [...]int{12, 16, 18}[(x>>32)%3]})
+		}
+		if (x>>40)%5 == 0 {
+			taxes = append(taxes, hotel.Tax{Code: "SERVICE", Name: "Service charge", PercentBP: 1000})
+		}
+		out[i] = taxes
+	}
+	return out
+}
+
+// taxes returns the taxes of hotel i, in city c: its city's for
+// taxedPct % of the hotels, chosen from (Seed, i); none for the others.
+func (g *generator) taxes(i, c int) []hotel.Tax {
+	if mix64(mix64(g.o.Seed^0xbb67_ae85_84ca_a73b)^uint64(i))%100 >= taxedPct {
+		return nil
+	}
+	return g.cityTaxes[c]
 }
 
 // synthHotel is what Nights needs to know about one hotel.
@@ -175,6 +224,7 @@ func (g *generator) hotels(yield func(hotel.Hotel) bool) {
 			Location: c.name,
 			TimeZone: c.zone,
 			Currency: c.currency,
+			Taxes:    g.taxes(i, cb.city),
 		}
 		if !yield(h) {
 			return

@@ -31,6 +31,32 @@ const (
 	apAdvance = 14
 )
 
+// The synthetic plans' terms, shared by every plan that has them (never
+// modified). The refundable plans (BAR, BB, HB) have one of
+// flexiblePolicies, chosen per hotel; the others (AP, NR, NRBB) are
+// non-refundable and prepaid. Breakfast and half board hold a card on
+// file; a no-show costs one night on every plan.
+var (
+	flexiblePolicies = [...]hotel.CancellationPolicy{
+		{Deadline: &hotel.Deadline{DaysBefore: 1, At: "18:00"}, Fee: hotel.Fee{Nights: 1}},
+		{Deadline: &hotel.Deadline{DaysBefore: 2, At: "18:00"}, Fee: hotel.Fee{Nights: 1}},
+		{Deadline: &hotel.Deadline{HoursBefore: 48, At: "15:00"}, Fee: hotel.Fee{Nights: 1}},
+		{Deadline: &hotel.Deadline{DaysBefore: 7, At: "00:00"}, Fee: hotel.Fee{PercentBP: 5000}},
+	}
+	nonRefundable   = hotel.CancellationPolicy{NonRefundable: true}
+	oneNightNoShow  = hotel.NoShowPolicy{Fee: hotel.Fee{Nights: 1}}
+	prepaid         = hotel.Guarantee{Kind: hotel.GuaranteeDeposit, DepositPercentBP: 10_000}
+	cardOnFile      = hotel.Guarantee{Kind: hotel.GuaranteeCard}
+	nothingToSecure = hotel.Guarantee{Kind: hotel.GuaranteeNone}
+)
+
+// flexiblePolicy returns the cancellation policy of hotel i's refundable
+// plans, from (Seed, i).
+func (g *generator) flexiblePolicy(i int) *hotel.CancellationPolicy {
+	x := mix64(mix64(g.o.Seed^0x2545_f491_4f6c_dd1d) ^ uint64(i))
+	return &flexiblePolicies[x%uint64(len(flexiblePolicies))]
+}
+
 // planSet is which optional plans a room type has.
 type planSet struct{ ap, nrbb, hb bool }
 
@@ -67,6 +93,7 @@ func (g *generator) ratePlans(yield func(hotel.RatePlan) bool) {
 	r := rand.New(src)
 	for i := range g.o.Hotels {
 		g.attrs(i, &h, src, r)
+		flexible := g.flexiblePolicy(i)
 		for k := range roomTypesPerHotel {
 			rt := g.o.FirstRoomTypeID + int64(i*roomTypesPerHotel+k)
 			set := g.roomPlans(i, k)
@@ -77,8 +104,17 @@ func (g *generator) ratePlans(yield func(hotel.RatePlan) bool) {
 				ChildBands: []hotel.ChildBand{{MaxAge: 2}, {MaxAge: 11, Price: h.amount(price / 10)}, {MaxAge: 17, Price: h.amount(price / 5)}}}
 			breakfast := h.amount(h.price[0] / 10)
 			plan := func(slot int, prefix, name, meal string, refundable bool) hotel.RatePlan {
-				return hotel.RatePlan{ID: id(slot), HotelID: h.id, RoomTypeID: rt, Code: code(prefix), Name: name,
-					MealPlan: meal, Refundable: refundable, Sellable: true}
+				p := hotel.RatePlan{ID: id(slot), HotelID: h.id, RoomTypeID: rt, Code: code(prefix), Name: name,
+					MealPlan: meal, Refundable: refundable, Sellable: true, NoShow: oneNightNoShow}
+				switch {
+				case !refundable:
+					p.Cancellation, p.Guarantee = &nonRefundable, prepaid
+				case meal == "RO":
+					p.Cancellation, p.Guarantee = flexible, nothingToSecure
+				default:
+					p.Cancellation, p.Guarantee = flexible, cardOnFile
+				}
+				return p
 			}
 			bar := plan(slotBAR, "BAR", "Flexible rate", "RO", true)
 			bar.Default, bar.Occupancy = true, occ

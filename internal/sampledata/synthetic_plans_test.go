@@ -4,10 +4,12 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/sqlite"
 )
 
@@ -27,6 +29,7 @@ func TestSyntheticPlans(t *testing.T) {
 	}
 	all := hotel.PlansOf(plans)
 	defaults := map[int64]int{}
+	policies := map[string]int{}
 	maxID := o.FirstRatePlanID + int64(len(roomTypes))*plansPerRoomType - 1
 	for _, p := range plans {
 		if rt, ok := roomTypes[p.RoomTypeID]; !ok || rt.HotelID != p.HotelID || p.ID < o.FirstRatePlanID || p.ID > maxID {
@@ -44,6 +47,20 @@ func TestSyntheticPlans(t *testing.T) {
 		if p.Default {
 			defaults[p.RoomTypeID]++
 		}
+		// Terms consistent with refundable: non-refundable plans are
+		// prepaid, the others free until a deadline, then a fee.
+		checkTerms(t, p)
+		switch c := p.Cancellation; {
+		case c == nil:
+		case !p.Refundable && (!c.NonRefundable || p.Guarantee.Kind != hotel.GuaranteeDeposit):
+			t.Errorf("non-refundable plan %s: %s", p.Code, store.PoliciesJSON(p))
+		case p.Refundable && (c.Deadline == nil || c.Fee == (hotel.Fee{})):
+			t.Errorf("refundable plan %s: %s; want a deadline and a fee", p.Code, store.PoliciesJSON(p))
+		}
+		policies[jsonOf(p.Cancellation)]++
+	}
+	if len(policies) != len(flexiblePolicies)+1 {
+		t.Errorf("cancellation policies %v; want every flexible one and non-refundable", policies)
 	}
 	for id := range roomTypes {
 		if defaults[id] != 1 {
@@ -123,6 +140,62 @@ func TestSyntheticPlans(t *testing.T) {
 	again, _ := Synthetic(o)
 	if digest(again) != digest(ds) {
 		t.Error("same options gave different plans, rate nights or restrictions")
+	}
+}
+
+// TestSyntheticTaxes: about 60 % of the synthetic hotels have their
+// city's taxes, valid ones, of every kind.
+func TestSyntheticTaxes(t *testing.T) {
+	o := SyntheticOptions{Hotels: 2000, Days: 1, Seed: 9, Start: testStart}
+	ds, err := Synthetic(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taxed := 0
+	kinds := map[string]int{}
+	byCity := map[string]string{}
+	for h := range ds.Hotels {
+		if len(h.Taxes) == 0 {
+			continue
+		}
+		taxed++
+		var v hotel.Validation
+		hotel.CheckTaxes(&v, "taxes", h.Taxes)
+		if err := v.Err(); err != nil {
+			t.Fatalf("hotel %d: taxes %+v: %v", h.ID, h.Taxes, err)
+		}
+		if h.Taxes[0].Code != "VAT" || !h.Taxes[0].Inclusive {
+			t.Errorf("hotel %d: taxes %+v, want an inclusive VAT first", h.ID, h.Taxes)
+		}
+		for _, x := range h.Taxes {
+			kinds[x.Code]++
+			if x.PerPersonNight%hotel.MinorUnit(h.Currency) != 0 {
+				t.Errorf("hotel %d (%s): city tax %s is not a whole amount of the currency", h.ID, h.Currency, x.PerPersonNight)
+			}
+		}
+		if prev, ok := byCity[h.Location]; ok && prev != jsonOf(h.Taxes) {
+			t.Errorf("two hotels in %s with different taxes: %s and %s", h.Location, prev, jsonOf(h.Taxes))
+		}
+		byCity[h.Location] = jsonOf(h.Taxes)
+	}
+	if share := float64(taxed) / float64(o.Hotels); share < 0.55 || share > 0.65 {
+		t.Errorf("%.3f of the hotels have taxes, want about 0.60", share)
+	}
+	if len(kinds) != 3 {
+		t.Errorf("taxes %v; want VAT, city taxes and service charges", kinds)
+	}
+	// The same seed taxes the same hotels the same way; another, others.
+	taxesOf := func(o SyntheticOptions) string {
+		ds, _ := Synthetic(o)
+		var b strings.Builder
+		for h := range ds.Hotels {
+			b.WriteString(jsonOf(h.Taxes))
+		}
+		return b.String()
+	}
+	again := taxesOf(o)
+	if o.Seed++; again != taxesOf(SyntheticOptions{Hotels: 2000, Days: 1, Seed: 9, Start: testStart}) || again == taxesOf(o) {
+		t.Error("the taxes do not follow the seed")
 	}
 }
 

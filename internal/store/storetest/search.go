@@ -1,9 +1,10 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -40,18 +41,16 @@ func (f Fixture) wantOffer(rt int64, in, out hotel.Date) hotel.Offer {
 	return o
 }
 
-// offerEqual reports whether two offers are the same.
+// offerEqual reports whether two offers are the same (the deadline as the
+// same instant with the same offset: as the API shows it).
 func offerEqual(a, b hotel.Offer) bool {
 	if !slices.Equal(a.NightlyPrices, b.NightlyPrices) {
 		return false
 	}
 	a.NightlyPrices, b.NightlyPrices = nil, nil
-	if (a.CancellationDeadline == nil) != (b.CancellationDeadline == nil) ||
-		a.CancellationDeadline != nil && !a.CancellationDeadline.Equal(*b.CancellationDeadline) {
-		return false
-	}
-	a.CancellationDeadline, b.CancellationDeadline = nil, nil
-	return reflect.DeepEqual(a, b)
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
 func formatOffers(os []hotel.Offer) string {
@@ -210,7 +209,11 @@ func testSearchOrderAndPages(t *testing.T, h Harness) {
 	}
 }
 
-// onDefaultPlans returns offers sold through their room type's default plan.
+// onDefaultPlans returns offers sold through their room type's default
+// plan, with its terms: the default plans of the fixture have no policy
+// (free to cancel until the arrival day begins at the hotel), and the
+// total split by the hotel's taxes (the fixture's are percentages: the
+// party does not matter).
 func onDefaultPlans(t *testing.T, s store.Store, offers []hotel.Offer) []hotel.Offer {
 	t.Helper()
 	out := slices.Clone(offers)
@@ -219,12 +222,22 @@ func onDefaultPlans(t *testing.T, s store.Store, offers []hotel.Offer) []hotel.O
 		if err != nil {
 			t.Fatal(err)
 		}
+		h, err := s.GetHotel(context.Background(), o.HotelID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, p := range plans {
 			if p.RoomTypeID == o.RoomTypeID && p.Default {
 				out[i].RatePlanID, out[i].RatePlan, out[i].RatePlanName = p.ID, p.Code, p.Name
 				out[i].MealPlan, out[i].Refundable = p.MealPlan, p.Refundable
+				out[i].CancellationPolicy, out[i].NoShowPolicy, out[i].Guarantee = p.CancellationTerms(), p.NoShow, p.Guarantee
 			}
 		}
+		out[i].CancellationDeadline = nil
+		if deadline, ok := out[i].CancellationPolicy.DeadlineAt(o.CheckIn, h.Zone()); ok {
+			out[i].CancellationDeadline = &deadline
+		}
+		out[i].PriceBreakdown = hotel.ApplyTaxes(h.Taxes, o.TotalPrice, len(o.NightlyPrices), hotel.Party{}, hotel.MinorUnit(h.Currency))
 	}
 	return out
 }
