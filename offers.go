@@ -204,6 +204,9 @@ func offerOf(h Hotel, rt RoomType, q SearchQuery, party Party, quote Quote) Offe
 		NightlyPrices: quote.NightlyPrices, TotalPrice: quote.Total, Currency: h.Currency,
 		CancellationPolicy: p.CancellationTerms(), NoShowPolicy: p.NoShow, Guarantee: p.Guarantee,
 	}
+	if o.Guarantee.Kind == "" {
+		o.Guarantee.Kind = GuaranteeNone
+	}
 	if deadline, ok := o.CancellationPolicy.DeadlineAt(q.CheckIn, h.Zone()); ok {
 		o.CancellationDeadline = &deadline
 	}

@@ -337,8 +337,12 @@ func operations() []operation {
 			"Cancels a confirmed booking and records the cancellation fee that applies at that instant by the policy it was sold on (`cancelled_at`, `cancellation_fee`: 0.00 "+
 				"up to and at the deadline); its nights are released once. Preview the fee with `GET /bookings/{booking_id}/cancellation`. "+
 				"Cancelling again is 409. Takes no request body: one is refused (400).", false),
+		bookingChange("POST", "/bookings/{booking_id}/check-in", "checkInBooking", "Check in",
+			"The guest has arrived: from the arrival day until the day before check-out (hotel-local), a confirmed booking becomes `checked_in` "+
+				"(`checked_in_at`); its nights stay held. A checked-in stay is completed by check-out or by the daily completion, and is never a no-show; "+
+				"it can no longer be cancelled or moved. Before the arrival day, after the stay, or not confirmed: 409. Takes no request body: one is refused (400).", false),
 		bookingChange("POST", "/bookings/{booking_id}/check-out", "checkOutBooking", "Check out early",
-			"An early departure (from the arrival day, hotel-local): the booking is completed and the nights from today on are released. "+
+			"An early departure (from the arrival day, hotel-local) of a confirmed or checked-in stay: the booking is completed and the nights from today on are released. "+
 				"Takes no request body: one is refused (400).", false),
 		{method: "POST", path: "/bookings/{booking_id}/erase", id: "eraseBookingGuest", tag: "Bookings", summary: "Erase the guest's data", proxied: true, noQuery: true,
 			description: "A guest's erasure request: the guest name becomes `(erased)` and the booking's access token stops working; dates, prices, " +

@@ -816,7 +816,7 @@ var schemas = o(
 			"(rounded as a percentage fee is), due at 00:00 hotel time on the date `due_days_before` days before arrival (0: at booking; at booking too when that has passed). "+
 			"The platform takes no payment: a booking shows what is due and when.",
 		"properties", o(
-			"kind", o("type", "string", "enum", arr{"none", "card", "deposit", ""}, "description", "Empty (an offer of a plan that sets none) is `none`."),
+			"kind", o("type", "string", "enum", arr{"none", "card", "deposit", ""}, "description", "Empty, in a request, is `none`."),
 			"deposit_percent_bp", o("type", "integer", "minimum", 1, "maximum", 10000, "description", "A deposit's share of the stay in basis points (3000 = 30 %); deposits only."),
 			"due_days_before", o("type", "integer", "minimum", 0, "maximum", 365, "description", "Deposits only.")),
 		"examples", arr{o("kind", "card"), o("kind", "deposit", "deposit_percent_bp", 3000, "due_days_before", 14)}),

@@ -230,6 +230,7 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "GET", "/bookings/"+b2+"/cancellation", "", nil, "Authorization", tok2)
 	c.do(200, "GET", "/bookings/"+b2+"/cancellation", "", nil, admin...)
 	c.do(200, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
+	c.do(200, "POST", "/bookings/"+b1+"/check-in", "", nil, "Authorization", tok1)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 
 	// A few refusals, each a documented problem.

@@ -745,6 +745,7 @@ func checkOracleSearch(t *testing.T, r *rand.Rand, svc hotel.InventoryService, m
 				// a refundable plan is free to cancel until the arrival day
 				// begins at the hotel, the price is all net.
 				CancellationPolicy: hotel.CancellationPolicy{NonRefundable: !p.Refundable},
+				Guarantee:          hotel.Guarantee{Kind: hotel.GuaranteeNone},
 				PriceBreakdown:     hotel.TaxBreakdown{Net: a.total, Taxes: []hotel.TaxLine{}, Gross: a.total}}
 			if p.Refundable {
 				deadline := in.At(0, 0, m.hotel.Zone())

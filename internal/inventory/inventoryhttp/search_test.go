@@ -45,6 +45,7 @@ func offer(rt int64, in, out hotel.Date) hotel.Offer {
 func withTerms(o hotel.Offer, h hotel.Hotel) hotel.Offer {
 	deadline := o.CheckIn.At(0, 0, h.Zone())
 	o.CancellationDeadline = &deadline
+	o.Guarantee.Kind = hotel.GuaranteeNone
 	o.PriceBreakdown = hotel.ApplyTaxes(h.Taxes, o.TotalPrice, len(o.NightlyPrices), hotel.Party{}, hotel.MinorUnit(h.Currency))
 	return o
 }

@@ -33,12 +33,7 @@ func (f Fixture) wantOffer(rt int64, in, out hotel.Date) hotel.Offer {
 			o.AvailableRooms = n.Available()
 		}
 	}
-	// The default plan's terms: free to cancel until the arrival day begins
-	// at the hotel; the total split by the hotel's (percentage) taxes.
-	deadline := in.At(0, 0, h.Zone())
-	o.CancellationDeadline = &deadline
-	o.PriceBreakdown = hotel.ApplyTaxes(h.Taxes, o.TotalPrice, len(o.NightlyPrices), hotel.Party{}, hotel.MinorUnit(h.Currency))
-	return o
+	return o // the terms: onDefaultPlans
 }
 
 // offerEqual reports whether two offers are the same (the deadline as the
@@ -231,6 +226,9 @@ func onDefaultPlans(t *testing.T, s store.Store, offers []hotel.Offer) []hotel.O
 				out[i].RatePlanID, out[i].RatePlan, out[i].RatePlanName = p.ID, p.Code, p.Name
 				out[i].MealPlan, out[i].Refundable = p.MealPlan, p.Refundable
 				out[i].CancellationPolicy, out[i].NoShowPolicy, out[i].Guarantee = p.CancellationTerms(), p.NoShow, p.Guarantee
+				if out[i].Guarantee.Kind == "" {
+					out[i].Guarantee.Kind = hotel.GuaranteeNone
+				}
 			}
 		}
 		out[i].CancellationDeadline = nil
