@@ -2,7 +2,10 @@ package hotel
 
 import (
 	"context"
+	"strconv"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Offer is one room type of one hotel available for every night of a stay
@@ -287,6 +290,30 @@ type Holds interface {
 
 // MaxHoldBatch bounds UnconfirmedHolds and ConfirmHolds.
 const MaxHoldBatch = 500
+
+// MaxRoomsPerBooking is the most rooms one booking may hold (CreateHolds).
+const MaxRoomsPerBooking = 9
+
+// RoomHoldID returns the hold id of room number room (1-based) of a
+// multi-room booking. Room 1 holds under the booking id itself, so a
+// booking of one room keeps the hold it always had; room k > 1 under a
+// name-based UUID (version 5) derived from the booking id and k, so a
+// retry finds the same holds and no two bookings' rooms share an id. It
+// returns "" for room < 1, or for room > 1 when bookingID is not a
+// booking id (ParseBookingID).
+func RoomHoldID(bookingID string, room int) string {
+	switch {
+	case room < 1:
+		return ""
+	case room == 1:
+		return bookingID
+	}
+	id, ok := ParseBookingID(bookingID)
+	if !ok {
+		return ""
+	}
+	return uuid.NewSHA1(uuid.MustParse(id), []byte("room "+strconv.Itoa(room))).String()
+}
 
 // HoldConfirmation is the body of POST /inventory/holds/confirm and its answer.
 type HoldConfirmation struct {
