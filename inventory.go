@@ -2,7 +2,10 @@ package hotel
 
 import (
 	"context"
+	"strconv"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Offer is one room type of one hotel available for every night of a stay
@@ -266,6 +269,22 @@ type Holds interface {
 	// EINVALID (bad input, or a hotel or room type that does not exist,
 	// naming the field).
 	CreateHold(ctx context.Context, req HoldRequest) (h *Hold, created bool, err error)
+	// CreateHolds holds the rooms of a multi-room booking in one step: one
+	// hold per request (the k-th request's BookingID is RoomHoldID(booking,
+	// k)), every night of every room or nothing at all. Two rooms of one
+	// room type need two rooms for sale on each night. created is false
+	// when every hold already existed, made by the same requests, and the
+	// booking holds no further room (a retry); then nothing changes and the
+	// holds are returned as they are. The group has 1 to MaxRoomsPerBooking
+	// requests, all of one hotel and one stay (the same check-in and
+	// check-out). Errors: ECONFLICT (sold out, with the short nights of all
+	// the rooms in Error.Nights; an id used for another request; some of
+	// the rooms held and others not, or more rooms held than asked; a rule
+	// of a room's plan broken, the message naming the room), EINVALID (bad
+	// input naming the field — rooms[i].… for the i-th request, 0-based —,
+	// a hotel or room type that does not exist, too many rooms, rooms of
+	// different hotels or stays).
+	CreateHolds(ctx context.Context, reqs []HoldRequest) (holds []Hold, created bool, err error)
 	GetHold(ctx context.Context, bookingID string) (*Hold, error)
 	// MoveHold takes the new nights and returns the old ones atomically.
 	// Errors: ECONFLICT (sold out with Nights; hold released), ENOTFOUND
@@ -287,6 +306,30 @@ type Holds interface {
 
 // MaxHoldBatch bounds UnconfirmedHolds and ConfirmHolds.
 const MaxHoldBatch = 500
+
+// MaxRoomsPerBooking is the most rooms one booking may hold (CreateHolds).
+const MaxRoomsPerBooking = 9
+
+// RoomHoldID returns the hold id of room number room (1-based) of a
+// multi-room booking. Room 1 holds under the booking id itself, so a
+// booking of one room keeps the hold it always had; room k > 1 under a
+// name-based UUID (version 5) derived from the booking id and k, so a
+// retry finds the same holds and no two bookings' rooms share an id. It
+// returns "" for room < 1, or for room > 1 when bookingID is not a
+// booking id (ParseBookingID).
+func RoomHoldID(bookingID string, room int) string {
+	switch {
+	case room < 1:
+		return ""
+	case room == 1:
+		return bookingID
+	}
+	id, ok := ParseBookingID(bookingID)
+	if !ok {
+		return ""
+	}
+	return uuid.NewSHA1(uuid.MustParse(id), []byte("room "+strconv.Itoa(room))).String()
+}
 
 // HoldConfirmation is the body of POST /inventory/holds/confirm and its answer.
 type HoldConfirmation struct {

@@ -1,6 +1,10 @@
 package api_test
 
-import "github.com/hotelplatform/hotel/api"
+import (
+	"slices"
+
+	"github.com/hotelplatform/hotel/api"
+)
 
 // The operations of openapi.json, in the order the document lists them.
 // Who may call each (security, 401/403) comes from the rule its route is
@@ -36,6 +40,18 @@ var (
 	previewExample   = o("booking_id", "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "as_of", "2026-11-30T09:20:00Z", "currency", "GBP",
 		"cancellation_deadline", "2026-12-12T18:00:00Z", "free_cancellation", true, "cancellation_fee", "0.00", "late_cancellation_fee", "364.80")
 )
+
+// with returns a copy of m with member k set to v.
+func (m obj) with(k string, v any) obj {
+	out := slices.Clone(m)
+	for i := range out {
+		if out[i].k == k {
+			out[i].v = v
+			return out
+		}
+	}
+	return append(out, member{k, v})
+}
 
 // bookingOK is a booking answer with its ETag.
 func bookingOK(status, description string, headers ...string) response {
@@ -122,6 +138,23 @@ func operations() []operation {
 	createHold.ok = []response{
 		{status: "201", description: "Held.", schema: schema("Hold"), example: holdExample, headers: []string{"Location"}},
 		{status: "200", description: "The identical hold already existed (a retry).", schema: schema("Hold")},
+	}
+	createHoldGroup := hold("PUT", "/inventory/hold-groups/{booking_id}", "createHoldGroup", "Hold the rooms of a booking",
+		"Holds several rooms of one hotel for one stay (a booking of up to 9 rooms) — every night of every room, or none. Each room is "+
+			"asked as in `PUT /inventory/holds/{booking_id}` and held under its own hold id: room 1 under the booking id itself, room k > 1 "+
+			"under a name-based UUID (version 5) of the booking id and k, so a retry finds the same holds. Two rooms of one room type need two "+
+			"rooms for sale on each night. Idempotent on the booking id: the same rooms again answer 200 with the same holds; a different "+
+			"request under the same ids, some of the rooms held and others not, or a night the group cannot have is 409 (`nights` lists the "+
+			"short nights of all the rooms, nothing held). More than 9 rooms, rooms of different hotels or stays, or an invalid room is 400 "+
+			"naming the fields (`rooms`, `rooms[i].hotel_id`, `rooms[i].check_in`, …).")
+	createHoldGroup.body, createHoldGroup.errors = schema("HoldGroupRequest"), []int{409}
+	createHoldGroup.bodyExample = o("rooms", arr{
+		o("hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17", "adults", 2),
+		o("hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17", "adults", 1, "children_ages", arr{7})})
+	createHoldGroup.ok = []response{
+		{status: "201", description: "Held, every room; the holds in the order of `rooms`.", schema: schema("HoldGroup"),
+			example: o("holds", arr{holdExample, holdExample.with("booking_id", "dee844f2-e8b3-5e56-bef2-239da1c4342f")})},
+		{status: "200", description: "The identical holds already existed (a retry).", schema: schema("HoldGroup")},
 	}
 	getHold := hold("GET", "/inventory/holds/{booking_id}", "getHold", "Read a hold", "The hold with its nights and their prices.")
 	getHold.ok = []response{{status: "200", description: "The hold.", schema: schema("Hold"), example: holdExample}}
@@ -312,7 +345,7 @@ func operations() []operation {
 			ok: []response{{status: "200", description: "One page of changes.", schema: arrayOf(schema("ARIChange")), headers: []string{"Link"}}}},
 
 		// Holds.
-		createHold, getHold, moveHold, releaseHold, unconfirmedHolds, confirmHolds,
+		createHold, createHoldGroup, getHold, moveHold, releaseHold, unconfirmedHolds, confirmHolds,
 
 		// Bookings.
 		createBooking("/bookings", "createBooking"),

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -20,12 +22,7 @@ func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel
 	if err := CheckBookingID(req.BookingID); err != nil {
 		return nil, false, err
 	}
-	var v hotel.Validation
-	requiredID(&v, "hotel_id", req.HotelID)
-	requiredID(&v, "room_type_id", req.RoomTypeID)
-	checkStay(&v, req.CheckIn, req.CheckOut, hotel.MaxRangeDays)
-	checkHoldTerms(&v, &req.RatePlan, req.Adults, req.ChildAges)
-	if err := v.Err(); err != nil {
+	if err := checkHoldRequest(&req); err != nil {
 		return nil, false, err
 	}
 	// The store refuses an unknown hotel or room type itself; they are
@@ -36,31 +33,182 @@ func (s *Service) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel
 		req.Price = holdPrice(req, req.At)
 	}
 	h, created, err := s.store.CreateHold(ctx, req)
-	var he *hotel.Error
-	if errors.As(err, &he) {
-		return nil, false, err // refused by the plan's rules
-	}
 	if err != nil {
-		if isPlainConflict(err) {
-			return nil, false, &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: fmt.Sprintf(
-				"Booking %s already holds rooms for a different request; a booking id holds one request only.", req.BookingID)}
-		}
-		if !isNights(err) && !errors.Is(err, store.ErrNotFound) {
-			return nil, false, storeError(err, "create hold")
-		}
-		if _, err := s.store.GetHotel(ctx, req.HotelID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, false, hotelInvalid("hotel_id")
-			}
-			return nil, false, storeError(err, "hold hotel")
-		}
-		rt, rerr := s.bodyRoomType(ctx, req.HotelID, req.RoomTypeID)
-		if rerr != nil {
-			return nil, false, rerr
-		}
-		return nil, false, HoldError(err, rt.Name)
+		return nil, false, s.holdsError(ctx, []hotel.HoldRequest{req}, err, func(_ int, field string) string { return field }, fmt.Sprintf(
+			"Booking %s already holds rooms for a different request; a booking id holds one request only.", req.BookingID))
 	}
 	return &h, created, nil
+}
+
+// checkHoldRequest validates a hold request but for its booking id,
+// upper-casing its plan code. Errors: EINVALID naming the fields.
+func checkHoldRequest(req *hotel.HoldRequest) error {
+	var v hotel.Validation
+	requiredID(&v, "hotel_id", req.HotelID)
+	requiredID(&v, "room_type_id", req.RoomTypeID)
+	checkStay(&v, req.CheckIn, req.CheckOut, hotel.MaxRangeDays)
+	checkHoldTerms(&v, &req.RatePlan, req.Adults, req.ChildAges)
+	return v.Err()
+}
+
+// CreateHolds holds the rooms of one booking: every night of every room,
+// or none. Each request is checked as CreateHold checks it (its fields
+// named rooms[i].…); the group needs 1 to hotel.MaxRoomsPerBooking rooms of
+// one hotel and one stay, the i-th under the hold id of room i+1 of the
+// booking (CheckGroupIDs).
+func (s *Service) CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	if err := CheckGroupIDs(reqs); err != nil {
+		return nil, false, err
+	}
+	reqs = slices.Clone(reqs)
+	var v hotel.Validation
+	for i := range reqs {
+		if err := checkHoldRequest(&reqs[i]); err != nil {
+			addFields(&v, roomField(i, ""), err)
+		}
+		if i == 0 {
+			continue
+		}
+		if reqs[i].HotelID != reqs[0].HotelID && reqs[i].HotelID > 0 && reqs[0].HotelID > 0 {
+			v.Add(roomField(i, "hotel_id"), "must be the hotel of rooms[0]: the rooms of a booking are in one hotel")
+		}
+		if reqs[i].CheckIn != reqs[0].CheckIn && !v.Has(roomField(i, "check_in")) {
+			v.Add(roomField(i, "check_in"), "must be the check-in of rooms[0]: the rooms of a booking share one stay")
+		}
+		if reqs[i].CheckOut != reqs[0].CheckOut && !v.Has(roomField(i, "check_out")) {
+			v.Add(roomField(i, "check_out"), "must be the check-out of rooms[0]: the rooms of a booking share one stay")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, false, err
+	}
+	at := s.now()
+	for i := range reqs {
+		reqs[i].At = at
+		if !reqs[i].Restore {
+			price := holdPrice(reqs[i], at)
+			reqs[i].Price = func(snap hotel.ARISnapshot) (*hotel.HoldQuote, error) {
+				q, err := price(snap)
+				return q, roomError(i, err)
+			}
+		}
+	}
+	conflict := fmt.Sprintf("Booking %s already holds rooms for a different request, or only some of its rooms; a booking holds one request only.", reqs[0].BookingID)
+	hs, created, err := s.store.CreateHolds(ctx, reqs)
+	if err != nil {
+		return nil, false, s.holdsError(ctx, reqs, err, roomField, conflict)
+	}
+	if !created && len(reqs) < hotel.MaxRoomsPerBooking {
+		// A retry names every room the booking holds: fewer rooms are
+		// another request. (Holds are never deleted, so a room found now
+		// was held by an earlier, larger group.)
+		_, err := s.store.GetHold(ctx, hotel.RoomHoldID(reqs[0].BookingID, len(reqs)+1))
+		switch {
+		case err == nil:
+			return nil, false, &hotel.Error{Code: hotel.ECONFLICT, Message: conflict}
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, false, storeError(err, "hold group")
+		}
+	}
+	return hs, created, nil
+}
+
+// CheckGroupIDs checks the size of a group of holds and its booking ids:
+// 1 to hotel.MaxRoomsPerBooking requests, the first under a booking id,
+// the i-th under hotel.RoomHoldID(that id, i+1). Errors: EINVALID naming
+// booking_id, rooms or rooms[i].booking_id.
+func CheckGroupIDs(reqs []hotel.HoldRequest) error {
+	var v hotel.Validation
+	switch {
+	case len(reqs) == 0:
+		v.Add("rooms", "must list at least one room")
+	case len(reqs) > hotel.MaxRoomsPerBooking:
+		v.Add("rooms", fmt.Sprintf("must list at most %d rooms; this booking asks for %d", hotel.MaxRoomsPerBooking, len(reqs)))
+	default:
+		if err := CheckBookingID(reqs[0].BookingID); err != nil {
+			return err
+		}
+		for i, r := range reqs[1:] {
+			if want := hotel.RoomHoldID(reqs[0].BookingID, i+2); r.BookingID != want {
+				v.Add(roomField(i+1, "booking_id"), fmt.Sprintf("must be %s, the hold id of room %d of booking %s", want, i+2, reqs[0].BookingID))
+			}
+		}
+	}
+	return v.Err()
+}
+
+// roomField names field of the i-th room of a group: rooms[i].field.
+func roomField(i int, field string) string { return fmt.Sprintf("rooms[%d].%s", i, field) }
+
+// addFields adds the fields of err, an EINVALID *hotel.Error, to v, each
+// name after prefix.
+func addFields(v *hotel.Validation, prefix string, err error) {
+	var he *hotel.Error
+	if errors.As(err, &he) {
+		for _, f := range he.Fields {
+			v.Add(prefix+f.Field, f.Reason)
+		}
+	}
+}
+
+// roomError is err, a refusal of the i-th room of a group by its plan's
+// rules, saying which room: the fields of EINVALID named rooms[i].…, the
+// message of another code led by the room.
+func roomError(i int, err error) error {
+	var he *hotel.Error
+	if !errors.As(err, &he) {
+		return err
+	}
+	c := *he
+	if c.Code != hotel.EINVALID || len(c.Fields) == 0 {
+		c.Message = fmt.Sprintf("Room %d: %s", i+1, c.Message)
+		return &c
+	}
+	c.Fields = make([]hotel.FieldError, len(he.Fields))
+	for j, f := range he.Fields {
+		c.Fields[j] = hotel.FieldError{Field: roomField(i, f.Field), Reason: f.Reason}
+	}
+	return &c
+}
+
+// holdsError is the error of holds reqs the store refused with err: a
+// plan's refusal as it is; conflict for an id held for another request;
+// EINVALID naming the field (field(i, name) of the i-th request) of a
+// hotel or room type that does not exist; else ECONFLICT naming the
+// sold-out nights.
+func (s *Service) holdsError(ctx context.Context, reqs []hotel.HoldRequest, err error, field func(i int, name string) string, conflict string) error {
+	var he *hotel.Error
+	switch {
+	case errors.As(err, &he):
+		return err // refused by the plan's rules
+	case isPlainConflict(err):
+		return &hotel.Error{Code: hotel.ECONFLICT, Err: err, Message: conflict}
+	case !isNights(err) && !errors.Is(err, store.ErrNotFound):
+		return storeError(err, "create hold")
+	}
+	if _, err := s.store.GetHotel(ctx, reqs[0].HotelID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return hotelInvalid(field(0, "hotel_id"))
+		}
+		return storeError(err, "hold hotel")
+	}
+	var names []string
+	for i, r := range reqs {
+		rt, err := s.fieldRoomType(ctx, field(i, "room_type_id"), r.HotelID, r.RoomTypeID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(names, rt.Name) {
+			names = append(names, rt.Name)
+		}
+	}
+	if len(reqs) == 1 {
+		return HoldError(err, names[0])
+	}
+	rooms := strings.Join(names, ", ")
+	return nightsFault(err, func(nights string) string {
+		return fmt.Sprintf("Not enough rooms left on %s for the %d rooms asked (%s).", nights, len(reqs), rooms)
+	}, rooms, field(0, "check_in"), "create holds")
 }
 
 // HoldError is the error of a hold of room type roomType the store refused
@@ -192,10 +340,15 @@ func soldOut(roomType string) func(string) string {
 // bodyRoomType returns a room type named by id in a request body: one the
 // hotel does not have makes the request invalid (EINVALID room_type_id).
 func (s *Service) bodyRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error) {
+	return s.fieldRoomType(ctx, "room_type_id", hotelID, id)
+}
+
+// fieldRoomType is bodyRoomType for the room type id of field.
+func (s *Service) fieldRoomType(ctx context.Context, field string, hotelID, id int64) (hotel.RoomType, error) {
 	rt, err := s.store.GetRoomType(ctx, hotelID, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return rt, roomTypeInvalid("room_type_id", hotelID)
+		return rt, roomTypeInvalid(field, hotelID)
 	case err != nil:
 		return rt, storeError(err, "room type lookup")
 	}

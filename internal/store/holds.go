@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hotelplatform/hotel"
@@ -12,10 +13,86 @@ import (
 
 // What the drivers share of a hold priced on a rate plan (HoldRequest.Price).
 
-// HoldARIQuery is what a driver reads for a hold's Price: the room type's
-// ARI over the nights [in, out), its restrictions through out.
-func HoldARIQuery(hotelID, roomTypeID int64, in, out hotel.Date) hotel.ARIQuery {
-	return hotel.ARIQuery{HotelIDs: []int64{hotelID}, RoomTypeIDs: []int64{roomTypeID}, From: in, To: out}
+// HoldARIQuery is what a driver reads for a hold's Price: the ARI of the
+// room types (one, or those of a group's stay) over the nights [in, out),
+// their restrictions through out.
+func HoldARIQuery(hotelID int64, in, out hotel.Date, roomTypeIDs ...int64) hotel.ARIQuery {
+	return hotel.ARIQuery{HotelIDs: []int64{hotelID}, RoomTypeIDs: roomTypeIDs, From: in, To: out}
+}
+
+// What the drivers share of a group of holds (CreateHolds; CreateHold is
+// a group of one).
+
+// ErrEmptyStay refuses a stay without nights (the services validate stays;
+// the hold table's CHECK would refuse it too). It wraps ErrConflict.
+var ErrEmptyStay = fmt.Errorf("%w: a stay needs at least one night", ErrConflict)
+
+// ErrPartlyHeld refuses a group of which some booking ids have holds and
+// others not. It wraps ErrConflict.
+var ErrPartlyHeld = fmt.Errorf("%w: some of the group's booking ids have holds and others not", ErrConflict)
+
+// CheckGroup refuses a group that names a booking id twice, or a stay
+// without nights: ErrConflict.
+func CheckGroup(reqs []hotel.HoldRequest) error {
+	seen := make(map[string]bool, len(reqs))
+	for _, r := range reqs {
+		if seen[r.BookingID] {
+			return fmt.Errorf("%w: booking id %s is asked for twice in one group", ErrConflict, r.BookingID)
+		}
+		seen[r.BookingID] = true
+		if !r.CheckIn.Before(r.CheckOut) {
+			return ErrEmptyStay
+		}
+	}
+	return nil
+}
+
+// PriceHolds calls the Price of every request of a group that has one, in
+// order, with the snapshot load reads for its hotel and stay: one read per
+// distinct hotel and stay, of every room type the group's priced requests
+// ask for there (HoldARIQuery). It returns each request's quote (nil
+// without a Price), or the first error.
+func PriceHolds(reqs []hotel.HoldRequest, load func(hotel.ARIQuery) (hotel.ARISnapshot, error)) ([]*hotel.HoldQuote, error) {
+	type stay struct {
+		hotelID int64
+		in, out hotel.Date
+	}
+	rooms := map[stay][]int64{}
+	for _, r := range reqs {
+		if k := (stay{r.HotelID, r.CheckIn, r.CheckOut}); r.Price != nil && !slices.Contains(rooms[k], r.RoomTypeID) {
+			rooms[k] = append(rooms[k], r.RoomTypeID)
+		}
+	}
+	snaps := make(map[stay]hotel.ARISnapshot, len(rooms))
+	quotes := make([]*hotel.HoldQuote, len(reqs))
+	for i, r := range reqs {
+		if r.Price == nil {
+			continue
+		}
+		k := stay{r.HotelID, r.CheckIn, r.CheckOut}
+		snap, ok := snaps[k]
+		if !ok {
+			slices.Sort(rooms[k])
+			var err error
+			if snap, err = load(HoldARIQuery(k.hotelID, k.in, k.out, rooms[k]...)); err != nil {
+				return nil, err
+			}
+			snaps[k] = snap
+		}
+		q, err := r.Price(snap)
+		if err != nil {
+			return nil, err
+		}
+		quotes[i] = q
+	}
+	return quotes, nil
+}
+
+// Union returns the nights of a and b in ascending order, once each.
+func Union(a, b []hotel.Date) []hotel.Date {
+	out := append(slices.Clone(a), b...)
+	slices.SortFunc(out, func(x, y hotel.Date) int { return x.Time().Compare(y.Time()) })
+	return slices.Compact(out)
 }
 
 // QuoteRow is a quote as the hold table stores it: rate_plan_id (and

@@ -132,6 +132,23 @@ type Inventory interface {
 	// (nights without a room for sale or without inventory), ErrConflict
 	// (the id holds a different request).
 	CreateHold(ctx context.Context, req hotel.HoldRequest) (h hotel.Hold, created bool, err error)
+	// CreateHolds is CreateHold for a group of requests (the rooms of one
+	// booking), in one transaction: every night of every request is taken,
+	// or nothing is. Requests of one room type take a room each, so a
+	// night two of them share needs two rooms for sale. The nights of all
+	// the requests — through each check-out for a request with a Price —
+	// are locked first, in one global order (room type id, then night),
+	// before any hold row is written, so concurrent groups cannot deadlock;
+	// then each request's Price is called as in CreateHold, with the ARI
+	// read in the transaction (a snapshot that may also hold the other
+	// room types the group asks for the same hotel and stay). It returns
+	// the holds in the order of reqs. When every id already has a hold
+	// made by its request, nothing changes and those holds are returned
+	// with created=false. Errors: *NightsError wrapping ErrConflict (the
+	// nights the group could not take, over all its requests), ErrConflict
+	// (an id holds a different request; some of the ids hold rooms and
+	// others not; an id twice in reqs). No request: nothing, no error.
+	CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) (holds []hotel.Hold, created bool, err error)
 	// GetHold returns a hold. Errors: ErrNotFound.
 	GetHold(ctx context.Context, bookingID string) (hotel.Hold, error)
 	// MoveHold releases the hold's nights and takes the nights of m in one

@@ -136,6 +136,17 @@ func (c *countedInventory) CreateHold(ctx context.Context, req hotel.HoldRequest
 	return h, created, err
 }
 
+// CreateHolds counts a group of holds as one hold operation.
+func (c *countedInventory) CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	hs, created, err := c.InventoryService.CreateHolds(ctx, reqs)
+	ok := "replayed"
+	if created {
+		ok = "created"
+	}
+	c.m.Hold(holdResult(ok, err))
+	return hs, created, err
+}
+
 func (c *countedInventory) MoveHold(ctx context.Context, id string, mv hotel.HoldMove) (*hotel.Hold, error) {
 	h, err := c.InventoryService.MoveHold(ctx, id, mv)
 	c.m.Hold(holdResult("moved", err))

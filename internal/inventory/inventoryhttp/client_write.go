@@ -83,6 +83,22 @@ func (c *Client) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel.
 	return &h, status == http.StatusCreated, nil
 }
 
+// CreateHolds holds the rooms of a booking, all or none; created is false
+// when the identical holds existed (200 rather than 201). The group's size
+// and ids, which the path and body cannot carry otherwise, are checked
+// here as the in-process service checks them.
+func (c *Client) CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	if err := inventory.CheckGroupIDs(reqs); err != nil {
+		return nil, false, err
+	}
+	var g holdGroup
+	_, status, err := c.do(ctx, http.MethodPut, "/inventory/hold-groups/"+reqs[0].BookingID, nil, nil, holdGroupBodyOf(reqs), &g)
+	if err != nil {
+		return nil, false, err
+	}
+	return nonNil(g.Holds), status == http.StatusCreated, nil
+}
+
 // GetHold returns a booking's hold.
 func (c *Client) GetHold(ctx context.Context, bookingID string) (*hotel.Hold, error) {
 	if err := inventory.CheckBookingID(bookingID); err != nil {

@@ -253,6 +253,7 @@ var writeRoutes = []fuzzRoute{
 	{"POST", "/inventory/holds/ID/move", true},
 	{"POST", "/inventory/holds/ID/release", true},
 	{"POST", "/inventory/ID/adjust", false}, // anonymous: 401, whatever the body
+	{"PUT", "/inventory/hold-groups/ID", true},
 }
 
 func FuzzInventoryWrite(f *testing.F) {
@@ -306,6 +307,15 @@ func FuzzInventoryWrite(f *testing.F) {
 		{8, bid, ``},
 		{8, bid, `{"from":null}`},
 		{9, "100", `{"room_type":"Deluxe Rooms","date":"2030-01-05","num_rooms":1}`},
+		{10, bid, `{"rooms":[{"hotel_id":100,"room_type_id":1000,"check_in":"2030-01-05","check_out":"2030-01-08"},` +
+			`{"hotel_id":100,"room_type_id":1001,"check_in":"2030-01-05","check_out":"2030-01-08"}]}`},
+		{10, bid, `{"rooms":[{"hotel_id":100,"room_type_id":1000,"check_in":"2030-01-05","check_out":"2030-01-08"},` +
+			`{"hotel_id":101,"room_type_id":1002,"check_in":"2030-01-06","check_out":"2030-01-08"}]}`},
+		{10, bid, `{"rooms":[` + strings.Repeat(`{"hotel_id":100,"room_type_id":1000,"check_in":"2030-01-05","check_out":"2030-01-06"},`, 9) +
+			`{"hotel_id":100,"room_type_id":1000,"check_in":"2030-01-05","check_out":"2030-01-06"}]}`},
+		{10, bid, `{"rooms":[{"hotel_id":100,"room_type_id":1000,"check_in":"2030-01-05","check_out":"2030-01-08","extra":1}]}`},
+		{10, "not-a-uuid", `{"rooms":[]}`},
+		{10, bid, `{"rooms":null}`},
 	}
 	for _, s := range seeds {
 		f.Add(uint8(s.route), s.param, "", "", []byte(s.body))

@@ -57,6 +57,7 @@ func Routes(svc hotel.InventoryService, keys *idempotency.Keys) []auth.Route {
 
 		// Reservation holds: only the platform's own services.
 		{Pattern: "PUT /inventory/holds/{booking_id}", Rule: service, Handler: handleCreateHold(svc)},
+		{Pattern: "PUT /inventory/hold-groups/{booking_id}", Rule: service, Handler: handleCreateHolds(svc)},
 		{Pattern: "GET /inventory/holds/{booking_id}", Rule: service, Handler: handleGetHold(svc)},
 		{Pattern: "POST /inventory/holds/{booking_id}/move", Rule: service, Handler: handleMoveHold(svc)},
 		{Pattern: "POST /inventory/holds/{booking_id}/release", Rule: service, Handler: handleReleaseHold(svc)},

@@ -424,6 +424,30 @@ func handleCreateHold(svc hotel.InventoryService) http.Handler {
 	})
 }
 
+// handleCreateHolds holds the rooms of {"rooms": […]}, each the body of
+// PUT /inventory/holds/{booking_id}, under the hold ids of the booking's
+// rooms (hotel.RoomHoldID): 201 when they are new, 200 when the identical
+// holds already existed.
+func handleCreateHolds(svc hotel.InventoryService) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := decode[holdGroupBody](w, r)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		hs, created, err := svc.CreateHolds(r.Context(), b.requests(r.PathValue("booking_id")))
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		status := http.StatusOK
+		if created {
+			status = http.StatusCreated
+		}
+		web.Encode(w, status, holdGroup{Holds: nonNil(hs)})
+	})
+}
+
 func handleGetHold(svc hotel.InventoryService) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := web.NewQuery(r).Err(); err != nil {

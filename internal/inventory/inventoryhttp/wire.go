@@ -31,6 +31,35 @@ func (b holdBody) request(bookingID string) hotel.HoldRequest {
 		RatePlan: b.RatePlan, Adults: b.Adults, ChildAges: b.ChildAges, Restore: b.Restore}
 }
 
+// holdGroupBody is the body of PUT /inventory/hold-groups/{booking_id}:
+// the rooms of the booking, the k-th held under hotel.RoomHoldID(booking
+// id, k).
+type holdGroupBody struct {
+	Rooms []holdBody `json:"rooms"`
+}
+
+func holdGroupBodyOf(reqs []hotel.HoldRequest) holdGroupBody {
+	b := holdGroupBody{Rooms: make([]holdBody, len(reqs))}
+	for i, r := range reqs {
+		b.Rooms[i] = holdBodyOf(r)
+	}
+	return b
+}
+
+func (b holdGroupBody) requests(bookingID string) []hotel.HoldRequest {
+	reqs := make([]hotel.HoldRequest, len(b.Rooms))
+	for i, r := range b.Rooms {
+		reqs[i] = r.request(hotel.RoomHoldID(bookingID, i+1))
+	}
+	return reqs
+}
+
+// holdGroup is the answer of PUT /inventory/hold-groups/{booking_id}: the
+// holds of the rooms, in the order asked.
+type holdGroup struct {
+	Holds []hotel.Hold `json:"holds"`
+}
+
 // moveBody is the body of POST /inventory/holds/{booking_id}/move.
 type moveBody struct {
 	RoomTypeID int64      `json:"room_type_id,omitzero"`

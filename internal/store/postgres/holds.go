@@ -1,9 +1,12 @@
 package postgres
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -16,77 +19,195 @@ import (
 )
 
 // Lock order, so that concurrent writers never wait on each other in a
-// cycle: a transaction locks at most one hold row, before any inventory
-// night; inventory nights are locked by room type, then date.
+// cycle: inventory nights are locked by room type, then date. A create
+// locks every night it needs (those of all the rooms of a group) before it
+// inserts any hold row, and inserts its rows in booking id order; an
+// insert waits only on an uncommitted insert of the same id. A move or a
+// release locks at most one (existing) hold row, before any inventory
+// night. (A create of one hold without a Price locks its row first, then
+// its nights, in one statement: it can wait in a cycle only with a group
+// asking for the same id at once, which PostgreSQL detects and write
+// retries.)
 
-// CreateHold holds one room on every night of the stay, or none
-// (insertHold), or finds the hold the same request made before.
+// CreateHold holds one room on every night of the stay, or none: a group
+// of one (CreateHolds).
 func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Hold, bool, error) {
-	id, err := uuid.Parse(req.BookingID)
-	if err != nil {
-		// The hold table keys holds by UUID: no other id can ever be held.
-		return hotel.Hold{}, false, fmt.Errorf("%w: booking id is not a UUID", store.ErrConflict)
-	}
-	var h hotel.Hold
-	var created bool
-	err = s.write(ctx, func(tx dbtx) error {
-		created = false
-		quote, err := priceHold(ctx, tx, req)
-		if err != nil {
-			// A retry of a hold made before gets it, whatever the rules
-			// say now; anyone else gets the refusal.
-			if errors.Is(sameRequest(ctx, tx, id, req), errNoHold) {
-				return err
-			}
-			return replay(ctx, tx, id, req, &h)
-		}
-		h, err = insertHold(ctx, tx, id, req, quote)
-		if !errors.Is(err, errHoldExists) {
-			created = err == nil
-			return err
-		}
-		return replay(ctx, tx, id, req, &h)
-	})
+	hs, created, err := s.CreateHolds(ctx, []hotel.HoldRequest{req})
 	if err != nil {
 		return hotel.Hold{}, false, err
 	}
-	return h, created, nil
+	return hs[0], created, nil
+}
+
+// CreateHolds holds every night of every request, or none (createHolds),
+// or finds the holds the same requests made before.
+func (s *Store) CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	if len(reqs) == 0 {
+		return nil, false, nil
+	}
+	ids := make([]uuid.UUID, len(reqs))
+	for i, req := range reqs {
+		var err error
+		if ids[i], err = uuid.Parse(req.BookingID); err != nil {
+			// The hold table keys holds by UUID: no other id can ever be held.
+			return nil, false, fmt.Errorf("%w: booking id is not a UUID", store.ErrConflict)
+		}
+	}
+	if err := store.CheckGroup(reqs); err != nil {
+		return nil, false, err
+	}
+	var holds []hotel.Hold
+	var created bool
+	err := s.write(ctx, func(tx dbtx) error {
+		var err error
+		holds, created, err = createHolds(ctx, tx, ids, reqs)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return holds, created, nil
+}
+
+// createHolds does the work of CreateHolds in tx: it locks and prices the
+// nights of every request (priceHolds), then inserts the holds in id order,
+// each taking its nights (insertHold), and goes on after a refusal, so the
+// error names the short nights of every room. On any error the caller
+// must roll back.
+func createHolds(ctx context.Context, tx dbtx, ids []uuid.UUID, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	quotes, err := priceHolds(ctx, tx, reqs)
+	if err != nil {
+		// A retry of holds made before gets them, whatever the rules say
+		// now; anyone else gets the refusal.
+		holds, rerr := replay(ctx, tx, ids, reqs)
+		if errors.Is(rerr, errNoHold) {
+			return nil, false, err
+		}
+		return holds, false, rerr
+	}
+	order := make([]int, len(ids))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(ids[a][:], ids[b][:]) })
+	holds := make([]hotel.Hold, len(reqs))
+	var short []hotel.Date
+	existed := 0
+	for _, i := range order {
+		h, err := insertHold(ctx, tx, ids[i], reqs[i], quotes[i])
+		var ne *store.NightsError
+		switch {
+		case errors.Is(err, errHoldExists):
+			existed++
+		case errors.As(err, &ne):
+			short = store.Union(short, ne.Nights)
+		case err != nil:
+			return nil, false, err
+		}
+		holds[i] = h
+	}
+	switch {
+	case existed == len(reqs):
+		// Nothing written: a retry, or ids used for other requests.
+		holds, err := replay(ctx, tx, ids, reqs)
+		return holds, false, err
+	case existed > 0:
+		return nil, false, store.ErrPartlyHeld
+	case len(short) > 0:
+		return nil, false, store.RefuseNights(store.ErrConflict, short)
+	}
+	return holds, true, nil
 }
 
 // errHoldExists: the booking id has a hold already. It wraps ErrConflict.
 var errHoldExists = fmt.Errorf("%w: the booking already has a hold", store.ErrConflict)
 
-// errNoHold: the booking id has no hold (sameRequest).
+// errNoHold: none of the booking ids has a hold (sameRequest, replay).
 var errNoHold = errors.New("no hold")
 
-// replay sets *h to the hold of id when req made it, else ErrConflict.
-func replay(ctx context.Context, tx dbtx, id uuid.UUID, req hotel.HoldRequest, h *hotel.Hold) error {
-	if err := sameRequest(ctx, tx, id, req); err != nil {
-		return err
+// replay returns the holds of ids when reqs made them all; errNoHold when
+// none of ids has a hold; else ErrConflict.
+func replay(ctx context.Context, tx dbtx, ids []uuid.UUID, reqs []hotel.HoldRequest) ([]hotel.Hold, error) {
+	missing := 0
+	var conflict error
+	for i, id := range ids {
+		switch err := sameRequest(ctx, tx, id, reqs[i]); {
+		case errors.Is(err, errNoHold):
+			missing++
+		case errors.Is(err, store.ErrConflict):
+			conflict = err
+		case err != nil:
+			return nil, err
+		}
 	}
-	var err error
-	*h, err = getHold(ctx, tx, id)
-	return err
+	switch {
+	case missing == len(ids):
+		return nil, errNoHold
+	case conflict != nil:
+		return nil, conflict
+	case missing > 0:
+		return nil, store.ErrPartlyHeld
+	}
+	holds := make([]hotel.Hold, len(ids))
+	for i, id := range ids {
+		var err error
+		if holds[i], err = getHold(ctx, tx, id); err != nil {
+			return nil, err
+		}
+	}
+	return holds, nil
 }
 
-// priceHold runs req.Price, if set, in the hold's transaction: it locks the
-// inventory nights of the stay through its check-out date — an ARI write
-// locks the nights it changes, so it commits wholly before or after this
-// read — and reads the stay's ARI. The quote is nil without a Price.
-func priceHold(ctx context.Context, tx dbtx, req hotel.HoldRequest) (*hotel.HoldQuote, error) {
-	if req.Price == nil {
-		return nil, nil
+// priceHolds locks the nights of every request of a group — through its
+// check-out date for a request with a Price — in (room type, date) order,
+// and runs each Price in the group's transaction (store.PriceHolds): an
+// ARI write locks the nights it changes, so it commits wholly before or
+// after these reads. The locks go in the round trip of the first ARI
+// reads. A quote is nil without a Price. A single request without a Price
+// locks nothing here: holdSQL locks its nights.
+func priceHolds(ctx context.Context, tx dbtx, reqs []hotel.HoldRequest) ([]*hotel.HoldQuote, error) {
+	if len(reqs) == 1 && reqs[0].Price == nil {
+		return []*hotel.HoldQuote{nil}, nil
 	}
-	if !req.CheckIn.Before(req.CheckOut) {
-		return nil, fmt.Errorf("%w: a stay needs at least one night", store.ErrConflict)
-	}
-	// The lock goes in the round trip of the ARI reads, first.
-	lock := lockRead(req.HotelID, req.RoomTypeID, store.Stay(req.CheckIn, req.CheckOut.AddDays(1)))
-	snap, err := loadARIAfter(ctx, tx, store.HoldARIQuery(req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut), lock)
+	lock := groupLocks(reqs)
+	quotes, err := store.PriceHolds(reqs, func(q hotel.ARIQuery) (hotel.ARISnapshot, error) {
+		snap, err := loadARIAfter(ctx, tx, q, lock)
+		lock = nil
+		return snap, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return req.Price(snap)
+	if lock != nil {
+		// No Price: the nights are locked all the same, before any hold row.
+		if err := readAll(ctx, tx, lock); err != nil {
+			return nil, err
+		}
+	}
+	return quotes, nil
+}
+
+// groupLocks are the reads that lock the nights of a group's requests
+// (lockRead), by room type, then date.
+func groupLocks(reqs []hotel.HoldRequest) []read {
+	type roomType struct{ hotelID, roomTypeID int64 }
+	sets := map[roomType][]hotel.Date{}
+	for _, req := range reqs {
+		out := req.CheckOut
+		if req.Price != nil {
+			out = out.AddDays(1) // the quote reads the check-out date's restrictions
+		}
+		k := roomType{req.HotelID, req.RoomTypeID}
+		sets[k] = store.Union(sets[k], store.Stay(req.CheckIn, out))
+	}
+	keys := slices.SortedFunc(maps.Keys(sets), func(a, b roomType) int {
+		return cmp.Or(cmp.Compare(a.roomTypeID, b.roomTypeID), cmp.Compare(a.hotelID, b.hotelID))
+	})
+	var reads []read
+	for _, k := range keys {
+		reads = append(reads, lockRead(k.hotelID, k.roomTypeID, sets[k])...)
+	}
+	return reads
 }
 
 // insertHold inserts the hold row of req and takes its nights (holdSQL).
@@ -431,7 +552,7 @@ func move(ctx context.Context, tx dbtx, id uuid.UUID, cur lockedHold, m hotel.Ho
 	// Lock every night the move touches in (room type, date) order first:
 	// releasing then taking would otherwise lock out of order.
 	if m.RoomTypeID == cur.roomTypeID {
-		if err := lockNights(ctx, tx, cur.hotelID, cur.roomTypeID, union(freed, locked)); err != nil {
+		if err := lockNights(ctx, tx, cur.hotelID, cur.roomTypeID, store.Union(freed, locked)); err != nil {
 			return err
 		}
 	} else {
@@ -451,7 +572,7 @@ func move(ctx context.Context, tx dbtx, id uuid.UUID, cur lockedHold, m hotel.Ho
 		if err != nil {
 			return err
 		}
-		snap, err := loadARI(ctx, tx, store.HoldARIQuery(cur.hotelID, m.RoomTypeID, m.CheckIn, m.CheckOut))
+		snap, err := loadARI(ctx, tx, store.HoldARIQuery(cur.hotelID, m.CheckIn, m.CheckOut, m.RoomTypeID))
 		if err != nil {
 			return err
 		}
@@ -495,13 +616,6 @@ WHERE booking_id = $1`,
 type lockSet struct {
 	roomTypeID int64
 	nights     []hotel.Date
-}
-
-// union returns the nights of a and b (each ascending) in order, once each.
-func union(a, b []hotel.Date) []hotel.Date {
-	out := append(slices.Clone(a), b...)
-	slices.SortFunc(out, func(x, y hotel.Date) int { return x.Time().Compare(y.Time()) })
-	return slices.Compact(out)
 }
 
 // ReleaseHold returns the held nights on or after r.From (all when zero).

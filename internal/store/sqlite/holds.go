@@ -14,48 +14,96 @@ import (
 // hold_night rows of that night: every statement below that changes one
 // changes the other in the same transaction.
 
-// errEmptyStay refuses a stay without nights (the caller validates stays; the
-// hold table's CHECK would refuse it too).
-var errEmptyStay = fmt.Errorf("%w: a stay needs at least one night", store.ErrConflict)
-
-// CreateHold holds one room on every night of the stay, or nothing.
+// CreateHold holds one room on every night of the stay, or nothing: a
+// group of one (CreateHolds).
 func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Hold, bool, error) {
-	var h hotel.Hold
-	created := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var r store.HoldRequestRow
-		err := tx.QueryRowContext(ctx, store.HoldRequestSQL+`?`, req.BookingID).Scan(r.Dest()...)
-		switch {
-		case err == nil:
-			// A retry of a hold made before gets it, whatever the rules say now.
-			if !r.Same(req) {
-				return fmt.Errorf("%w: booking %s already holds a different request", store.ErrConflict, req.BookingID)
-			}
-			h, err = loadHold(ctx, tx, req.BookingID)
-			return err
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		var quote *hotel.HoldQuote
-		if req.Price != nil {
-			// The write transaction excludes every other writer: the ARI
-			// read here is the ARI the hold is taken under.
-			snap, err := loadARI(ctx, tx, store.HoldARIQuery(req.HotelID, req.RoomTypeID, req.CheckIn, req.CheckOut))
-			if err != nil {
-				return err
-			}
-			if quote, err = req.Price(snap); err != nil {
-				return err
-			}
-		}
-		created = true
-		h, err = insertHold(ctx, tx, req, quote)
-		return err
-	})
+	hs, created, err := s.CreateHolds(ctx, []hotel.HoldRequest{req})
 	if err != nil {
 		return hotel.Hold{}, false, err
 	}
-	return h, created, nil
+	return hs[0], created, nil
+}
+
+// CreateHolds holds one room on every night of the stay of every request,
+// or nothing. The write transaction excludes every other writer: there is
+// no lock order to keep, and the ARI read here is the ARI the holds are
+// taken under.
+func (s *Store) CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	if len(reqs) == 0 {
+		return nil, false, nil
+	}
+	if err := store.CheckGroup(reqs); err != nil {
+		return nil, false, err
+	}
+	var holds []hotel.Hold
+	created := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		created = false
+		held, err := heldBy(ctx, tx, reqs)
+		switch {
+		case err != nil:
+			return err
+		case held == len(reqs):
+			// A retry of holds made before gets them, whatever the rules say now.
+			holds = make([]hotel.Hold, len(reqs))
+			for i, req := range reqs {
+				if holds[i], err = loadHold(ctx, tx, req.BookingID); err != nil {
+					return err
+				}
+			}
+			return nil
+		case held > 0:
+			return store.ErrPartlyHeld
+		}
+		quotes, err := store.PriceHolds(reqs, func(q hotel.ARIQuery) (hotel.ARISnapshot, error) { return loadARI(ctx, tx, q) })
+		if err != nil {
+			return err
+		}
+		// Every room is taken, even after a refusal, so the error names the
+		// short nights of all of them; the refusal rolls everything back.
+		holds = make([]hotel.Hold, len(reqs))
+		var short []hotel.Date
+		for i, req := range reqs {
+			h, err := insertHold(ctx, tx, req, quotes[i])
+			var ne *store.NightsError
+			switch {
+			case errors.As(err, &ne):
+				short = store.Union(short, ne.Nights)
+			case err != nil:
+				return err
+			}
+			holds[i] = h
+		}
+		if len(short) > 0 {
+			return store.RefuseNights(store.ErrConflict, short)
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return holds, created, nil
+}
+
+// heldBy returns how many of the booking ids of reqs have a hold, made by
+// their request; ErrConflict when one was made by another request.
+func heldBy(ctx context.Context, tx *sql.Tx, reqs []hotel.HoldRequest) (int, error) {
+	held := 0
+	for _, req := range reqs {
+		var r store.HoldRequestRow
+		err := tx.QueryRowContext(ctx, store.HoldRequestSQL+`?`, req.BookingID).Scan(r.Dest()...)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return 0, err
+		case !r.Same(req):
+			return 0, fmt.Errorf("%w: booking %s already holds a different request", store.ErrConflict, req.BookingID)
+		}
+		held++
+	}
+	return held, nil
 }
 
 // insertHold takes the nights of req and inserts its hold; the booking id
@@ -63,7 +111,7 @@ func (s *Store) CreateHold(ctx context.Context, req hotel.HoldRequest) (hotel.Ho
 // caller must roll back).
 func insertHold(ctx context.Context, tx *sql.Tx, req hotel.HoldRequest, quote *hotel.HoldQuote) (hotel.Hold, error) {
 	if !req.CheckIn.Before(req.CheckOut) {
-		return hotel.Hold{}, errEmptyStay
+		return hotel.Hold{}, store.ErrEmptyStay
 	}
 	q, err := store.QuoteRowOf(quote)
 	if err != nil {
@@ -260,14 +308,14 @@ func (s *Store) MoveHold(ctx context.Context, bookingID string, m hotel.HoldMove
 			rtID = cur.RoomTypeID
 		}
 		if !m.CheckIn.Before(m.CheckOut) {
-			return errEmptyStay
+			return store.ErrEmptyStay
 		}
 		if m.Price == nil && rtID == cur.RoomTypeID && m.CheckIn == cur.CheckIn && m.CheckOut == cur.CheckOut {
 			return nil
 		}
 		var q store.QuoteRow
 		if m.Price != nil {
-			snap, err := loadARI(ctx, tx, store.HoldARIQuery(cur.HotelID, rtID, m.CheckIn, m.CheckOut))
+			snap, err := loadARI(ctx, tx, store.HoldARIQuery(cur.HotelID, m.CheckIn, m.CheckOut, rtID))
 			if err != nil {
 				return err
 			}
