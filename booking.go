@@ -41,9 +41,6 @@ func CanTransition(from, to string) bool {
 	return false
 }
 
-// MaxRoomsPerBooking is the most rooms one booking may hold.
-const MaxRoomsPerBooking = 9
-
 // Redacted replaces personal data a caller may not see.
 const Redacted = "[REDACTED]"
 
