@@ -152,8 +152,8 @@ func operations() []operation {
 		o("hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17", "adults", 2),
 		o("hotel_id", 111, "room_type_id", 2, "check_in", "2026-12-14", "check_out", "2026-12-17", "adults", 1, "children_ages", arr{7})})
 	createHoldGroup.ok = []response{
-		{status: "201", description: "Held, every room; the holds in the order of `rooms`.", schema: schema("HoldGroup"),
-			example: o("holds", arr{holdExample, holdExample.with("booking_id", "dee844f2-e8b3-5e56-bef2-239da1c4342f")})},
+		{status: "201", description: "Held, every room; the holds in the order of `rooms`. `Location` names room 1's hold.", schema: schema("HoldGroup"),
+			example: o("holds", arr{holdExample, holdExample.with("booking_id", "dee844f2-e8b3-5e56-bef2-239da1c4342f")}), headers: []string{"Location"}},
 		{status: "200", description: "The identical holds already existed (a retry).", schema: schema("HoldGroup")},
 	}
 	getHold := hold("GET", "/inventory/holds/{booking_id}", "getHold", "Read a hold", "The hold with its nights and their prices.")

@@ -314,6 +314,9 @@ func TestHoldGroupsOnTheWire(t *testing.T) {
 				if resp.StatusCode != want || resp.Header.Get("Content-Type") != "application/json" {
 					t.Fatalf("PUT %d = %d %s: %s; want %d", i+1, resp.StatusCode, resp.Header.Get("Content-Type"), b, want)
 				}
+				if loc, wantLoc := resp.Header.Get("Location"), map[int]string{http.StatusCreated: "/inventory/holds/" + bid}[want]; loc != wantLoc {
+					t.Fatalf("PUT %d: Location %q, want %q", i+1, loc, wantLoc)
+				}
 				var got holdGroupAnswer
 				if err := json.Unmarshal(b, &got); err != nil {
 					t.Fatalf("answer %s: %v", b, err)

@@ -427,7 +427,7 @@ func handleCreateHold(svc hotel.InventoryService) http.Handler {
 // handleCreateHolds holds the rooms of {"rooms": […]}, each the body of
 // PUT /inventory/holds/{booking_id}, under the hold ids of the booking's
 // rooms (hotel.RoomHoldID): 201 when they are new, 200 when the identical
-// holds already existed.
+// holds already existed. Location names room 1's hold (the booking id).
 func handleCreateHolds(svc hotel.InventoryService) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, err := decode[holdGroupBody](w, r)
@@ -441,8 +441,9 @@ func handleCreateHolds(svc hotel.InventoryService) http.Handler {
 			return
 		}
 		status := http.StatusOK
-		if created {
+		if created && len(hs) > 0 {
 			status = http.StatusCreated
+			w.Header().Set("Location", "/inventory/holds/"+hs[0].BookingID)
 		}
 		web.Encode(w, status, holdGroup{Holds: nonNil(hs)})
 	})
