@@ -208,6 +208,15 @@ func exerciseAPI(c *apiClient) {
 	// recorded it), then confirmed.
 	c.do(200, "GET", "/inventory/holds?limit=10&before="+url.QueryEscape(time.Now().Add(time.Hour).UTC().Format(time.RFC3339)), "", nil, service...)
 	c.do(200, "POST", "/inventory/holds/confirm", `{"booking_ids":["`+id+`"]}`, nil, service...)
+	// A hold group: two rooms in one step, then the same again (a retry),
+	// then released room by room.
+	gid := "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d"
+	group := `{"rooms":[` + hold + `,` + hold + `]}`
+	c.do(201, "PUT", "/inventory/hold-groups/"+gid, group, nil, service...)
+	c.do(200, "PUT", "/inventory/hold-groups/"+gid, group, nil, service...)
+	for k := 1; k <= 2; k++ {
+		c.do(200, "POST", "/inventory/holds/"+hotel.RoomHoldID(gid, k)+"/release", "", nil, service...)
+	}
 
 	// Bookings: book, read, change, check out, cancel.
 	book := func(path string, arrival int) (id, token, etag string) {
