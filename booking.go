@@ -117,6 +117,12 @@ type Booking struct {
 	// is the room's number in its booking (1 for the booking itself).
 	GroupID string `json:"-"`
 	RoomNo  int    `json:"-"`
+	// Rooms are the rooms of a booking of several rooms as read (room 1,
+	// the booking's own row, first) and CancellationFees the fees recorded
+	// for those cancelled: set by CombineRooms, nil for a booking of one
+	// room. Shown by MarshalJSON.
+	Rooms            []Booking `json:"-"`
+	CancellationFees Cents     `json:"-"`
 	// SyncPending marks a booking whose hold may not match it yet (a saga
 	// step in flight or interrupted); the recovery pass finishes it.
 	SyncPending bool      `json:"-"`
@@ -202,7 +208,11 @@ func (b *Booking) zone(loc *time.Location) *time.Location {
 
 // Redact replaces the personal data of b unless p may see it.
 func (b *Booking) Redact(p Principal) {
-	if !p.CanSeePII(b.ID) {
+	owner := b.ID // a room's guest is seen by whoever may see its booking's
+	if b.GroupID != "" {
+		owner = b.GroupID
+	}
+	if !p.CanSeePII(owner) {
 		b.GuestName = Redacted
 	}
 }
@@ -245,6 +255,12 @@ type NewBooking struct {
 	MarketSegment  string `json:"market_segment,omitempty"`
 	BookingChannel string `json:"booking_channel,omitempty"`
 	IsHoliday      bool   `json:"is_holiday,omitempty"`
+	// Rooms books several rooms (2 to MaxRoomsPerBooking) for the stay, all
+	// or none; then room_type, rate_plan, adults, children, children_ages
+	// and meal_plan are given per room, and guest_name is the lead guest's
+	// (each room's guest, unless the room names its own). One room is the
+	// same as the flat fields.
+	Rooms []NewRoom `json:"rooms,omitempty"`
 }
 
 // BookingChange is the body of PATCH /bookings/{id}: nil fields keep their value.
@@ -297,6 +313,11 @@ type BookingService interface {
 	// Cancel cancels a confirmed booking, records the cancellation fee that
 	// applies at that moment, and releases its nights exactly once.
 	Cancel(ctx context.Context, id string, version int) (*Booking, error)
+	// CancelRoom cancels room number room (1-based) of a booking of
+	// several rooms, its fee by its own policy; the other rooms stay.
+	// Errors: ENOTFOUND (no such room), ECONFLICT (the room is not
+	// confirmed).
+	CancelRoom(ctx context.Context, id string, room, version int) (*Booking, error)
 	// PreviewCancellation answers what cancelling a confirmed booking now
 	// would cost, without cancelling it. Errors: ENOTFOUND, ECONFLICT (not
 	// confirmed).

@@ -104,6 +104,16 @@ func (v *Validation) Add(field, reason string) {
 	v.fields = append(v.fields, FieldError{Field: field, Reason: reason})
 }
 
+// Merge records w's fields under the names name gives them (rooms[1].adults
+// for adults, say); a field name maps to "" is left out.
+func (v *Validation) Merge(w Validation, name func(field string) string) {
+	for _, f := range w.fields {
+		if n := name(f.Field); n != "" {
+			v.Add(n, f.Reason)
+		}
+	}
+}
+
 // Has reports whether field already has an error (to avoid piling on).
 func (v *Validation) Has(field string) bool {
 	for _, f := range v.fields {

@@ -358,8 +358,8 @@ func operations() []operation {
 			params: arr{param("BookingID")}, errors: []int{404},
 			ok: []response{{status: "200", description: "The booking.", schema: schema("Booking"), headers: []string{"ETag"}}}},
 		bookingChange("PATCH", "/bookings/{booking_id}", "changeBooking", "Change a booking",
-			"Changes `guest_name`, `arrival_date`, `stay_length`, `room_type`, `adults` or `children` of a confirmed booking. New dates or room type "+
-				"move the hold and re-price, or 409 and nothing changes. With `If-Match`, a stale version is 412; concurrent changes: one wins, the other gets 409.", true),
+			"Changes `guest_name`, `arrival_date`, `stay_length`, `room_type`, `adults` or `children` of a confirmed booking of one room. New dates or room type "+
+				"move the hold and re-price, or 409 and nothing changes. A booking of several rooms cannot be changed in place (409): cancel a room and book another. With `If-Match`, a stale version is 412; concurrent changes: one wins, the other gets 409.", true),
 		{method: "GET", path: "/bookings/{booking_id}/cancellation", id: "previewCancellation", tag: "Bookings", summary: "Preview a cancellation", proxied: true, noQuery: true,
 			description: "What cancelling the booking now would cost, by the cancellation policy it was sold on (its `terms`), changing nothing: the last instant of free cancellation " +
 				"(with the hotel's offset; absent when non-refundable), whether cancelling now is free, the fee now and the fee after the deadline. Fees are on the room's price as sold, taxes aside. " +
@@ -367,15 +367,27 @@ func operations() []operation {
 			params: arr{param("BookingID")}, errors: []int{404, 409},
 			ok: []response{{status: "200", description: "What cancelling now would cost.", schema: schema("CancellationPreview"), example: previewExample}}},
 		bookingChange("DELETE", "/bookings/{booking_id}", "cancelBooking", "Cancel a booking",
-			"Cancels a confirmed booking and records the cancellation fee that applies at that instant by the policy it was sold on (`cancelled_at`, `cancellation_fee`: 0.00 "+
-				"up to and at the deadline); its nights are released once. Preview the fee with `GET /bookings/{booking_id}/cancellation`. "+
+			"Cancels a confirmed booking — of several rooms, every room still confirmed, each by its own policy — and records the cancellation fee that applies at that "+
+				"instant by the policy it was sold on (`cancelled_at`, `cancellation_fee`: 0.00 up to and at the deadline); its nights are released once. A booking with a "+
+				"room checked in is 409. Preview the fee with `GET /bookings/{booking_id}/cancellation`. "+
 				"Cancelling again is 409. Takes no request body: one is refused (400).", false),
+		func() operation {
+			op := bookingChange("DELETE", "/bookings/{booking_id}/rooms/{room_no}", "cancelBookingRoom", "Cancel one room of a booking",
+				"Cancels room `room_no` of a booking of several rooms, a confirmed one, and records the fee that applies at that instant by the policy that room was sold on; "+
+					"its nights are released once, and the other rooms stay as they are (the booking's totals become the sum of the rooms still sold, `cancellation_fees` "+
+					"the fees recorded). Cancelling the last confirmed room cancels the booking. `DELETE /bookings/{booking_id}` cancels every confirmed room at once. "+
+					"`If-Match` takes the booking's `ETag`. A room that is not confirmed is 409, again included; a room the booking does not have is 404. "+
+					"Takes no request body: one is refused (400).", false)
+			op.params = arr{param("BookingID"), param("RoomNo"), param("IdempotencyKey"), param("IfMatch")}
+			return op
+		}(),
 		bookingChange("POST", "/bookings/{booking_id}/check-in", "checkInBooking", "Check in",
 			"The guest has arrived: from the arrival day until the day before check-out (hotel-local), a confirmed booking becomes `checked_in` "+
-				"(`checked_in_at`); its nights stay held. A checked-in stay is completed by check-out or by the daily completion, and is never a no-show; "+
+				"(`checked_in_at`) — of a booking of several rooms, every room still confirmed; its nights stay held. A checked-in stay is completed by check-out or by the daily completion, and is never a no-show; "+
 				"it can no longer be cancelled or moved. Before the arrival day, after the stay, or not confirmed: 409. Takes no request body: one is refused (400).", false),
 		bookingChange("POST", "/bookings/{booking_id}/check-out", "checkOutBooking", "Check out early",
-			"An early departure (from the arrival day, hotel-local) of a confirmed or checked-in stay: the booking is completed and the nights from today on are released. "+
+			"An early departure (from the arrival day, hotel-local) of a confirmed or checked-in stay: the booking is completed and the nights from today on are released "+
+				"(of a booking of several rooms, every room confirmed or checked in). "+
 				"Takes no request body: one is refused (400).", false),
 		{method: "POST", path: "/bookings/{booking_id}/erase", id: "eraseBookingGuest", tag: "Bookings", summary: "Erase the guest's data", proxied: true, noQuery: true,
 			description: "A guest's erasure request: the guest name becomes `(erased)` and the booking's access token stops working; dates, prices, " +

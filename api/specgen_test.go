@@ -465,6 +465,8 @@ var parameters = o(
 		// an anyOf of two strings in a header is more than client generators
 		// (ogen) accept; the description says when only a UUID will do.
 		"schema", anyKey(), "example", "0f8fad5b-d9cb-469f-a165-70867728950e"),
+	"RoomNo", o("name", "room_no", "in", "path", "required", true, "description", "The room's number in its booking (`room_no`: 1 to 9).",
+		"schema", o("type", "integer", "minimum", 1, "maximum", 9)),
 	"IfMatch", o("name", "If-Match", "in", "header",
 		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
 		"schema", o("type", "string"), "example", `W/"1"`),
@@ -894,21 +896,35 @@ var schemas = o(
 
 	// Bookings.
 	"BookingStatus", o("type", "string", "enum", arr{"pending", "confirmed", "checked_in", "cancelled", "no_show", "completed", "failed"},
-		"description", "pending → confirmed | failed; confirmed → checked_in | cancelled | no_show | completed (a stay not checked in still completes after check-out); checked_in → completed. "+
-			"`checked_in` (with `checked_in_at`) and `no_show` (with `no_show_fee`) are stored and listed, but no route or job sets them yet."),
-	"NewBooking", o("type", "object", "additionalProperties", false, "required", arr{"guest_name", "hotel_id", "room_type", "arrival_date", "stay_length", "adults"},
+		"description", "pending → confirmed | failed; confirmed → checked_in | cancelled | no_show | completed (a stay not checked in still completes after check-out, unless "+
+			"`HOTEL_COMPLETE_UNCHECKED` is off); checked_in → completed. `POST …/check-in` sets `checked_in` (with `checked_in_at`), the scheduler's no-show job `no_show` (with `no_show_fee`)."),
+	"NewBooking", o("type", "object", "additionalProperties", false, "required", arr{"guest_name", "hotel_id", "arrival_date", "stay_length"},
+		"description", "One room: `room_type` and `adults` (with `rate_plan`, `children`, `children_ages`, `meal_plan`) in the booking itself, the seed's shape. "+
+			"Several rooms, all or none: `rooms`, each with those fields, and none of them in the booking (400 naming them). One room in `rooms` is the same as the flat fields.",
 		"properties", o(
-			"guest_name", o("type", "string", "minLength", 1, "maxLength", 100),
+			"guest_name", o("type", "string", "minLength", 1, "maxLength", 100, "description", "The guest's name; with `rooms`, the lead guest's (each room's guest unless it names its own)."),
 			"hotel_id", schema("ID"),
-			"room_type", o("type", "string", "description", "The room type's name, case-insensitive.", "examples", arr{"Deluxe Rooms"}),
+			"room_type", o("type", "string", "description", "The room type's name, case-insensitive. Required without `rooms`.", "examples", arr{"Deluxe Rooms"}),
 			"arrival_date", o("$ref", "#/components/schemas/Date", "description", "Not before today at the hotel."),
 			"stay_length", o("type", "integer", "minimum", 1, "description", "Nights, at most `HOTEL_MAX_STAY_NIGHTS` (default 30)."),
-			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0, "default", 0),
+			"adults", o("type", "integer", "minimum", 1, "description", "Required without `rooms`."), "children", o("type", "integer", "minimum", 0, "default", 0),
 			"children_ages", o("$ref", "#/components/schemas/ChildAges", "description", "When given, one per child (as many as `children`)."),
 			"rate_plan", o("$ref", "#/components/schemas/RatePlanCode", "description", "The rate plan to book (an offer's `rate_plan`); default the room type's default plan. "+
 				"Every rule is checked again in the booking's transaction: a rule or price changed since the search is 409 with `violations`. Named, the booking's `meal_plan` is the plan's."),
 			"meal_plan", o("type", "string", "maxLength", 50), "market_segment", o("type", "string", "maxLength", 50),
-			"booking_channel", o("type", "string", "maxLength", 50), "is_holiday", o("type", "boolean", "default", false))),
+			"booking_channel", o("type", "string", "maxLength", 50), "is_holiday", o("type", "boolean", "default", false),
+			"rooms", o("type", "array", "minItems", 1, "maxItems", 9, "items", schema("NewRoom"),
+				"description", "The rooms of a booking of several rooms (up to 9), for the booking's hotel and stay: every night of every room is held in one step, or none "+
+					"(409 with the short `nights` of all of them, nothing recorded but the failed booking). Field errors are named `rooms[i].field` (0-based)."))),
+	"NewRoom", o("type", "object", "additionalProperties", false, "required", arr{"room_type", "adults"},
+		"description", "One room of a booking of several rooms: its room type, plan, party and guest.",
+		"properties", o(
+			"room_type", o("type", "string", "description", "The room type's name, case-insensitive.", "examples", arr{"Deluxe Rooms"}),
+			"rate_plan", o("$ref", "#/components/schemas/RatePlanCode", "description", "Default: the room type's default plan. Each room is sold on its own plan's terms."),
+			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0, "default", 0),
+			"children_ages", o("$ref", "#/components/schemas/ChildAges", "description", "When given, one per child."),
+			"guest_name", o("type", "string", "minLength", 1, "maxLength", 100, "description", "This room's guest; default the booking's `guest_name`."),
+			"meal_plan", o("type", "string", "maxLength", 50))),
 	"BookingChange", o("type", "object", "additionalProperties", false,
 		"description", "The fields given replace the booking's; new dates, length, room type, rate plan or party move the hold and re-price, or nothing changes (409).",
 		"properties", o("guest_name", o("type", "string", "minLength", 1, "maxLength", 100), "arrival_date", schema("Date"),
@@ -916,44 +932,62 @@ var schemas = o(
 			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0),
 			"children_ages", o("$ref", "#/components/schemas/ChildAges", "description", "Replaces the children's ages (alone: their number is its length)."),
 			"rate_plan", o("$ref", "#/components/schemas/RatePlanCode", "description", "Another plan of the room type. A new plan, party or stay is checked and priced again before arrival (409 with `violations`); once the stay has begun the party may change but is not re-priced."))),
-	"Booking", o("type", "object", "description", "A guest's stay: one room of one room type for `stay_length` nights from `arrival_date`. "+
+	"Booking", o("type", "object", "description", "A booking. Of one room, the guest's stay in the seed's flat fields: one room of one room type for `stay_length` nights from `arrival_date`. "+
+		"Of several rooms, the fields every room shares, the sums over its rooms (`total_price`, `price_breakdown`, `guarantee`, the party, and what cancelling the rooms still confirmed costs now), "+
+		"`cancellation_fees` recorded so far, and `rooms`, each a stay of its own with its `room_no`; its `reservation_status` is the first its rooms have of checked_in, confirmed, "+
+		"pending, completed, no_show, cancelled, failed, and its `version` the sum of its rooms' (it moves whenever a room changes). "+
 		"What its terms mean is shown as of the answer: a confirmed or cancelled booking has `free_cancellation`, `cancellation_fee` and `late_cancellation_fee` "+
 		"(and `cancellation_deadline` unless non-refundable), and every booking its `guarantee` and `price_breakdown`. "+
 		"A booking whose terms do not record the hotel's time zone (sold before they did) takes it from the inventory service; when that cannot answer, these fields are left out.",
-		"required", arr{"booking_id", "confirmation_code", "hotel_id", "hotel_name", "room_type_id", "room_type", "guest_name", "arrival_date", "stay_length",
+		"required", arr{"booking_id", "confirmation_code", "hotel_id", "hotel_name", "guest_name", "arrival_date", "stay_length",
+			"check_out_date", "adults", "children", "is_weekend", "is_holiday", "total_price", "currency",
+			"reservation_status", "version", "created_at", "updated_at"},
+		"properties", join(stayProperties, o(
+			"cancellation_fees", o("$ref", "#/components/schemas/Money", "description", "Several rooms: the fees recorded for the rooms cancelled so far."),
+			"rooms", o("type", "array", "minItems", 2, "maxItems", 9, "items", schema("BookingRoom"),
+				"description", "Several rooms only: each room's stay, room 1 (the booking's own id and code) first. Absent for a booking of one room.")))),
+	"BookingRoom", o("type", "object", "description", "One room of a booking of several rooms: a stay in the fields of a booking of one room, with its number. "+
+		"Room 1's id and confirmation code are the booking's; room k's id is its hold's (`PUT /inventory/hold-groups/{booking_id}`) and its code the booking's with `-k`. "+
+		"Cancel it alone with `DELETE /bookings/{booking_id}/rooms/{room_no}`.",
+		"required", arr{"room_no", "booking_id", "confirmation_code", "hotel_id", "hotel_name", "room_type_id", "room_type", "guest_name", "arrival_date", "stay_length",
 			"check_out_date", "adults", "children", "is_weekend", "is_holiday", "room_price", "nightly_prices", "total_price", "currency",
 			"reservation_status", "version", "created_at", "updated_at"},
-		"properties", join(o(
-			"booking_id", schema("BookingID"),
-			"confirmation_code", o("type", "string", "pattern", "^[A-Z0-9]{8}$", "examples", arr{"SXE7Q37H"}),
-			"access_token", o("type", "string", "pattern", "^bt_", "description", "Only in the 201 answer that creates the booking (never stored, never replayed): "+
-				"the bearer token that opens this booking and no other."),
-			"hotel_id", schema("ID"), "hotel_name", o("type", "string"), "room_type_id", schema("ID"), "room_type", o("type", "string"),
-			"guest_name", o("type", "string", "description", "`[REDACTED]` unless the caller is the booking's token or a key with `guests:read`."),
-			"arrival_date", schema("Date"), "stay_length", o("type", "integer", "minimum", 1), "check_out_date", schema("Date"),
-			"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0),
-			"children_ages", o("type", "array", "items", o("type", "integer", "minimum", 0, "maximum", 17), "description", "The children's ages when the client gave them."),
-			"rate_plan", o("type", "string", "description", "The code of the rate plan the stay was sold on (absent for bookings made before rate plans)."),
-			"rate_plan_id", schema("ID"),
-			"terms", schema("Terms"),
-			"meal_plan", o("type", "string"), "market_segment", o("type", "string"), "booking_channel", o("type", "string"),
-			"is_weekend", o("type", "boolean", "description", "Any night is a Saturday or Sunday night."), "is_holiday", o("type", "boolean"),
-			"room_price", o("$ref", "#/components/schemas/Money", "description", "The first night's price (seed compatibility)."),
-			"nightly_prices", o("type", arr{"array", "null"}, "items", schema("NightPrice"),
-				"description", "The price of each night; `total_price` is their sum. `null` for a booking that never held its nights (failed)."),
-			"total_price", schema("Money"), "currency", schema("Currency"),
-			"reservation_status", schema("BookingStatus"),
-			"departed_on", o("$ref", "#/components/schemas/Date", "description", "Set by an early check-out: the day the guest left."),
-			"checked_in_at", o("$ref", "#/components/schemas/Timestamp", "description", "When the guest checked in (status `checked_in`, then `completed`)."),
-			"cancelled_at", o("$ref", "#/components/schemas/Timestamp", "description", "When the booking was cancelled: `cancellation_fee` is the fee that applied at that instant."),
-			"no_show_fee", o("$ref", "#/components/schemas/Money", "description", "The fee recorded when the booking was marked a no-show (`no_show`); absent when none."),
-		), cancellationFields(true), o(
-			"guarantee", o("$ref", "#/components/schemas/GuaranteeDue", "description", "What the plan's guarantee asks of this stay and when (`kind` `none`: nothing)."),
-			"price_breakdown", o("$ref", "#/components/schemas/PriceBreakdown", "description", "`total_price` split by the taxes of the booking's `terms` (the hotel's when it was sold) for the party priced: "+
-				"`net` + every tax = `gross`; a booking sold before taxes were recorded is all net."),
-			"version", o("type", "integer", "minimum", 1, "description", "Changes with every change; the `ETag` is `W/\"<version>\"`."),
-			"created_at", schema("Timestamp"), "updated_at", schema("Timestamp")))),
+		"properties", join(o("room_no", o("type", "integer", "minimum", 1, "maximum", 9)), stayProperties)),
 )
+
+// stayProperties are the properties of a booking of one room, and of each
+// room of a booking of several.
+var stayProperties = join(o(
+	"booking_id", schema("BookingID"),
+	"confirmation_code", o("type", "string", "pattern", "^[A-Z0-9]{8}(-[2-9])?$", "examples", arr{"SXE7Q37H"},
+		"description", "Room k > 1 of a booking of several rooms: the booking's code with `-k`."),
+	"access_token", o("type", "string", "pattern", "^bt_", "description", "Only in the 201 answer that creates the booking (never stored, never replayed): "+
+		"the bearer token that opens this booking and no other."),
+	"hotel_id", schema("ID"), "hotel_name", o("type", "string"), "room_type_id", schema("ID"), "room_type", o("type", "string"),
+	"guest_name", o("type", "string", "description", "`[REDACTED]` unless the caller is the booking's token or a key with `guests:read`."),
+	"arrival_date", schema("Date"), "stay_length", o("type", "integer", "minimum", 1), "check_out_date", schema("Date"),
+	"adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0),
+	"children_ages", o("type", "array", "items", o("type", "integer", "minimum", 0, "maximum", 17), "description", "The children's ages when the client gave them."),
+	"rate_plan", o("type", "string", "description", "The code of the rate plan the stay was sold on (absent for bookings made before rate plans)."),
+	"rate_plan_id", schema("ID"),
+	"terms", schema("Terms"),
+	"meal_plan", o("type", "string"), "market_segment", o("type", "string"), "booking_channel", o("type", "string"),
+	"is_weekend", o("type", "boolean", "description", "Any night is a Saturday or Sunday night."), "is_holiday", o("type", "boolean"),
+	"room_price", o("$ref", "#/components/schemas/Money", "description", "The first night's price (seed compatibility)."),
+	"nightly_prices", o("type", arr{"array", "null"}, "items", schema("NightPrice"),
+		"description", "The price of each night; `total_price` is their sum. `null` for a booking that never held its nights (failed)."),
+	"total_price", schema("Money"), "currency", schema("Currency"),
+	"reservation_status", schema("BookingStatus"),
+	"departed_on", o("$ref", "#/components/schemas/Date", "description", "Set by an early check-out: the day the guest left."),
+	"checked_in_at", o("$ref", "#/components/schemas/Timestamp", "description", "When the guest checked in (status `checked_in`, then `completed`)."),
+	"cancelled_at", o("$ref", "#/components/schemas/Timestamp", "description", "When the booking was cancelled: `cancellation_fee` is the fee that applied at that instant."),
+	"no_show_fee", o("$ref", "#/components/schemas/Money", "description", "The fee recorded when the booking was marked a no-show (`no_show`); absent when none."),
+), cancellationFields(true), o(
+	"guarantee", o("$ref", "#/components/schemas/GuaranteeDue", "description", "What the plan's guarantee asks of this stay and when (`kind` `none`: nothing)."),
+	"price_breakdown", o("$ref", "#/components/schemas/PriceBreakdown", "description", "`total_price` split by the taxes of the booking's `terms` (the hotel's when it was sold) for the party priced: "+
+		"`net` + every tax = `gross`; a booking sold before taxes were recorded is all net."),
+	"version", o("type", "integer", "minimum", 1, "description", "Changes with every change; the `ETag` is `W/\"<version>\"`."),
+	"created_at", schema("Timestamp"), "updated_at", schema("Timestamp")))
 
 // join returns the members of objs, in order.
 func join(objs ...obj) obj {

@@ -240,6 +240,19 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "GET", "/bookings/"+b2+"/cancellation", "", nil, admin...)
 	c.do(200, "DELETE", "/bookings/"+b2, "", nil, "Authorization", tok2)
 	c.do(200, "POST", "/bookings/"+b1+"/check-in", "", nil, "Authorization", tok1)
+	// A booking of two rooms: shown with its rooms; one room cancelled alone.
+	var family struct {
+		ID    string `json:"booking_id"`
+		Token string `json:"access_token"`
+	}
+	c.do(201, "POST", "/bookings", fmt.Sprintf(`{"guest_name":"Olive Api","hotel_id":111,"arrival_date":"%s","stay_length":2,`+
+		`"rooms":[{"room_type":%q,"adults":2},{"room_type":%q,"adults":1,"children":1,"children_ages":[6],"guest_name":"Oscar Api"}]}`,
+		d(4), rt.Name, rt.Name), &family, "Idempotency-Key", hotel.NewIdempotencyKey())
+	c.do(200, "GET", "/bookings/"+family.ID, "", nil, "Authorization", "Bearer "+family.Token)
+	c.do(200, "DELETE", "/bookings/"+family.ID+"/rooms/2", "", nil, "Authorization", "Bearer "+family.Token)
+	c.do(409, "DELETE", "/bookings/"+family.ID+"/rooms/2", "", nil, "Authorization", "Bearer "+family.Token)
+	c.do(404, "DELETE", "/bookings/"+family.ID+"/rooms/3", "", nil, "Authorization", "Bearer "+family.Token)
+	c.do(200, "DELETE", "/bookings/"+family.ID, "", nil, "Authorization", "Bearer "+family.Token)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 
 	// A few refusals, each a documented problem.

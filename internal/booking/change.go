@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/hotelplatform/hotel"
 )
@@ -23,6 +24,12 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 	}
 	if err := mustBeConfirmed(b, "modified"); err != nil {
 		return nil, err
+	}
+	if rows, err := s.withRooms(ctx, b); err != nil {
+		return nil, err
+	} else if len(rows) > 1 {
+		return nil, hotel.Errorf(hotel.ECONFLICT, "Booking %s has %d rooms, and a booking of several rooms cannot be changed in place; "+
+			"cancel a room (DELETE /bookings/%s/rooms/{room_no}) and book another instead.", b.ID, len(rows), b.ID)
 	}
 	if c == (hotel.BookingChange{}) {
 		return s.shown(ctx, b), nil // nothing to change: no new version
@@ -83,7 +90,7 @@ func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, 
 		// included.
 		s.clearSync(ctx, &b)
 		if code := hotel.ErrorCode(err); code == hotel.ECONFLICT || code == hotel.EINVALID {
-			return nil, refused(next, err)
+			return nil, refused([]hotel.Booking{next}, err)
 		}
 		return nil, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: err}
 	}
@@ -136,97 +143,110 @@ func apply(b *hotel.Booking, c hotel.BookingChange) {
 	}
 }
 
-// Cancel cancels a confirmed booking and returns its nights. If inventory
-// cannot be reached the booking is still cancelled (and returned); Recover
-// releases the nights later, exactly once since a release is idempotent.
-// Errors: ENOTFOUND, ECONFLICT (not confirmed, a concurrent change),
-// EPRECONDITION (version).
+// Cancel cancels a confirmed booking — every room of it still confirmed —
+// records the fee that applies at that moment by each room's policy, and
+// returns the nights. If inventory cannot be reached the booking is still
+// cancelled (and returned); Recover releases the nights later, exactly
+// once since a release is idempotent. Errors: ENOTFOUND, ECONFLICT (not
+// confirmed, a room checked in, a concurrent change), EPRECONDITION
+// (version).
 func (s *Service) Cancel(ctx context.Context, id string, version int) (*hotel.Booking, error) {
-	b, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
+	return s.change(ctx, id, 0, version, s.cancelStep(ctx))
+}
+
+// CancelRoom cancels room number room (1-based) of booking id, as Cancel
+// does the booking: its fee by its own policy; the other rooms stay.
+// Cancelling the last confirmed room cancels the booking. Errors:
+// ENOTFOUND (no such booking or room), ECONFLICT (the room is not
+// confirmed, a concurrent change), EPRECONDITION (version).
+func (s *Service) CancelRoom(ctx context.Context, id string, room, version int) (*hotel.Booking, error) {
+	if room < 1 {
+		return nil, hotel.Errorf(hotel.ENOTFOUND, "Booking %s has no room %d.", clip(id), room)
 	}
-	if err := checkVersion(b, version); err != nil {
-		return nil, err
-	}
-	if err := mustBeConfirmed(b, "cancelled"); err != nil {
-		return nil, err
-	}
-	// The fee is the one that applies at the moment of cancelling, by the
-	// policy the booking was sold on.
-	loc, err := s.zone(ctx, &b)
-	if err != nil {
-		return nil, err
-	}
+	return s.change(ctx, id, room, version, s.cancelStep(ctx))
+}
+
+// cancelStep cancels a room: the fee is the one that applies at the
+// moment of cancelling, by the policy the room was sold on.
+func (s *Service) cancelStep(ctx context.Context) step {
 	now := s.now()
-	b.Status = hotel.StatusCancelled
-	b.CancelledAt = now
-	b.CancellationCharge = b.CancellationAt(now, loc).Fee
-	b.SyncPending = true
-	if err := s.update(ctx, &b, false); err != nil {
-		return nil, changed(b.ID, version, err)
+	return step{
+		action: "cancelled", done: "booking cancelled",
+		whole: []string{hotel.StatusConfirmed}, rooms: []string{hotel.StatusConfirmed},
+		apply: func(b *hotel.Booking) error {
+			loc, err := s.zone(ctx, b)
+			if err != nil {
+				return err
+			}
+			b.Status = hotel.StatusCancelled
+			b.CancelledAt = now
+			b.CancellationCharge = b.CancellationAt(now, loc).Fee
+			return nil
+		},
+		logged:  func(b hotel.Booking) []any { return []any{"fee", b.CancellationCharge} },
+		release: func(hotel.Booking) (hotel.HoldRelease, bool) { return hotel.HoldRelease{}, true },
 	}
-	s.log.InfoContext(ctx, "booking cancelled", "booking_id", b.ID, "fee", b.CancellationCharge)
-	s.settle(ctx, &b, hotel.HoldRelease{})
-	return s.shown(ctx, b), nil
 }
 
 // PreviewCancellation answers what cancelling confirmed booking id now
-// would cost, changing nothing. Errors: ENOTFOUND, ECONFLICT (not
-// confirmed), EUNAVAILABLE.
+// would cost — the sum over its rooms still confirmed — changing nothing.
+// Errors: ENOTFOUND, ECONFLICT (not confirmed), EUNAVAILABLE.
 func (s *Service) PreviewCancellation(ctx context.Context, id string) (*hotel.CancellationPreview, error) {
-	b, err := s.load(ctx, id)
+	rows, err := s.loadRooms(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if b.Status != hotel.StatusConfirmed {
-		return nil, hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be cancelled; booking %s is %s.", b.ID, b.Status)
-	}
-	loc, err := s.zone(ctx, &b)
-	if err != nil {
-		return nil, err
+	whole := hotel.CombineRooms(rows)
+	if whole.Status != hotel.StatusConfirmed {
+		return nil, hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be cancelled; booking %s is %s.", whole.ID, whole.Status)
 	}
 	now := s.now()
-	return &hotel.CancellationPreview{BookingID: b.ID, AsOf: now.In(loc), Currency: b.Currency,
-		CancellationQuote: b.CancellationAt(now, loc)}, nil
+	var loc *time.Location
+	var quotes []hotel.CancellationQuote
+	for _, b := range rows {
+		if b.Status != hotel.StatusConfirmed {
+			continue
+		}
+		if loc, err = s.zone(ctx, &b); err != nil {
+			return nil, err
+		}
+		quotes = append(quotes, b.CancellationAt(now, loc))
+	}
+	q := quotes[0]
+	if len(quotes) > 1 {
+		q = hotel.SumQuotes(quotes)
+	}
+	return &hotel.CancellationPreview{BookingID: whole.ID, AsOf: now.In(loc), Currency: whole.Currency, CancellationQuote: q}, nil
 }
 
 // CheckOut completes a stay early: from the arrival day on (hotel-local),
-// a confirmed or checked-in booking becomes completed, departed today, and
-// the nights from today on return to inventory. Errors: ENOTFOUND,
-// ECONFLICT (neither confirmed nor checked in, not
+// each room of the booking confirmed or checked in becomes completed,
+// departed today, and its nights from today on return to inventory.
+// Errors: ENOTFOUND, ECONFLICT (neither confirmed nor checked in, not
 // arrived yet, a concurrent change), EPRECONDITION (version), EUNAVAILABLE.
 func (s *Service) CheckOut(ctx context.Context, id string, version int) (*hotel.Booking, error) {
-	b, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion(b, version); err != nil {
-		return nil, err
-	}
-	if err := mustBeOpen(b, "checked out"); err != nil {
-		return nil, err
-	}
-	info, err := s.hotelInfo(ctx, b.HotelID)
-	if err != nil {
-		return nil, err
-	}
-	today := info.today(s.now())
-	if today.Before(b.ArrivalDate) {
-		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s begins on %s; cancel the booking instead.", b.ID, b.ArrivalDate)
-	}
-	b.Status = hotel.StatusCompleted
-	b.DepartedOn = today
-	if b.CheckOutDate.Before(today) {
-		b.DepartedOn = b.CheckOutDate
-	}
-	b.SyncPending = true
-	if err := s.update(ctx, &b, false); err != nil {
-		return nil, changed(b.ID, version, err)
-	}
-	s.log.InfoContext(ctx, "booking checked out", "booking_id", b.ID, "departed_on", b.DepartedOn)
-	s.settle(ctx, &b, hotel.HoldRelease{From: b.DepartedOn})
-	return s.shown(ctx, b), nil
+	open := []string{hotel.StatusConfirmed, hotel.StatusCheckedIn}
+	return s.change(ctx, id, 0, version, step{
+		action: "checked out", done: "booking checked out", whole: open, rooms: open,
+		apply: func(b *hotel.Booking) error {
+			info, err := s.hotelInfo(ctx, b.HotelID)
+			if err != nil {
+				return err
+			}
+			today := info.today(s.now())
+			if today.Before(b.ArrivalDate) {
+				return hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s begins on %s; cancel the booking instead.", bookingOf(*b), b.ArrivalDate)
+			}
+			b.Status = hotel.StatusCompleted
+			b.DepartedOn = today
+			if b.CheckOutDate.Before(today) {
+				b.DepartedOn = b.CheckOutDate
+			}
+			return nil
+		},
+		logged:  func(b hotel.Booking) []any { return []any{"departed_on", b.DepartedOn} },
+		release: func(b hotel.Booking) (hotel.HoldRelease, bool) { return hotel.HoldRelease{From: b.DepartedOn}, true },
+	})
 }
 
 // settle returns b's nights (r) to inventory and clears SyncPending. A

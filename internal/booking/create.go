@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,11 +17,12 @@ import (
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-// Create books a room: inventory holds every night of the stay, and the
-// booking is recorded confirmed with the hold's prices. The result carries
-// the access token, shown only here. Errors: EINVALID (fields named),
-// ECONFLICT (sold out, with the nights), EUNAVAILABLE (nothing recorded; a
-// hold taken meanwhile is settled by a retry or by Recover).
+// Create books one room or several: inventory holds every night of every
+// room's stay (all or none), and the booking is recorded confirmed with
+// the holds' prices. The result carries the access token, shown only here.
+// Errors: EINVALID (fields named), ECONFLICT (sold out, with the nights),
+// EUNAVAILABLE (nothing recorded; holds taken meanwhile are settled by a
+// retry or by Recover).
 func (s *Service) Create(ctx context.Context, nb hotel.NewBooking) (*hotel.Booking, error) {
 	return s.CreateWithID(ctx, NewID(), nb)
 }
@@ -29,8 +31,8 @@ func (s *Service) Create(ctx context.Context, nb hotel.NewBooking) (*hotel.Booki
 // retried request can resume its own booking: when booking id already
 // exists it is returned as it is (a failed one as a conflict), whether or
 // not nb still passes validation (the caller vouches it is the request that
-// created the booking); when only its hold exists, the retry takes that
-// hold (holds are idempotent on the booking id) and records the booking. A
+// created the booking); when only its holds exist, the retry takes those
+// holds (holds are idempotent on their ids) and records the booking. A
 // resumed booking gets a new access token, replacing the one its first
 // attempt made: that attempt's answer never reached the client (it
 // retried), and without a token the guest could not manage the booking.
@@ -40,34 +42,24 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 		return nil, &hotel.Error{Code: hotel.EINVALID, Message: "A booking id must be a UUID.",
 			Fields: []hotel.FieldError{{Field: "booking_id", Reason: "must be a UUID"}}}
 	}
-	b := hotel.Booking{
-		ID: cid, GuestName: nb.GuestName, HotelID: nb.HotelID, RoomType: nb.RoomType,
-		ArrivalDate: nb.ArrivalDate, StayLength: nb.StayLength, Adults: nb.Adults, Children: nb.Children,
-		ChildAges: nb.ChildAges, RatePlan: nb.RatePlan, IsHoliday: nb.IsHoliday,
-	}
-	var v hotel.Validation
-	b.MealPlan = checkLabel(&v, "meal_plan", nb.MealPlan)
-	b.MarketSegment = checkLabel(&v, "market_segment", nb.MarketSegment)
-	b.BookingChannel = checkLabel(&v, "booking_channel", nb.BookingChannel)
-	c, err := s.check(ctx, &v, &b, true)
-	if err == nil {
-		err = v.Err()
-	}
+	rows, c, err := s.newRows(ctx, cid, nb)
 	if err != nil {
 		// A retry whose request no longer passes (its arrival day has
 		// passed at the hotel, say) still resumes the booking it made.
-		if existing, gerr := s.store.GetBooking(ctx, cid); gerr == nil {
+		if existing, gerr := s.store.GetBooking(ctx, cid); gerr == nil && existing.GroupID == "" {
 			return s.resumeExisting(ctx, existing)
 		}
 		s.cfg.Events.BookingFailed(err)
 		return nil, err
 	}
-	b.Currency = c.hotel.Currency
 	now := s.now()
-	b.CreatedAt, b.UpdatedAt = now, now
+	for i := range rows {
+		rows[i].Currency = c.hotel.Currency
+		rows[i].CreatedAt, rows[i].UpdatedAt = now, now
+	}
 
 	token, hash := auth.NewBookingToken(cid)
-	b, err = s.book(ctx, b, hash)
+	rows, err = s.book(ctx, rows, hash)
 	var ex *existsError
 	if errors.As(err, &ex) {
 		// Made by an earlier attempt of this request, or a concurrent retry.
@@ -79,70 +71,112 @@ func (s *Service) CreateWithID(ctx context.Context, id string, nb hotel.NewBooki
 	}
 	s.cfg.Events.BookingCreated()
 	// No redaction: the caller holds the access token that lets it see
-	// this booking's guest name, and sent that name itself.
+	// this booking's guest names, and sent those names itself.
+	b := s.combine(ctx, rows, false)
 	b.AccessToken = token
-	s.showTerms(ctx, &b, s.now())
-	return &b, nil
+	return b, nil
 }
 
-// book holds every night of b's stay through the inventory service, then
-// records b confirmed and priced by the hold, as one unit of work: where
+// book holds every night of the stay of each of rows (the rooms of one
+// booking, room 1 first) through the inventory service, then records them
+// confirmed and priced by their holds, as one unit of work: where
 // inventory shares the booking database (all-in-one) both commit in one
-// transaction; where it is remote the hold commits first, unconfirmed, and
-// Recover releases it if the booking is never recorded. Refused (sold out),
-// b is recorded failed, as a retry of the request finds it.
-func (s *Service) book(ctx context.Context, b hotel.Booking, hash []byte) (hotel.Booking, error) {
+// transaction; where it is remote the holds commit first, unconfirmed, and
+// Recover releases them if the booking is never recorded. Refused (sold
+// out), the booking is recorded failed (room 1's row), as a retry of the
+// request finds it.
+func (s *Service) book(ctx context.Context, rows []hotel.Booking, hash []byte) ([]hotel.Booking, error) {
 	// Once a hold may exist, the create runs to its end even if the client
 	// goes away; each call to inventory still has its own timeout.
 	ctx = context.WithoutCancel(ctx)
-	b.Status, b.SyncPending = hotel.StatusConfirmed, false
-	var booked hotel.Booking
-	err := s.withNewCode(ctx, &b, func() error {
+	lead := &rows[0]
+	booked := make([]hotel.Booking, len(rows))
+	err := s.withNewCode(ctx, lead, func() error {
 		return s.store.Atomically(ctx, func(ctx context.Context) error {
-			h, err := s.takeHold(ctx, b)
+			holds, err := s.takeHolds(ctx, rows)
 			if err != nil {
 				return &holdFailed{err}
 			}
-			booked = b
-			booked.PriceBy(h)
-			named(&booked, b.RatePlan)
-			return s.store.InsertBooking(ctx, &booked, hash)
+			for i, b := range rows {
+				b.Status, b.SyncPending = hotel.StatusConfirmed, false
+				if i > 0 {
+					b.ConfirmationCode = roomCode(lead.ConfirmationCode, b.RoomNo)
+				}
+				code := b.RatePlan // as the client named it
+				b.PriceBy(&holds[i])
+				named(&b, code)
+				tokenHash := hash
+				if i > 0 {
+					tokenHash = nil // the booking's token is room 1's
+				}
+				if err := s.store.InsertBooking(ctx, &b, tokenHash); err != nil {
+					return err
+				}
+				booked[i] = b
+			}
+			return nil
 		})
 	})
 	var hf *holdFailed
 	switch {
 	case err == nil:
-		s.log.InfoContext(ctx, "booking confirmed", "booking_id", b.ID, "hotel_id", b.HotelID, "nights", len(booked.NightlyPrices))
+		nights := 0
+		for _, b := range booked {
+			nights += len(b.NightlyPrices)
+		}
+		s.log.InfoContext(ctx, "booking confirmed", "booking_id", lead.ID, "hotel_id", lead.HotelID, "rooms", len(rows), "nights", nights)
 		return booked, nil
 	case errors.As(err, &hf):
 		if errors.Is(hf.err, errHoldReleased) {
 			// Recover gave up on an earlier attempt of this create and
 			// recorded the booking failed: that is the answer.
-			if cur, gerr := s.store.GetBooking(ctx, b.ID); gerr == nil {
-				return b, &existsError{b: cur}
+			if cur, gerr := s.store.GetBooking(ctx, lead.ID); gerr == nil {
+				return rows, &existsError{b: cur}
 			}
 		}
-		return b, s.notHeld(ctx, b, hash, hf.err)
+		return rows, s.notHeld(ctx, rows, hash, hf.err)
 	}
-	return b, writeError(err, b.ID)
+	return rows, writeError(err, lead.ID)
 }
 
-// takeHold holds the nights of b's stay (idempotent on b's id: a retry
-// gets the hold an earlier attempt took).
-func (s *Service) takeHold(ctx context.Context, b hotel.Booking) (*hotel.Hold, error) {
-	var h *hotel.Hold
-	err := s.call(ctx, func(ctx context.Context) (err error) {
-		h, _, err = s.inv.CreateHold(ctx, holdRequest(b))
+// roomCode is the confirmation code of room k of the booking with code.
+func roomCode(code string, k int) string { return code + "-" + strconv.Itoa(k) }
+
+// takeHolds holds the nights of the stays of rows, all or none (idempotent
+// on their ids: a retry gets the holds an earlier attempt took), and
+// returns the holds in the order of rows.
+func (s *Service) takeHolds(ctx context.Context, rows []hotel.Booking) ([]hotel.Hold, error) {
+	var holds []hotel.Hold
+	err := s.call(ctx, func(ctx context.Context) error {
+		if len(rows) == 1 {
+			h, _, err := s.inv.CreateHold(ctx, holdRequest(rows[0]))
+			if err == nil {
+				holds = []hotel.Hold{*h}
+			}
+			return err
+		}
+		reqs := make([]hotel.HoldRequest, len(rows))
+		for i, b := range rows {
+			reqs[i] = holdRequest(b)
+		}
+		var err error
+		holds, _, err = s.inv.CreateHolds(ctx, reqs)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if h.Status != hotel.HoldHeld {
-		// Released: Recover gave up on an earlier attempt of this create.
-		return nil, unavailable(errHoldReleased)
+	if len(holds) != len(rows) {
+		return nil, &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error",
+			Err: fmt.Errorf("asked %d holds, got %d", len(rows), len(holds))}
 	}
-	return h, nil
+	for _, h := range holds {
+		if h.Status != hotel.HoldHeld {
+			// Released: Recover gave up on an earlier attempt of this create.
+			return nil, unavailable(errHoldReleased)
+		}
+	}
+	return holds, nil
 }
 
 // errHoldReleased: the hold a create found under its booking id was
@@ -155,11 +189,12 @@ type holdFailed struct{ err error }
 
 func (e *holdFailed) Error() string { return "hold not taken: " + e.err.Error() }
 
-// notHeld is the outcome of a create whose hold was not taken: refused →
-// b recorded failed and the refusal; otherwise unavailable (whether a
-// remote hold was taken is unknown: a retry takes it, or Recover releases
-// it).
-func (s *Service) notHeld(ctx context.Context, b hotel.Booking, hash []byte, err error) error {
+// notHeld is the outcome of a create whose holds were not taken: refused
+// → the booking recorded failed (room 1's row, standing for the booking)
+// and the refusal; otherwise unavailable (whether a remote hold was taken
+// is unknown: a retry takes it, or Recover releases it).
+func (s *Service) notHeld(ctx context.Context, rows []hotel.Booking, hash []byte, err error) error {
+	b := rows[0]
 	switch hotel.ErrorCode(err) {
 	case hotel.ECONFLICT, hotel.EINVALID:
 		failed := b
@@ -167,8 +202,8 @@ func (s *Service) notHeld(ctx context.Context, b hotel.Booking, hash []byte, err
 		if ierr := s.insert(ctx, &failed, hash); ierr != nil {
 			return ierr
 		}
-		s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "reason", hotel.ErrorCode(err))
-		return refused(b, err)
+		s.log.InfoContext(ctx, "booking failed", "booking_id", b.ID, "rooms", len(rows), "reason", hotel.ErrorCode(err))
+		return refused(rows, err)
 	case hotel.EUNAVAILABLE:
 		s.log.WarnContext(ctx, "hold not confirmed; booking not recorded", "booking_id", b.ID, "err", err)
 		return unavailable(err)
@@ -186,13 +221,30 @@ func roomTypeGone(err error) error {
 // errNoCode: five confirmation codes drawn in a row were taken.
 var errNoCode = &hotel.Error{Code: hotel.EINTERNAL, Message: "internal error", Err: errors.New("no free confirmation code in 5 draws")}
 
-// resumeExisting returns existing booking b to a retry of the create that
-// made it (resume), with a new access token (reissueToken).
+// resumeExisting returns existing booking b, with its rooms, to a retry
+// of the create that made it (resume), with a new access token
+// (reissueToken), unredacted: the caller sent the guests' names itself
+// and now holds the booking's token.
 func (s *Service) resumeExisting(ctx context.Context, b hotel.Booking) (*hotel.Booking, error) {
+	if b.GroupID != "" {
+		// A room of another booking (its id is derived from that
+		// booking's): not a booking this request made.
+		return nil, hotel.Errorf(hotel.ECONFLICT, "Booking id %s is taken; make a new booking (with a new Idempotency-Key).", b.ID)
+	}
 	if err := resume(b); err != nil {
 		return nil, err
 	}
-	return s.reissueToken(ctx, b)
+	rows, err := s.withRooms(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	token, err := s.reissueToken(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := s.combine(ctx, rows, false)
+	out.AccessToken = token
+	return out, nil
 }
 
 // existsError: the booking id was inserted by someone else meanwhile (an
@@ -253,17 +305,14 @@ func resume(b hotel.Booking) error {
 	return nil
 }
 
-// reissueToken gives resumed booking b a new access token (replacing the
-// old one) and returns it with the token, unredacted: the caller sent the
-// guest's name itself and now holds the booking's token.
-func (s *Service) reissueToken(ctx context.Context, b hotel.Booking) (*hotel.Booking, error) {
-	token, hash := auth.NewBookingToken(b.ID)
-	if err := s.store.SetBookingAccessHash(ctx, b.ID, hash); err != nil {
-		return nil, storeError(err, b.ID)
+// reissueToken gives booking id a new access token, replacing the old
+// one, and returns it.
+func (s *Service) reissueToken(ctx context.Context, id string) (string, error) {
+	token, hash := auth.NewBookingToken(id)
+	if err := s.store.SetBookingAccessHash(ctx, id, hash); err != nil {
+		return "", storeError(err, id)
 	}
-	b.AccessToken = token
-	s.showTerms(ctx, &b, s.now())
-	return &b, nil
+	return token, nil
 }
 
 // NewAccessToken gives booking id a new access token, replacing the one it
@@ -276,11 +325,7 @@ func (s *Service) NewAccessToken(ctx context.Context, id string) (string, error)
 	if !ok {
 		return "", notFound(id)
 	}
-	b, err := s.reissueToken(ctx, hotel.Booking{ID: cid})
-	if err != nil {
-		return "", err
-	}
-	return b.AccessToken, nil
+	return s.reissueToken(ctx, cid)
 }
 
 // holdRequest is the hold booking b needs: its stay on its rate plan for
@@ -304,14 +349,20 @@ func named(b *hotel.Booking, code string) {
 	}
 }
 
-// refused turns the inventory's refusal of a hold into the booking's error.
-func refused(b hotel.Booking, err error) error {
+// refused turns the inventory's refusal of the holds of rows (the rooms
+// of one booking) into the booking's error.
+func refused(rows []hotel.Booking, err error) error {
 	var he *hotel.Error
 	if !errors.As(err, &he) || len(he.Nights) == 0 {
 		return err
 	}
-	return &hotel.Error{Code: hotel.ECONFLICT, Nights: he.Nights, Err: err,
-		Message: fmt.Sprintf("%s is sold out on %d night(s) of the stay from %s.", b.RoomType, len(he.Nights), b.ArrivalDate)}
+	b := rows[0]
+	msg := fmt.Sprintf("%s is sold out on %d night(s) of the stay from %s.", b.RoomType, len(he.Nights), b.ArrivalDate)
+	if len(rows) > 1 {
+		msg = fmt.Sprintf("The %d rooms are not all available for the stay from %s: %d night(s) short, nothing was held.",
+			len(rows), b.ArrivalDate, len(he.Nights))
+	}
+	return &hotel.Error{Code: hotel.ECONFLICT, Nights: he.Nights, Err: err, Message: msg}
 }
 
 // unavailable is the error of a step the inventory did not answer in time.

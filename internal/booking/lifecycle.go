@@ -8,41 +8,34 @@ import (
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-// CheckIn records that the guest of confirmed booking id has arrived: from
-// the arrival day (hotel-local) until the day before check-out, the
-// booking becomes checked_in. The hold does not change. version, if
-// positive, must be the booking's. Errors: ENOTFOUND, ECONFLICT (not
-// confirmed, before the arrival day, after the stay, a concurrent change),
-// EPRECONDITION (version), EUNAVAILABLE.
+// CheckIn records that the guests of booking id have arrived: from the
+// arrival day (hotel-local) until the day before check-out, each room of
+// it still confirmed becomes checked_in. The holds do not change.
+// version, if positive, must be the booking's. Errors: ENOTFOUND,
+// ECONFLICT (not confirmed, before the arrival day, after the stay, a
+// concurrent change), EPRECONDITION (version), EUNAVAILABLE.
 func (s *Service) CheckIn(ctx context.Context, id string, version int) (*hotel.Booking, error) {
-	b, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkVersion(b, version); err != nil {
-		return nil, err
-	}
-	if err := mustBeConfirmed(b, "checked in"); err != nil {
-		return nil, err
-	}
-	info, err := s.hotelInfo(ctx, b.HotelID)
-	if err != nil {
-		return nil, err
-	}
 	now := s.now()
-	switch today := info.today(now); {
-	case today.Before(b.ArrivalDate):
-		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s begins on %s; check in from that day (hotel time).", b.ID, b.ArrivalDate)
-	case !today.Before(b.CheckOutDate):
-		return nil, hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s ended on %s; it can no longer be checked in.", b.ID, b.CheckOutDate)
-	}
-	b.Status = hotel.StatusCheckedIn
-	b.CheckedInAt = now
-	if err := s.update(ctx, &b, false); err != nil {
-		return nil, changed(b.ID, version, err)
-	}
-	s.log.InfoContext(ctx, "guest checked in", "booking_id", b.ID)
-	return s.shown(ctx, b), nil
+	return s.change(ctx, id, 0, version, step{
+		action: "checked in", done: "guest checked in",
+		whole: []string{hotel.StatusConfirmed, hotel.StatusCheckedIn}, rooms: []string{hotel.StatusConfirmed},
+		apply: func(b *hotel.Booking) error {
+			info, err := s.hotelInfo(ctx, b.HotelID)
+			if err != nil {
+				return err
+			}
+			switch today := info.today(now); {
+			case today.Before(b.ArrivalDate):
+				return hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s begins on %s; check in from that day (hotel time).", bookingOf(*b), b.ArrivalDate)
+			case !today.Before(b.CheckOutDate):
+				return hotel.Errorf(hotel.ECONFLICT, "The stay of booking %s ended on %s; it can no longer be checked in.", bookingOf(*b), b.CheckOutDate)
+			}
+			b.Status = hotel.StatusCheckedIn
+			b.CheckedInAt = now
+			return nil
+		},
+		release: noRelease,
+	})
 }
 
 // MarkNoShow marks confirmed booking b, whose guest did not check in by

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
-	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
@@ -124,32 +123,35 @@ func New(st store.Bookings, inv hotel.InventoryService, cfg Config, now func() t
 	}
 }
 
-// Get returns a booking. Errors: ENOTFOUND.
+// Get returns a booking with its rooms. Errors: ENOTFOUND.
 func (s *Service) Get(ctx context.Context, id string) (*hotel.Booking, error) {
-	b, err := s.load(ctx, id)
+	rows, err := s.loadRooms(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.shown(ctx, b), nil
+	return s.present(ctx, rows), nil
 }
 
-// EraseGuest erases the guest data of a booking (store.Bookings.EraseGuest)
-// and returns the booking. Errors: ENOTFOUND, ECONFLICT (a change of the
-// booking is in flight; try again shortly).
+// EraseGuest erases the guest data of a booking, every room of it
+// (store.Bookings.EraseGuest), and returns the booking. Errors: ENOTFOUND,
+// ECONFLICT (a change of the booking is in flight; try again shortly).
 func (s *Service) EraseGuest(ctx context.Context, id string) (*hotel.Booking, error) {
-	cid, ok := canonicalID(id)
-	if !ok {
-		return nil, notFound(id)
+	rows, err := s.loadRooms(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.store.EraseGuest(ctx, cid, s.now()); errors.Is(err, store.ErrConflict) {
-		return nil, &hotel.Error{Code: hotel.ECONFLICT, Message: fmt.Sprintf("Booking %s is being changed; try again shortly.", cid), Err: err}
-	} else if err != nil {
-		return nil, storeError(err, cid)
+	for _, b := range rows {
+		if err := s.store.EraseGuest(ctx, b.ID, s.now()); errors.Is(err, store.ErrConflict) {
+			return nil, &hotel.Error{Code: hotel.ECONFLICT, Message: fmt.Sprintf("Booking %s is being changed; try again shortly.", rows[0].ID), Err: err}
+		} else if err != nil {
+			return nil, storeError(err, rows[0].ID)
+		}
 	}
-	return s.Get(ctx, cid)
+	return s.Get(ctx, rows[0].ID)
 }
 
-// List returns a page of bookings matching f, newest first. Errors: EINVALID.
+// List returns a page of bookings matching f, newest first, each with its
+// rooms. Errors: EINVALID.
 func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.BookingPage, error) {
 	if err := checkFilter(&f); err != nil {
 		return nil, err
@@ -165,13 +167,16 @@ func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.Booki
 		rows = rows[:want]
 		page.Next = rows[want-1].ID
 	}
-	p := auth.PrincipalFrom(ctx)
-	now := s.now()
+	ids := make([]string, len(rows))
+	for i, b := range rows {
+		ids[i] = b.ID
+	}
+	rooms, err := s.store.BookingRooms(ctx, ids)
+	if err != nil {
+		return nil, storeError(err, "")
+	}
 	for _, b := range rows {
-		b.AccessToken = ""
-		b.Redact(p)
-		s.showTerms(ctx, &b, now)
-		page.Bookings = append(page.Bookings, b)
+		page.Bookings = append(page.Bookings, *s.present(ctx, append([]hotel.Booking{b}, rooms[b.ID]...)))
 	}
 	return page, nil
 }
@@ -210,13 +215,18 @@ func checkFilter(f *hotel.BookingFilter) error {
 
 func notAlnum(r rune) bool { return (r < 'A' || r > 'Z') && (r < '0' || r > '9') }
 
-// load reads a booking by id (any case). Errors: ENOTFOUND, EUNAVAILABLE.
+// load reads a booking by id (any case), without its further rooms: the
+// row of a room is not a booking of its own. Errors: ENOTFOUND,
+// EUNAVAILABLE.
 func (s *Service) load(ctx context.Context, id string) (hotel.Booking, error) {
 	cid, ok := canonicalID(id)
 	if !ok {
 		return hotel.Booking{}, notFound(id)
 	}
 	b, err := s.store.GetBooking(ctx, cid)
+	if err == nil && b.GroupID != "" {
+		return hotel.Booking{}, notFound(cid)
+	}
 	return b, storeError(err, cid)
 }
 
@@ -238,14 +248,9 @@ func (s *Service) mark(ctx context.Context, b *hotel.Booking, marked bool) error
 	return nil
 }
 
-// shown is what a caller gets back: no access token, personal data
-// redacted unless the principal in ctx may see it, and what its terms
-// mean now (showTerms).
+// shown is what a caller gets back of a booking of one room (present).
 func (s *Service) shown(ctx context.Context, b hotel.Booking) *hotel.Booking {
-	b.AccessToken = ""
-	b.Redact(auth.PrincipalFrom(ctx))
-	s.showTerms(ctx, &b, s.now())
-	return &b
+	return s.present(ctx, []hotel.Booking{b})
 }
 
 // showTerms sets what b's terms mean at now (hotel.Booking.ShowTerms).
@@ -337,16 +342,6 @@ func checkVersion(b hotel.Booking, version int) error {
 func mustBeConfirmed(b hotel.Booking, action string) error {
 	if b.Status != hotel.StatusConfirmed {
 		return hotel.Errorf(hotel.ECONFLICT, "Only confirmed bookings can be %s; booking %s is %s.", action, b.ID, b.Status)
-	}
-	return notBusy(b)
-}
-
-// mustBeOpen is mustBeConfirmed for the changes a guest in house may make
-// too (check-out): the booking is confirmed or checked in, with no other
-// change under way.
-func mustBeOpen(b hotel.Booking, action string) error {
-	if b.Status != hotel.StatusConfirmed && b.Status != hotel.StatusCheckedIn {
-		return hotel.Errorf(hotel.ECONFLICT, "Only confirmed or checked-in bookings can be %s; booking %s is %s.", action, b.ID, b.Status)
 	}
 	return notBusy(b)
 }

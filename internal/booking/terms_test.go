@@ -106,19 +106,19 @@ func TestStayTerms(t *testing.T) {
 		if p, err := e.Service.PreviewCancellation(desk, b.ID); err != nil || p.Free || p.Fee != first {
 			t.Fatalf("preview after the deadline = %+v, %v", p, err)
 		}
-		if got := get(t, e, b.ID); got.Status != hotel.StatusConfirmed || got.CancellationQuote.Fee != first {
+		if got := get(t, e, b.ID); got.Status != hotel.StatusConfirmed || got.Fee != first {
 			t.Fatalf("a preview changed the booking, or the booking shows another fee: %+v", got.CancellationQuote)
 		}
 		c, err := e.Service.Cancel(desk, b.ID, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.CancellationQuote == nil || c.CancellationQuote.Fee != first || c.CancellationQuote.Free || !c.CancelledAt.Equal(e.Clock.Now()) {
+		if q := c.CancellationQuote; q == nil || q.Fee != first || q.Free || !c.CancelledAt.Equal(e.Clock.Now()) {
 			t.Fatalf("cancelled: %+v at %v", c.CancellationQuote, c.CancelledAt)
 		}
 		// Recorded: read later, the same fee.
 		e.Clock.Set(t, "2030-02-01T00:00:00Z")
-		if got := get(t, e, b.ID); got.CancellationQuote.Fee != first || stored(t, e, b.ID).CancellationCharge != first {
+		if got := get(t, e, b.ID); got.Fee != first || stored(t, e, b.ID).CancellationCharge != first {
 			t.Fatalf("fee read later: %+v", got.CancellationQuote)
 		}
 		if _, err := e.Service.PreviewCancellation(desk, b.ID); hotel.ErrorCode(err) != hotel.ECONFLICT {

@@ -35,7 +35,8 @@ type Bookings interface {
 	// descending (newest first), with names and nightly prices, in a fixed
 	// number of queries whatever the page size (no query per row). The
 	// further rooms of a booking of several rooms (GroupID set) are not
-	// listed: BookingRooms reads them.
+	// listed: BookingRooms reads them. f.Status matches a booking any of
+	// whose rooms has that status.
 	ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error)
 	// BookingRooms returns the further rooms (room 2 on) of the bookings
 	// ids, by booking id, in room order, with names and nightly prices, in

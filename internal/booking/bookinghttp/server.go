@@ -47,6 +47,7 @@ func Routes(svc hotel.BookingService, keys *idempotency.Keys) []auth.Route {
 		{Pattern: "GET /bookings/{booking_id}", Rule: ownerReads, Handler: http.HandlerFunc(a.get)},
 		{Pattern: "PATCH /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.modify)},
 		{Pattern: "DELETE /bookings/{booking_id}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.cancel)},
+		{Pattern: "DELETE /bookings/{booking_id}/rooms/{room_no}", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.cancelRoom)},
 		{Pattern: "GET /bookings/{booking_id}/cancellation", Rule: ownerReads, Handler: http.HandlerFunc(a.previewCancellation)},
 		{Pattern: "POST /bookings/{booking_id}/check-in", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkIn)},
 		{Pattern: "POST /bookings/{booking_id}/check-out", Rule: ownerWrites, Handler: a.idempotent(pathBookingID, a.checkOut)},
@@ -194,6 +195,28 @@ func (a *api) modify(w http.ResponseWriter, r *http.Request, id string) {
 // cancel handles DELETE /bookings/{booking_id}: 200 with the cancelled booking.
 func (a *api) cancel(w http.ResponseWriter, r *http.Request, id string) {
 	a.transition(w, r, id, a.svc.Cancel)
+}
+
+// cancelRoom handles DELETE /bookings/{booking_id}/rooms/{room_no}: one
+// room of a booking of several cancelled, the others kept. A room number
+// that is not one (1 to 9) names no room: 404.
+func (a *api) cancelRoom(w http.ResponseWriter, r *http.Request, id string) {
+	room, err := strconv.Atoi(r.PathValue("room_no"))
+	if err != nil || room < 1 || room > hotel.MaxRoomsPerBooking {
+		web.Error(w, r, hotel.Errorf(hotel.ENOTFOUND, "Booking %s has no room %q.", id, clipped(r.PathValue("room_no"))))
+		return
+	}
+	a.transition(w, r, id, func(ctx context.Context, id string, version int) (*hotel.Booking, error) {
+		return a.svc.CancelRoom(ctx, id, room, version)
+	})
+}
+
+// clipped bounds a path segment echoed in a message.
+func clipped(s string) string {
+	if len(s) > 12 {
+		return strings.ToValidUTF8(s[:12], "?") + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
 }
 
 // checkIn handles POST /bookings/{booking_id}/check-in.

@@ -255,17 +255,30 @@ type Night struct {
 
 func (n Night) String() string { return fmt.Sprintf("room type %d on %s", n.RoomTypeID, n.Date) }
 
-// AllBookings returns every stored booking (unredacted), newest first.
+// AllBookings returns every stored booking row (unredacted), newest
+// first, each followed by its further rooms (a booking of several rooms
+// is a row per room).
 func (e *Env) AllBookings(t testing.TB) []hotel.Booking {
 	t.Helper()
 	var out []hotel.Booking
 	f := hotel.BookingFilter{Limit: 500}
 	for {
-		page, err := Bookings(e.Store).ListBookings(context.Background(), f)
+		st := Bookings(e.Store)
+		page, err := st.ListBookings(context.Background(), f)
 		if err != nil {
 			t.Fatalf("ListBookings: %v", err)
 		}
-		out = append(out, page...)
+		ids := make([]string, len(page))
+		for i, b := range page {
+			ids[i] = b.ID
+		}
+		rooms, err := st.BookingRooms(context.Background(), ids)
+		if err != nil {
+			t.Fatalf("BookingRooms: %v", err)
+		}
+		for _, b := range page {
+			out = append(append(out, b), rooms[b.ID]...)
+		}
 		if len(page) < f.Limit {
 			return out
 		}

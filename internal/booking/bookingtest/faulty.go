@@ -11,6 +11,7 @@ import (
 // Inventory methods the booking service calls, as Faulty names them.
 const (
 	CreateHold    = "CreateHold"
+	CreateHolds   = "CreateHolds"
 	GetHold       = "GetHold"
 	MoveHold      = "MoveHold"
 	ReleaseHold   = "ReleaseHold"
@@ -134,6 +135,17 @@ func (f *Faulty) CreateHold(ctx context.Context, req hotel.HoldRequest) (*hotel.
 		return h, err
 	})
 	return h, created && err == nil, err
+}
+
+// CreateHolds implements hotel.InventoryService.
+func (f *Faulty) CreateHolds(ctx context.Context, reqs []hotel.HoldRequest) ([]hotel.Hold, bool, error) {
+	var created bool
+	hs, err := do(ctx, f, CreateHolds, func() ([]hotel.Hold, error) {
+		hs, c, err := f.InventoryService.CreateHolds(ctx, reqs)
+		created = c
+		return hs, err
+	})
+	return hs, created && err == nil, err
 }
 
 // GetHold implements hotel.InventoryService.

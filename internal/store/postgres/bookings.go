@@ -172,7 +172,10 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 		add("b.hotel_id =", f.HotelID)
 	}
 	if f.Status != "" {
-		add("b.status =", f.Status)
+		// A booking has the status when any of its rooms has it.
+		args = append(args, f.Status)
+		n := "$" + strconv.Itoa(len(args))
+		conds = append(conds, "(b.status = "+n+" OR EXISTS (SELECT 1 FROM booking r WHERE r.group_id = b.id AND r.status = "+n+"))")
 	}
 	if !f.ArrivalFrom.IsZero() {
 		add("b.arrival_date >=", date(f.ArrivalFrom))

@@ -181,7 +181,9 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 		add("b.hotel_id = ?", f.HotelID)
 	}
 	if f.Status != "" {
-		add("b.status = ?", f.Status)
+		// A booking has the status when any of its rooms has it.
+		conds = append(conds, "(b.status = ? OR EXISTS (SELECT 1 FROM booking r WHERE r.group_id = b.id AND r.status = ?))")
+		args = append(args, f.Status, f.Status)
 	}
 	if !f.ArrivalFrom.IsZero() {
 		add("b.arrival_date >= ?", f.ArrivalFrom.String())

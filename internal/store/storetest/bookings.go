@@ -937,7 +937,9 @@ func testBookingRooms(t *testing.T, h Harness) {
 		b.ConfirmationCode = fmt.Sprintf("%s-%d", lead.ConfirmationCode, no)
 		return b
 	}
-	third := insertBooking(t, s, room(4, 3, 1001)) // inserted out of order
+	cancelledRoom := room(4, 3, 1001)
+	cancelledRoom.Status = hotel.StatusCancelled
+	third := insertBooking(t, s, cancelledRoom) // inserted out of order
 	second := insertBooking(t, s, room(3, 2, 1000))
 	getBooking(t, s, "room 2", second)
 
@@ -958,6 +960,22 @@ func testBookingRooms(t *testing.T, h Harness) {
 	}
 	if len(listed) != 2 || listed[0].ID != alone.ID || listed[1].ID != lead.ID {
 		t.Fatalf("ListBookings = %d bookings (%v…), want the two bookings without their rooms", len(listed), listed)
+	}
+	// A booking has a status when any of its rooms has it.
+	for status, want := range map[string][]string{
+		hotel.StatusCancelled: {lead.ID}, hotel.StatusConfirmed: {alone.ID, lead.ID}, hotel.StatusCompleted: nil,
+	} {
+		got, err := s.ListBookings(ctx, hotel.BookingFilter{Status: status, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, b := range got {
+			ids = append(ids, b.ID)
+		}
+		if !slices.Equal(ids, want) {
+			t.Fatalf("ListBookings(status %s) = %v, want %v", status, ids, want)
+		}
 	}
 	rooms, err := s.BookingRooms(ctx, []string{lead.ID, alone.ID, "not-a-uuid"})
 	if err != nil {
