@@ -168,7 +168,7 @@ type groupJSON struct {
 	TotalPrice       Cents     `json:"total_price"`
 	Currency         string    `json:"currency"`
 	Status           string    `json:"reservation_status"`
-	CancellationFees Cents     `json:"cancellation_fees,omitempty"`
+	CancellationFees Cents     `json:"cancellation_fees"`
 	NoShowFee        Cents     `json:"no_show_fee,omitempty"`
 	Version          int       `json:"version"`
 	CreatedAt        time.Time `json:"created_at"`

@@ -943,7 +943,7 @@ var schemas = o(
 			"check_out_date", "adults", "children", "is_weekend", "is_holiday", "total_price", "currency",
 			"reservation_status", "version", "created_at", "updated_at"},
 		"properties", join(stayProperties, o(
-			"cancellation_fees", o("$ref", "#/components/schemas/Money", "description", "Several rooms: the fees recorded for the rooms cancelled so far."),
+			"cancellation_fees", o("$ref", "#/components/schemas/Money", "description", "Several rooms: the fees recorded for the rooms cancelled so far (0.00 when none)."),
 			"rooms", o("type", "array", "minItems", 2, "maxItems", 9, "items", schema("BookingRoom"),
 				"description", "Several rooms only: each room's stay, room 1 (the booking's own id and code) first. Absent for a booking of one room.")))),
 	"BookingRoom", o("type", "object", "description", "One room of a booking of several rooms: a stay in the fields of a booking of one room, with its number. "+
