@@ -247,30 +247,41 @@ func TestMultiRoomValidation(t *testing.T) {
 }
 
 // TestMultiRoomAllOrNone: the rooms of a booking are held together or not
-// at all, however many clients book the last rooms at once.
+// at all, however many clients book 2-room and 3-room stays for the last
+// rooms at once: never a partial booking, never oversold.
 func TestMultiRoomAllOrNone(t *testing.T) {
 	each(t, booking.Config{}, func(t *testing.T, e *bookingtest.Env, m bookingtest.Mode) {
-		two := func(guest string) hotel.NewBooking {
-			return hotel.NewBooking{GuestName: guest, HotelID: bookingtest.London, ArrivalDate: bookingtest.Day(20), StayLength: 2,
+		// Deluxe has SmallCapacity (2) rooms and every group asks one, so
+		// two groups fit (their Standard rooms, at most 2 × 2, too), and each
+		// of the others gets nothing.
+		group := func(i int) hotel.NewBooking {
+			nb := hotel.NewBooking{GuestName: fmt.Sprintf("Rush %d", i), HotelID: bookingtest.London, ArrivalDate: bookingtest.Day(20), StayLength: 2,
 				Rooms: []hotel.NewRoom{{RoomType: "Standard Rooms", Adults: 2}, {RoomType: "Deluxe Rooms", Adults: 2}}}
+			if i%2 == 1 {
+				nb.Rooms = append(nb.Rooms, hotel.NewRoom{RoomType: "Standard Rooms", Adults: 1})
+			}
+			return nb
 		}
-		// Deluxe has SmallCapacity (2) rooms: two bookings of a Standard and
-		// a Deluxe room fit, and each of the others gets neither.
-		const clients = 6
+		const clients = 24
 		var wg sync.WaitGroup
+		made := make([]*hotel.Booking, clients)
 		errs := make([]error, clients)
 		for i := range clients {
-			wg.Go(func() { _, errs[i] = e.Service.Create(desk, two(fmt.Sprintf("Rush %d", i))) })
+			wg.Go(func() { made[i], errs[i] = e.Service.Create(desk, group(i)) })
 		}
 		wg.Wait()
-		ok := 0
-		for _, err := range errs {
+		ok, standard := 0, 0
+		for i, err := range errs {
 			switch hotel.ErrorCode(err) {
 			case "":
 				ok++
+				if want := len(group(i).Rooms); len(made[i].Rooms) != want {
+					t.Fatalf("booking %d: %d rooms, want %d", i, len(made[i].Rooms), want)
+				}
+				standard += len(made[i].Rooms) - 1
 			case hotel.ECONFLICT:
 				var he *hotel.Error
-				if !errors.As(err, &he) || len(he.Nights) == 0 || !strings.Contains(he.Message, "2 rooms") {
+				if !errors.As(err, &he) || len(he.Nights) == 0 || !strings.Contains(he.Message, "rooms are not all available") {
 					t.Fatalf("refusal: %v", err)
 				}
 			default:
@@ -280,19 +291,21 @@ func TestMultiRoomAllOrNone(t *testing.T) {
 		if ok != bookingtest.SmallCapacity {
 			t.Fatalf("%d groups booked, want %d", ok, bookingtest.SmallCapacity)
 		}
-		checkHeld(t, e, merge(nights(bookingtest.LondonDeluxe, 20, 2, ok), nights(bookingtest.LondonStandard, 20, 2, ok)))
-		e.CheckInventory(t)
-		failed := 0
-		for _, b := range e.AllBookings(t) {
-			if b.Status == hotel.StatusFailed {
+		checkHeld(t, e, merge(nights(bookingtest.LondonDeluxe, 20, 2, ok), nights(bookingtest.LondonStandard, 20, 2, standard)))
+		rows := e.CheckInventory(t)
+		failed, rooms := 0, 0
+		for _, b := range rows {
+			switch {
+			case b.Status == hotel.StatusFailed && b.GroupID == "":
 				failed++
-				if b.GroupID != "" {
-					t.Fatalf("a room of a refused booking was recorded: %+v", b)
-				}
+			case b.Status == hotel.StatusConfirmed:
+				rooms++
+			default:
+				t.Fatalf("row %s (room %d of %q) is %s", b.ID, b.RoomNo, b.GroupID, b.Status)
 			}
 		}
-		if failed != clients-ok {
-			t.Fatalf("%d refused bookings recorded failed, want %d", failed, clients-ok)
+		if failed != clients-ok || rooms != ok+standard {
+			t.Fatalf("%d refused bookings recorded failed (want %d), %d rooms confirmed (want %d)", failed, clients-ok, rooms, ok+standard)
 		}
 	})
 }

@@ -53,6 +53,26 @@ func TestRandomWorkload(t *testing.T) {
 			b := mustCreate(t, e, stay(h, "Standard Rooms", i%6, 3+i%4, fmt.Sprintf("Begun %s %d", workloadSurname, i)))
 			begun = append(begun, b.ID)
 		}
+		// Bookings of two rooms whose stay has begun: the rooms of the first
+		// two are left to the no-show step (as the scheduler sees them: a
+		// row per room), the other two to check-in, check-out and partial
+		// cancels.
+		const nGroups = 4
+		var groups, noShowRows []string
+		for i := range nGroups {
+			nb := hotel.NewBooking{GuestName: fmt.Sprintf("Group %s %d", workloadSurname, i), HotelID: bookingtest.Auckland,
+				ArrivalDate: bookingtest.Day(1 + i%3), StayLength: 6, // Auckland's Deluxe Rooms: the begun stays above fill its Standard Rooms
+				Rooms: []hotel.NewRoom{{RoomType: "Deluxe Rooms", Adults: 2}, {RoomType: "Deluxe Rooms", Adults: 1}}}
+			b := mustCreate(t, e, nb)
+			if i < nGroups/2 {
+				noShowRows = append(noShowRows, b.Rooms[0].ID, b.Rooms[1].ID)
+			} else {
+				groups = append(groups, b.ID)
+			}
+		}
+		for i := range nBegun / 2 {
+			noShowRows = append(noShowRows, begun[i])
+		}
 		// Day 5 in London, day 6 in Auckland.
 		e.Clock.Set(t, "2030-01-06T12:00:00Z")
 		const firstDay = 6 // no arrival before it is in the past anywhere
@@ -65,6 +85,9 @@ func TestRandomWorkload(t *testing.T) {
 			shared  = slices.Clone(begun[:nBegun/2])
 			counts  = map[string]int{}
 			failure []string
+			// rows made by the workload's creates: a row per room, one
+			// failed row per refused booking.
+			rowsMade int
 		)
 		record := func(op string, err error, allowed ...string) {
 			code := hotel.ErrorCode(err)
@@ -87,21 +110,43 @@ func TestRandomWorkload(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, uint64(w)))
 			wg.Go(func() {
 				for i := range ops {
-					switch op := r.IntN(12); {
-					case op < 3: // create
+					switch op := r.IntN(13); {
+					case op < 3: // create, one room or (one in four) two or three
 						h := bookingtest.London
 						if r.IntN(3) == 0 {
 							h = bookingtest.Auckland
 						}
 						nb := stay(h, roomTypes[r.IntN(2)], firstDay+r.IntN(20), 1+r.IntN(5), fmt.Sprintf("Guest %s %d-%d", workloadSurname, w, i))
 						nb.Adults = 1 + r.IntN(2)
+						rooms := 1
+						if r.IntN(4) == 0 {
+							rooms = 2 + r.IntN(2)
+							for range rooms {
+								nb.Rooms = append(nb.Rooms, hotel.NewRoom{RoomType: roomTypes[r.IntN(2)], Adults: 1 + r.IntN(2)})
+							}
+							nb.RoomType, nb.Adults = "", 0
+						}
 						b, err := e.Service.Create(desk, nb)
 						record("create", err, hotel.ECONFLICT) // sold out
-						if err == nil {
-							mu.Lock()
+						mu.Lock()
+						switch {
+						case err == nil && rooms > 1:
+							groups = append(groups, b.ID)
+							rowsMade += rooms
+						case err == nil:
 							shared = append(shared, b.ID)
-							mu.Unlock()
+							rowsMade++
+						case hotel.ErrorCode(err) == hotel.ECONFLICT:
+							rowsMade++
 						}
+						mu.Unlock()
+					case op == 12: // cancel one room of a booking of several
+						mu.Lock()
+						id := groups[r.IntN(len(groups))]
+						mu.Unlock()
+						_, err := e.Service.CancelRoom(desk, id, 1+r.IntN(3), 0)
+						// Not confirmed, checked in, a concurrent change; no room 3 of 2.
+						record("cancelroom", err, hotel.ECONFLICT, hotel.ENOTFOUND)
 					case op < 6: // modify
 						id := pick(r)
 						version := 0
@@ -142,15 +187,20 @@ func TestRandomWorkload(t *testing.T) {
 					case op < 10: // check in, mostly the stays that have begun (of the half the no-show step leaves alone)
 						id := begun[nBegun/2+r.IntN(nBegun/2)]
 						if r.IntN(4) == 0 {
+							mu.Lock()
+							id = groups[r.IntN(len(groups))]
+							mu.Unlock()
+						}
+						if r.IntN(4) == 0 {
 							id = pick(r)
 						}
 						_, err := e.Service.CheckIn(desk, id, 0)
 						record("checkin", err, hotel.ECONFLICT) // not arrived, ended, not confirmed, concurrent change
-					default: // the no-show job's step on a stay that has begun (of the first half, so check-in has guests to find)
-						b, err := e.Service.Get(desk, begun[r.IntN(nBegun/2)])
+					default: // the no-show job's step on a stay that has begun, a row as the job reads it (so check-in has guests to find)
+						b, err := bookingtest.Bookings(e.Store).GetBooking(desk, noShowRows[r.IntN(len(noShowRows))])
 						record("get", err)
 						if err == nil {
-							marked, err := e.Service.MarkNoShow(desk, *b)
+							marked, err := e.Service.MarkNoShow(desk, b)
 							record("noshow", err)
 							if marked {
 								record("noshow marked", nil)
@@ -165,7 +215,7 @@ func TestRandomWorkload(t *testing.T) {
 		if len(failure) > 0 {
 			t.Fatalf("seed %d: %d unexpected errors:\n%s", seed, len(failure), strings.Join(failure, "\n"))
 		}
-		for _, op := range []string{"create", "modify", "cancel", "checkout", "checkin", "noshow marked"} {
+		for _, op := range []string{"create", "modify", "cancel", "cancelroom", "checkout", "checkin", "noshow marked"} {
 			if counts[op+" ok"] == 0 {
 				t.Errorf("seed %d: no %s succeeded (%v): the workload did not exercise it", seed, op, counts)
 			}
@@ -175,8 +225,16 @@ func TestRandomWorkload(t *testing.T) {
 		if rep := recoverLater(t, e); rep != (booking.Report{}) {
 			t.Fatalf("seed %d: nothing was left to recover, but Recover did %+v", seed, rep)
 		}
-		if len(bookings) != nBegun+counts["create ok"]+counts["create conflict"] {
-			t.Fatalf("%d bookings stored, want the %d + %d created + %d failed", len(bookings), nBegun, counts["create ok"], counts["create conflict"])
+		if len(bookings) != nBegun+2*nGroups+rowsMade {
+			t.Fatalf("%d booking rows stored, want the %d + %d begun + %d made by %d creates (%d refused)", len(bookings),
+				nBegun, 2*nGroups, rowsMade, counts["create ok"]+counts["create conflict"], counts["create conflict"])
+		}
+		// Never a partial booking: every room of a booking of several was
+		// recorded with it, and a refused one has no rooms.
+		for _, id := range groups {
+			if b := get(t, e, id); len(b.Rooms) < 2 || b.Status == hotel.StatusFailed {
+				t.Fatalf("booking %s: %d rooms, %s", id, len(b.Rooms), b.Status)
+			}
 		}
 		// Then every stay ends: the completion job's step on each open one.
 		e.Clock.Set(t, "2030-03-01T12:00:00Z")

@@ -139,8 +139,8 @@ func TestGeneratedClients(t *testing.T) {
 		offer := found.Response.Offers[0]
 
 		created, err := anon.CreateBooking(ctx, &ogenclient.NewBooking{
-			GuestName: "Ada Client", HotelID: offer.HotelID, RoomType: offer.RoomType,
-			ArrivalDate: ogenclient.Date(in), StayLength: 2, Adults: 1,
+			GuestName: "Ada Client", HotelID: offer.HotelID, RoomType: ogenclient.NewOptString(offer.RoomType),
+			ArrivalDate: ogenclient.Date(in), StayLength: 2, Adults: ogenclient.NewOptInt(1),
 		}, ogenclient.CreateBookingParams{IdempotencyKey: ogenclient.NewOptString(uuid.NewString())})
 		if err != nil {
 			t.Fatal(err)
