@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type APIKey struct {
@@ -77,6 +78,8 @@ type Booking struct {
 	CancelledAt          store.Timestamp
 	CancellationFeeCents sql.NullInt64
 	NoShowFeeCents       sql.NullInt64
+	GroupID              pgtype.UUID
+	RoomNo               int
 }
 
 type BookingNight struct {

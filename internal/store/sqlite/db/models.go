@@ -79,6 +79,8 @@ type Booking struct {
 	CancelledAt          sql.NullString
 	CancellationFeeCents sql.NullInt64
 	NoShowFeeCents       sql.NullInt64
+	GroupID              sql.NullString
+	RoomNo               int64
 }
 
 type BookingNight struct {
