@@ -14,7 +14,8 @@
 #        hotel loadtest --scenario mixed, then rush, then modify-storm (each
 #        ends with the reconciliation check); the resident memory of every
 #        process after mixed; creates through the gateway under wrk,
-#        uncontended and (PostgreSQL) on the hot hotel-night; GET
+#        uncontended (bookings of one room, then of three rooms) and
+#        (PostgreSQL) on the hot hotel-night; GET
 #        /inventory/{hotel_id} for 7 nights under wrk; hotel check;
 #   4. a summary (summary.md in OUT) with every figure and its ratio to its
 #      ceiling. Raw outputs stay in OUT.
@@ -29,6 +30,9 @@
 #                                  sustained for reads): latency without
 #                                  the queueing of a saturated closed loop
 #   RUSH_CLIENTS=200               rush
+#   SCENARIOS="mixed mixed-open rush modify-storm"
+#                                  which loadtest scenarios to run (empty:
+#                                  none, the wrk runs only)
 #   WRK_DURATION=20 WRK_CLIENTS=8  create runs (pgbench uses the same clients
 #                                  and seconds); READ_CLIENTS=32 for the reads
 #                                  and hello-world runs
@@ -51,6 +55,7 @@ MODES=${MODES:-sqlite all split}
 DURATION=${DURATION:-30s}
 CLIENTS=${CLIENTS:-16}
 RUSH_CLIENTS=${RUSH_CLIENTS:-200}
+SCENARIOS=${SCENARIOS-mixed mixed-open rush modify-storm}
 MIXED_RATE=${MIXED_RATE:-400}
 WRK_DURATION=${WRK_DURATION:-20}
 WRK_CLIENTS=${WRK_CLIENTS:-8}
@@ -62,7 +67,7 @@ OUT=${OUT:-$(mktemp -d -t bench-system-results.XXXXXX)}
 mkdir -p "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
 sqldir=$root/scripts/bench
-SPAN=300 # arrivals from tomorrow + 0..SPAN days
+SPAN=$((DAYS > 310 ? 300 : DAYS - 10)) # arrivals from tomorrow + 0..SPAN days: stays within the seeded nights
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk >/dev/null; else echo "wrk not found: apt-get install -y wrk" >&2; exit 1; fi
@@ -198,12 +203,20 @@ for mode in $MODES; do
       ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
-  loadtest "$mode" mixed mixed "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
-  for p in "${procs[@]}"; do echo "${p%%:*} $(rss "${p#*:}")"; done >"$OUT/$mode-rss.txt"
-  loadtest "$mode" mixed mixed-open "${dbenv[@]}" -- --rate "$MIXED_RATE" --duration "$DURATION"
-  loadtest "$mode" rush rush "${dbenv[@]}" -- --clients "$RUSH_CLIENTS"
-  loadtest "$mode" modify-storm modify-storm "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
+  for s in $SCENARIOS; do
+    case $s in
+      mixed)
+        loadtest "$mode" mixed mixed "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION"
+        for p in "${procs[@]}"; do echo "${p%%:*} $(rss "${p#*:}")"; done >"$OUT/$mode-rss.txt"
+        ;;
+      mixed-open) loadtest "$mode" mixed mixed-open "${dbenv[@]}" -- --rate "$MIXED_RATE" --duration "$DURATION" ;;
+      rush) loadtest "$mode" rush rush "${dbenv[@]}" -- --clients "$RUSH_CLIENTS" ;;
+      modify-storm) loadtest "$mode" modify-storm modify-storm "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION" ;;
+      *) echo "unknown scenario $s" >&2; exit 1 ;;
+    esac
+  done
   OP=create HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-create.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/wrk.lua"
+  OP=create ROOMS=3 HOTELS=$nh SPAN=$SPAN wrk_run "$OUT/$mode-wrk-create-3rooms.txt" "$WRK_CLIENTS" "$gw" -s "$sqldir/wrk.lua"
   if [ "$mode" != sqlite ]; then
     raise_hot "hotel_$mode"
     OP=create HOT_HOTEL=1 HOT_ROOM_TYPE="Standard Rooms" HOT_ARRIVAL=$hot_arrival \
@@ -252,6 +265,19 @@ hello=$(rps "$OUT/wrk-hello.txt")
     echo "| $mode | $c/s (p50 $(wrk_pct "$OUT/$mode-wrk-create.txt" 50%), p99 $(wrk_pct "$OUT/$mode-wrk-create.txt" 99%)) | $(ratio "$c" "$pg_u") | $h/s | $hr | $r/s (p50 $(wrk_pct "$OUT/$mode-wrk-inventory.txt" 50%), p99 $(wrk_pct "$OUT/$mode-wrk-inventory.txt" 99%)) | $(ratio "$r" "$hello") | $(non2xx "$OUT/$mode-wrk-create.txt"), $hn, $(non2xx "$OUT/$mode-wrk-inventory.txt") |"
   done
   echo
+  echo "## Bookings of one room and of three rooms (wrk, uncontended)"
+  echo
+  echo "Each request of the second run books three rooms (Standard or Deluxe, 2 nights) in one booking: three holds taken in one step and three rows."
+  echo
+  echo "| mode | one room: bookings/s | / pgbench | three rooms: bookings/s | rooms/s | / pgbench (bookings) | three / one | non-2xx (one, three) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for mode in $MODES; do
+    c=$(rps "$OUT/$mode-wrk-create.txt"); g=$(rps "$OUT/$mode-wrk-create-3rooms.txt")
+    echo "| $mode | $c/s (p50 $(wrk_pct "$OUT/$mode-wrk-create.txt" 50%), p99 $(wrk_pct "$OUT/$mode-wrk-create.txt" 99%)) | $(ratio "$c" "$pg_u") |" \
+      "$g/s (p50 $(wrk_pct "$OUT/$mode-wrk-create-3rooms.txt" 50%), p99 $(wrk_pct "$OUT/$mode-wrk-create-3rooms.txt" 99%)) | $((g * 3))/s | $(ratio "$g" "$pg_u") | $(ratio "$g" "$c") |" \
+      "$(non2xx "$OUT/$mode-wrk-create.txt"), $(non2xx "$OUT/$mode-wrk-create-3rooms.txt") |"
+  done
+  echo
   echo "## Scenarios (hotel loadtest)"
   echo
   echo "mixed: closed loop, $CLIENTS clients; mixed-open: open loop at $MIXED_RATE requests/s; rush: $RUSH_CLIENTS clients at once; modify-storm: $CLIENTS clients"
@@ -259,7 +285,7 @@ hello=$(rps "$OUT/wrk-hello.txt")
   echo "| mode | scenario | requests/s | per operation: count, p50 / p95 / p99 / max ms, statuses | bookings confirmed | lost | oversold | drift |"
   echo "|---|---|---|---|---|---|---|---|"
   for mode in $MODES; do
-    for s in mixed mixed-open rush modify-storm; do
+    for s in $SCENARIOS; do
       f=$OUT/$mode-$s.json
       [ -s "$f" ] || { echo "| $mode | $s | failed: see logs/$mode-$s.loadtest.log | | | | | |"; continue; }
       jq -r --arg m "$mode" --arg s "$s" '
@@ -271,7 +297,9 @@ hello=$(rps "$OUT/wrk-hello.txt")
   echo
   echo "## Memory after mixed, closed loop (resident / peak resident, MB)"
   echo
-  for mode in $MODES; do echo "- $mode: $(awk '{ printf "%s%s %s / %s", sep, $1, $2, $3; sep = ", " }' "$OUT/$mode-rss.txt")"; done
+  for mode in $MODES; do
+    if [ -s "$OUT/$mode-rss.txt" ]; then echo "- $mode: $(awk '{ printf "%s%s %s / %s", sep, $1, $2, $3; sep = ", " }' "$OUT/$mode-rss.txt")"; fi
+  done
   echo
   echo "## hotel check after each mode"
   echo
