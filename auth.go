@@ -12,11 +12,12 @@ const (
 	ScopeBookingsWrite  = "bookings:write"  // modify or cancel any booking
 	ScopeGuestsRead     = "guests:read"     // see guest names (PII)
 	ScopeInventoryWrite = "inventory:write" // adjust inventory, calendar, hotels, room types
+	ScopeEventsRead     = "events:read"     // read the event feed
 	ScopeAdmin          = "admin"           // everything
 )
 
 // AllScopes lists every scope, for validation and help texts.
-var AllScopes = []string{ScopeBookingsRead, ScopeBookingsWrite, ScopeGuestsRead, ScopeInventoryWrite, ScopeAdmin}
+var AllScopes = []string{ScopeBookingsRead, ScopeBookingsWrite, ScopeGuestsRead, ScopeInventoryWrite, ScopeEventsRead, ScopeAdmin}
 
 // PrincipalKind says how a caller authenticated.
 type PrincipalKind string

@@ -389,6 +389,23 @@ func operations() []operation {
 			"An early departure (from the arrival day, hotel-local) of a confirmed or checked-in stay: the booking is completed and the nights from today on are released "+
 				"(of a booking of several rooms, every room confirmed or checked in). "+
 				"Takes no request body: one is refused (400).", false),
+		{method: "GET", path: "/events", id: "listEvents", tag: "Events", summary: "Read the event feed", proxied: true,
+			description: "Committed changes of bookings in commit order, from the start of retention (`HOTEL_EVENT_RETENTION_DAYS`, default 30) or after `after`. " +
+				"`Link: rel=\"next\"` is always the request to make next — behind the last event, or the same position when there was none — so a consumer loops on it, " +
+				"storing the last `id` it processed to resume after a restart. With `wait`, a read that finds nothing waits up to that long for the next change " +
+				"(long-poll: it answers within about 0.1 s of a commit) and then answers, possibly `[]`. Delivery is at least once per read: a consumer that " +
+				"resumes from an older position reads the same events again, with the same ids.",
+			params: arr{
+				o("name", "after", "in", "query", "description", "Events after this position (an event's `id`); 0 or absent: from the oldest kept.",
+					"schema", o("type", "integer", "minimum", 0, "default", 0)),
+				o("name", "types", "in", "query", "description", "Only these types, comma-separated (`booking.created,booking.cancelled`).",
+					"schema", o("type", "string", "maxLength", 1000)),
+				param("HotelIDFilter"),
+				o("name", "limit", "in", "query", "description", "Events per answer.", "schema", o("type", "integer", "minimum", 1, "maximum", 1000, "default", 100)),
+				o("name", "wait", "in", "query", "description", "Long-poll: wait up to this long (a Go duration, `30s`; at most `60s`) for an event when there is none yet.",
+					"schema", o("type", "string", "maxLength", 10, "examples", arr{"30s"})),
+			},
+			ok: []response{{status: "200", description: "Events in feed order (possibly none).", schema: arrayOf(schema("Event")), headers: []string{"Link"}}}},
 		{method: "POST", path: "/bookings/{booking_id}/erase", id: "eraseBookingGuest", tag: "Bookings", summary: "Erase the guest's data", proxied: true, noQuery: true,
 			description: "A guest's erasure request: the guest name becomes `(erased)` and the booking's access token stops working; dates, prices, " +
 				"status and nights stay, so inventory and reports are unchanged. Any booking may be erased, an upcoming stay too (it stays booked). " +

@@ -396,13 +396,14 @@ var tags = arr{
 	o("name", "Inventory administration", "description", "Hotels, room types, the calendar of capacity and prices, and blocking rooms. Needs the `inventory:write` scope."),
 	o("name", "Reservation holds", "description", "Service to service: the booking service takes rooms for a booking through holds, every night or none. Idempotent on the booking id."),
 	o("name", "Bookings", "description", "A guest's stay: book (anyone), read, change, cancel and check out early."),
+	o("name", "Events", "description", "The feed of committed changes, in commit order, replayable from any position within retention. Needs the `events:read` scope."),
 }
 
 var securitySchemes = o(
 	"apiKey", o("type", "http", "scheme", "bearer", "bearerFormat", "hk_...",
 		"description", "A staff **API key** (`hk_` + 12 characters + `_` + 43 characters), shown once at creation "+
 			"(`hotel keys create --name N --scopes s1,s2`) and stored only as a hash. Its scopes — `bookings:read`, "+
-			"`bookings:write`, `guests:read`, `inventory:write`, `admin` — are listed in each operation's security "+
+			"`bookings:write`, `guests:read`, `inventory:write`, `events:read`, `admin` — are listed in each operation's security "+
 			"requirement; `admin` holds every scope. `HOTEL_ADMIN_KEY`, when configured, is accepted as an admin key."),
 	"bookingToken", o("type", "http", "scheme", "bearer", "bearerFormat", "bt_...",
 		"description", "A **booking access token** (`bt_...`), returned once in the 201 answer that creates a booking. "+
@@ -946,6 +947,37 @@ var schemas = o(
 			"cancellation_fees", o("$ref", "#/components/schemas/Money", "description", "Several rooms: the fees recorded for the rooms cancelled so far (0.00 when none)."),
 			"rooms", o("type", "array", "minItems", 2, "maxItems", 9, "items", schema("BookingRoom"),
 				"description", "Several rooms only: each room's stay, room 1 (the booking's own id and code) first. Absent for a booking of one room.")))),
+	"EventType", o("type", "string", "enum", arr{"booking.created", "booking.failed", "booking.modified", "booking.cancelled", "booking.checked_in", "booking.no_show", "booking.completed"},
+		"description", "What happened to a booking row: `created` (confirmed), `failed` (refused: sold out or a rule broken; nothing held), `modified` (a new version, its status unchanged: "+
+			"dates, room, party, guest name or its erasure), or its new status."),
+	"Event", o("type", "object", "additionalProperties", false, "required", arr{"id", "type", "time", "hotel_id", "subject", "sequence", "data"},
+		"description", "One committed change. Written in the change's own transaction (no event without its change, no change without its event), published in commit order.",
+		"properties", o(
+			"id", o("type", "string", "pattern", "^[1-9][0-9]*$", "description", "The event's position in the feed: unique, the same on every read, and the `after` cursor that resumes behind it.",
+				"examples", arr{"1042"}),
+			"type", schema("EventType"),
+			"time", o("$ref", "#/components/schemas/Timestamp", "description", "When the change was written (the database's clock)."),
+			"hotel_id", schema("ID"),
+			"subject", o("type", "string", "description", "What changed: the booking row's id (a booking's own id, or room k's of a booking of several rooms)."),
+			"sequence", o("type", "integer", "minimum", 1, "description", "The subject's changes counted from 1, in the order they committed: a consumer applies an event only after the one before it."),
+			"data", schema("BookingEvent"))),
+	"BookingEvent", o("type", "object", "additionalProperties", false,
+		"required", arr{"booking_id", "room_id", "room_no", "confirmation_code", "reservation_status", "version", "room_type_id", "arrival_date", "stay_length",
+			"check_out_date", "adults", "children", "total_price", "currency"},
+		"description", "The booking row after the change. Never the guest's name: read the booking (`GET /bookings/{booking_id}`, with `guests:read`) for it.",
+		"properties", o(
+			"booking_id", schema("BookingID"),
+			"room_id", o("$ref", "#/components/schemas/BookingID", "description", "The row's own id: the booking's for room 1, room k's hold id otherwise."),
+			"room_no", o("type", "integer", "minimum", 1, "maximum", 9),
+			"confirmation_code", o("type", "string"),
+			"reservation_status", schema("BookingStatus"),
+			"version", o("type", "integer", "minimum", 1, "description", "The row's version after the change (= `sequence`)."),
+			"room_type_id", schema("ID"), "rate_plan", o("type", "string"),
+			"arrival_date", schema("Date"), "stay_length", o("type", "integer", "minimum", 1), "check_out_date", schema("Date"),
+			"departed_on", schema("Date"), "adults", o("type", "integer", "minimum", 1), "children", o("type", "integer", "minimum", 0),
+			"total_price", schema("Money"), "currency", schema("Currency"),
+			"cancellation_fee", o("$ref", "#/components/schemas/Money", "description", "Recorded when cancelled."),
+			"no_show_fee", o("$ref", "#/components/schemas/Money", "description", "Recorded when marked a no-show."))),
 	"BookingRoom", o("type", "object", "description", "One room of a booking of several rooms: a stay in the fields of a booking of one room, with its number. "+
 		"Room 1's id and confirmation code are the booking's; room k's id is its hold's (`PUT /inventory/hold-groups/{booking_id}`) and its code the booking's with `-k`. "+
 		"Cancel it alone with `DELETE /bookings/{booking_id}/rooms/{room_no}`.",

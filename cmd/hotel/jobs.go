@@ -84,6 +84,9 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", "check")
 	return withServices(ctx, cfg, log, func(st store.Store, b *booking.Service) error {
+		if err := checkEvents(ctx, st, stdout); err != nil {
+			return err
+		}
 		rep, err := scheduler.Reconcile(ctx, st, b, *repair)
 		if err != nil {
 			return err
@@ -113,6 +116,28 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(stdout, "ok: no drift remains")
 		return nil
 	})
+}
+
+// errEventGaps makes `hotel check` exit non-zero when a booking change has
+// no event, or an event no change.
+var errEventGaps = errors.New("the event feed differs from the bookings")
+
+// checkEvents proves the outbox's invariant: every committed change of a
+// booking row has exactly one event (store.Events.EventGaps).
+func checkEvents(ctx context.Context, st store.Store, stdout io.Writer) error {
+	gaps, err := st.EventGaps(ctx, 100)
+	if err != nil {
+		return fmt.Errorf("compare events with bookings: %w", err)
+	}
+	if len(gaps) == 0 {
+		fmt.Fprintln(stdout, "ok: every committed booking change has its one event")
+		return nil
+	}
+	fmt.Fprintf(stdout, "events differ from bookings for %d subject(s) (at most 100 shown):\n", len(gaps))
+	for _, g := range gaps {
+		fmt.Fprintf(stdout, "  %s: version %d, %d event(s)\n", g.Subject, g.Version, g.Events)
+	}
+	return errEventGaps
 }
 
 // withServices opens the store (whose schema must be current) and runs fn

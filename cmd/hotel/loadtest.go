@@ -141,7 +141,11 @@ func invariantCheck(ctx context.Context, cfg *config.Config, target, adminKey st
 	if err != nil {
 		return notChecked("%v", err)
 	}
-	return &loadtest.CheckResult{Checked: true, DriftingNights: len(rep.Drift)}
+	gaps, err := st.EventGaps(ctx, 1000)
+	if err != nil {
+		return notChecked("%v", err)
+	}
+	return &loadtest.CheckResult{Checked: true, DriftingNights: len(rep.Drift), EventGaps: len(gaps)}
 }
 
 // targetDatabase asks the target which database it uses, retrying for a
@@ -239,7 +243,8 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 	case !c.Checked:
 		fmt.Fprintf(w, "invariants: cannot check: %s\n", c.Detail)
 	default:
-		fmt.Fprintf(w, "invariants: %d drifting night(s) between held rooms and bookings\n", c.DriftingNights)
+		fmt.Fprintf(w, "invariants: %d drifting night(s) between held rooms and bookings, %d booking row(s) whose events do not count their changes\n",
+			c.DriftingNights, c.EventGaps)
 	}
 	switch {
 	case !rep.OK():

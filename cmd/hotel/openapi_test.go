@@ -253,6 +253,16 @@ func exerciseAPI(c *apiClient) {
 	c.do(409, "DELETE", "/bookings/"+family.ID+"/rooms/2", "", nil, "Authorization", "Bearer "+family.Token)
 	c.do(404, "DELETE", "/bookings/"+family.ID+"/rooms/3", "", nil, "Authorization", "Bearer "+family.Token)
 	c.do(200, "DELETE", "/bookings/"+family.ID, "", nil, "Authorization", "Bearer "+family.Token)
+	// The event feed: every change above, in order; a long-poll behind the
+	// last one waits, then answers [].
+	var evs []hotel.Event
+	c.do(200, "GET", "/events?limit=1000&types=booking.created,booking.cancelled", "", &evs, admin...)
+	if len(evs) == 0 {
+		c.t.Fatal("the feed has no booking.created or booking.cancelled event")
+	}
+	c.do(200, "GET", "/events?wait=200ms&after="+evs[len(evs)-1].ID+"&types=booking.failed", "", nil, admin...)
+	c.do(400, "GET", "/events?types=booking.exploded", "", nil, admin...)
+	c.do(401, "GET", "/events", "", nil)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 
 	// A few refusals, each a documented problem.

@@ -253,6 +253,7 @@ func TestRandomWorkload(t *testing.T) {
 		}
 		e.CheckInventory(t)
 		e.CheckSettled(t)
+		e.CheckEvents(t)
 		if logs := e.Logs(); strings.Contains(logs, workloadSurname) {
 			t.Fatalf("a guest name reached the logs")
 		}

@@ -75,6 +75,8 @@ type Config struct {
 	// of day, on the day after arrival, by which a guest must have checked in.
 	NoShows  bool
 	NoShowAt time.Duration
+	// EventRetentionDays is how long the event feed keeps an event.
+	EventRetentionDays int
 	// GuestRetentionDays is how long guest names are kept after a stay
 	// ended or a booking was cancelled; 0 keeps them forever.
 	GuestRetentionDays int
@@ -143,6 +145,7 @@ var Settings = []Setting{
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
 	{"HOTEL_COMPLETE_UNCHECKED", "complete-unchecked", "true", "the daily completion also completes confirmed stays past check-out that were never checked in (false: only checked-in stays; use with HOTEL_NO_SHOW_AT)"},
 	{"HOTEL_NO_SHOW_AT", "no-show-at", "", "hotel-local time of day (HH:MM) on the day after arrival by which a confirmed guest must have checked in, or the mark-no-shows job makes the booking a no-show (its fee recorded, nights released as its policy says); empty: no no-show job"},
+	{"HOTEL_EVENT_RETENTION_DAYS", "event-retention-days", "30", "days the event feed (GET /events) keeps an event; then the prune-events job deletes it, and the feed starts after it"},
 	{"HOTEL_GUEST_RETENTION_DAYS", "guest-retention-days", "365", "days guest names are kept after check-out (completed stays) or cancellation (cancelled and failed bookings); then the erase-guest-names job replaces them with (erased). 0 keeps them forever"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "", "OpenTelemetry collector to send traces to (OTLP over HTTP, e.g. http://otel-collector:4318); empty: no tracing. The other OTEL_EXPORTER_OTLP_* variables apply too"},
@@ -299,6 +302,11 @@ func build(get func(string) string) (*Config, error) {
 		} else {
 			c.NoShows, c.NoShowAt = true, time.Duration(t.Hour())*time.Hour+time.Duration(t.Minute())*time.Minute
 		}
+	}
+	if n, err := strconv.Atoi(get("HOTEL_EVENT_RETENTION_DAYS")); err != nil || n < 1 || n > 3650 {
+		bad("HOTEL_EVENT_RETENTION_DAYS=%q must be a whole number of days from 1 to 3650", get("HOTEL_EVENT_RETENTION_DAYS"))
+	} else {
+		c.EventRetentionDays = n
 	}
 	if n, err := strconv.Atoi(get("HOTEL_GUEST_RETENTION_DAYS")); err != nil || n < 0 || n > 36500 {
 		bad("HOTEL_GUEST_RETENTION_DAYS=%q must be a whole number of days from 0 (keep forever) to 36500", get("HOTEL_GUEST_RETENTION_DAYS"))

@@ -137,6 +137,7 @@ func TestLoadDefaults(t *testing.T) {
 		SearchIndexDays:    400,
 		CheckoutRunAt:      3 * time.Hour,
 		CompleteUnchecked:  true,
+		EventRetentionDays: 30,
 		GuestRetentionDays: 365,
 		ReadTimeout:        30 * time.Second,
 		MaxConnsPerClient:  256,

@@ -122,16 +122,19 @@ type CheckResult struct {
 	// Checked is false when the check could not be made (Detail says why:
 	// the database could not be opened, lacks the schema, or is not the
 	// one the target uses); DriftingNights is then -1.
-	Checked        bool   `json:"checked"`
-	DriftingNights int    `json:"drifting_nights"`
-	Detail         string `json:"detail,omitempty"`
+	Checked        bool `json:"checked"`
+	DriftingNights int  `json:"drifting_nights"`
+	// EventGaps counts the booking rows whose events do not count their
+	// committed changes (store.Events.EventGaps): no more, no less.
+	EventGaps int    `json:"event_gaps"`
+	Detail    string `json:"detail,omitempty"`
 }
 
 // OK reports whether no invariant was seen broken: nothing oversold, no
 // confirmed booking lost, no drift. A check that could not be made breaks
 // nothing (see NotChecked).
 func (r *Report) OK() bool {
-	return len(r.Lost) == 0 && (r.Rush == nil || r.Rush.Oversold == 0) && (r.Check == nil || !r.Check.Checked || r.Check.DriftingNights == 0)
+	return len(r.Lost) == 0 && (r.Rush == nil || r.Rush.Oversold == 0) && (r.Check == nil || !r.Check.Checked || r.Check.DriftingNights == 0 && r.Check.EventGaps == 0)
 }
 
 // NotChecked reports whether the invariant check was asked for but could

@@ -20,7 +20,15 @@ const (
 	JobReconcile         = "reconcile"
 	JobEraseGuestNames   = "erase-guest-names"
 	JobMarkNoShows       = "mark-no-shows"
+	JobPruneEvents       = "prune-events"
 )
+
+// Store is what the jobs read and write: due stays, leases, drift, and the
+// event outbox they prune.
+type Store interface {
+	store.Jobs
+	store.Events
+}
 
 // Bookings is what the jobs need of the booking service.
 type Bookings interface {
@@ -66,6 +74,10 @@ type Config struct {
 	GuestRetentionDays int
 	// EraseEvery is the interval of erase-guest-names (default 24 hours).
 	EraseEvery time.Duration
+	// EventRetention is how long an event stays in the feed (default 30
+	// days); PruneEvery the interval of prune-events (default 1 hour).
+	EventRetention time.Duration
+	PruneEvery     time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -87,13 +99,19 @@ func (c Config) withDefaults() Config {
 	if c.EraseEvery <= 0 {
 		c.EraseEvery = 24 * time.Hour
 	}
+	if c.EventRetention <= 0 {
+		c.EventRetention = 30 * 24 * time.Hour
+	}
+	if c.PruneEvery <= 0 {
+		c.PruneEvery = time.Hour
+	}
 	return c
 }
 
 // Jobs returns the platform's jobs over st (due stays, leases, drift) and
 // the booking service. drift, if not nil, is set to the drifting nights
 // found by the last reconcile run.
-func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog.Logger, drift prometheus.Gauge) []Job {
+func Jobs(st Store, b Bookings, cfg Config, now func() time.Time, log *slog.Logger, drift prometheus.Gauge) []Job {
 	cfg = cfg.withDefaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -138,6 +156,12 @@ func Jobs(st store.Jobs, b Bookings, cfg Config, now func() time.Time, log *slog
 				return eraseGuestNames(ctx, st, cfg, now, renew)
 			},
 		},
+		{
+			Name: JobPruneEvents, Every: cfg.PruneEvery, Lease: 10 * time.Minute,
+			Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
+				return pruneEvents(ctx, st, cfg, now, renew)
+			},
+		},
 	}
 	if cfg.NoShows {
 		jobs = append(jobs, Job{
@@ -169,6 +193,27 @@ func eraseGuestNames(ctx context.Context, st store.Jobs, cfg Config, now func() 
 		res.Counts["erased"] += int(n)
 		if err != nil {
 			return res, fmt.Errorf("erase guest names: %w", err)
+		}
+		if n < int64(cfg.BatchSize) {
+			return res, nil
+		}
+		if err := renew(ctx); err != nil {
+			return res, err
+		}
+	}
+}
+
+// pruneEvents deletes, batch by batch, the events older than
+// EventRetention (by the time they were written): the feed starts there.
+func pruneEvents(ctx context.Context, st store.Events, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	res := Result{Counts: map[string]int{"pruned": 0}}
+	before := now().Add(-cfg.EventRetention)
+	for {
+		n, err := st.PruneEvents(ctx, before, cfg.BatchSize)
+		res.Items += int(n)
+		res.Counts["pruned"] += int(n)
+		if err != nil {
+			return res, fmt.Errorf("prune events: %w", err)
 		}
 		if n < int64(cfg.BatchSize) {
 			return res, nil

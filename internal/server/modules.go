@@ -16,6 +16,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/events"
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
@@ -238,7 +239,7 @@ func (p *process) keys() *idempotency.Keys {
 }
 
 func bookingRoutes(p *process) []auth.Route {
-	routes := bookinghttp.Routes(p.bookings, p.keys())
+	routes := append(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(events.NewFeed(p.store))...)
 	prefixed := http.NewServeMux()
 	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
 	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},
@@ -298,6 +299,7 @@ func gatewayRoutes(p *process) []auth.Route {
 		routes = append(routes,
 			auth.Route{Pattern: "/bookings/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/bookings", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/events", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/booking/", Rule: forward, Handler: p.toBookingPrefixed})
 	}
 	return routes
@@ -314,5 +316,6 @@ func front(p *process, h http.Handler) http.Handler {
 // SchedulerConfig is the jobs' configuration from cfg.
 func SchedulerConfig(cfg *config.Config) scheduler.Config {
 	return scheduler.Config{CheckoutRunAt: cfg.CheckoutRunAt, GuestRetentionDays: cfg.GuestRetentionDays,
-		KeepUnchecked: !cfg.CompleteUnchecked, NoShows: cfg.NoShows, NoShowAt: cfg.NoShowAt}
+		KeepUnchecked: !cfg.CompleteUnchecked, NoShows: cfg.NoShows, NoShowAt: cfg.NoShowAt,
+		EventRetention: time.Duration(cfg.EventRetentionDays) * 24 * time.Hour}
 }

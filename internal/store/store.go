@@ -85,6 +85,7 @@ type Store interface {
 	Bookings
 	Jobs
 	ARIFeed
+	Events
 }
 
 // Catalogue is the hotel and room type part of the contract.

@@ -9,12 +9,14 @@ package bookingtest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -326,6 +328,57 @@ func (e *Env) CheckInventory(t testing.TB) []hotel.Booking {
 		t.Fatalf("inventory differs from bookings on %d night(s) (of %d bookings):\n%s", len(diffs), len(bookings), strings.Join(diffs, "\n"))
 	}
 	return bookings
+}
+
+// CheckEvents fails t unless the event feed holds exactly one event per
+// committed change of every booking row, no more and no less: a row at
+// version v has events 1…v, each carrying the version it made, the last
+// one the row's status (rows are never pending here).
+func (e *Env) CheckEvents(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.Store.PublishEvents(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bySubject := map[string][]hotel.Event{}
+	f := hotel.EventFilter{Limit: 1000}
+	for {
+		page, err := e.Store.ListEvents(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range page {
+			bySubject[ev.Subject] = append(bySubject[ev.Subject], ev)
+		}
+		if len(page) < f.Limit {
+			break
+		}
+		if f.After, err = strconv.ParseInt(page[len(page)-1].ID, 10, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := e.AllBookings(t)
+	for _, b := range rows {
+		evs := bySubject[b.ID]
+		if len(evs) != b.Version {
+			t.Fatalf("booking row %s (%s, version %d) has %d events", b.ID, b.Status, b.Version, len(evs))
+		}
+		var d hotel.BookingEvent
+		for i, ev := range evs {
+			if err := json.Unmarshal(ev.Data, &d); err != nil {
+				t.Fatal(err)
+			}
+			if ev.Sequence != int64(i+1) || d.Version != i+1 {
+				t.Fatalf("event %d of %s: sequence %d, version %d", i+1, b.ID, ev.Sequence, d.Version)
+			}
+		}
+		if d.Status != b.Status || d.TotalPrice != b.TotalPrice || d.StayLength != b.StayLength {
+			t.Fatalf("last event of %s: %s, want the row's state (%s, %d nights, %s)", b.ID, evs[len(evs)-1].Data, b.Status, b.StayLength, b.TotalPrice)
+		}
+	}
+	if len(bySubject) != len(rows) {
+		t.Fatalf("events of %d subjects, %d booking rows", len(bySubject), len(rows))
+	}
 }
 
 // CheckSettled fails t if any booking is pending or still marked SyncPending.

@@ -93,6 +93,17 @@ type DatabaseIdentity struct {
 	DatabaseID string
 }
 
+type Event struct {
+	ID         int64
+	Pos        sql.NullInt64
+	Type       string
+	HotelID    int64
+	Subject    string
+	SubjectSeq sql.NullInt64
+	Payload    string
+	OccurredAt store.Timestamp
+}
+
 type Hold struct {
 	BookingID         uuid.UUID
 	HotelID           int64

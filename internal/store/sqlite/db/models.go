@@ -83,6 +83,11 @@ type Booking struct {
 	RoomNo               int64
 }
 
+type BookingEventPayload struct {
+	ID      string
+	Payload interface{}
+}
+
 type BookingNight struct {
 	BookingID  string
 	Night      store.Day
@@ -92,6 +97,17 @@ type BookingNight struct {
 type DatabaseIdentity struct {
 	ID         int64
 	DatabaseID string
+}
+
+type Event struct {
+	ID         int64
+	Pos        sql.NullInt64
+	Type       string
+	HotelID    int64
+	Subject    string
+	SubjectSeq sql.NullInt64
+	Payload    string
+	OccurredAt string
 }
 
 type Hold struct {

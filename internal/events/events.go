@@ -1,0 +1,171 @@
+// Package events serves the event feed: every committed change of a
+// booking, in commit order, replayable from any position within retention
+// (GET /events), long-polled so a consumer hears of a change within a
+// second without asking again and again.
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+// Page sizes and the longest wait of GET /events.
+const (
+	DefaultPageSize = 100
+	MaxPageSize     = 1000
+	MaxWait         = 60 * time.Second
+)
+
+// pollEvery is how often a waiting read looks for new events.
+const pollEvery = 100 * time.Millisecond
+
+// Feed reads the feed of a store.
+type Feed struct {
+	st store.Events
+}
+
+// NewFeed returns the feed of st.
+func NewFeed(st store.Events) *Feed { return &Feed{st: st} }
+
+// Read returns the events f selects (publishing those committed since the
+// last read first). With wait, when there is none yet it looks again every
+// pollEvery until one comes, wait has passed or ctx ends; then the answer
+// may be empty. Errors: EINVALID (f), EUNAVAILABLE.
+func (fd *Feed) Read(ctx context.Context, f hotel.EventFilter, wait time.Duration) ([]hotel.Event, error) {
+	if err := check(&f, wait); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		if _, err := fd.st.PublishEvents(ctx); err != nil {
+			return nil, storeError(ctx, err)
+		}
+		evs, err := fd.st.ListEvents(ctx, f)
+		if err != nil {
+			return nil, storeError(ctx, err)
+		}
+		left := time.Until(deadline)
+		if len(evs) > 0 || left <= 0 {
+			return evs, nil
+		}
+		t := time.NewTimer(min(left, pollEvery))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return []hotel.Event{}, nil // the client went away
+		case <-t.C:
+		}
+	}
+}
+
+// check validates f and wait, and sets the default page size.
+func check(f *hotel.EventFilter, wait time.Duration) error {
+	var v hotel.Validation
+	switch {
+	case f.Limit == 0:
+		f.Limit = DefaultPageSize
+	case f.Limit < 0 || f.Limit > MaxPageSize:
+		v.Add("limit", fmt.Sprintf("must be between 1 and %d", MaxPageSize))
+	}
+	if f.After < 0 {
+		v.Add("after", "not a cursor of this feed")
+	}
+	if f.HotelID < 0 {
+		v.Add("hotel_id", "must be a positive integer")
+	}
+	for _, t := range f.Types {
+		if !slices.Contains(hotel.EventTypes, t) {
+			v.Add("types", fmt.Sprintf("%q is not an event type; types: %s", clip(t), strings.Join(hotel.EventTypes, ", ")))
+			break
+		}
+	}
+	if wait < 0 || wait > MaxWait {
+		v.Add("wait", fmt.Sprintf("must be between 0s and %s", MaxWait))
+	}
+	return v.Err()
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// storeError is the error of a read the store did not answer.
+func storeError(ctx context.Context, err error) error {
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The request was cancelled.", Err: err}
+	}
+	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The event feed is unavailable; try again shortly.", Err: err}
+}
+
+// Routes is the event feed over HTTP: GET /events for keys with
+// events:read.
+func Routes(fd *Feed) []auth.Route {
+	return []auth.Route{{Pattern: "GET /events", Rule: auth.Rule{Scope: hotel.ScopeEventsRead}, Handler: http.HandlerFunc(fd.list)}}
+}
+
+// listParams are the query parameters of GET /events.
+var listParams = []string{"after", "types", "hotel_id", "limit", "wait"}
+
+// list handles GET /events: a JSON array of events in feed order and,
+// always, Link: rel="next" — the request to make next (after the last
+// event, or the same position when there was none).
+func (fd *Feed) list(w http.ResponseWriter, r *http.Request) {
+	q := web.NewQuery(r, listParams...)
+	f := hotel.EventFilter{
+		After:   q.Int64("after", 0, math.MaxInt64),
+		HotelID: q.Int64("hotel_id", 1, math.MaxInt64),
+		Limit:   int(q.Int64("limit", 1, MaxPageSize)),
+	}
+	if t := q.String("types", 1000); t != "" {
+		f.Types = strings.Split(t, ",")
+	}
+	var wait time.Duration
+	if s := q.String("wait", 10); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			d = -1 // refused by check, naming the field
+		}
+		wait = d
+	}
+	if err := q.Err(); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	evs, err := fd.Read(r.Context(), f, wait)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	next := f.After
+	if len(evs) > 0 {
+		n, err := strconv.ParseInt(evs[len(evs)-1].ID, 10, 64)
+		if err == nil {
+			next = n
+		}
+	}
+	v := r.URL.Query()
+	v.Set("after", strconv.FormatInt(next, 10))
+	u := url.URL{Path: r.URL.Path, RawQuery: v.Encode()}
+	w.Header().Set("Link", "<"+u.String()+`>; rel="next"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if evs == nil {
+		evs = []hotel.Event{}
+	}
+	web.Encode(w, http.StatusOK, evs)
+}

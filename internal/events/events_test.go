@@ -1,0 +1,140 @@
+package events_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
+	"github.com/hotelplatform/hotel/internal/booking"
+	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
+	"github.com/hotelplatform/hotel/internal/events"
+	"github.com/hotelplatform/hotel/internal/store/pgtest"
+	"github.com/hotelplatform/hotel/internal/web"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
+var desk = auth.WithPrincipal(context.Background(), hotel.Principal{Kind: hotel.StaffKey, Name: "desk",
+	Scopes: []string{hotel.ScopeBookingsRead, hotel.ScopeBookingsWrite, hotel.ScopeGuestsRead}})
+
+func each(t *testing.T, test func(t *testing.T, e *bookingtest.Env)) {
+	t.Parallel()
+	for _, d := range bookingtest.Drivers {
+		t.Run(d.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, bookingtest.NewEnv(t, d, bookingtest.Modes[0], booking.Config{}))
+		})
+	}
+}
+
+func book(t *testing.T, e *bookingtest.Env, guest string) *hotel.Booking {
+	t.Helper()
+	b, err := e.Service.Create(desk, hotel.NewBooking{GuestName: guest, HotelID: bookingtest.London, RoomType: "Standard Rooms",
+		ArrivalDate: bookingtest.Day(3), StayLength: 2, Adults: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestLongPoll: a read that finds nothing waits for the next change and
+// answers with it; one behind the last event with nothing coming answers
+// [] when its wait is over.
+func TestLongPoll(t *testing.T) {
+	each(t, func(t *testing.T, e *bookingtest.Env) {
+		fd := events.NewFeed(e.Store)
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		var got []hotel.Event
+		var err error
+		wg.Go(func() { got, err = fd.Read(ctx, hotel.EventFilter{}, 30*time.Second) })
+		time.Sleep(50 * time.Millisecond) // (not a timing assertion: the read gets the event whenever it commits)
+		b := book(t, e, "Poll Polly")
+		wg.Wait()
+		if err != nil || len(got) != 1 || got[0].Type != hotel.EventBookingCreated || got[0].Subject != b.ID || got[0].Sequence != 1 {
+			t.Fatalf("long-poll read = %+v, %v", got, err)
+		}
+		if strings.Contains(string(got[0].Data), "Polly") {
+			t.Fatalf("event data carries the guest name: %s", got[0].Data)
+		}
+		pos, err := strconv.ParseInt(got[0].ID, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs, err := fd.Read(ctx, hotel.EventFilter{After: pos}, 100*time.Millisecond); err != nil || len(evs) != 0 {
+			t.Fatalf("read behind the last event = %+v, %v", evs, err)
+		}
+		// A cancelled wait answers at once, empty.
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if evs, err := fd.Read(cctx, hotel.EventFilter{After: pos}, 30*time.Second); err != nil && hotel.ErrorCode(err) != hotel.EUNAVAILABLE || len(evs) != 0 {
+			t.Fatalf("cancelled read = %+v, %v", evs, err)
+		}
+	})
+}
+
+// TestFeedHTTP: GET /events answers the events as JSON with the next
+// request in Link, and refuses bad parameters with 400 naming them.
+func TestFeedHTTP(t *testing.T) {
+	each(t, func(t *testing.T, e *bookingtest.Env) {
+		b := book(t, e, "Http Hattie")
+		if _, err := e.Service.Cancel(desk, b.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		for _, r := range events.Routes(events.NewFeed(e.Store)) {
+			mux.Handle(r.Pattern, r.Handler)
+		}
+		srv := httptest.NewServer(web.ProblemMux(mux))
+		defer srv.Close()
+		get := func(path string) (*http.Response, []byte) {
+			resp, err := http.Get(srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = resp.Body.Close() }()
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp, body
+		}
+		resp, body := get("/events?limit=1")
+		var evs []hotel.Event
+		if err := json.Unmarshal(body, &evs); err != nil || resp.StatusCode != 200 || len(evs) != 1 || evs[0].Type != hotel.EventBookingCreated {
+			t.Fatalf("first page: %d %s", resp.StatusCode, body)
+		}
+		link := resp.Header.Get("Link")
+		if !strings.Contains(link, "after="+evs[0].ID) || !strings.Contains(link, `rel="next"`) {
+			t.Fatalf("Link: %q", link)
+		}
+		next := strings.TrimPrefix(strings.Split(link, ">")[0], "<")
+		resp, body = get(next)
+		if err := json.Unmarshal(body, &evs); err != nil || len(evs) != 1 || evs[0].Type != hotel.EventBookingCancelled {
+			t.Fatalf("next page: %d %s", resp.StatusCode, body)
+		}
+		var d hotel.BookingEvent
+		if err := json.Unmarshal(evs[0].Data, &d); err != nil || d.BookingID != b.ID || d.Status != hotel.StatusCancelled || d.CancellationFee == nil {
+			t.Fatalf("cancelled data: %s", evs[0].Data)
+		}
+		for query, field := range map[string]string{
+			"types=booking.exploded": "types", "wait=2m": "wait", "wait=soon": "wait", "limit=0": "limit",
+			"after=-1": "after", "after=x": "after", "hotel_id=0": "hotel_id", "since=1": "since",
+		} {
+			resp, body := get("/events?" + query)
+			if resp.StatusCode != 400 || !strings.Contains(string(body), `"`+field+`"`) || resp.Header.Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("%s: %d %s", query, resp.StatusCode, body)
+			}
+		}
+	})
+}

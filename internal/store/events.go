@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// Events is the event outbox (migration 0015): the triggers of the booking
+// table write an event in the transaction of every change; these read
+// them.
+type Events interface {
+	// PublishEvents gives the committed events that have none their feed
+	// positions, in the order they were written, and their subjects' next
+	// sequence numbers, and returns how many it published. Callers may run
+	// it concurrently (one publishes at a time; the others return 0). On
+	// SQLite events are published as they are written.
+	PublishEvents(ctx context.Context) (int, error)
+	// ListEvents returns at most f.Limit published events after position
+	// f.After, matching f, in position order.
+	ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Event, error)
+	// PruneEvents deletes at most limit published events that occurred
+	// before before, oldest first, and returns how many.
+	PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error)
+	// EventGaps returns at most limit booking rows whose events do not
+	// count their changes — a row at version v has exactly v events, one
+	// per committed change — and subjects with events but no row: what
+	// breaks "no event without its change, no change without its event".
+	// Rows older than the outbox (migration 0015) or than the oldest event
+	// kept (retention) and pending rows (of an earlier version's saga) are
+	// not compared.
+	EventGaps(ctx context.Context, limit int) ([]EventGap, error)
+}
+
+// EventGap is a booking row (Subject) at Version with Events events, or
+// (Version 0) events of a subject no booking row has.
+type EventGap struct {
+	Subject string
+	Version int
+	Events  int
+}
+
+// OutboxMigration is the migration that made the outbox.
+const OutboxMigration = 15
+
+// EventGapsSQL returns the statement of EventGaps with placeholders p(1)
+// (rows created from then on are compared) and p(2) (the limit).
+func EventGapsSQL(p func(int) string) string {
+	return `WITH counts AS (SELECT subject, count(*) AS n FROM event GROUP BY subject)
+SELECT CAST(b.id AS TEXT), b.version, coalesce(c.n, 0) FROM booking b LEFT JOIN counts c ON c.subject = CAST(b.id AS TEXT)
+WHERE b.status <> 'pending' AND b.created_at >= ` + p(1) + ` AND coalesce(c.n, 0) <> b.version
+UNION ALL
+SELECT c.subject, 0, c.n FROM counts c WHERE NOT EXISTS (SELECT 1 FROM booking b WHERE CAST(b.id AS TEXT) = c.subject)
+LIMIT ` + p(2)
+}
+
+// EventRow is a row of table event as both drivers read it.
+type EventRow struct {
+	Pos        int64
+	Type       string
+	HotelID    int64
+	Subject    string
+	SubjectSeq int64
+	Payload    string
+	OccurredAt time.Time
+}
+
+// EventColumns are the columns of table event a driver reads into
+// EventDest, in order.
+const EventColumns = `pos, type, hotel_id, subject, subject_seq, payload, occurred_at`
+
+// EventDest returns the scan destinations of EventColumns.
+func EventDest(r *EventRow) []any {
+	return []any{&r.Pos, &r.Type, &r.HotelID, &r.Subject, &r.SubjectSeq, &r.Payload, TimeDest(&r.OccurredAt)}
+}
+
+// bookingPayload is the payload the booking triggers write.
+type bookingPayload struct {
+	BookingID        string     `json:"booking_id"`
+	RoomID           string     `json:"room_id"`
+	RoomNo           int        `json:"room_no"`
+	ConfirmationCode string     `json:"confirmation_code"`
+	Status           string     `json:"status"`
+	Version          int        `json:"version"`
+	RoomTypeID       int64      `json:"room_type_id"`
+	RatePlan         *string    `json:"rate_plan"`
+	ArrivalDate      hotel.Date `json:"arrival_date"`
+	StayLength       int        `json:"stay_length"`
+	CheckOutDate     hotel.Date `json:"check_out_date"`
+	DepartedOn       *string    `json:"departed_on"`
+	Adults           int        `json:"adults"`
+	Children         int        `json:"children"`
+	TotalCents       *int64     `json:"total_cents"`
+	Currency         string     `json:"currency"`
+	CancellationFee  *int64     `json:"cancellation_fee_cents"`
+	NoShowFee        *int64     `json:"no_show_fee_cents"`
+}
+
+// Event returns the event r holds, its data in the API's shape.
+func (r EventRow) Event() (hotel.Event, error) {
+	e := hotel.Event{ID: strconv.FormatInt(r.Pos, 10), Type: r.Type, Time: r.OccurredAt.UTC(), HotelID: r.HotelID,
+		Subject: r.Subject, Sequence: r.SubjectSeq}
+	var p bookingPayload
+	if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+		return e, err
+	}
+	d := hotel.BookingEvent{BookingID: p.BookingID, RoomID: p.RoomID, RoomNo: p.RoomNo, ConfirmationCode: p.ConfirmationCode,
+		Status: p.Status, Version: p.Version, RoomTypeID: p.RoomTypeID, ArrivalDate: p.ArrivalDate, StayLength: p.StayLength,
+		CheckOutDate: p.CheckOutDate, Adults: p.Adults, Children: p.Children, Currency: p.Currency}
+	if p.RatePlan != nil {
+		d.RatePlan = *p.RatePlan
+	}
+	if p.DepartedOn != nil {
+		on, err := hotel.ParseDate(*p.DepartedOn)
+		if err != nil {
+			return e, err
+		}
+		d.DepartedOn = on
+	}
+	if p.TotalCents != nil {
+		d.TotalPrice = hotel.Cents(*p.TotalCents)
+	}
+	if p.CancellationFee != nil {
+		fee := hotel.Cents(*p.CancellationFee)
+		d.CancellationFee = &fee
+	}
+	if p.NoShowFee != nil {
+		fee := hotel.Cents(*p.NoShowFee)
+		d.NoShowFee = &fee
+	}
+	data, err := json.Marshal(d)
+	e.Data = data
+	return e, err
+}

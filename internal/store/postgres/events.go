@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// The event outbox (store.Events; migration 0015 says why events are
+// published after they commit, and why that keeps the feed in order).
+
+// eventLockID is the advisory lock key of the publisher ("hotelevt").
+const eventLockID = 0x686f74656c657674
+
+// maxPublish bounds one publishing statement.
+const maxPublish = 10000
+
+// publishSQL numbers the committed unpublished events it sees, in id
+// order: positions after the last one given, each subject's sequence
+// after its last.
+const publishSQL = `WITH todo AS (
+    SELECT id, subject, row_number() OVER (ORDER BY id) AS n,
+           row_number() OVER (PARTITION BY subject ORDER BY id) AS sn
+    FROM (SELECT id, subject FROM event WHERE pos IS NULL ORDER BY id LIMIT $1) u),
+base AS (SELECT coalesce(max(pos), 0) AS pos FROM event),
+subj AS (
+    SELECT t.subject, coalesce((SELECT max(e.subject_seq) FROM event e WHERE e.subject = t.subject), 0) AS seq
+    FROM (SELECT DISTINCT subject FROM todo) t)
+UPDATE event e SET pos = base.pos + todo.n, subject_seq = subj.seq + todo.sn
+FROM todo, base, subj
+WHERE e.id = todo.id AND subj.subject = todo.subject`
+
+// PublishEvents publishes under a transaction-scoped advisory lock; a
+// caller that does not get it at once returns 0: another is publishing.
+func (s *Store) PublishEvents(ctx context.Context) (int, error) {
+	published := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var got bool
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(eventLockID)).Scan(&got); err != nil || !got {
+			return err
+		}
+		tag, err := tx.Exec(ctx, publishSQL, maxPublish)
+		published = int(tag.RowsAffected())
+		return err
+	})
+	return published, err
+}
+
+// listEventsSQL selects published events after $1, of the types $2 (empty:
+// all), of hotel $3 (0: all), at most $4.
+const listEventsSQL = `SELECT ` + store.EventColumns + ` FROM event
+WHERE pos > $1 AND (cardinality($2::text[]) = 0 OR type = ANY($2)) AND ($3 = 0 OR hotel_id = $3)
+ORDER BY pos LIMIT $4`
+
+// ListEvents reads one page of the feed.
+func (s *Store) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Event, error) {
+	types := f.Types
+	if types == nil {
+		types = []string{}
+	}
+	var out []hotel.Event
+	var r store.EventRow
+	err := each(ctx, s.pool, store.EventDest(&r), func() error {
+		e, err := r.Event()
+		out = append(out, e)
+		return err
+	}, listEventsSQL, f.After, types, f.HotelID, f.Limit)
+	return out, translate(err)
+}
+
+// PruneEvents deletes old published events, oldest first.
+func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM event WHERE id IN (
+    SELECT id FROM event WHERE occurred_at < $1 AND pos IS NOT NULL ORDER BY occurred_at LIMIT $2)`, before, limit)
+	return tag.RowsAffected(), translate(err)
+}
+
+// EventGaps compares the events with the booking rows made since the
+// outbox began, or since the oldest event kept.
+func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, error) {
+	var since time.Time
+	err := s.pool.QueryRow(ctx, `SELECT greatest((SELECT applied_at FROM schema_migrations WHERE version = $1),
+    (SELECT min(occurred_at) FROM event))`, store.OutboxMigration).Scan(&since)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []store.EventGap
+	var g store.EventGap
+	err = each(ctx, s.pool, []any{&g.Subject, &g.Version, &g.Events}, func() error {
+		out = append(out, g)
+		return nil
+	}, store.EventGapsSQL(func(i int) string { return "$" + strconv.Itoa(i) }), since, limit)
+	return out, translate(err)
+}

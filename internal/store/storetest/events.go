@@ -1,0 +1,272 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
+)
+
+// testEvents is the conformance suite of store.Events: the outbox the
+// booking triggers write.
+func testEvents(t *testing.T, h Harness) {
+	t.Run("BookingChanges", func(t *testing.T) { t.Parallel(); testEventsBookingChanges(t, h) })
+	t.Run("Concurrent", func(t *testing.T) { t.Parallel(); testEventsConcurrent(t, h) })
+}
+
+// allEvents publishes and returns every event after after matching f.
+func allEvents(t *testing.T, s store.Store, f hotel.EventFilter) []hotel.Event {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.PublishEvents(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var out []hotel.Event
+	f.Limit = 7 // several pages
+	for {
+		page, err := s.ListEvents(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page...)
+		if len(page) < f.Limit {
+			return out
+		}
+		n, err := strconv.ParseInt(page[len(page)-1].ID, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.After = n
+	}
+}
+
+// testEventsBookingChanges: each committed change of a booking row writes
+// one event — created, modified, its new status — in order, with the
+// row's state and no guest name; a change of the sync mark alone writes
+// none, and a change that is refused none either.
+func testEventsBookingChanges(t *testing.T, h Harness) {
+	ctx := context.Background()
+	f := NewFixture(100, 5)
+	s := loaded(t, h, f)
+	if evs := allEvents(t, s, hotel.EventFilter{}); len(evs) != 0 {
+		t.Fatalf("a loaded store has %d events", len(evs))
+	}
+	b := insertBooking(t, s, sampleBooking(f, 1, 1000, day(1), 2, hotel.StatusConfirmed))
+	other := insertBooking(t, s, sampleBooking(f, 2, 1001, day(2), 1, hotel.StatusFailed))
+
+	// The sync mark alone is no change; a stale update is refused.
+	if err := s.SetSyncPending(ctx, b.ID, b.Version, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSyncPending(ctx, b.ID, b.Version, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	stale := b
+	stale.Version = 7
+	if err := s.UpdateBooking(ctx, &stale, false); err == nil {
+		t.Fatal("a stale update was written")
+	}
+	b.StayLength, b.CheckOutDate = 3, day(4)
+	if err := s.UpdateBooking(ctx, &b, false); err != nil {
+		t.Fatal(err)
+	}
+	b.Status, b.CancellationCharge, b.CancelledAt = hotel.StatusCancelled, 1234, time.Now()
+	if err := s.UpdateBooking(ctx, &b, false); err != nil {
+		t.Fatal(err)
+	}
+
+	evs := allEvents(t, s, hotel.EventFilter{})
+	want := []struct {
+		typ, subject string
+		seq          int64
+		version      int
+	}{
+		{hotel.EventBookingCreated, b.ID, 1, 1}, {hotel.EventBookingFailed, other.ID, 1, 1},
+		{hotel.EventBookingModified, b.ID, 2, 2}, {hotel.EventBookingCancelled, b.ID, 3, 3},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("%d events, want %d: %+v", len(evs), len(want), evs)
+	}
+	var last int64
+	for i, e := range evs {
+		w := want[i]
+		pos, err := strconv.ParseInt(e.ID, 10, 64)
+		if err != nil || pos <= last {
+			t.Fatalf("event %d: id %q after %d", i, e.ID, last)
+		}
+		last = pos
+		var d hotel.BookingEvent
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		if e.Type != w.typ || e.Subject != w.subject || e.Sequence != w.seq || d.Version != w.version || e.HotelID != 100 ||
+			d.RoomID != w.subject || d.BookingID != w.subject || e.Time.IsZero() {
+			t.Fatalf("event %d = %+v (data %s), want %+v", i, e, e.Data, w)
+		}
+	}
+	var d hotel.BookingEvent
+	_ = json.Unmarshal(evs[3].Data, &d)
+	if d.Status != hotel.StatusCancelled || d.StayLength != 3 || d.CancellationFee == nil || *d.CancellationFee != 1234 ||
+		d.TotalPrice != b.TotalPrice || d.Currency != b.Currency || d.ConfirmationCode != b.ConfirmationCode || d.RoomTypeID != 1000 {
+		t.Fatalf("cancelled event data: %s", evs[3].Data)
+	}
+	for _, e := range evs {
+		var m map[string]any
+		_ = json.Unmarshal(e.Data, &m)
+		if _, ok := m["guest_name"]; ok {
+			t.Fatalf("event data carries a guest name: %s", e.Data)
+		}
+	}
+
+	if gaps, err := s.EventGaps(ctx, 10); err != nil || len(gaps) != 0 {
+		t.Fatalf("EventGaps = %+v, %v; want none", gaps, err)
+	}
+	// Filters: after a position, by type, by hotel.
+	if got := allEvents(t, s, hotel.EventFilter{After: mustPos(t, evs[1])}); len(got) != 2 || got[0].ID != evs[2].ID {
+		t.Fatalf("after %s: %+v", evs[1].ID, got)
+	}
+	if got := allEvents(t, s, hotel.EventFilter{Types: []string{hotel.EventBookingCancelled, hotel.EventBookingFailed}}); len(got) != 2 ||
+		got[0].Type != hotel.EventBookingFailed || got[1].Type != hotel.EventBookingCancelled {
+		t.Fatalf("by type: %+v", got)
+	}
+	if got := allEvents(t, s, hotel.EventFilter{HotelID: 101}); len(got) != 0 {
+		t.Fatalf("hotel 101: %+v", got)
+	}
+	// Publishing again changes nothing; pruning keeps what is newer.
+	if n, err := s.PublishEvents(ctx); err != nil || n != 0 {
+		t.Fatalf("publish again: %d, %v", n, err)
+	}
+	if n, err := s.PruneEvents(ctx, time.Now().Add(-time.Hour), 100); err != nil || n != 0 {
+		t.Fatalf("prune of nothing old: %d, %v", n, err)
+	}
+	if n, err := s.PruneEvents(ctx, time.Now().Add(time.Hour), 3); err != nil || n != 3 {
+		t.Fatalf("prune: %d, %v", n, err)
+	}
+	if got := allEvents(t, s, hotel.EventFilter{}); len(got) != 1 || got[0].ID != evs[3].ID {
+		t.Fatalf("after pruning: %+v", got)
+	}
+
+	// Rows older than the oldest event kept are not compared; a newer row
+	// whose change has no event is found.
+	c := insertBooking(t, s, sampleBooking(f, 3, 1000, day(2), 1, hotel.StatusConfirmed))
+	if gaps, err := s.EventGaps(ctx, 10); err != nil || len(gaps) != 0 {
+		t.Fatalf("EventGaps after pruning = %+v, %v; want none", gaps, err)
+	}
+	if err := h.Exec(t, s, "DELETE FROM event WHERE subject = '"+c.ID+"'"); err != nil {
+		t.Fatal(err)
+	}
+	if gaps, err := s.EventGaps(ctx, 10); err != nil || len(gaps) != 1 || gaps[0] != (store.EventGap{Subject: c.ID, Version: 1, Events: 0}) {
+		t.Fatalf("EventGaps after deleting an event = %+v, %v", gaps, err)
+	}
+}
+
+func mustPos(t *testing.T, e hotel.Event) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(e.ID, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// testEventsConcurrent: bookings changed by many writers at once, while
+// readers publish and read: every change is in the feed once, each
+// booking's in order, and a reader following the feed from position 0
+// sees what a full read sees afterwards.
+func testEventsConcurrent(t *testing.T, h Harness) {
+	ctx := context.Background()
+	f := NewFixture(100, 5)
+	s := loaded(t, h, f)
+	const writers, changes = 6, 5
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	var followed []hotel.Event
+	var after int64
+	var followErr error
+	wg.Go(func() {
+		follow := func() bool {
+			if _, err := s.PublishEvents(ctx); err != nil {
+				followErr = err
+				return false
+			}
+			page, err := s.ListEvents(ctx, hotel.EventFilter{After: after, Limit: 50})
+			if err != nil {
+				followErr = err
+				return false
+			}
+			for _, e := range page {
+				n, _ := strconv.ParseInt(e.ID, 10, 64)
+				after = n
+			}
+			followed = append(followed, page...)
+			return true
+		}
+		for {
+			select {
+			case <-done:
+				for range 100 { // the last writes may take a moment to be seen
+					if len(followed) >= writers*(changes+1) || !follow() {
+						return
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+				return
+			default:
+				if !follow() {
+					return
+				}
+			}
+		}
+	})
+	var writersWG sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		writersWG.Go(func() {
+			b := sampleBooking(f, 10+w, 1000, day(1), 1, hotel.StatusConfirmed)
+			b.AccessToken = ""
+			if err := s.InsertBooking(ctx, &b, nil); err != nil {
+				errs <- err
+				return
+			}
+			for i := range changes {
+				b.Adults = 1 + i%2
+				if err := s.UpdateBooking(ctx, &b, false); err != nil {
+					errs <- fmt.Errorf("update %d of %s: %w", i, b.ID, err)
+					return
+				}
+			}
+		})
+	}
+	writersWG.Wait()
+	close(done)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if followErr != nil {
+		t.Fatal(followErr)
+	}
+	all := allEvents(t, s, hotel.EventFilter{})
+	if len(all) != writers*(changes+1) || len(followed) != len(all) {
+		t.Fatalf("%d events, %d followed, want %d", len(all), len(followed), writers*(changes+1))
+	}
+	seq := map[string]int64{}
+	for i, e := range all {
+		if followed[i].ID != e.ID || followed[i].Subject != e.Subject {
+			t.Fatalf("followed event %d = %s of %s, a full read has %s of %s", i, followed[i].ID, followed[i].Subject, e.ID, e.Subject)
+		}
+		var d hotel.BookingEvent
+		_ = json.Unmarshal(e.Data, &d)
+		seq[e.Subject]++
+		if e.Sequence != seq[e.Subject] || int64(d.Version) != e.Sequence {
+			t.Fatalf("event %s of %s: sequence %d, version %d, want %d", e.ID, e.Subject, e.Sequence, d.Version, seq[e.Subject])
+		}
+	}
+}
