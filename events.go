@@ -34,11 +34,29 @@ const (
 	EventBookingCheckedIn = "booking.checked_in"
 	EventBookingNoShow    = "booking.no_show"
 	EventBookingCompleted = "booking.completed"
+	EventARIChanged       = "ari.changed"
+	EventHotelChanged     = "hotel.changed"
 )
 
 // EventTypes are the types of events, in the order documented.
 var EventTypes = []string{EventBookingCreated, EventBookingFailed, EventBookingModified, EventBookingCancelled,
-	EventBookingCheckedIn, EventBookingNoShow, EventBookingCompleted}
+	EventBookingCheckedIn, EventBookingNoShow, EventBookingCompleted, EventARIChanged, EventHotelChanged}
+
+// BookingEventTypes are the types of the events of booking rows.
+var BookingEventTypes = EventTypes[:7]
+
+// ARIEvent is the data of an ari.changed event — What (availability,
+// rates or restrictions) changed for room type RoomTypeID (0: every room
+// type of the hotel, as the base-plan prices are kept) over the nights
+// FirstNight…LastNight — or of a hotel.changed event (What "catalogue":
+// the hotel, its room types or rate plans; no nights). Read the ARI
+// calendar or the catalogue for the new values.
+type ARIEvent struct {
+	What       string `json:"what"`
+	RoomTypeID int64  `json:"room_type_id,omitempty"`
+	FirstNight Date   `json:"first_night,omitzero"`
+	LastNight  Date   `json:"last_night,omitzero"`
+}
 
 // BookingEvent is the data of a booking event: the row's state after the
 // change. It never carries the guest's name (read the booking for it, with

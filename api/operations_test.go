@@ -390,7 +390,7 @@ func operations() []operation {
 				"(of a booking of several rooms, every room confirmed or checked in). "+
 				"Takes no request body: one is refused (400).", false),
 		{method: "GET", path: "/events", id: "listEvents", tag: "Events", summary: "Read the event feed", proxied: true,
-			description: "Committed changes of bookings in commit order, from the start of retention (`HOTEL_EVENT_RETENTION_DAYS`, default 30) or after `after`. " +
+			description: "Committed changes of bookings, availability, rates, restrictions and the catalogue in commit order, from the start of retention (`HOTEL_EVENT_RETENTION_DAYS`, default 30) or after `after`. " +
 				"`Link: rel=\"next\"` is always the request to make next — behind the last event, or the same position when there was none — so a consumer loops on it, " +
 				"storing the last `id` it processed to resume after a restart. With `wait`, a read that finds nothing waits up to that long for the next change " +
 				"(long-poll: it answers within about 0.1 s of a commit) and then answers, possibly `[]`. Delivery is at least once per read: a consumer that " +

@@ -396,7 +396,7 @@ var tags = arr{
 	o("name", "Inventory administration", "description", "Hotels, room types, the calendar of capacity and prices, and blocking rooms. Needs the `inventory:write` scope."),
 	o("name", "Reservation holds", "description", "Service to service: the booking service takes rooms for a booking through holds, every night or none. Idempotent on the booking id."),
 	o("name", "Bookings", "description", "A guest's stay: book (anyone), read, change, cancel and check out early."),
-	o("name", "Events", "description", "The feed of committed changes, in commit order, replayable from any position within retention. Needs the `events:read` scope."),
+	o("name", "Events", "description", "The feed of committed changes — bookings, availability, rates, restrictions and the catalogue — in commit order, replayable from any position within retention. Needs the `events:read` scope."),
 }
 
 var securitySchemes = o(
@@ -947,9 +947,11 @@ var schemas = o(
 			"cancellation_fees", o("$ref", "#/components/schemas/Money", "description", "Several rooms: the fees recorded for the rooms cancelled so far (0.00 when none)."),
 			"rooms", o("type", "array", "minItems", 2, "maxItems", 9, "items", schema("BookingRoom"),
 				"description", "Several rooms only: each room's stay, room 1 (the booking's own id and code) first. Absent for a booking of one room.")))),
-	"EventType", o("type", "string", "enum", arr{"booking.created", "booking.failed", "booking.modified", "booking.cancelled", "booking.checked_in", "booking.no_show", "booking.completed"},
-		"description", "What happened to a booking row: `created` (confirmed), `failed` (refused: sold out or a rule broken; nothing held), `modified` (a new version, its status unchanged: "+
-			"dates, room, party, guest name or its erasure), or its new status."),
+	"EventType", o("type", "string", "enum", arr{"booking.created", "booking.failed", "booking.modified", "booking.cancelled", "booking.checked_in", "booking.no_show", "booking.completed",
+		"ari.changed", "hotel.changed"},
+		"description", "`booking.*`: what happened to a booking row — `created` (confirmed), `failed` (refused: sold out or a rule broken; nothing held), `modified` (a new version, its status unchanged: "+
+			"dates, room, party, guest name or its erasure), or its new status (`data`: a `BookingEvent`). `ari.changed`: availability, rates or restrictions of a room type "+
+			"(or of the hotel's base-plan prices) changed over a range of nights; `hotel.changed`: the hotel, its room types or rate plans changed (`data`: an `ARIEvent`)."),
 	"Event", o("type", "object", "additionalProperties", false, "required", arr{"id", "type", "time", "hotel_id", "subject", "sequence", "data"},
 		"description", "One committed change. Written in the change's own transaction (no event without its change, no change without its event), published in commit order.",
 		"properties", o(
@@ -958,9 +960,18 @@ var schemas = o(
 			"type", schema("EventType"),
 			"time", o("$ref", "#/components/schemas/Timestamp", "description", "When the change was written (the database's clock)."),
 			"hotel_id", schema("ID"),
-			"subject", o("type", "string", "description", "What changed: the booking row's id (a booking's own id, or room k's of a booking of several rooms)."),
+			"subject", o("type", "string", "description", "What changed: the booking row's id (a booking's own id, or room k's of a booking of several rooms); "+
+				"`hotel/{hotel_id}` or `hotel/{hotel_id}/room-type/{room_type_id}` for ARI and catalogue events."),
 			"sequence", o("type", "integer", "minimum", 1, "description", "The subject's changes counted from 1, in the order they committed: a consumer applies an event only after the one before it."),
-			"data", schema("BookingEvent"))),
+			"data", o("description", "The change: a `BookingEvent` for `booking.*` types, an `ARIEvent` for `ari.changed` and `hotel.changed`.",
+				"oneOf", arr{schema("BookingEvent"), schema("ARIEvent")}))),
+	"ARIEvent", o("type", "object", "additionalProperties", false, "required", arr{"what"},
+		"description", "What changed, to read again (the ARI calendar, the catalogue): never the new values themselves.",
+		"properties", o(
+			"what", o("type", "string", "enum", arr{"availability", "rates", "restrictions", "catalogue"}),
+			"room_type_id", o("$ref", "#/components/schemas/ID", "description", "The room type; absent for the hotel's base-plan prices (every room type) and for `catalogue`."),
+			"first_night", o("$ref", "#/components/schemas/Date", "description", "First night changed (absent for `catalogue`)."),
+			"last_night", o("$ref", "#/components/schemas/Date", "description", "Last night changed (inclusive)."))),
 	"BookingEvent", o("type", "object", "additionalProperties", false,
 		"required", arr{"booking_id", "room_id", "room_no", "confirmation_code", "reservation_status", "version", "room_type_id", "arrival_date", "stay_length",
 			"check_out_date", "adults", "children", "total_price", "currency"},

@@ -57,7 +57,10 @@ func TestLongPoll(t *testing.T) {
 		var wg sync.WaitGroup
 		var got []hotel.Event
 		var err error
-		wg.Go(func() { got, err = fd.Read(ctx, hotel.EventFilter{}, 30*time.Second) })
+		start := behind(t, fd)
+		wg.Go(func() {
+			got, err = fd.Read(ctx, hotel.EventFilter{After: start, Types: hotel.BookingEventTypes}, 30*time.Second)
+		})
 		time.Sleep(50 * time.Millisecond) // (not a timing assertion: the read gets the event whenever it commits)
 		b := book(t, e, "Poll Polly")
 		wg.Wait()
@@ -71,7 +74,7 @@ func TestLongPoll(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if evs, err := fd.Read(ctx, hotel.EventFilter{After: pos}, 100*time.Millisecond); err != nil || len(evs) != 0 {
+		if evs, err := fd.Read(ctx, hotel.EventFilter{After: pos, Types: hotel.BookingEventTypes}, 100*time.Millisecond); err != nil || len(evs) != 0 {
 			t.Fatalf("read behind the last event = %+v, %v", evs, err)
 		}
 		// A cancelled wait answers at once, empty.
@@ -79,6 +82,54 @@ func TestLongPoll(t *testing.T) {
 		cancel()
 		if evs, err := fd.Read(cctx, hotel.EventFilter{After: pos}, 30*time.Second); err != nil && hotel.ErrorCode(err) != hotel.EUNAVAILABLE || len(evs) != 0 {
 			t.Fatalf("cancelled read = %+v, %v", evs, err)
+		}
+	})
+}
+
+// behind returns the position behind every event so far (the fixture's
+// load writes hotel.changed events).
+func behind(t *testing.T, fd *events.Feed) int64 {
+	t.Helper()
+	var pos int64
+	for {
+		evs, err := fd.Read(context.Background(), hotel.EventFilter{After: pos, Limit: events.MaxPageSize}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 {
+			return pos
+		}
+		if pos, err = strconv.ParseInt(evs[len(evs)-1].ID, 10, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestARIEvents: a booking's hold changes the availability of its room
+// type over its nights: one ari.changed event (on SQLite, where each night
+// writes a touch, the publisher merges them), committed with the booking.
+func TestARIEvents(t *testing.T) {
+	each(t, func(t *testing.T, e *bookingtest.Env) {
+		fd := events.NewFeed(e.Store)
+		start := behind(t, fd)
+		book(t, e, "Ari Arianne")
+		evs, err := fd.Read(context.Background(), hotel.EventFilter{After: start}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ari []hotel.Event
+		for _, ev := range evs {
+			if ev.Type == hotel.EventARIChanged {
+				ari = append(ari, ev)
+			}
+		}
+		if len(ari) != 1 || ari[0].Subject != "hotel/100/room-type/1000" || ari[0].HotelID != bookingtest.London {
+			t.Fatalf("ari.changed events: %+v", ari)
+		}
+		var d hotel.ARIEvent
+		if err := json.Unmarshal(ari[0].Data, &d); err != nil || d.What != "availability" || d.RoomTypeID != bookingtest.LondonStandard ||
+			d.FirstNight != bookingtest.Day(3) || d.LastNight != bookingtest.Day(4) {
+			t.Fatalf("ari.changed data: %s", ari[0].Data)
 		}
 	})
 }
@@ -109,7 +160,7 @@ func TestFeedHTTP(t *testing.T) {
 			}
 			return resp, body
 		}
-		resp, body := get("/events?limit=1")
+		resp, body := get("/events?limit=1&types=booking.created,booking.cancelled")
 		var evs []hotel.Event
 		if err := json.Unmarshal(body, &evs); err != nil || resp.StatusCode != 200 || len(evs) != 1 || evs[0].Type != hotel.EventBookingCreated {
 			t.Fatalf("first page: %d %s", resp.StatusCode, body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -23,15 +24,16 @@ type Events interface {
 	// f.After, matching f, in position order.
 	ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Event, error)
 	// PruneEvents deletes at most limit published events that occurred
-	// before before, oldest first, and returns how many.
+	// before before, oldest first, and returns how many; when it deletes
+	// any, EventGaps no longer compares the rows created before before.
 	PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error)
 	// EventGaps returns at most limit booking rows whose events do not
 	// count their changes — a row at version v has exactly v events, one
 	// per committed change — and subjects with events but no row: what
 	// breaks "no event without its change, no change without its event".
-	// Rows older than the outbox (migration 0015) or than the oldest event
-	// kept (retention) and pending rows (of an earlier version's saga) are
-	// not compared.
+	// Rows created before the outbox (migration 0015) or before the time
+	// events were last pruned up to (PruneEvents' before), and pending rows
+	// (of an earlier version's saga), are not compared.
 	EventGaps(ctx context.Context, limit int) ([]EventGap, error)
 }
 
@@ -49,7 +51,7 @@ const OutboxMigration = 15
 // EventGapsSQL returns the statement of EventGaps with placeholders p(1)
 // (rows created from then on are compared) and p(2) (the limit).
 func EventGapsSQL(p func(int) string) string {
-	return `WITH counts AS (SELECT subject, count(*) AS n FROM event GROUP BY subject)
+	return `WITH counts AS (SELECT subject, count(*) AS n FROM event WHERE type LIKE 'booking.%' GROUP BY subject)
 SELECT CAST(b.id AS TEXT), b.version, coalesce(c.n, 0) FROM booking b LEFT JOIN counts c ON c.subject = CAST(b.id AS TEXT)
 WHERE b.status <> 'pending' AND b.created_at >= ` + p(1) + ` AND coalesce(c.n, 0) <> b.version
 UNION ALL
@@ -99,10 +101,78 @@ type bookingPayload struct {
 	NoShowFee        *int64     `json:"no_show_fee_cents"`
 }
 
+// ariPayload is the payload the touch triggers write (migration 0016).
+type ariPayload struct {
+	What       string      `json:"what"`
+	RoomTypeID *int64      `json:"room_type_id"`
+	FirstNight *hotel.Date `json:"first_night"`
+	LastNight  *hotel.Date `json:"last_night"`
+}
+
+// RawEvent is an unpublished event as a publisher reads it.
+type RawEvent struct {
+	ID                     int64
+	Type, Subject, Payload string
+}
+
+// MergeARIEvents returns evs (in id order) without the ari.changed events
+// that continue an earlier one — same subject and kind, nights adjacent
+// or overlapping, no other event of the subject between them — each
+// merged into that one (kept, its nights widened), and the ids merged.
+func MergeARIEvents(evs []RawEvent) (kept []RawEvent, merged []int64) {
+	last := map[string]map[string]int{} // subject → what → index in kept
+	for _, e := range evs {
+		var p ariPayload
+		if e.Type != hotel.EventARIChanged || json.Unmarshal([]byte(e.Payload), &p) != nil || p.FirstNight == nil || p.LastNight == nil {
+			delete(last, e.Subject)
+			kept = append(kept, e)
+			continue
+		}
+		if i, ok := last[e.Subject][p.What]; ok {
+			var q ariPayload
+			if json.Unmarshal([]byte(kept[i].Payload), &q) == nil && !p.FirstNight.After(q.LastNight.AddDays(1)) && !q.FirstNight.After(p.LastNight.AddDays(1)) {
+				if p.FirstNight.Before(*q.FirstNight) {
+					q.FirstNight = p.FirstNight
+				}
+				if q.LastNight.Before(*p.LastNight) {
+					q.LastNight = p.LastNight
+				}
+				if b, err := json.Marshal(q); err == nil {
+					kept[i].Payload = string(b)
+					merged = append(merged, e.ID)
+					continue
+				}
+			}
+		}
+		if last[e.Subject] == nil {
+			last[e.Subject] = map[string]int{}
+		}
+		kept = append(kept, e)
+		last[e.Subject][p.What] = len(kept) - 1
+	}
+	return kept, merged
+}
+
 // Event returns the event r holds, its data in the API's shape.
 func (r EventRow) Event() (hotel.Event, error) {
 	e := hotel.Event{ID: strconv.FormatInt(r.Pos, 10), Type: r.Type, Time: r.OccurredAt.UTC(), HotelID: r.HotelID,
 		Subject: r.Subject, Sequence: r.SubjectSeq}
+	if !strings.HasPrefix(r.Type, "booking.") {
+		var p ariPayload
+		if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+			return e, err
+		}
+		d := hotel.ARIEvent{What: p.What}
+		if p.RoomTypeID != nil {
+			d.RoomTypeID = *p.RoomTypeID
+		}
+		if p.FirstNight != nil && p.LastNight != nil {
+			d.FirstNight, d.LastNight = *p.FirstNight, *p.LastNight
+		}
+		data, err := json.Marshal(d)
+		e.Data = data
+		return e, err
+	}
 	var p bookingPayload
 	if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
 		return e, err

@@ -341,7 +341,7 @@ func (e *Env) CheckEvents(t testing.TB) {
 		t.Fatal(err)
 	}
 	bySubject := map[string][]hotel.Event{}
-	f := hotel.EventFilter{Limit: 1000}
+	f := hotel.EventFilter{Limit: 1000, Types: hotel.BookingEventTypes}
 	for {
 		page, err := e.Store.ListEvents(ctx, f)
 		if err != nil {

@@ -73,19 +73,30 @@ func (s *Store) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Ev
 	return out, translate(err)
 }
 
-// PruneEvents deletes old published events, oldest first.
+// PruneEvents deletes old published events, oldest first, and moves the
+// horizon EventGaps compares from.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM event WHERE id IN (
+	var n int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM event WHERE id IN (
     SELECT id FROM event WHERE occurred_at < $1 AND pos IS NOT NULL ORDER BY occurred_at LIMIT $2)`, before, limit)
-	return tag.RowsAffected(), translate(err)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `INSERT INTO event_horizon (id, pruned_before) VALUES (1, $1)
+ON CONFLICT (id) DO UPDATE SET pruned_before = greatest(event_horizon.pruned_before, excluded.pruned_before)`, before)
+		return err
+	})
+	return n, err
 }
 
 // EventGaps compares the events with the booking rows made since the
-// outbox began, or since the oldest event kept.
+// outbox began and since the events were pruned.
 func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, error) {
 	var since time.Time
 	err := s.pool.QueryRow(ctx, `SELECT greatest((SELECT applied_at FROM schema_migrations WHERE version = $1),
-    (SELECT min(occurred_at) FROM event))`, store.OutboxMigration).Scan(&since)
+    (SELECT pruned_before FROM event_horizon))`, store.OutboxMigration).Scan(&since)
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -10,11 +10,77 @@ import (
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-// The event outbox (store.Events). With one writer at a time, the
-// triggers of migration 0015 publish each event as they write it.
+// The event outbox (store.Events). The triggers of migrations 0015 and
+// 0016 write events unpublished; PublishEvents numbers them.
 
-// PublishEvents has nothing to do: events are published as written.
-func (s *Store) PublishEvents(context.Context) (int, error) { return 0, nil }
+// maxPublish bounds one publishing transaction.
+const maxPublish = 10000
+
+// PublishEvents gives the unpublished events, in id order (commit order:
+// one writer at a time), their positions and their subjects' sequence
+// numbers, in one write transaction. First it merges each ari.changed
+// event into the unpublished one before it of the same subject and kind
+// (what) whose nights it continues or overlaps: a statement here writes a
+// touch, and so an event, per changed night.
+func (s *Store) PublishEvents(ctx context.Context) (int, error) {
+	var pending bool
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM event WHERE pos IS NULL)`).Scan(&pending); err != nil || !pending {
+		return 0, translate(err)
+	}
+	published := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		published = 0
+		evs, err := unpublished(ctx, tx)
+		if err != nil {
+			return err
+		}
+		kept, merged := store.MergeARIEvents(evs)
+		for _, id := range merged {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM event WHERE id = ?`, id); err != nil {
+				return err
+			}
+		}
+		var pos int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(pos), 0) FROM event`).Scan(&pos); err != nil {
+			return err
+		}
+		seqs := map[string]int64{}
+		for _, e := range kept {
+			seq, ok := seqs[e.Subject]
+			if !ok {
+				if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(subject_seq), 0) FROM event WHERE subject = ?`, e.Subject).Scan(&seq); err != nil {
+					return err
+				}
+			}
+			pos, seq = pos+1, seq+1
+			seqs[e.Subject] = seq
+			if _, err := tx.ExecContext(ctx, `UPDATE event SET pos = ?, subject_seq = ?, payload = ? WHERE id = ?`, pos, seq, e.Payload, e.ID); err != nil {
+				return err
+			}
+		}
+		published = len(kept)
+		return nil
+	})
+	return published, err
+}
+
+// unpublished reads the unpublished events in id order.
+func unpublished(ctx context.Context, tx *sql.Tx) ([]store.RawEvent, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, type, subject, payload FROM event WHERE pos IS NULL ORDER BY id LIMIT ?`, maxPublish)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []store.RawEvent
+	for rows.Next() {
+		var e store.RawEvent
+		if err := rows.Scan(&e.ID, &e.Type, &e.Subject, &e.Payload); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
 
 // listEventsSQL selects published events after ?1, of the types in the
 // JSON array ?2 (empty: all), of hotel ?3 (0: all), at most ?4.
@@ -42,24 +108,33 @@ func (s *Store) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Ev
 	return out, translate(err)
 }
 
-// PruneEvents deletes old events, oldest first.
+// PruneEvents deletes old published events, oldest first, and moves the
+// horizon EventGaps compares from.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM event WHERE id IN (
-    SELECT id FROM event WHERE occurred_at < ? ORDER BY id LIMIT ?)`, before.UTC().Format("2006-01-02T15:04:05.000Z"), limit)
-	if err != nil {
-		return 0, translate(err)
-	}
-	n, err := res.RowsAffected()
-	return n, translate(err)
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM event WHERE id IN (
+    SELECT id FROM event WHERE occurred_at < ? AND pos IS NOT NULL ORDER BY id LIMIT ?)`, before.UTC().Format("2006-01-02T15:04:05.000Z"), limit)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO event_horizon (id, pruned_before) VALUES (1, ?1)
+ON CONFLICT (id) DO UPDATE SET pruned_before = max(pruned_before, ?1)`, before.UTC().Format(time.RFC3339Nano))
+		return err
+	})
+	return n, err
 }
 
 // EventGaps compares the events with the booking rows made since the
-// outbox began, or since the oldest event kept.
+// outbox began and since the events were pruned.
 func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, error) {
 	var applied string
-	var oldest sql.NullString
-	err := s.r.QueryRowContext(ctx, `SELECT (SELECT applied_at FROM schema_migrations WHERE version = ?), (SELECT min(occurred_at) FROM event)`,
-		store.OutboxMigration).Scan(&applied, &oldest)
+	var horizon sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT applied_at FROM schema_migrations WHERE version = ?), (SELECT pruned_before FROM event_horizon)`,
+		store.OutboxMigration).Scan(&applied, &horizon)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -67,8 +142,8 @@ func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, err
 	if err != nil {
 		return nil, err
 	}
-	if oldest.Valid {
-		if t, err := time.Parse(time.RFC3339Nano, oldest.String); err == nil && t.After(since) {
+	if horizon.Valid {
+		if t, err := time.Parse(time.RFC3339Nano, horizon.String); err == nil && t.After(since) {
 			since = t
 		}
 	}

@@ -104,6 +104,11 @@ type Event struct {
 	OccurredAt store.Timestamp
 }
 
+type EventHorizon struct {
+	ID           int
+	PrunedBefore store.Timestamp
+}
+
 type Hold struct {
 	BookingID         uuid.UUID
 	HotelID           int64

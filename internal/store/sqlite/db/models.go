@@ -110,6 +110,11 @@ type Event struct {
 	OccurredAt string
 }
 
+type EventHorizon struct {
+	ID           int64
+	PrunedBefore string
+}
+
 type Hold struct {
 	BookingID         string
 	HotelID           int64
