@@ -93,3 +93,14 @@ type EventFilter struct {
 	HotelID int64
 	Limit   int
 }
+
+// EventConsumer is a named consumer of the feed (PUT
+// /events/consumers/{name}): the position it stored, to resume after, and
+// where its unacknowledged view of booking events starts.
+type EventConsumer struct {
+	Name      string    `json:"name"`
+	Position  int64     `json:"position,string"`
+	AckFrom   int64     `json:"acknowledge_from,string"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}

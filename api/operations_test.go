@@ -406,6 +406,27 @@ func operations() []operation {
 					"schema", o("type", "string", "maxLength", 10, "examples", arr{"30s"})),
 			},
 			ok: []response{{status: "200", description: "Events in feed order (possibly none).", schema: arrayOf(schema("Event")), headers: []string{"Link"}}}},
+		{method: "PUT", path: "/events/consumers/{name}", id: "putEventConsumer", tag: "Events", summary: "Store a consumer's position", proxied: true, noQuery: true,
+			description: "Creates the named consumer (201) or moves its stored position (200), so it resumes after a restart with `GET /events?after=<position>`. " +
+				"A new consumer's unacknowledged view starts after the position it is created with (`0`: every booking event kept). A position beyond the last event is 400.",
+			params: arr{param("ConsumerName")}, body: schema("ConsumerPosition"), bodyExample: o("position", "1042"), errors: []int{400},
+			ok: []response{
+				{status: "201", description: "Created.", schema: schema("EventConsumer"), headers: []string{"Location"}},
+				{status: "200", description: "Its position stored.", schema: schema("EventConsumer")},
+			}},
+		{method: "GET", path: "/events/consumers/{name}", id: "getEventConsumer", tag: "Events", summary: "Read a consumer", proxied: true, noQuery: true,
+			description: "The consumer's stored position.", params: arr{param("ConsumerName")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The consumer.", schema: schema("EventConsumer")}}},
+		{method: "GET", path: "/events/consumers/{name}/unacknowledged", id: "listUnacknowledgedEvents", tag: "Events", summary: "A consumer's unacknowledged booking events", proxied: true,
+			description: "The booking events after the consumer's `acknowledge_from` that it has not acknowledged, oldest first — the queue a channel manager works through: " +
+				"an event stays here until `POST /events/consumers/{name}/ack` names it.",
+			params: arr{param("ConsumerName"), o("name", "limit", "in", "query", "description", "Events per answer.", "schema", o("type", "integer", "minimum", 1, "maximum", 1000, "default", 100))},
+			errors: []int{404},
+			ok:     []response{{status: "200", description: "Unacknowledged booking events (possibly none).", schema: arrayOf(schema("Event"))}}},
+		{method: "POST", path: "/events/consumers/{name}/ack", id: "ackEvents", tag: "Events", summary: "Acknowledge booking events", proxied: true, noQuery: true,
+			description: "Records that the consumer processed these booking events: they leave its unacknowledged view. Acknowledging again changes nothing.",
+			params:      arr{param("ConsumerName")}, body: schema("EventAck"), bodyExample: o("ids", arr{"1042", "1043"}), errors: []int{404},
+			ok: []response{{status: "200", description: "Acknowledged.", schema: schema("EventAckResult")}}},
 		{method: "POST", path: "/bookings/{booking_id}/erase", id: "eraseBookingGuest", tag: "Bookings", summary: "Erase the guest's data", proxied: true, noQuery: true,
 			description: "A guest's erasure request: the guest name becomes `(erased)` and the booking's access token stops working; dates, prices, " +
 				"status and nights stay, so inventory and reports are unchanged. Any booking may be erased, an upcoming stay too (it stays booked). " +

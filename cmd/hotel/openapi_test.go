@@ -262,6 +262,18 @@ func exerciseAPI(c *apiClient) {
 	}
 	c.do(200, "GET", "/events?wait=200ms&after="+evs[len(evs)-1].ID+"&types=booking.failed", "", nil, admin...)
 	c.do(400, "GET", "/events?types=booking.exploded", "", nil, admin...)
+	// A named consumer: its position stored, its booking events
+	// acknowledged.
+	c.do(201, "PUT", "/events/consumers/openapi", `{"position":"0"}`, nil, admin...)
+	c.do(200, "PUT", "/events/consumers/openapi", `{"position":"`+evs[0].ID+`"}`, nil, admin...)
+	c.do(200, "GET", "/events/consumers/openapi", "", nil, admin...)
+	var unacked []hotel.Event
+	c.do(200, "GET", "/events/consumers/openapi/unacknowledged?limit=2", "", &unacked, admin...)
+	if len(unacked) == 0 {
+		c.t.Fatal("a consumer created at position 0 has no unacknowledged booking event")
+	}
+	c.do(200, "POST", "/events/consumers/openapi/ack", `{"ids":["`+unacked[0].ID+`"]}`, nil, admin...)
+	c.do(404, "GET", "/events/consumers/nobody", "", nil, admin...)
 	c.do(401, "GET", "/events", "", nil)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 

@@ -113,10 +113,17 @@ func storeError(ctx context.Context, err error) error {
 	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The event feed is unavailable; try again shortly.", Err: err}
 }
 
-// Routes is the event feed over HTTP: GET /events for keys with
-// events:read.
+// Routes is the event feed over HTTP, for keys with events:read: GET
+// /events and the named consumers' routes.
 func Routes(fd *Feed) []auth.Route {
-	return []auth.Route{{Pattern: "GET /events", Rule: auth.Rule{Scope: hotel.ScopeEventsRead}, Handler: http.HandlerFunc(fd.list)}}
+	reader := auth.Rule{Scope: hotel.ScopeEventsRead}
+	return []auth.Route{
+		{Pattern: "GET /events", Rule: reader, Handler: http.HandlerFunc(fd.list)},
+		{Pattern: "PUT /events/consumers/{name}", Rule: reader, Handler: http.HandlerFunc(fd.putConsumer)},
+		{Pattern: "GET /events/consumers/{name}", Rule: reader, Handler: http.HandlerFunc(fd.getConsumer)},
+		{Pattern: "GET /events/consumers/{name}/unacknowledged", Rule: reader, Handler: http.HandlerFunc(fd.unacknowledged)},
+		{Pattern: "POST /events/consumers/{name}/ack", Rule: reader, Handler: http.HandlerFunc(fd.ack)},
+	}
 }
 
 // listParams are the query parameters of GET /events.

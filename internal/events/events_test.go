@@ -189,3 +189,75 @@ func TestFeedHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestConsumersHTTP: a channel system registers, finds each new booking
+// event in its unacknowledged view until it acknowledges it, and stores
+// its position; bad requests are 400 and unknown consumers 404.
+func TestConsumersHTTP(t *testing.T) {
+	each(t, func(t *testing.T, e *bookingtest.Env) {
+		fd := events.NewFeed(e.Store)
+		start := behind(t, fd)
+		mux := http.NewServeMux()
+		for _, r := range events.Routes(fd) {
+			mux.Handle(r.Pattern, r.Handler)
+		}
+		srv := httptest.NewServer(web.ProblemMux(mux))
+		defer srv.Close()
+		do := func(method, path, body string, want int) []byte {
+			t.Helper()
+			req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = resp.Body.Close() }()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != want {
+				t.Fatalf("%s %s: %d %s, want %d", method, path, resp.StatusCode, b, want)
+			}
+			return b
+		}
+		pos := strconv.FormatInt(start, 10)
+		do("PUT", "/events/consumers/channel-1", `{"position":"`+pos+`"}`, 201)
+		do("PUT", "/events/consumers/channel-1", `{"position":"`+pos+`"}`, 200)
+		b := book(t, e, "Queue Quentin")
+		var un []hotel.Event
+		if err := json.Unmarshal(do("GET", "/events/consumers/channel-1/unacknowledged", "", 200), &un); err != nil ||
+			len(un) != 1 || un[0].Subject != b.ID || un[0].Type != hotel.EventBookingCreated {
+			t.Fatalf("unacknowledged: %+v, %v", un, err)
+		}
+		var res struct{ Acknowledged int }
+		_ = json.Unmarshal(do("POST", "/events/consumers/channel-1/ack", `{"ids":["`+un[0].ID+`"]}`, 200), &res)
+		if res.Acknowledged != 1 {
+			t.Fatalf("acknowledged %d", res.Acknowledged)
+		}
+		if got := string(do("GET", "/events/consumers/channel-1/unacknowledged?limit=5", "", 200)); got != "[]\n" && got != "[]" {
+			t.Fatalf("after the ack: %s", got)
+		}
+		do("PUT", "/events/consumers/channel-1", `{"position":"`+un[0].ID+`"}`, 200)
+		var c hotel.EventConsumer
+		if err := json.Unmarshal(do("GET", "/events/consumers/channel-1", "", 200), &c); err != nil || strconv.FormatInt(c.Position, 10) != un[0].ID {
+			t.Fatalf("consumer: %+v, %v", c, err)
+		}
+		for _, tc := range []struct{ method, path, body string }{
+			{"PUT", "/events/consumers/Bad%20Name", `{"position":"0"}`},
+			{"PUT", "/events/consumers/c2", `{"position":"-1"}`},
+			{"PUT", "/events/consumers/c2", `{"position":"99999999"}`},
+			{"PUT", "/events/consumers/c2", `{"position":7}`},
+			{"POST", "/events/consumers/channel-1/ack", `{"ids":[]}`},
+			{"POST", "/events/consumers/channel-1/ack", `{"ids":["x"]}`},
+			{"GET", "/events/consumers/channel-1/unacknowledged?limit=0", ""},
+		} {
+			do(tc.method, tc.path, tc.body, 400)
+		}
+		do("GET", "/events/consumers/nobody", "", 404)
+		do("GET", "/events/consumers/nobody/unacknowledged", "", 404)
+		do("POST", "/events/consumers/nobody/ack", `{"ids":["1"]}`, 404)
+	})
+}

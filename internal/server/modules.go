@@ -300,6 +300,7 @@ func gatewayRoutes(p *process) []auth.Route {
 			auth.Route{Pattern: "/bookings/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/bookings", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/events", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/events/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/booking/", Rule: forward, Handler: p.toBookingPrefixed})
 	}
 	return routes

@@ -35,6 +35,53 @@ type Events interface {
 	// events were last pruned up to (PruneEvents' before), and pending rows
 	// (of an earlier version's saga), are not compared.
 	EventGaps(ctx context.Context, limit int) ([]EventGap, error)
+
+	// SetConsumer stores position pos of consumer name — creating it, its
+	// unacknowledged view starting after pos — and returns it. Errors:
+	// ErrConflict (pos is beyond the last event published and the
+	// consumer's current position).
+	SetConsumer(ctx context.Context, name string, pos int64, at time.Time) (hotel.EventConsumer, error)
+	// GetConsumer returns consumer name. Errors: ErrNotFound.
+	GetConsumer(ctx context.Context, name string) (hotel.EventConsumer, error)
+	// AckEvents records that consumer name processed the booking events
+	// at positions (others are ignored) and returns how many it had not
+	// acknowledged before. Errors: ErrNotFound (no such consumer).
+	AckEvents(ctx context.Context, name string, positions []int64, at time.Time) (int, error)
+	// UnackedEvents returns at most limit published booking events after
+	// consumer name's AckFrom that it has not acknowledged, in position
+	// order (none for a consumer that does not exist).
+	UnackedEvents(ctx context.Context, name string, limit int) ([]hotel.Event, error)
+}
+
+// ConsumerColumns are the columns of table event_consumer a driver reads
+// into ConsumerDest, in order.
+const ConsumerColumns = `name, position, ack_from, created_at, updated_at`
+
+// ConsumerDest returns the scan destinations of ConsumerColumns.
+func ConsumerDest(c *hotel.EventConsumer) []any {
+	return []any{&c.Name, &c.Position, &c.AckFrom, TimeDest(&c.CreatedAt), TimeDest(&c.UpdatedAt)}
+}
+
+// UnackedSQL returns the statement of UnackedEvents with placeholders p(1)
+// (the consumer) and p(2) (the limit).
+func UnackedSQL(p func(int) string) string {
+	return `SELECT e.pos, e.type, e.hotel_id, e.subject, e.subject_seq, e.payload, e.occurred_at
+FROM event e JOIN event_consumer c ON c.name = ` + p(1) + `
+WHERE e.type LIKE 'booking.%' AND e.pos > c.ack_from
+  AND NOT EXISTS (SELECT 1 FROM event_ack a WHERE a.consumer = c.name AND a.pos = e.pos)
+ORDER BY e.pos LIMIT ` + p(2)
+}
+
+// SetConsumerSQL returns the statement of SetConsumer with placeholders
+// p(1) (name), p(2) (position) and p(3) (time): no row when the position
+// is beyond the feed's end and the consumer's current position.
+func SetConsumerSQL(p func(int) string) string {
+	return `INSERT INTO event_consumer (name, position, ack_from, created_at, updated_at)
+SELECT ` + p(1) + `, ` + p(2) + `, ` + p(2) + `, ` + p(3) + `, ` + p(3) + `
+WHERE ` + p(2) + ` <= (SELECT coalesce(max(pos), 0) FROM event)
+   OR ` + p(2) + ` <= (SELECT position FROM event_consumer WHERE name = ` + p(1) + `)
+ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+RETURNING ` + ConsumerColumns
 }
 
 // EventGap is a booking row (Subject) at Version with Events events, or

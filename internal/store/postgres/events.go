@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -106,5 +108,50 @@ func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, err
 		out = append(out, g)
 		return nil
 	}, store.EventGapsSQL(func(i int) string { return "$" + strconv.Itoa(i) }), since, limit)
+	return out, translate(err)
+}
+
+// consumerArg is the placeholder i of the consumer statements, typed.
+func consumerArg(i int) string {
+	return [...]string{"", "$1::text", "$2::bigint", "$3::timestamptz"}[i]
+}
+
+// SetConsumer stores a consumer's position.
+func (s *Store) SetConsumer(ctx context.Context, name string, pos int64, at time.Time) (hotel.EventConsumer, error) {
+	var c hotel.EventConsumer
+	err := s.pool.QueryRow(ctx, store.SetConsumerSQL(consumerArg), name, pos, at).Scan(store.ConsumerDest(&c)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("%w: position %d is beyond the feed", store.ErrConflict, pos)
+	}
+	return c, translate(err)
+}
+
+// GetConsumer reads a consumer.
+func (s *Store) GetConsumer(ctx context.Context, name string) (hotel.EventConsumer, error) {
+	var c hotel.EventConsumer
+	err := s.pool.QueryRow(ctx, `SELECT `+store.ConsumerColumns+` FROM event_consumer WHERE name = $1`, name).Scan(store.ConsumerDest(&c)...)
+	return c, translate(err)
+}
+
+// AckEvents records acknowledgements of booking events.
+func (s *Store) AckEvents(ctx context.Context, name string, positions []int64, at time.Time) (int, error) {
+	if _, err := s.GetConsumer(ctx, name); err != nil {
+		return 0, err
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO event_ack (consumer, pos, acked_at)
+SELECT $1, e.pos, $3 FROM event e WHERE e.pos = ANY($2::bigint[]) AND e.type LIKE 'booking.%'
+ON CONFLICT DO NOTHING`, name, positions, at)
+	return int(tag.RowsAffected()), translate(err)
+}
+
+// UnackedEvents reads a consumer's unacknowledged view.
+func (s *Store) UnackedEvents(ctx context.Context, name string, limit int) ([]hotel.Event, error) {
+	var out []hotel.Event
+	var r store.EventRow
+	err := each(ctx, s.pool, store.EventDest(&r), func() error {
+		e, err := r.Event()
+		out = append(out, e)
+		return err
+	}, store.UnackedSQL(func(i int) string { return "$" + strconv.Itoa(i) }), name, limit)
 	return out, translate(err)
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -153,5 +156,54 @@ func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, err
 		out = append(out, g)
 		return nil
 	}, store.EventGapsSQL(func(int) string { return "?" }), store.Timestamp(since), limit)
+	return out, translate(err)
+}
+
+// SetConsumer stores a consumer's position.
+func (s *Store) SetConsumer(ctx context.Context, name string, pos int64, at time.Time) (hotel.EventConsumer, error) {
+	var c hotel.EventConsumer
+	err := s.w.QueryRowContext(ctx, store.SetConsumerSQL(func(i int) string { return "?" + strconv.Itoa(i) }),
+		name, pos, store.Timestamp(at)).Scan(store.ConsumerDest(&c)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("%w: position %d is beyond the feed", store.ErrConflict, pos)
+	}
+	return c, translate(err)
+}
+
+// GetConsumer reads a consumer.
+func (s *Store) GetConsumer(ctx context.Context, name string) (hotel.EventConsumer, error) {
+	var c hotel.EventConsumer
+	err := s.r.QueryRowContext(ctx, `SELECT `+store.ConsumerColumns+` FROM event_consumer WHERE name = ?`, name).Scan(store.ConsumerDest(&c)...)
+	return c, translate(err)
+}
+
+// AckEvents records acknowledgements of booking events.
+func (s *Store) AckEvents(ctx context.Context, name string, positions []int64, at time.Time) (int, error) {
+	if _, err := s.GetConsumer(ctx, name); err != nil {
+		return 0, err
+	}
+	ps, err := json.Marshal(positions)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.w.ExecContext(ctx, `INSERT INTO event_ack (consumer, pos, acked_at)
+SELECT ?1, e.pos, ?3 FROM event e WHERE e.pos IN (SELECT value FROM json_each(?2)) AND e.type LIKE 'booking.%'
+ON CONFLICT DO NOTHING`, name, string(ps), store.Timestamp(at))
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), translate(err)
+}
+
+// UnackedEvents reads a consumer's unacknowledged view.
+func (s *Store) UnackedEvents(ctx context.Context, name string, limit int) ([]hotel.Event, error) {
+	var out []hotel.Event
+	var r store.EventRow
+	err := each(ctx, s.r, store.EventDest(&r), func() error {
+		e, err := r.Event()
+		out = append(out, e)
+		return err
+	}, store.UnackedSQL(func(i int) string { return "?" + strconv.Itoa(i) }), name, limit)
 	return out, translate(err)
 }

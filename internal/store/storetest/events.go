@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -18,6 +19,81 @@ import (
 func testEvents(t *testing.T, h Harness) {
 	t.Run("BookingChanges", func(t *testing.T) { t.Parallel(); testEventsBookingChanges(t, h) })
 	t.Run("Concurrent", func(t *testing.T) { t.Parallel(); testEventsConcurrent(t, h) })
+	t.Run("Consumers", func(t *testing.T) { t.Parallel(); testEventsConsumers(t, h) })
+}
+
+// testEventsConsumers: a consumer stores its position (never beyond the
+// feed), and its unacknowledged view holds the booking events after the
+// position it started from until it acknowledges them, once each.
+func testEventsConsumers(t *testing.T, h Harness) {
+	ctx := context.Background()
+	f := NewFixture(100, 5)
+	s := loaded(t, h, f)
+	at := time.Now()
+	head := func() int64 {
+		evs := allEvents(t, s, hotel.EventFilter{})
+		if len(evs) == 0 {
+			return 0
+		}
+		return mustPos(t, evs[len(evs)-1])
+	}
+	if _, err := s.GetConsumer(ctx, "channel"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("GetConsumer of none = %v", err)
+	}
+	if _, err := s.AckEvents(ctx, "channel", []int64{1}, at); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("AckEvents of no consumer = %v", err)
+	}
+	start := head()
+	if _, err := s.SetConsumer(ctx, "channel", start+1, at); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a position beyond the feed = %v", err)
+	}
+	c, err := s.SetConsumer(ctx, "channel", start, at)
+	if err != nil || c.Name != "channel" || c.Position != start || c.AckFrom != start || c.CreatedAt.IsZero() {
+		t.Fatalf("SetConsumer = %+v, %v", c, err)
+	}
+	a := insertBooking(t, s, sampleBooking(f, 1, 1000, day(1), 2, hotel.StatusConfirmed))
+	b := insertBooking(t, s, sampleBooking(f, 2, 1001, day(2), 1, hotel.StatusConfirmed))
+	b.Status = hotel.StatusCancelled
+	if err := s.UpdateBooking(ctx, &b, false); err != nil {
+		t.Fatal(err)
+	}
+	allEvents(t, s, hotel.EventFilter{}) // publish
+	un, err := s.UnackedEvents(ctx, "channel", 10)
+	if err != nil || len(un) != 3 || un[0].Subject != a.ID || un[2].Type != hotel.EventBookingCancelled {
+		t.Fatalf("unacknowledged = %+v, %v", un, err)
+	}
+	n, err := s.AckEvents(ctx, "channel", []int64{mustPos(t, un[0]), mustPos(t, un[2]), mustPos(t, un[2]) + 1000}, at)
+	if err != nil || n != 2 {
+		t.Fatalf("AckEvents = %d, %v", n, err)
+	}
+	if n, err := s.AckEvents(ctx, "channel", []int64{mustPos(t, un[0])}, at); err != nil || n != 0 {
+		t.Fatalf("AckEvents again = %d, %v", n, err)
+	}
+	if left, err := s.UnackedEvents(ctx, "channel", 10); err != nil || len(left) != 1 || left[0].ID != un[1].ID {
+		t.Fatalf("unacknowledged after acks = %+v, %v", left, err)
+	}
+	// Moving the position does not move where the view starts.
+	end := head()
+	if c, err := s.SetConsumer(ctx, "channel", end, at.Add(time.Second)); err != nil || c.Position != end || c.AckFrom != start || !c.UpdatedAt.After(c.CreatedAt) {
+		t.Fatalf("SetConsumer again = %+v, %v", c, err)
+	}
+	if got, err := s.GetConsumer(ctx, "channel"); err != nil || got.Position != end {
+		t.Fatalf("GetConsumer = %+v, %v", got, err)
+	}
+	// Another consumer starting now has nothing to acknowledge.
+	if _, err := s.SetConsumer(ctx, "warehouse", end, at); err != nil {
+		t.Fatal(err)
+	}
+	if un, err := s.UnackedEvents(ctx, "warehouse", 10); err != nil || len(un) != 0 {
+		t.Fatalf("warehouse's view = %+v, %v", un, err)
+	}
+	// Pruned events take their acknowledgements with them.
+	if _, err := s.PruneEvents(ctx, time.Now().Add(time.Millisecond), 100000); err != nil {
+		t.Fatal(err)
+	}
+	if un, err := s.UnackedEvents(ctx, "channel", 10); err != nil || len(un) != 0 {
+		t.Fatalf("view after pruning = %+v, %v", un, err)
+	}
 }
 
 // allEvents publishes and returns every event after after matching f.

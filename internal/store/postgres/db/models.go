@@ -104,6 +104,20 @@ type Event struct {
 	OccurredAt store.Timestamp
 }
 
+type EventAck struct {
+	Consumer string
+	Pos      int64
+	AckedAt  store.Timestamp
+}
+
+type EventConsumer struct {
+	Name      string
+	Position  int64
+	AckFrom   int64
+	CreatedAt store.Timestamp
+	UpdatedAt store.Timestamp
+}
+
 type EventHorizon struct {
 	ID           int
 	PrunedBefore store.Timestamp

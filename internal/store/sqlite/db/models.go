@@ -110,6 +110,20 @@ type Event struct {
 	OccurredAt string
 }
 
+type EventAck struct {
+	Consumer string
+	Pos      int64
+	AckedAt  string
+}
+
+type EventConsumer struct {
+	Name      string
+	Position  int64
+	AckFrom   int64
+	CreatedAt string
+	UpdatedAt string
+}
+
 type EventHorizon struct {
 	ID           int64
 	PrunedBefore string
