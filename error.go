@@ -114,6 +114,17 @@ func (v *Validation) Merge(w Validation, name func(field string) string) {
 	}
 }
 
+// PageLimit checks the page size *limit (field "limit"): 0 becomes def,
+// anything else must be between 1 and max.
+func (v *Validation) PageLimit(limit *int, def, max int) {
+	switch {
+	case *limit == 0:
+		*limit = def
+	case *limit < 0 || *limit > max:
+		v.Add("limit", fmt.Sprintf("must be between 1 and %d", max))
+	}
+}
+
 // Has reports whether field already has an error (to avoid piling on).
 func (v *Validation) Has(field string) bool {
 	for _, f := range v.fields {

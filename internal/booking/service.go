@@ -184,12 +184,7 @@ func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.Booki
 // checkFilter validates f, sets the default limit and normalises the text filters.
 func checkFilter(f *hotel.BookingFilter) error {
 	var v hotel.Validation
-	switch {
-	case f.Limit == 0:
-		f.Limit = DefaultPageSize
-	case f.Limit < 0 || f.Limit > MaxPageSize:
-		v.Add("limit", fmt.Sprintf("must be between 1 and %d", MaxPageSize))
-	}
+	v.PageLimit(&f.Limit, DefaultPageSize, MaxPageSize)
 	if f.HotelID < 0 {
 		v.Add("hotel_id", "must be a positive integer")
 	}

@@ -82,12 +82,9 @@ func (fd *Feed) Unacknowledged(ctx context.Context, name string, limit int) ([]h
 	if _, err := fd.Consumer(ctx, name); err != nil {
 		return nil, err
 	}
-	switch {
-	case limit == 0:
-		limit = DefaultPageSize
-	case limit < 0 || limit > MaxPageSize:
-		return nil, &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
-			Fields: []hotel.FieldError{{Field: "limit", Reason: fmt.Sprintf("must be between 1 and %d", MaxPageSize)}}}
+	var v hotel.Validation
+	if v.PageLimit(&limit, DefaultPageSize, MaxPageSize); v.Err() != nil {
+		return nil, v.Err()
 	}
 	if _, err := fd.st.PublishEvents(ctx); err != nil {
 		return nil, consumerError(err, name)

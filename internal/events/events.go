@@ -74,12 +74,7 @@ func (fd *Feed) Read(ctx context.Context, f hotel.EventFilter, wait time.Duratio
 // check validates f and wait, and sets the default page size.
 func check(f *hotel.EventFilter, wait time.Duration) error {
 	var v hotel.Validation
-	switch {
-	case f.Limit == 0:
-		f.Limit = DefaultPageSize
-	case f.Limit < 0 || f.Limit > MaxPageSize:
-		v.Add("limit", fmt.Sprintf("must be between 1 and %d", MaxPageSize))
-	}
+	v.PageLimit(&f.Limit, DefaultPageSize, MaxPageSize)
 	if f.After < 0 {
 		v.Add("after", "not a cursor of this feed")
 	}

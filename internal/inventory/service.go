@@ -161,12 +161,7 @@ func (s *Service) HotelInventory(ctx context.Context, hotelID int64, f hotel.Inv
 // answer an HTTP client would. It trims the text filters (as the server
 // does) and sets the default limit.
 func checkFilter(v *hotel.Validation, f *hotel.InventoryFilter) {
-	switch {
-	case f.Limit == 0:
-		f.Limit = hotel.DefaultPageSize
-	case f.Limit < 0 || f.Limit > hotel.MaxPageSize:
-		v.Add("limit", fmt.Sprintf("must be between 1 and %d", hotel.MaxPageSize))
-	}
+	v.PageLimit(&f.Limit, hotel.DefaultPageSize, hotel.MaxPageSize)
 	if f.HotelID < 0 {
 		v.Add("hotel_id", "must be a positive integer")
 	}

@@ -65,13 +65,18 @@ func (s *Store) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Ev
 	if types == nil {
 		types = []string{}
 	}
+	return s.readEvents(ctx, listEventsSQL, f.After, types, f.HotelID, f.Limit)
+}
+
+// readEvents runs a query of store.EventColumns and returns its events.
+func (s *Store) readEvents(ctx context.Context, sql string, args ...any) ([]hotel.Event, error) {
 	var out []hotel.Event
 	var r store.EventRow
 	err := each(ctx, s.pool, store.EventDest(&r), func() error {
 		e, err := r.Event()
 		out = append(out, e)
 		return err
-	}, listEventsSQL, f.After, types, f.HotelID, f.Limit)
+	}, sql, args...)
 	return out, translate(err)
 }
 
@@ -146,12 +151,5 @@ ON CONFLICT DO NOTHING`, name, positions, at)
 
 // UnackedEvents reads a consumer's unacknowledged view.
 func (s *Store) UnackedEvents(ctx context.Context, name string, limit int) ([]hotel.Event, error) {
-	var out []hotel.Event
-	var r store.EventRow
-	err := each(ctx, s.pool, store.EventDest(&r), func() error {
-		e, err := r.Event()
-		out = append(out, e)
-		return err
-	}, store.UnackedSQL(func(i int) string { return "$" + strconv.Itoa(i) }), name, limit)
-	return out, translate(err)
+	return s.readEvents(ctx, store.UnackedSQL(func(i int) string { return "$" + strconv.Itoa(i) }), name, limit)
 }

@@ -101,13 +101,18 @@ func (s *Store) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Ev
 	if err != nil {
 		return nil, err
 	}
+	return s.readEvents(ctx, listEventsSQL, f.After, string(ts), f.HotelID, f.Limit)
+}
+
+// readEvents runs a query of store.EventColumns and returns its events.
+func (s *Store) readEvents(ctx context.Context, query string, args ...any) ([]hotel.Event, error) {
 	var out []hotel.Event
 	var r store.EventRow
-	err = each(ctx, s.r, store.EventDest(&r), func() error {
+	err := each(ctx, s.r, store.EventDest(&r), func() error {
 		e, err := r.Event()
 		out = append(out, e)
 		return err
-	}, listEventsSQL, f.After, string(ts), f.HotelID, f.Limit)
+	}, query, args...)
 	return out, translate(err)
 }
 
@@ -198,12 +203,5 @@ ON CONFLICT DO NOTHING`, name, string(ps), store.Timestamp(at))
 
 // UnackedEvents reads a consumer's unacknowledged view.
 func (s *Store) UnackedEvents(ctx context.Context, name string, limit int) ([]hotel.Event, error) {
-	var out []hotel.Event
-	var r store.EventRow
-	err := each(ctx, s.r, store.EventDest(&r), func() error {
-		e, err := r.Event()
-		out = append(out, e)
-		return err
-	}, store.UnackedSQL(func(i int) string { return "?" + strconv.Itoa(i) }), name, limit)
-	return out, translate(err)
+	return s.readEvents(ctx, store.UnackedSQL(func(i int) string { return "?" + strconv.Itoa(i) }), name, limit)
 }
