@@ -203,10 +203,25 @@ func eraseGuestNames(ctx context.Context, st store.Jobs, cfg Config, now func() 
 	}
 }
 
-// pruneEvents deletes, batch by batch, the events older than
-// EventRetention (by the time they were written): the feed starts there.
+// pruneEvents publishes the events written since the feed was last read
+// (so a deployment nobody reads the feed of does not keep them forever),
+// then deletes, batch by batch, those older than EventRetention (by the
+// time they were written): the feed starts there.
 func pruneEvents(ctx context.Context, st store.Events, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
-	res := Result{Counts: map[string]int{"pruned": 0}}
+	res := Result{Counts: map[string]int{"pruned": 0, "published": 0}}
+	for {
+		n, err := st.PublishEvents(ctx)
+		res.Counts["published"] += n
+		if err != nil {
+			return res, fmt.Errorf("publish events: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+		if err := renew(ctx); err != nil {
+			return res, err
+		}
+	}
 	before := now().Add(-cfg.EventRetention)
 	for {
 		n, err := st.PruneEvents(ctx, before, cfg.BatchSize)

@@ -655,3 +655,30 @@ func TestKeepUnchecked(t *testing.T) {
 		}
 	})
 }
+
+// TestPruneEvents: prune-events first publishes the events nobody has read
+// yet (a deployment without a consumer must not keep them forever), then
+// deletes those past retention, batch by batch.
+func TestPruneEvents(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(1), 2, "Ottoline Vane")
+		e.book(t, bookingtest.London, "Standard Rooms", bookingtest.Day(3), 2, "Perdita Lusk")
+		// The events are written by the database's clock, this test's is
+		// years ahead: a retention of ten years keeps them all.
+		res := run(t, e.scheduler(t, scheduler.Config{EventRetention: 10 * 365 * 24 * time.Hour, BatchSize: 2}), scheduler.JobPruneEvents)
+		if res.Counts["published"] < 2 || res.Counts["pruned"] != 0 {
+			t.Fatalf("first run: %v", res.Counts)
+		}
+		if n, err := e.st.PublishEvents(ctx); err != nil || n != 0 {
+			t.Fatalf("left unpublished: %d, %v", n, err)
+		}
+		res = run(t, e.scheduler(t, scheduler.Config{BatchSize: 2}), scheduler.JobPruneEvents)
+		if res.Counts["pruned"] < res.Counts["published"] || res.Counts["pruned"] < 2 {
+			t.Fatalf("second run: %v", res.Counts)
+		}
+		if evs, err := e.st.ListEvents(ctx, hotel.EventFilter{Limit: 10}); err != nil || len(evs) != 0 {
+			t.Fatalf("after pruning: %+v, %v", evs, err)
+		}
+	})
+}
