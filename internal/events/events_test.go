@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookingtest"
 	"github.com/hotelplatform/hotel/internal/events"
+	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/store/pgtest"
 	"github.com/hotelplatform/hotel/internal/web"
 )
@@ -52,16 +54,20 @@ func book(t *testing.T, e *bookingtest.Env, guest string) *hotel.Booking {
 // [] when its wait is over.
 func TestLongPoll(t *testing.T) {
 	each(t, func(t *testing.T, e *bookingtest.Env) {
-		fd := events.NewFeed(e.Store)
+		// The feed reads through a store that says when a read found
+		// nothing: the booking is made once the read is waiting.
+		waiting := &emptyReads{Store: e.Store, empty: make(chan struct{}, 1)}
+		fd := events.NewFeed(waiting)
 		ctx := context.Background()
 		var wg sync.WaitGroup
 		var got []hotel.Event
 		var err error
 		start := behind(t, fd)
+		waiting.watch.Store(true)
 		wg.Go(func() {
 			got, err = fd.Read(ctx, hotel.EventFilter{After: start, Types: hotel.BookingEventTypes}, 30*time.Second)
 		})
-		time.Sleep(50 * time.Millisecond) // (not a timing assertion: the read gets the event whenever it commits)
+		<-waiting.empty
 		b := book(t, e, "Poll Polly")
 		wg.Wait()
 		if err != nil || len(got) != 1 || got[0].Type != hotel.EventBookingCreated || got[0].Subject != b.ID || got[0].Sequence != 1 {
@@ -84,6 +90,25 @@ func TestLongPoll(t *testing.T) {
 			t.Fatalf("cancelled read = %+v, %v", evs, err)
 		}
 	})
+}
+
+// emptyReads is a store whose ListEvents, once watch is set, signals each
+// read that finds no event on empty (without blocking).
+type emptyReads struct {
+	store.Store
+	watch atomic.Bool
+	empty chan struct{}
+}
+
+func (s *emptyReads) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Event, error) {
+	evs, err := s.Store.ListEvents(ctx, f)
+	if err == nil && len(evs) == 0 && s.watch.Load() {
+		select {
+		case s.empty <- struct{}{}:
+		default:
+		}
+	}
+	return evs, err
 }
 
 // behind returns the position behind every event so far (the fixture's
