@@ -1,6 +1,7 @@
 package hotel
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -35,4 +36,13 @@ func TextFault(s string) string {
 		}
 	}
 	return ""
+}
+
+// Clip bounds text a client sent (an id from a path, say) that a message
+// echoes: its first n bytes, as valid UTF-8, and "…" when it was longer.
+func Clip(s string, n int) string {
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "?") + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
 }

@@ -45,7 +45,7 @@ func consumerError(err error, name string) error {
 		return &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.", Err: err,
 			Fields: []hotel.FieldError{{Field: "position", Reason: "is beyond the last event of the feed"}}}
 	}
-	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The event feed is unavailable; try again shortly.", Err: err}
+	return storeError(err)
 }
 
 // SetConsumer stores consumer name's position pos, creating the consumer
@@ -70,7 +70,7 @@ func (fd *Feed) SetConsumer(ctx context.Context, name string, pos int64) (hotel.
 // Consumer returns consumer name. Errors: ENOTFOUND.
 func (fd *Feed) Consumer(ctx context.Context, name string) (hotel.EventConsumer, error) {
 	if err := checkName(name); err != nil {
-		return hotel.EventConsumer{}, hotel.Errorf(hotel.ENOTFOUND, "No consumer is called %q.", clip(name))
+		return hotel.EventConsumer{}, hotel.Errorf(hotel.ENOTFOUND, "No consumer is called %q.", hotel.Clip(name, 40))
 	}
 	c, err := fd.st.GetConsumer(ctx, name)
 	return c, consumerError(err, name)

@@ -6,7 +6,6 @@ package events
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -51,11 +50,11 @@ func (fd *Feed) Read(ctx context.Context, f hotel.EventFilter, wait time.Duratio
 	deadline := time.Now().Add(wait)
 	for {
 		if _, err := fd.st.PublishEvents(ctx); err != nil {
-			return nil, storeError(ctx, err)
+			return nil, storeError(err)
 		}
 		evs, err := fd.st.ListEvents(ctx, f)
 		if err != nil {
-			return nil, storeError(ctx, err)
+			return nil, storeError(err)
 		}
 		left := time.Until(deadline)
 		if len(evs) > 0 || left <= 0 {
@@ -83,7 +82,7 @@ func check(f *hotel.EventFilter, wait time.Duration) error {
 	}
 	for _, t := range f.Types {
 		if !slices.Contains(hotel.EventTypes, t) {
-			v.Add("types", fmt.Sprintf("%q is not an event type; types: %s", clip(t), strings.Join(hotel.EventTypes, ", ")))
+			v.Add("types", fmt.Sprintf("%q is not an event type; types: %s", hotel.Clip(t, 40), strings.Join(hotel.EventTypes, ", ")))
 			break
 		}
 	}
@@ -93,18 +92,8 @@ func check(f *hotel.EventFilter, wait time.Duration) error {
 	return v.Err()
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return strings.ToValidUTF8(s, "?")
-}
-
 // storeError is the error of a read the store did not answer.
-func storeError(ctx context.Context, err error) error {
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The request was cancelled.", Err: err}
-	}
+func storeError(err error) error {
 	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The event feed is unavailable; try again shortly.", Err: err}
 }
 

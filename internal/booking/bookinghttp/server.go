@@ -203,20 +203,12 @@ func (a *api) cancel(w http.ResponseWriter, r *http.Request, id string) {
 func (a *api) cancelRoom(w http.ResponseWriter, r *http.Request, id string) {
 	room, err := strconv.Atoi(r.PathValue("room_no"))
 	if err != nil || room < 1 || room > hotel.MaxRoomsPerBooking {
-		web.Error(w, r, hotel.Errorf(hotel.ENOTFOUND, "Booking %s has no room %q.", id, clipped(r.PathValue("room_no"))))
+		web.Error(w, r, hotel.Errorf(hotel.ENOTFOUND, "Booking %s has no room %q.", hotel.Clip(id, 40), hotel.Clip(r.PathValue("room_no"), 12)))
 		return
 	}
 	a.transition(w, r, id, func(ctx context.Context, id string, version int) (*hotel.Booking, error) {
 		return a.svc.CancelRoom(ctx, id, room, version)
 	})
-}
-
-// clipped bounds a path segment echoed in a message.
-func clipped(s string) string {
-	if len(s) > 12 {
-		return strings.ToValidUTF8(s[:12], "?") + "…"
-	}
-	return strings.ToValidUTF8(s, "?")
 }
 
 // checkIn handles POST /bookings/{booking_id}/check-in.
