@@ -15,19 +15,18 @@ import (
 // ECONFLICT (not confirmed, sold out with the nights, a concurrent change),
 // EPRECONDITION (version), EUNAVAILABLE.
 func (s *Service) Modify(ctx context.Context, id string, c hotel.BookingChange, version int) (*hotel.Booking, error) {
-	b, err := s.load(ctx, id)
+	rows, err := s.loadRooms(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	b := rows[0]
 	if err := checkVersion(b, version); err != nil {
 		return nil, err
 	}
 	if err := mustBeConfirmed(b, "modified"); err != nil {
 		return nil, err
 	}
-	if rows, err := s.withRooms(ctx, b); err != nil {
-		return nil, err
-	} else if len(rows) > 1 {
+	if len(rows) > 1 {
 		return nil, hotel.Errorf(hotel.ECONFLICT, "Booking %s has %d rooms, and a booking of several rooms cannot be changed in place; "+
 			"cancel a room (DELETE /bookings/%s/rooms/{room_no}) and book another instead.", b.ID, len(rows), b.ID)
 	}

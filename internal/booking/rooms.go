@@ -94,15 +94,16 @@ func (s *Service) newRows(ctx context.Context, cid string, nb hotel.NewBooking) 
 	return rows, c, v.Err()
 }
 
-// loadRooms reads booking id with its further rooms: room 1 (the booking's
-// own row) first. Errors: ENOTFOUND (a room's own id is not a booking's),
-// EUNAVAILABLE.
+// loadRooms reads booking id (any case) with its further rooms, in one
+// query: room 1 (the booking's own row) first. Errors: ENOTFOUND (a
+// room's own id is not a booking's), EUNAVAILABLE.
 func (s *Service) loadRooms(ctx context.Context, id string) ([]hotel.Booking, error) {
-	b, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
+	cid, ok := canonicalID(id)
+	if !ok {
+		return nil, notFound(id)
 	}
-	return s.withRooms(ctx, b)
+	rows, err := s.store.GetBookingRooms(ctx, cid)
+	return rows, storeError(err, cid)
 }
 
 // withRooms returns booking b with its further rooms read, b first.

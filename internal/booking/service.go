@@ -210,21 +210,6 @@ func checkFilter(f *hotel.BookingFilter) error {
 
 func notAlnum(r rune) bool { return (r < 'A' || r > 'Z') && (r < '0' || r > '9') }
 
-// load reads a booking by id (any case), without its further rooms: the
-// row of a room is not a booking of its own. Errors: ENOTFOUND,
-// EUNAVAILABLE.
-func (s *Service) load(ctx context.Context, id string) (hotel.Booking, error) {
-	cid, ok := canonicalID(id)
-	if !ok {
-		return hotel.Booking{}, notFound(id)
-	}
-	b, err := s.store.GetBooking(ctx, cid)
-	if err == nil && b.GroupID != "" {
-		return hotel.Booking{}, notFound(cid)
-	}
-	return b, storeError(err, cid)
-}
-
 // update writes b with the service's clock, conditional on b.Version and
 // on the stored mark being marked (the caller holds it, or there is none).
 func (s *Service) update(ctx context.Context, b *hotel.Booking, marked bool) error {
@@ -285,12 +270,7 @@ func notFound(id string) error {
 }
 
 // clip bounds an id echoed in a message (it may come from a path).
-func clip(s string) string {
-	if len(s) > 40 {
-		return strings.ToValidUTF8(s[:40], "?") + "…"
-	}
-	return strings.ToValidUTF8(s, "?")
-}
+func clip(s string) string { return hotel.Clip(s, 40) }
 
 // storeError translates a store error into a domain error.
 func storeError(err error, id string) error {

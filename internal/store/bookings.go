@@ -38,6 +38,10 @@ type Bookings interface {
 	// listed: BookingRooms reads them. f.Status matches a booking any of
 	// whose rooms has that status.
 	ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error)
+	// GetBookingRooms returns booking id with its further rooms, room 1
+	// (the booking's own row) first, in one query. Errors: ErrNotFound (no
+	// booking has the id; the id of a further room is no booking's).
+	GetBookingRooms(ctx context.Context, id string) ([]hotel.Booking, error)
 	// BookingRooms returns the further rooms (room 2 on) of the bookings
 	// ids, by booking id, in room order, with names and nightly prices, in
 	// one query. Bookings of one room have none.

@@ -160,6 +160,19 @@ func (s *Store) GetBooking(ctx context.Context, id string) (hotel.Booking, error
 	return bs[0], nil
 }
 
+// GetBookingRooms returns a booking with its further rooms in one query.
+func (s *Store) GetBookingRooms(ctx context.Context, id string) ([]hotel.Booking, error) {
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return nil, store.ErrNotFound
+	}
+	bs, err := s.queryBookings(ctx, "(b.id = $1 AND b.group_id IS NULL) OR b.group_id = $1", "b.room_no", hotel.MaxRoomsPerBooking, u)
+	if err == nil && len(bs) == 0 {
+		err = store.ErrNotFound
+	}
+	return bs, err
+}
+
 // ListBookings returns bookings matching f, newest first, in one query.
 func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error) {
 	conds := []string{"b.group_id IS NULL"} // bookings, not their further rooms

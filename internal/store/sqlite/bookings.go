@@ -172,6 +172,15 @@ func (s *Store) GetBooking(ctx context.Context, id string) (hotel.Booking, error
 	return bs[0], nil
 }
 
+// GetBookingRooms returns a booking with its further rooms in one query.
+func (s *Store) GetBookingRooms(ctx context.Context, id string) ([]hotel.Booking, error) {
+	bs, err := queryBookings(ctx, s.r, "(b.id = ? AND b.group_id IS NULL) OR b.group_id = ?", "b.room_no", hotel.MaxRoomsPerBooking, id, id)
+	if err == nil && len(bs) == 0 {
+		err = store.ErrNotFound
+	}
+	return bs, err
+}
+
 // ListBookings returns bookings matching f, newest first, in one query.
 func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hotel.Booking, error) {
 	conds := []string{"b.group_id IS NULL"} // bookings, not their further rooms

@@ -989,6 +989,21 @@ func testBookingRooms(t *testing.T, h Harness) {
 			t.Fatalf("room %d: %s (room %d of %q)", want.RoomNo, d, rooms[lead.ID][i].RoomNo, rooms[lead.ID][i].GroupID)
 		}
 	}
+	all, err := s.GetBookingRooms(ctx, lead.ID)
+	if err != nil || len(all) != 3 || all[0].ID != lead.ID || all[1].ID != second.ID || all[2].ID != third.ID {
+		t.Fatalf("GetBookingRooms(lead) = %d rows, %v", len(all), err)
+	}
+	if d := bookingDiff(all[1], second); d != "" {
+		t.Fatalf("GetBookingRooms room 2: %s", d)
+	}
+	if got, err := s.GetBookingRooms(ctx, alone.ID); err != nil || len(got) != 1 || got[0].ID != alone.ID {
+		t.Fatalf("GetBookingRooms(alone) = %v, %v", got, err)
+	}
+	for _, id := range []string{second.ID, bookingUUID(98), "not-a-uuid"} {
+		if _, err := s.GetBookingRooms(ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("GetBookingRooms(%s) = %v, want ErrNotFound", id, err)
+		}
+	}
 	if got, err := s.GetBooking(ctx, lead.ID); err != nil || got.GroupID != "" || got.RoomNo != 1 {
 		t.Fatalf("the booking itself: group %q, room %d, %v", got.GroupID, got.RoomNo, err)
 	}
