@@ -50,7 +50,11 @@ func TestRandomWorkload(t *testing.T) {
 			if i%2 == 1 {
 				h = bookingtest.Auckland
 			}
-			b := mustCreate(t, e, stay(h, "Standard Rooms", i%6, 3+i%4, fmt.Sprintf("Begun %s %d", workloadSurname, i)))
+			nights := 3 + i%4
+			if i >= nBegun/2 { // the half left to check-in: still in the house on day 6 (hotel time)
+				nights = 7 + i%4 - i%6
+			}
+			b := mustCreate(t, e, stay(h, "Standard Rooms", i%6, nights, fmt.Sprintf("Begun %s %d", workloadSurname, i)))
 			begun = append(begun, b.ID)
 		}
 		// Bookings of two rooms whose stay has begun: the rooms of the first
