@@ -86,6 +86,7 @@ type Store interface {
 	Jobs
 	ARIFeed
 	Events
+	Webhooks
 }
 
 // Catalogue is the hotel and room type part of the contract.
