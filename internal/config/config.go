@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -77,6 +78,12 @@ type Config struct {
 	NoShowAt time.Duration
 	// EventRetentionDays is how long the event feed keeps an event.
 	EventRetentionDays int
+	// Webhooks: the networks a webhook may reach although loopback,
+	// link-local or private; one attempt's time limit; how long an event
+	// is retried before its subscription is paused.
+	WebhookAllowNets []netip.Prefix
+	WebhookTimeout   time.Duration
+	WebhookRetryFor  time.Duration
 	// GuestRetentionDays is how long guest names are kept after a stay
 	// ended or a booking was cancelled; 0 keeps them forever.
 	GuestRetentionDays int
@@ -146,6 +153,9 @@ var Settings = []Setting{
 	{"HOTEL_COMPLETE_UNCHECKED", "complete-unchecked", "true", "the daily completion also completes confirmed stays past check-out that were never checked in (false: only checked-in stays; use with HOTEL_NO_SHOW_AT)"},
 	{"HOTEL_NO_SHOW_AT", "no-show-at", "", "hotel-local time of day (HH:MM) on the day after arrival by which a confirmed guest must have checked in, or the mark-no-shows job makes the booking a no-show (its fee recorded, nights released as its policy says); empty: no no-show job"},
 	{"HOTEL_EVENT_RETENTION_DAYS", "event-retention-days", "30", "days the event feed (GET /events) keeps an event; then the prune-events job deletes it, and the feed starts after it"},
+	{"HOTEL_WEBHOOK_ALLOW_NETS", "webhook-allow-nets", "", "networks (comma list of CIDRs, e.g. 10.20.0.0/16) webhooks may reach although loopback, link-local or private; empty: only public addresses (no server-side request forgery)"},
+	{"HOTEL_WEBHOOK_TIMEOUT", "webhook-timeout", "10s", "time limit of one webhook delivery attempt"},
+	{"HOTEL_WEBHOOK_RETRY_FOR", "webhook-retry-for", "24h", "how long a webhook subscription retries an event (exponential backoff from 5s, at most 1h apart) before it is paused"},
 	{"HOTEL_GUEST_RETENTION_DAYS", "guest-retention-days", "365", "days guest names are kept after check-out (completed stays) or cancellation (cancelled and failed bookings); then the erase-guest-names job replaces them with (erased). 0 keeps them forever"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "", "OpenTelemetry collector to send traces to (OTLP over HTTP, e.g. http://otel-collector:4318); empty: no tracing. The other OTEL_EXPORTER_OTLP_* variables apply too"},
@@ -308,6 +318,18 @@ func build(get func(string) string) (*Config, error) {
 	} else {
 		c.EventRetentionDays = n
 	}
+	for p := range strings.SplitSeq(get("HOTEL_WEBHOOK_ALLOW_NETS"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if n, err := netip.ParsePrefix(p); err != nil {
+			bad("HOTEL_WEBHOOK_ALLOW_NETS has %q, not a network in CIDR notation such as 10.20.0.0/16", p)
+		} else {
+			c.WebhookAllowNets = append(c.WebhookAllowNets, n.Masked())
+		}
+	}
+	c.WebhookTimeout = duration(get, "HOTEL_WEBHOOK_TIMEOUT", bad)
+	c.WebhookRetryFor = duration(get, "HOTEL_WEBHOOK_RETRY_FOR", bad)
 	if n, err := strconv.Atoi(get("HOTEL_GUEST_RETENTION_DAYS")); err != nil || n < 0 || n > 36500 {
 		bad("HOTEL_GUEST_RETENTION_DAYS=%q must be a whole number of days from 0 (keep forever) to 36500", get("HOTEL_GUEST_RETENTION_DAYS"))
 	} else {

@@ -138,6 +138,8 @@ func TestLoadDefaults(t *testing.T) {
 		CheckoutRunAt:      3 * time.Hour,
 		CompleteUnchecked:  true,
 		EventRetentionDays: 30,
+		WebhookTimeout:     10 * time.Second,
+		WebhookRetryFor:    24 * time.Hour,
 		GuestRetentionDays: 365,
 		ReadTimeout:        30 * time.Second,
 		MaxConnsPerClient:  256,

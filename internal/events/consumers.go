@@ -59,8 +59,8 @@ func (fd *Feed) SetConsumer(ctx context.Context, name string, pos int64) (hotel.
 		return hotel.EventConsumer{}, false, &hotel.Error{Code: hotel.EINVALID, Message: "The request has invalid fields.",
 			Fields: []hotel.FieldError{{Field: "position", Reason: "must be an event id or 0"}}}
 	}
-	if _, err := fd.st.PublishEvents(ctx); err != nil {
-		return hotel.EventConsumer{}, false, consumerError(err, name)
+	if _, err := fd.Publish(ctx); err != nil {
+		return hotel.EventConsumer{}, false, err
 	}
 	_, gerr := fd.st.GetConsumer(ctx, name)
 	c, err := fd.st.SetConsumer(ctx, name, pos, time.Now())
@@ -86,8 +86,8 @@ func (fd *Feed) Unacknowledged(ctx context.Context, name string, limit int) ([]h
 	if v.PageLimit(&limit, DefaultPageSize, MaxPageSize); v.Err() != nil {
 		return nil, v.Err()
 	}
-	if _, err := fd.st.PublishEvents(ctx); err != nil {
-		return nil, consumerError(err, name)
+	if _, err := fd.Publish(ctx); err != nil {
+		return nil, err
 	}
 	evs, err := fd.st.UnackedEvents(ctx, name, limit)
 	return evs, consumerError(err, name)

@@ -34,6 +34,22 @@ const pollEvery = 100 * time.Millisecond
 // Feed reads the feed of a store.
 type Feed struct {
 	st store.Events
+	// OnPublish, when set, is told how many events each publishing
+	// numbered (the metric of events written).
+	OnPublish func(n int)
+}
+
+// Publish numbers the events committed since the last call (any reader
+// of the feed does first). Errors: EUNAVAILABLE.
+func (fd *Feed) Publish(ctx context.Context) (int, error) {
+	n, err := fd.st.PublishEvents(ctx)
+	if err != nil {
+		return 0, storeError(err)
+	}
+	if n > 0 && fd.OnPublish != nil {
+		fd.OnPublish(n)
+	}
+	return n, nil
 }
 
 // NewFeed returns the feed of st.
@@ -49,8 +65,8 @@ func (fd *Feed) Read(ctx context.Context, f hotel.EventFilter, wait time.Duratio
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		if _, err := fd.st.PublishEvents(ctx); err != nil {
-			return nil, storeError(err)
+		if _, err := fd.Publish(ctx); err != nil {
+			return nil, err
 		}
 		evs, err := fd.st.ListEvents(ctx, f)
 		if err != nil {

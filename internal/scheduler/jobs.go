@@ -24,10 +24,11 @@ const (
 )
 
 // Store is what the jobs read and write: due stays, leases, drift, and the
-// event outbox they prune.
+// event outbox and webhook delivery log they prune.
 type Store interface {
 	store.Jobs
 	store.Events
+	store.Webhooks
 }
 
 // Bookings is what the jobs need of the booking service.
@@ -207,8 +208,8 @@ func eraseGuestNames(ctx context.Context, st store.Jobs, cfg Config, now func() 
 // (so a deployment nobody reads the feed of does not keep them forever),
 // then deletes, batch by batch, those older than EventRetention (by the
 // time they were written): the feed starts there.
-func pruneEvents(ctx context.Context, st store.Events, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
-	res := Result{Counts: map[string]int{"pruned": 0, "published": 0}}
+func pruneEvents(ctx context.Context, st Store, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	res := Result{Counts: map[string]int{"pruned": 0, "published": 0, "deliveries_pruned": 0}}
 	for {
 		n, err := st.PublishEvents(ctx)
 		res.Counts["published"] += n
@@ -223,6 +224,19 @@ func pruneEvents(ctx context.Context, st store.Events, cfg Config, now func() ti
 		}
 	}
 	before := now().Add(-cfg.EventRetention)
+	for { // the webhook delivery log is kept as long as the events
+		n, err := st.PruneDeliveries(ctx, before, cfg.BatchSize)
+		res.Counts["deliveries_pruned"] += int(n)
+		if err != nil {
+			return res, fmt.Errorf("prune webhook deliveries: %w", err)
+		}
+		if n < int64(cfg.BatchSize) {
+			break
+		}
+		if err := renew(ctx); err != nil {
+			return res, err
+		}
+	}
 	for {
 		n, err := st.PruneEvents(ctx, before, cfg.BatchSize)
 		res.Items += int(n)

@@ -26,6 +26,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/scheduler"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/web"
+	"github.com/hotelplatform/hotel/internal/webhooks"
 )
 
 // The modules that are not targets: the services targets share, run in a
@@ -34,6 +35,7 @@ const (
 	storeModule      = "store"             // the database, migrated and checked
 	inventoryService = "inventory-service" // hotel.InventoryService: in process with the inventory target, else a client of INVENTORY_URL
 	bookingService   = "booking-service"   // the booking service, over the inventory service
+	eventsService    = "events-service"    // the event feed and the webhook subscriptions, over the store
 )
 
 // A module is one part of a hotel process.
@@ -57,13 +59,14 @@ var modules = map[string]module{
 	storeModule:      {start: startStore},
 	inventoryService: {needs: []string{storeModule}, start: startInventoryService},
 	bookingService:   {needs: []string{storeModule, inventoryService}, start: startBookingService},
+	eventsService:    {needs: []string{storeModule}, start: startEvents},
 
 	config.TargetInventory: {needs: []string{storeModule, inventoryService}, start: startInventory,
 		routes: func(p *process) []auth.Route {
 			return append(inventoryhttp.Routes(p.inventory, p.keys()), databaseRoute(p))
 		}},
-	config.TargetBooking:   {needs: []string{storeModule, bookingService}, start: startBooking, routes: bookingRoutes},
-	config.TargetScheduler: {needs: []string{storeModule, bookingService}, start: startScheduler},
+	config.TargetBooking:   {needs: []string{storeModule, bookingService, eventsService}, start: startBooking, routes: bookingRoutes},
+	config.TargetScheduler: {needs: []string{storeModule, bookingService, eventsService}, start: startScheduler},
 	config.TargetGateway:   {start: startGateway, routes: gatewayRoutes, wrap: front},
 }
 
@@ -239,12 +242,40 @@ func (p *process) keys() *idempotency.Keys {
 }
 
 func bookingRoutes(p *process) []auth.Route {
-	routes := append(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(events.NewFeed(p.store))...)
+	routes := slices.Concat(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(p.feed), webhooks.Routes(p.webhooks))
 	prefixed := http.NewServeMux()
 	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
 	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},
 		Handler: http.StripPrefix("/booking", web.ProblemMux(prefixed))})
 }
+
+// startEvents builds the event feed (counting the events it numbers) and
+// the webhook subscriptions over it.
+func startEvents(p *process) error {
+	written := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "hotel_events_published_total", Help: "Events numbered into the event feed (each committed change's event, once).",
+	})
+	if err := p.deps.Metrics.Registry.Register(written); err != nil {
+		return err
+	}
+	m, err := webhooks.NewMetrics(p.deps.Metrics.Registry)
+	if err != nil {
+		return err
+	}
+	p.feed = events.NewFeed(p.store)
+	p.feed.OnPublish = func(n int) { written.Add(float64(n)) }
+	p.webhooks = webhooks.New(p.store, p.feed, webhooks.Options{
+		Timeout: p.cfg.WebhookTimeout, RetryFor: p.cfg.WebhookRetryFor, AllowNets: p.cfg.WebhookAllowNets,
+		Now: p.deps.Now, Log: p.deps.Log.With("component", "webhooks"), Metrics: m,
+	})
+	return nil
+}
+
+// JobDeliverWebhooks is the scheduler's job that runs the webhook
+// dispatcher: each run delivers for a minute under the job's lease, so one
+// replica delivers at a time and another takes over within the lease if it
+// dies.
+const JobDeliverWebhooks = "deliver-webhooks"
 
 // startScheduler runs the periodic jobs, each at start and then on its interval.
 func startScheduler(p *process) error {
@@ -254,7 +285,13 @@ func startScheduler(p *process) error {
 	if err := p.deps.Metrics.Registry.Register(drift); err != nil {
 		return err
 	}
-	jobs := scheduler.Jobs(p.store, p.bookings, SchedulerConfig(p.cfg), p.deps.Now, p.deps.Log, drift)
+	jobs := append(scheduler.Jobs(p.store, p.bookings, SchedulerConfig(p.cfg), p.deps.Now, p.deps.Log, drift), scheduler.Job{
+		Name: JobDeliverWebhooks, Every: time.Second, Lease: 30 * time.Second,
+		Run: func(ctx context.Context, renew func(context.Context) error) (scheduler.Result, error) {
+			res, err := p.webhooks.Dispatch(ctx, time.Minute, renew)
+			return scheduler.Result{Items: res.Delivered, Counts: map[string]int{"delivered": res.Delivered, "failed": res.Failed, "paused": res.Paused}}, err
+		},
+	})
 	sched, err := scheduler.New(p.store, jobs, p.deps.Now, p.deps.Log, p.deps.Metrics.Registry)
 	if err != nil {
 		return err
@@ -301,6 +338,8 @@ func gatewayRoutes(p *process) []auth.Route {
 			auth.Route{Pattern: "/bookings", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/events", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/events/", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/webhooks", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/webhooks/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/booking/", Rule: forward, Handler: p.toBookingPrefixed})
 	}
 	return routes

@@ -25,8 +25,10 @@ import (
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/events"
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/webhooks"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 	"github.com/hotelplatform/hotel/internal/web"
 )
@@ -64,6 +66,8 @@ type process struct {
 	store     store.Store
 	inventory hotel.InventoryService
 	bookings  *booking.Service
+	feed      *events.Feed
+	webhooks  *webhooks.Service
 	authn     *auth.Authenticator
 
 	toInventory, toBooking, toBookingPrefixed http.Handler // the gateway's forwarding
