@@ -427,6 +427,49 @@ func operations() []operation {
 			description: "Records that the consumer processed these booking events: they leave its unacknowledged view. Acknowledging again changes nothing.",
 			params:      arr{param("ConsumerName")}, body: schema("EventAck"), bodyExample: o("ids", arr{"1042", "1043"}), errors: []int{404},
 			ok: []response{{status: "200", description: "Acknowledged.", schema: schema("EventAckResult")}}},
+		{method: "POST", path: "/webhooks", id: "createWebhook", tag: "Webhooks", summary: "Register a webhook subscription", proxied: true, noQuery: true,
+			description: "Events the subscription selects (its `types` and `hotel_ids`; none: all) are POSTed to `url` one at a time, in feed order, until the receiver answers 2xx. " +
+				"Each request is signed as the Standard Webhooks specification says: `webhook-id` (the event's id, the same on every attempt), `webhook-timestamp` and " +
+				"`webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>`, keyed by the secret's bytes after `whsec_`). " +
+				"The answer carries the `secret` — shown this once. `after` replays the feed from a position (`0`: from the start of retention); by default only events from now on. " +
+				"A URL reaching a loopback, link-local or private address is 400 unless the operator allows its network (`HOTEL_WEBHOOK_ALLOW_NETS`). At most 100 subscriptions (409).",
+			body: schema("WebhookInput"), bodyExample: o("url", "https://pms.example.com/hooks/hotel", "types", arr{"booking.created", "booking.cancelled"}, "hotel_ids", arr{1}),
+			errors: []int{400, 409},
+			ok:     []response{{status: "201", description: "Registered, with its secret.", schema: schema("Webhook"), headers: []string{"Location"}}}},
+		{method: "GET", path: "/webhooks", id: "listWebhooks", tag: "Webhooks", summary: "List webhook subscriptions", proxied: true,
+			description: "Every subscription, oldest first, with its position and failure state (never its secret).",
+			ok:          []response{{status: "200", description: "The subscriptions.", schema: arrayOf(schema("Webhook"))}}},
+		{method: "GET", path: "/webhooks/{id}", id: "getWebhook", tag: "Webhooks", summary: "Read a webhook subscription", proxied: true,
+			description: "The subscription (never its secret).", params: arr{param("WebhookID")}, errors: []int{404},
+			ok: []response{{status: "200", description: "The subscription.", schema: schema("Webhook")}}},
+		{method: "PATCH", path: "/webhooks/{id}", id: "updateWebhook", tag: "Webhooks", summary: "Change, pause or resume a subscription", proxied: true, noQuery: true,
+			description: "The fields given replace the subscription's. `status: \"paused\"` stops deliveries; `\"active\"` resumes them — after a pause for failing, " +
+				"from the event that failed, at once. The secret and the position are not changed here (`POST /webhooks/{id}/redeliver` moves the position).",
+			params: arr{param("WebhookID")}, body: schema("WebhookChange"), bodyExample: o("status", "active"), errors: []int{400, 404},
+			ok: []response{{status: "200", description: "The subscription.", schema: schema("Webhook")}}},
+		{method: "DELETE", path: "/webhooks/{id}", id: "deleteWebhook", tag: "Webhooks", summary: "Delete a subscription", proxied: true, noQuery: true,
+			description: "Deletes the subscription and its delivery log. Takes no request body: one is refused (400).", params: arr{param("WebhookID")}, errors: []int{400, 404},
+			ok: []response{{status: "204", description: "Deleted."}}},
+		{method: "GET", path: "/webhooks/{id}/deliveries", id: "listWebhookDeliveries", tag: "Webhooks", summary: "A subscription's delivery log", proxied: true,
+			description: "Every attempt — from the feed, a redelivery or a test ping — newest first: the status code or what went wrong (`HTTP 500`, `timeout`, `connection refused`, " +
+				"`address not allowed`, …), never the receiver's response body. Kept as long as the events (`HOTEL_EVENT_RETENTION_DAYS`).",
+			params: arr{param("WebhookID"),
+				o("name", "before", "in", "query", "description", "Attempts older than this one (its `id`): the next page.", "schema", o("type", "integer", "minimum", 1)),
+				o("name", "limit", "in", "query", "description", "Attempts per answer.", "schema", o("type", "integer", "minimum", 1, "maximum", 500, "default", 50))},
+			errors: []int{404},
+			ok:     []response{{status: "200", description: "Attempts, newest first.", schema: arrayOf(schema("WebhookDelivery")), headers: []string{"Link"}}}},
+		{method: "POST", path: "/webhooks/{id}/redeliver", id: "redeliverWebhook", tag: "Webhooks", summary: "Deliver again", proxied: true, noQuery: true,
+			description: "With `event_id`: delivers that event once more, now (whatever the subscription's position or status), and answers the attempt. " +
+				"With `after`: moves the subscription's position there and resumes it, so every selected event after it is delivered again, in order, with its own id " +
+				"(a position beyond the feed's end is its end); answers the subscription. An event not in the feed (pruned, or not written) is 404; one the subscription does not select, 400.",
+			params: arr{param("WebhookID")}, body: schema("WebhookRedelivery"), bodyExample: o("event_id", "1042"), errors: []int{400, 404},
+			ok: []response{{status: "200", description: "The attempt (`event_id`), or the subscription rewound (`after`).",
+				schema: o("oneOf", arr{schema("WebhookDelivery"), schema("Webhook")})}}},
+		{method: "POST", path: "/webhooks/{id}/test", id: "testWebhook", tag: "Webhooks", summary: "Send a test ping", proxied: true, noQuery: true,
+			description: "POSTs a signed `webhook.test` event (id `ping_…`, `data`: the subscription's id) to the subscription's URL now and answers the attempt: " +
+				"`delivered`, the status code or what went wrong. It is in the delivery log, not in the feed. Takes no request body: one is refused (400).",
+			params: arr{param("WebhookID")}, errors: []int{400, 404},
+			ok: []response{{status: "200", description: "The attempt.", schema: schema("WebhookDelivery")}}},
 		{method: "POST", path: "/bookings/{booking_id}/erase", id: "eraseBookingGuest", tag: "Bookings", summary: "Erase the guest's data", proxied: true, noQuery: true,
 			description: "A guest's erasure request: the guest name becomes `(erased)` and the booking's access token stops working; dates, prices, " +
 				"status and nights stay, so inventory and reports are unchanged. Any booking may be erased, an upcoming stay too (it stays booked). " +

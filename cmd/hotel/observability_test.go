@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/events/natsrelay/natstest"
 	"github.com/hotelplatform/hotel/internal/server"
 )
 
@@ -697,12 +698,13 @@ func driveTraffic(t *testing.T, gw string, round int) {
 // Expressions that may return nothing in a healthy system, and why. All
 // others must return data after driveTraffic.
 var mayBeEmpty = map[string]string{
-	"Responses by status class/3xx":          "the API redirects nothing the traffic asks",
-	"Responses by status class/5xx":          "a healthy run answers no 5xx",
-	"Gateway responses/3xx":                  "the API redirects nothing the traffic asks",
-	"Gateway responses/5xx":                  "a healthy run answers no 5xx",
-	"Gateway responses/429 rate limited":     "the tests' rate limit is far above the traffic",
-	"Database errors/{{service}} {{driver}}": "a healthy run has no database errors",
+	"Responses by status class/3xx":           "the API redirects nothing the traffic asks",
+	"Responses by status class/5xx":           "a healthy run answers no 5xx",
+	"Gateway responses/3xx":                   "the API redirects nothing the traffic asks",
+	"Gateway responses/5xx":                   "a healthy run answers no 5xx",
+	"Gateway responses/429 rate limited":      "the tests' rate limit is far above the traffic",
+	"Database errors/{{service}} {{driver}}":  "a healthy run has no database errors",
+	"Webhook lag/subscription {{webhook_id}}": "a healthy subscription is caught up (only those behind are shown)",
 }
 
 // selectorsMayBeEmpty: series selectors (metric and matchers, as written)
@@ -867,7 +869,13 @@ func checkLabel(t *testing.T, ps *promServer, where string, metrics []string, la
 func TestObservability(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	sys := startSplitObserved(t, dbEnv(t, postgresStore))
+	// With NATS and a webhook subscription, so the event panels have data.
+	db := overlay(map[string]string{"HOTEL_NATS_URL": natstest.Start(t).URL(), "HOTEL_WEBHOOK_ALLOW_NETS": "127.0.0.0/8"}, dbEnv(t, postgresStore))
+	sys := startSplitObserved(t, db)
+	hooks := newHookReceiver(t)
+	if r := call(t, "POST", sys.Gateway+"/webhooks", `{"url":"`+hooks.srv.URL+`","after":"0"}`, nil, "Authorization", "Bearer "+testAdminKey); r.StatusCode != http.StatusCreated {
+		t.Fatalf("webhook subscription = %d", r.StatusCode)
+	}
 	targets := map[string]string{}
 	for name, p := range sys.procs {
 		targets[name] = adminListener(t, p)

@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/api"
@@ -28,6 +32,7 @@ func TestOpenAPIEveryOperation(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			db := dbEnv(t, sqliteStore)
+			db["HOTEL_WEBHOOK_ALLOW_NETS"] = "127.0.0.0/8" // the test's receiver
 			var sys *system
 			if mode == "all" {
 				sys = startAll(t, db)
@@ -275,6 +280,7 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "POST", "/events/consumers/openapi/ack", `{"ids":["`+unacked[0].ID+`"]}`, nil, admin...)
 	c.do(404, "GET", "/events/consumers/nobody", "", nil, admin...)
 	c.do(401, "GET", "/events", "", nil)
+	exerciseWebhooks(c, evs[0].ID)
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 
 	// A few refusals, each a documented problem.
@@ -291,4 +297,88 @@ func exerciseAPI(c *apiClient) {
 	c.do(401, "GET", "/bookings/"+b1, "", nil, "Authorization", tok1)
 	c.do(405, "DELETE", "/inventory/search", "", nil)
 	c.do(404, "GET", "/no/such/route", "", nil)
+}
+
+// exerciseWebhooks registers a subscription replaying the feed from its
+// start to a receiver on loopback, waits for the scheduler to deliver
+// event first to it (signed: the Standard Webhooks library verifies it),
+// and goes through the subscription's other routes.
+func exerciseWebhooks(c *apiClient, first string) {
+	admin := []string{"Authorization", "Bearer " + testAdminKey}
+	rc := newHookReceiver(c.t)
+	var w hotel.Webhook
+	c.do(201, "POST", "/webhooks", `{"url":"`+rc.srv.URL+`/hooks","types":["booking.created","booking.cancelled"],"after":"0","description":"PMS"}`, &w, admin...)
+	c.do(400, "POST", "/webhooks", `{"url":"http://169.254.169.254/latest/meta-data"}`, nil, admin...)
+	c.do(401, "GET", "/webhooks", "", nil)
+	id := strconv.FormatInt(w.ID, 10)
+	if got := rc.await(c.t, w.Secret, first); got.Type != hotel.EventBookingCreated {
+		c.t.Fatalf("first delivery %+v", got)
+	}
+	c.do(200, "GET", "/webhooks", "", nil, admin...)
+	c.do(200, "GET", "/webhooks/"+id, "", nil, admin...)
+	c.do(200, "PATCH", "/webhooks/"+id, `{"description":"PMS (front desk)"}`, nil, admin...)
+	c.do(200, "GET", "/webhooks/"+id+"/deliveries?limit=1", "", nil, admin...)
+	var d hotel.WebhookDelivery
+	c.do(200, "POST", "/webhooks/"+id+"/test", "", &d, admin...)
+	if !d.Delivered || d.EventType != hotel.EventWebhookTest {
+		c.t.Fatalf("test ping: %+v", d)
+	}
+	c.do(200, "POST", "/webhooks/"+id+"/redeliver", `{"event_id":"`+first+`"}`, &d, admin...)
+	if !d.Delivered || d.MessageID != first {
+		c.t.Fatalf("redelivery: %+v", d)
+	}
+	c.do(200, "POST", "/webhooks/"+id+"/redeliver", `{"after":"0"}`, nil, admin...)
+	c.do(400, "POST", "/webhooks/"+id+"/redeliver", `{}`, nil, admin...)
+	c.do(404, "GET", "/webhooks/999999", "", nil, admin...)
+	c.do(204, "DELETE", "/webhooks/"+id, "", nil, admin...)
+}
+
+// hookReceiver is a webhook receiver on loopback.
+type hookReceiver struct {
+	srv *httptest.Server
+	got chan hookRequest
+}
+
+type hookRequest struct {
+	header http.Header
+	body   []byte
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	rc := &hookReceiver{got: make(chan hookRequest, 10000)}
+	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rc.got <- hookRequest{r.Header.Clone(), body}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(rc.srv.Close)
+	return rc
+}
+
+// await returns event id once delivered, after checking the signature of
+// every delivery until then with the Standard Webhooks library.
+func (rc *hookReceiver) await(t *testing.T, secret, id string) hotel.Event {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case r := <-rc.got:
+			if err := wh.Verify(r.body, r.header); err != nil {
+				t.Fatalf("delivery %s does not verify: %v", r.header.Get("webhook-id"), err)
+			}
+			var e hotel.Event
+			if err := json.Unmarshal(r.body, &e); err != nil {
+				t.Fatal(err)
+			}
+			if e.ID == id {
+				return e
+			}
+		case <-deadline:
+			t.Fatalf("event %s not delivered within 60s", id)
+		}
+	}
 }

@@ -84,6 +84,9 @@ type Config struct {
 	WebhookAllowNets []netip.Prefix
 	WebhookTimeout   time.Duration
 	WebhookRetryFor  time.Duration
+	// NATSURL, when set, has the scheduler publish the event feed to a
+	// NATS JetStream stream.
+	NATSURL string
 	// GuestRetentionDays is how long guest names are kept after a stay
 	// ended or a booking was cancelled; 0 keeps them forever.
 	GuestRetentionDays int
@@ -156,6 +159,7 @@ var Settings = []Setting{
 	{"HOTEL_WEBHOOK_ALLOW_NETS", "webhook-allow-nets", "", "networks (comma list of CIDRs, e.g. 10.20.0.0/16) webhooks may reach although loopback, link-local or private; empty: only public addresses (no server-side request forgery)"},
 	{"HOTEL_WEBHOOK_TIMEOUT", "webhook-timeout", "10s", "time limit of one webhook delivery attempt"},
 	{"HOTEL_WEBHOOK_RETRY_FOR", "webhook-retry-for", "24h", "how long a webhook subscription retries an event (exponential backoff from 5s, at most 1h apart) before it is paused"},
+	{"HOTEL_NATS_URL", "nats-url", "", "NATS server(s) (nats://host:4222, comma list) to which the scheduler also publishes every event, to JetStream stream HOTEL_EVENTS on subject hotel.events.<type>.<hotel_id>, the event id as message id; empty: none"},
 	{"HOTEL_GUEST_RETENTION_DAYS", "guest-retention-days", "365", "days guest names are kept after check-out (completed stays) or cancellation (cancelled and failed bookings); then the erase-guest-names job replaces them with (erased). 0 keeps them forever"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
 	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "", "OpenTelemetry collector to send traces to (OTLP over HTTP, e.g. http://otel-collector:4318); empty: no tracing. The other OTEL_EXPORTER_OTLP_* variables apply too"},
@@ -328,6 +332,7 @@ func build(get func(string) string) (*Config, error) {
 			c.WebhookAllowNets = append(c.WebhookAllowNets, n.Masked())
 		}
 	}
+	c.NATSURL = get("HOTEL_NATS_URL")
 	c.WebhookTimeout = duration(get, "HOTEL_WEBHOOK_TIMEOUT", bad)
 	c.WebhookRetryFor = duration(get, "HOTEL_WEBHOOK_RETRY_FOR", bad)
 	if n, err := strconv.Atoi(get("HOTEL_GUEST_RETENTION_DAYS")); err != nil || n < 0 || n > 36500 {

@@ -17,6 +17,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/events"
+	"github.com/hotelplatform/hotel/internal/events/natsrelay"
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/idempotency"
 	"github.com/hotelplatform/hotel/internal/inventory"
@@ -292,12 +293,59 @@ func startScheduler(p *process) error {
 			return scheduler.Result{Items: res.Delivered, Counts: map[string]int{"delivered": res.Delivered, "failed": res.Failed, "paused": res.Paused}}, err
 		},
 	})
+	var relay *natsrelay.Relay
+	if p.cfg.NATSURL != "" {
+		var err error
+		relay, err = natsrelay.New(p.cfg.NATSURL, p.feed, natsrelay.Options{Logger: p.deps.Log, Registerer: p.deps.Metrics.Registry})
+		if err != nil {
+			return fmt.Errorf("HOTEL_NATS_URL: %w", err)
+		}
+		jobs = append(jobs, scheduler.Job{
+			Name: JobPublishNATS, Every: time.Second, Lease: 30 * time.Second,
+			Run: func(ctx context.Context, renew func(context.Context) error) (scheduler.Result, error) {
+				return publishNATS(ctx, relay, renew)
+			},
+		})
+	}
 	sched, err := scheduler.New(p.store, jobs, p.deps.Now, p.deps.Log, p.deps.Metrics.Registry)
 	if err != nil {
 		return err
 	}
-	p.background.Go(func() { sched.Start(p.ctx) })
+	p.background.Go(func() {
+		sched.Start(p.ctx)
+		if relay != nil {
+			relay.Close()
+		}
+	})
 	return nil
+}
+
+// JobPublishNATS is the scheduler's job that publishes the event feed to
+// NATS JetStream (HOTEL_NATS_URL): each run publishes for a minute under
+// the job's lease, so one replica publishes at a time.
+const JobPublishNATS = "publish-nats"
+
+// publishNATS publishes for a minute, or until ctx ends or NATS fails
+// (the next run, a second later, starts again from the stream's last
+// event), renewing the lease every few seconds.
+func publishNATS(ctx context.Context, relay *natsrelay.Relay, renew func(context.Context) error) (scheduler.Result, error) {
+	var res scheduler.Result
+	end := time.Now().Add(time.Minute)
+	renewed := time.Now()
+	for time.Now().Before(end) && ctx.Err() == nil {
+		n, err := relay.PublishOnce(ctx, time.Second)
+		res.Items += n
+		if err != nil && ctx.Err() == nil {
+			return res, err
+		}
+		if time.Since(renewed) > 10*time.Second {
+			if err := renew(ctx); err != nil {
+				return res, err
+			}
+			renewed = time.Now()
+		}
+	}
+	return res, nil
 }
 
 // startGateway prepares the forwarding to the services not in this process.

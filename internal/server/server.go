@@ -28,9 +28,9 @@ import (
 	"github.com/hotelplatform/hotel/internal/events"
 	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/store"
-	"github.com/hotelplatform/hotel/internal/webhooks"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 	"github.com/hotelplatform/hotel/internal/web"
+	"github.com/hotelplatform/hotel/internal/webhooks"
 )
 
 // Deps is what a process is given.

@@ -12,8 +12,8 @@ import (
 // Webhooks are the webhook subscriptions and their delivery log (migration
 // 0018).
 type Webhooks interface {
-	// CreateWebhook inserts w, from position w.Position, and sets its ID
-	// and times.
+	// CreateWebhook inserts w, from position w.Position (the feed's end
+	// when negative or beyond it), and sets its ID and times.
 	CreateWebhook(ctx context.Context, w *hotel.Webhook) error
 	// GetWebhook returns webhook id, its secret included. Errors:
 	// ErrNotFound.
@@ -22,7 +22,8 @@ type Webhooks interface {
 	ListWebhooks(ctx context.Context) ([]hotel.Webhook, error)
 	// UpdateWebhook writes what an admin changes of w — URL, description,
 	// types, hotels, status, paused reason and failure state — and, with
-	// setPosition, its position, and returns the row. Errors: ErrNotFound.
+	// setPosition, its position (as CreateWebhook), and returns the row.
+	// Errors: ErrNotFound.
 	UpdateWebhook(ctx context.Context, w hotel.Webhook, setPosition bool) (hotel.Webhook, error)
 	// DeleteWebhook deletes webhook id and its delivery log. Errors:
 	// ErrNotFound.
@@ -109,7 +110,7 @@ func WebhookArgs(w hotel.Webhook, at time.Time) []any {
 func CreateWebhookSQL(p func(int) string) string {
 	return `INSERT INTO webhook (url, description, types, hotel_ids, status, paused_reason, position, failed_attempts,
     failing_since, next_attempt_at, created_at, updated_at, secret)
-VALUES (` + p(1) + `, ` + p(2) + `, ` + p(3) + `, ` + p(4) + `, ` + p(5) + `, ` + p(6) + `, ` + p(7) + `, ` + p(8) + `, ` +
+VALUES (` + p(1) + `, ` + p(2) + `, ` + p(3) + `, ` + p(4) + `, ` + p(5) + `, ` + p(6) + `, ` + feedPosition(p(7)) + `, ` + p(8) + `, ` +
 		p(9) + `, ` + p(10) + `, ` + p(11) + `, ` + p(11) + `, ` + p(12) + `)
 RETURNING ` + WebhookColumns
 }
@@ -121,8 +122,10 @@ func UpdateWebhookSQL(p func(int) string, setPosition, from bool) string {
 	s := `UPDATE webhook SET url = ` + p(1) + `, description = ` + p(2) + `, types = ` + p(3) + `, hotel_ids = ` + p(4) +
 		`, status = ` + p(5) + `, paused_reason = ` + p(6) + `, failed_attempts = ` + p(8) + `, failing_since = ` + p(9) +
 		`, next_attempt_at = ` + p(10) + `, updated_at = ` + p(11)
-	if setPosition || from {
+	if from { // the dispatcher's: a position it read from the feed
 		s += `, position = ` + p(7)
+	} else if setPosition {
+		s += `, position = ` + feedPosition(p(7))
 	} else { // every argument is used: PostgreSQL types the placeholders from the statement
 		s += `, position = CASE WHEN ` + p(7) + ` < 0 THEN 0 ELSE position END`
 	}
@@ -131,6 +134,12 @@ func UpdateWebhookSQL(p func(int) string, setPosition, from bool) string {
 		s += ` AND position = ` + p(13) + ` AND status = 'active'`
 	}
 	return s + ` RETURNING ` + WebhookColumns
+}
+
+// feedPosition is position pos, or the feed's end when pos is negative or
+// beyond it.
+func feedPosition(pos string) string {
+	return `(SELECT CASE WHEN ` + pos + ` < 0 OR ` + pos + ` > coalesce(max(pos), 0) THEN coalesce(max(pos), 0) ELSE ` + pos + ` END FROM event)`
 }
 
 // DeliveryColumns are the columns of table webhook_delivery a driver reads

@@ -127,8 +127,9 @@ func (s *Service) allowed(ip netip.Addr) bool {
 			return true
 		}
 	}
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsUnspecified() || reserved(ip))
+	special := ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsUnspecified() || reserved(ip)
+	return !special
 }
 
 // reservedNets are the special-purpose IPv4 networks no receiver lives on
@@ -242,8 +243,9 @@ func (s *Service) send(ctx context.Context, w hotel.Webhook, msgID, typ, trigger
 		req.Header.Set("webhook-timestamp", strconv.FormatInt(ts.Unix(), 10))
 		req.Header.Set("webhook-signature", Sign(w.Secret, msgID, ts, body))
 		resp, err := s.client.Do(req)
-		switch {
-		case err == nil:
+		if err != nil {
+			d.Error = transportError(err)
+		} else {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponse)) // never logged or kept
 			_ = resp.Body.Close()
 			d.StatusCode = resp.StatusCode
@@ -254,8 +256,6 @@ func (s *Service) send(ctx context.Context, w hotel.Webhook, msgID, typ, trigger
 					d.Error += " (redirects are not followed)"
 				}
 			}
-		default:
-			d.Error = transportError(err)
 		}
 	}
 	d.DurationMS = time.Since(start).Milliseconds()

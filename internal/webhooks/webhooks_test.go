@@ -3,6 +3,7 @@ package webhooks_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -269,13 +270,13 @@ func TestRetriesKeepIDAndOrder(t *testing.T) {
 	each(t, func(t *testing.T, e *bookingtest.Env) {
 		var first string
 		rc := newReceiver(t, func(n int, id string) int {
-			switch {
-			case n == 0:
+			switch n {
+			case 0:
 				first = id
 				return http.StatusInternalServerError
-			case n == 1:
+			case 1:
 				return http.StatusServiceUnavailable
-			case n == 2:
+			case 2:
 				return 0 // held past the attempt's time limit
 			}
 			return http.StatusOK
@@ -508,11 +509,7 @@ func TestServerSideRequestForgery(t *testing.T) {
 	})
 }
 
-func asError(err error, he **hotel.Error) bool {
-	e, ok := err.(*hotel.Error)
-	*he = e
-	return ok
-}
+func asError(err error, he **hotel.Error) bool { return errors.As(err, he) }
 
 // TestValidation: bad fields are refused, naming each, and nothing is
 // stored.

@@ -17,14 +17,15 @@ import (
 func testWebhooks(t *testing.T, h Harness) {
 	ctx := context.Background()
 	s := migrated(t, h)
-	w := hotel.Webhook{URL: "https://pms.example.com/hooks", Description: "PMS", Types: []string{hotel.EventBookingCreated, hotel.EventARIChanged},
+	w := hotel.Webhook{URL: "https://pms.example.com/hooks", Description: "PMS", Types: []string{hotel.EventBookingCreated, hotel.EventARIChanged}, //nolint:gosec // a test's secret
 		HotelIDs: []int64{7, 9}, Status: hotel.WebhookActive, Position: 3, Secret: "whsec_c2VjcmV0"}
 	if err := s.CreateWebhook(ctx, &w); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.GetWebhook(ctx, w.ID)
+	// Position 3 is beyond the (empty) feed's end: the subscription starts at its end.
 	if err != nil || got.URL != w.URL || got.Secret != "whsec_c2VjcmV0" || len(got.Types) != 2 || len(got.HotelIDs) != 2 || got.HotelIDs[1] != 9 ||
-		got.Position != 3 || got.Status != hotel.WebhookActive || got.FailingSince != nil || got.CreatedAt.IsZero() {
+		got.Position != 0 || got.Status != hotel.WebhookActive || got.FailingSince != nil || got.CreatedAt.IsZero() {
 		t.Fatalf("GetWebhook = %+v, %v", got, err)
 	}
 	all := hotel.Webhook{URL: "https://dw.example.com/in", Status: hotel.WebhookActive}
@@ -35,11 +36,11 @@ func testWebhooks(t *testing.T, h Harness) {
 		t.Fatalf("ListWebhooks = %+v, %v", list, err)
 	}
 
-	// A failure, then two dispatchers racing to move it on from 3.
+	// A failure, then two dispatchers racing to move it on from 0.
 	since := time.Now().UTC().Truncate(time.Millisecond)
 	failed := got
 	failed.FailedAttempts, failed.FailingSince, failed.NextAttemptAt = 1, &since, new(since.Add(time.Minute))
-	if ok, err := s.SetWebhookState(ctx, failed, 3); !ok || err != nil {
+	if ok, err := s.SetWebhookState(ctx, failed, 0); !ok || err != nil {
 		t.Fatalf("SetWebhookState(failure) = %v, %v", ok, err)
 	}
 	if got, _ := s.GetWebhook(ctx, w.ID); got.FailedAttempts != 1 || got.FailingSince == nil || !got.FailingSince.Equal(since) {
@@ -50,7 +51,7 @@ func testWebhooks(t *testing.T, h Harness) {
 	results := make(chan bool, 2)
 	for range 2 {
 		go func() {
-			ok, err := s.SetWebhookState(ctx, moved, 3)
+			ok, err := s.SetWebhookState(ctx, moved, 0)
 			if err != nil {
 				t.Error(err)
 			}
@@ -58,7 +59,7 @@ func testWebhooks(t *testing.T, h Harness) {
 		}()
 	}
 	if a, b := <-results, <-results; a == b {
-		t.Fatalf("two dispatchers moving from 3: %v and %v; want exactly one", a, b)
+		t.Fatalf("two dispatchers moving from 0: %v and %v; want exactly one", a, b)
 	}
 	if got, _ := s.GetWebhook(ctx, w.ID); got.Position != 5 || got.FailedAttempts != 0 || got.FailingSince != nil {
 		t.Fatalf("after delivering: %+v", got)
@@ -75,7 +76,7 @@ func testWebhooks(t *testing.T, h Harness) {
 	if ok, err := s.SetWebhookState(ctx, moved, 5); ok || err != nil {
 		t.Fatalf("SetWebhookState on a paused subscription = %v, %v; want false", ok, err)
 	}
-	if up, err := s.UpdateWebhook(ctx, paused, true); err != nil || up.Position != 1 {
+	if up, err := s.UpdateWebhook(ctx, paused, true); err != nil || up.Position != 0 { // beyond the feed: its end
 		t.Fatalf("UpdateWebhook(setPosition) = %+v, %v", up, err)
 	}
 	if _, err := s.UpdateWebhook(ctx, hotel.Webhook{ID: 1 << 40, URL: "https://x.example", Status: hotel.WebhookActive}, false); !errors.Is(err, store.ErrNotFound) {
