@@ -118,23 +118,28 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 }
 
-// errEventGaps makes `hotel check` exit non-zero when a booking change has
-// no event, or an event no change.
-var errEventGaps = errors.New("the event feed differs from the bookings")
+// errEventGaps makes `hotel check` exit non-zero when a change has no
+// event, or an event no change.
+var errEventGaps = errors.New("the event feed differs from the changes")
 
 // checkEvents proves the outbox's invariant: every committed change of a
-// booking row has exactly one event (store.Events.EventGaps).
+// booking row has exactly one event, every ARI and catalogue change its
+// event, and no event is without its change (store.Events.EventGaps).
 func checkEvents(ctx context.Context, st store.Store, stdout io.Writer) error {
 	gaps, err := st.EventGaps(ctx, 100)
 	if err != nil {
 		return fmt.Errorf("compare events with bookings: %w", err)
 	}
 	if len(gaps) == 0 {
-		fmt.Fprintln(stdout, "ok: every committed booking change has its one event")
+		fmt.Fprintln(stdout, "ok: every committed booking change has its one event, every ARI and catalogue change its event")
 		return nil
 	}
-	fmt.Fprintf(stdout, "events differ from bookings for %d subject(s) (at most 100 shown):\n", len(gaps))
+	fmt.Fprintf(stdout, "events differ from changes for %d subject(s) (at most 100 shown):\n", len(gaps))
 	for _, g := range gaps {
+		if g.ARI != "" {
+			fmt.Fprintf(stdout, "  %s: %s\n", g.Subject, g.ARI)
+			continue
+		}
 		fmt.Fprintf(stdout, "  %s: version %d, %d event(s)\n", g.Subject, g.Version, g.Events)
 	}
 	return errEventGaps

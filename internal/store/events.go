@@ -30,7 +30,9 @@ type Events interface {
 	// EventGaps returns at most limit booking rows whose events do not
 	// count their changes — a row at version v has exactly v events, one
 	// per committed change — and subjects with events but no row: what
-	// breaks "no event without its change, no change without its event".
+	// breaks "no event without its change, no change without its event";
+	// then ARI and catalogue changes without their event, and such events
+	// without their change (ARIEventGapsSQL).
 	// Rows created before the outbox (migration 0015) or before the time
 	// events were last pruned up to (PruneEvents' before), and pending rows
 	// (of an earlier version's saga), are not compared.
@@ -85,11 +87,43 @@ RETURNING ` + ConsumerColumns
 }
 
 // EventGap is a booking row (Subject) at Version with Events events, or
-// (Version 0) events of a subject no booking row has.
+// (Version 0) events of a subject no booking row has — or, with ARI set,
+// an ARI or catalogue change of Subject without its event, or such an
+// event without its change (ARI says which).
 type EventGap struct {
 	Subject string
 	Version int
 	Events  int
+	ARI     string
+}
+
+// ARIEventsMigration is the migration that made ARI and catalogue events.
+const ARIEventsMigration = 16
+
+// ARIEventGapsSQL returns the statement of the ARI half of EventGaps, with
+// placeholders p(1) (touches and events from then on are compared) and
+// p(2) (the limit), json(f) the text of payload field f of event e, and
+// date(x) the date x. It finds every touch (migration 0012: one per
+// change of availability, rates, restrictions or the catalogue) without
+// an event of its subject and kind whose nights hold its nights, and every
+// ARI or catalogue event — written while the touches it would match are
+// kept — without a touch of its subject and kind within its nights.
+func ARIEventGapsSQL(p func(int) string, json func(f string) string, date func(x string) string) string {
+	const subject = `'hotel/' || t.hotel_id || CASE WHEN t.room_type_id = 0 THEN '' ELSE '/room-type/' || t.room_type_id END`
+	const typ = `CASE t.kind WHEN 'catalogue' THEN 'hotel.changed' ELSE 'ari.changed' END`
+	const what = `CASE t.kind WHEN 'nights' THEN 'availability' WHEN 'rules' THEN 'restrictions' ELSE t.kind END`
+	match := `e.subject = ` + subject + ` AND e.type = ` + typ + ` AND ` + json("what") + ` = ` + what + `
+    AND (t.kind = 'catalogue' OR (` + date(json("first_night")) + ` <= ` + date("t.first_night") + ` AND ` + date(json("last_night")) + ` >= ` + date("t.last_night") + `))`
+	return `SELECT ` + subject + `, 'change ' || t.kind || ' ' || coalesce(CAST(t.first_night AS TEXT) || '..' || CAST(t.last_night AS TEXT), '') || ' (touch ' || t.id || ') has no event'
+FROM ari_touch t
+WHERE t.created_at >= ` + p(1) + ` AND NOT EXISTS (SELECT 1 FROM event e WHERE ` + match + `)
+UNION ALL
+SELECT e.subject, 'event ' || e.type || ' ' || ` + json("what") + ` || ' (id ' || e.id || ') has no change'
+FROM event e
+WHERE e.type IN ('ari.changed', 'hotel.changed') AND e.occurred_at >= ` + p(1) + `
+  AND e.occurred_at >= (SELECT min(created_at) FROM ari_touch)
+  AND NOT EXISTS (SELECT 1 FROM ari_touch t WHERE ` + match + `)
+LIMIT ` + p(2)
 }
 
 // OutboxMigration is the migration that made the outbox.

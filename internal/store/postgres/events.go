@@ -113,6 +113,20 @@ func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, err
 		out = append(out, g)
 		return nil
 	}, store.EventGapsSQL(func(i int) string { return "$" + strconv.Itoa(i) }), since, limit)
+	if err != nil || len(out) >= limit {
+		return out, translate(err)
+	}
+	if err := s.pool.QueryRow(ctx, `SELECT greatest((SELECT applied_at FROM schema_migrations WHERE version = $1),
+    (SELECT pruned_before FROM event_horizon))`, store.ARIEventsMigration).Scan(&since); err != nil {
+		return out, translate(err)
+	}
+	g = store.EventGap{}
+	err = each(ctx, s.pool, []any{&g.Subject, &g.ARI}, func() error {
+		out = append(out, g)
+		return nil
+	}, store.ARIEventGapsSQL(func(i int) string { return "$" + strconv.Itoa(i) },
+		func(f string) string { return "(e.payload::jsonb ->> '" + f + "')" },
+		func(x string) string { return "CAST(" + x + " AS date)" }), since, limit-len(out))
 	return out, translate(err)
 }
 

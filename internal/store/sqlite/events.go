@@ -139,21 +139,9 @@ ON CONFLICT (id) DO UPDATE SET pruned_before = max(pruned_before, ?1)`, before.U
 // EventGaps compares the events with the booking rows made since the
 // outbox began and since the events were pruned.
 func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, error) {
-	var applied string
-	var horizon sql.NullString
-	err := s.r.QueryRowContext(ctx, `SELECT (SELECT applied_at FROM schema_migrations WHERE version = ?), (SELECT pruned_before FROM event_horizon)`,
-		store.OutboxMigration).Scan(&applied, &horizon)
-	if err != nil {
-		return nil, translate(err)
-	}
-	since, err := time.Parse(time.RFC3339Nano, applied)
+	since, err := s.comparedSince(ctx, store.OutboxMigration)
 	if err != nil {
 		return nil, err
-	}
-	if horizon.Valid {
-		if t, err := time.Parse(time.RFC3339Nano, horizon.String); err == nil && t.After(since) {
-			since = t
-		}
 	}
 	var out []store.EventGap
 	var g store.EventGap
@@ -161,7 +149,42 @@ func (s *Store) EventGaps(ctx context.Context, limit int) ([]store.EventGap, err
 		out = append(out, g)
 		return nil
 	}, store.EventGapsSQL(func(int) string { return "?" }), store.Timestamp(since), limit)
+	if err != nil || len(out) >= limit {
+		return out, translate(err)
+	}
+	if since, err = s.comparedSince(ctx, store.ARIEventsMigration); err != nil {
+		return out, err
+	}
+	g = store.EventGap{}
+	err = each(ctx, s.r, []any{&g.Subject, &g.ARI}, func() error {
+		out = append(out, g)
+		return nil
+	}, store.ARIEventGapsSQL(func(i int) string { return "?" + strconv.Itoa(i) },
+		func(f string) string { return "(e.payload ->> '$." + f + "')" },
+		func(x string) string { return x }), store.Timestamp(since), limit-len(out))
 	return out, translate(err)
+}
+
+// comparedSince is when migration m was applied or, if later, the time
+// events were pruned up to: EventGaps compares what was written since.
+func (s *Store) comparedSince(ctx context.Context, m int) (time.Time, error) {
+	var applied string
+	var horizon sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT applied_at FROM schema_migrations WHERE version = ?), (SELECT pruned_before FROM event_horizon)`,
+		m).Scan(&applied, &horizon)
+	if err != nil {
+		return time.Time{}, translate(err)
+	}
+	since, err := time.Parse(time.RFC3339Nano, applied)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if horizon.Valid {
+		if t, err := time.Parse(time.RFC3339Nano, horizon.String); err == nil && t.After(since) {
+			since = t
+		}
+	}
+	return since, nil
 }
 
 // SetConsumer stores a consumer's position.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -351,6 +352,62 @@ func testEventsConcurrent(t *testing.T, h Harness) {
 		seq[e.Subject]++
 		if e.Sequence != seq[e.Subject] || int64(d.Version) != e.Sequence {
 			t.Fatalf("event %s of %s: sequence %d, version %d, want %d", e.ID, e.Subject, e.Sequence, d.Version, seq[e.Subject])
+		}
+	}
+}
+
+// testEventsARIGaps: every ARI and catalogue change has its event and
+// every such event its change (EventGaps' ARI half); a change whose event
+// is deleted, and an event whose change (touch) is deleted, are found.
+func testEventsARIGaps(t *testing.T, h Harness) {
+	ctx := context.Background()
+	f := newInventoryFixture(370, 10)
+	s := loaded(t, h, f)
+	id := bookingID(7)
+	if _, _, err := s.CreateHold(ctx, hotel.HoldRequest{BookingID: id, HotelID: 370, RoomTypeID: 3700, CheckIn: day(1), CheckOut: day(4)}); err != nil {
+		t.Fatal(err)
+	}
+	flex := hotel.RatePlan{HotelID: 370, RoomTypeID: 3701, Code: "FLEX", Name: "Flexible", MealPlan: "RO", Sellable: true}
+	if err := s.CreateRatePlan(ctx, &flex); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyARI(ctx, &hotel.ARIChange{HotelID: 370, Actor: "gaps", Updates: []hotel.ARIUpdate{{
+		RoomTypeID: 3701, From: day(2), To: day(5), Rules: &hotel.RestrictionPatch{MinStayArrival: new(2)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PublishEvents(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if gaps, err := s.EventGaps(ctx, 10); err != nil || len(gaps) != 0 {
+		t.Fatalf("EventGaps = %+v, %v; want none", gaps, err)
+	}
+	// A change without its event: the hold's availability event deleted.
+	if err := h.Exec(t, s, `DELETE FROM event WHERE subject = 'hotel/370/room-type/3700'`); err != nil {
+		t.Fatal(err)
+	}
+	gaps, err := s.EventGaps(ctx, 10)
+	if err != nil || len(gaps) == 0 {
+		t.Fatalf("EventGaps after deleting an availability event = %+v, %v", gaps, err)
+	}
+	for _, g := range gaps {
+		if g.Subject != "hotel/370/room-type/3700" || !strings.Contains(g.ARI, "change nights") || !strings.Contains(g.ARI, "has no event") {
+			t.Fatalf("gap %+v; want the hold's change of room type 3700 without its event", g)
+		}
+	}
+	if err := h.Exec(t, s, `DELETE FROM ari_touch WHERE room_type_id = 3700`); err != nil {
+		t.Fatal(err)
+	}
+	// An event without its change: the restriction change's touches deleted.
+	if err := h.Exec(t, s, `DELETE FROM ari_touch WHERE room_type_id = 3701 AND kind = 'rules'`); err != nil {
+		t.Fatal(err)
+	}
+	gaps, err = s.EventGaps(ctx, 10)
+	if err != nil || len(gaps) == 0 {
+		t.Fatalf("EventGaps after deleting a change = %+v, %v", gaps, err)
+	}
+	for _, g := range gaps {
+		if g.Subject != "hotel/370/room-type/3701" || !strings.Contains(g.ARI, "event ari.changed restrictions") || !strings.Contains(g.ARI, "has no change") {
+			t.Fatalf("gap %+v; want the restriction event of room type 3701 without its change", g)
 		}
 	}
 }

@@ -79,6 +79,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Jobs", func(t *testing.T) { t.Parallel(); testJobs(t, h) })
 	t.Run("Events", func(t *testing.T) { t.Parallel(); testEvents(t, h) })
 	t.Run("Webhooks", func(t *testing.T) { t.Parallel(); testWebhooks(t, h) })
+	t.Run("EventsARIGaps", func(t *testing.T) { t.Parallel(); testEventsARIGaps(t, h) })
 	t.Run("ARITouchKinds", func(t *testing.T) { t.Parallel(); testARITouchKinds(t, h) })
 	t.Run("ARITouchesOpenTransaction", func(t *testing.T) { t.Parallel(); testARITouchesOpenTransaction(t, h) })
 	t.Run("ARITouchesConcurrent", func(t *testing.T) { t.Parallel(); testARITouchesConcurrent(t, h) })
