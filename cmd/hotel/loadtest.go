@@ -233,6 +233,9 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 	for _, l := range rep.Lost {
 		fmt.Fprintf(w, "  lost %s\n", l)
 	}
+	if e := rep.Events; e != nil {
+		fmt.Fprintf(w, "events: %d written to the feed, %.0f/s\n", e.Written, e.PerSecond)
+	}
 	if r := rep.Rush; r != nil {
 		fmt.Fprintf(w, "rush on hotel %d %s, night %s: %d room(s) for sale, %d booking(s) won it, oversold %d\n",
 			r.HotelID, r.RoomType, r.Night, r.Available, r.Won, r.Oversold)
@@ -243,7 +246,7 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 	case !c.Checked:
 		fmt.Fprintf(w, "invariants: cannot check: %s\n", c.Detail)
 	default:
-		fmt.Fprintf(w, "invariants: %d drifting night(s) between held rooms and bookings, %d booking row(s) whose events do not count their changes\n",
+		fmt.Fprintf(w, "invariants: %d drifting night(s) between held rooms and bookings, %d change(s) whose events differ (booking rows, ARI)\n",
 			c.DriftingNights, c.EventGaps)
 	}
 	switch {

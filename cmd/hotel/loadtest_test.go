@@ -47,6 +47,10 @@ func TestLoadtest(t *testing.T) {
 				if !rep.OK() || rep.Check == nil || rep.Check.DriftingNights != 0 || rep.Requests == 0 {
 					t.Fatalf("loadtest %v: %s", args, out.String())
 				}
+				// Each booking made wrote its event (and its nights' ARI events).
+				if rep.Events == nil || rep.Events.Written < int64(rep.Created) || (rep.Created > 0 && rep.Events.PerSecond <= 0) {
+					t.Fatalf("loadtest %v: events %+v for %d bookings made", args, rep.Events, rep.Created)
+				}
 				for op, s := range rep.Ops {
 					for status := range s.Statuses {
 						if status[0] == '5' || status == "transport_error" {

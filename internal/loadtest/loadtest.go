@@ -88,6 +88,16 @@ type Report struct {
 	Rush *RushResult `json:"rush,omitempty"`
 	// Check is the reconciliation at the end (nil: not run).
 	Check *CheckResult `json:"invariants,omitempty"`
+	// Events are the events the run's changes wrote to the feed (nil:
+	// no admin key to read it with).
+	Events *EventsResult `json:"events,omitempty"`
+}
+
+// EventsResult is what the event feed gained during a run: its end moved
+// by Written positions (positions are gapless), Written/Duration a second.
+type EventsResult struct {
+	Written   int64   `json:"written"`
+	PerSecond float64 `json:"per_second"`
 }
 
 // OpStat is one operation's figures.
@@ -125,7 +135,8 @@ type CheckResult struct {
 	Checked        bool `json:"checked"`
 	DriftingNights int  `json:"drifting_nights"`
 	// EventGaps counts the booking rows whose events do not count their
-	// committed changes (store.Events.EventGaps): no more, no less.
+	// committed changes, and the ARI and catalogue changes without their
+	// event or events without their change (store.Events.EventGaps).
 	EventGaps int    `json:"event_gaps"`
 	Detail    string `json:"detail,omitempty"`
 }
@@ -200,6 +211,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Scenario: cfg.Scenario, Clients: cfg.Clients, Rate: cfg.Rate}
+	feedStart, feedOK := r.feedEnd(ctx)
 	start := time.Now()
 	if cfg.Scenario != ScenarioRush { // the rush is one race, whatever its duration
 		r.end = start.Add(cfg.Duration)
@@ -235,7 +247,53 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.CreatedOnRetry = r.onRetry
 	rep.CreateRetries = int(r.retries.Load())
 	rep.Lost, rep.Unchecked = r.lost(ctx)
+	if end, ok := r.feedEnd(ctx); ok && feedOK {
+		rep.Events = &EventsResult{Written: end - feedStart, PerSecond: float64(end-feedStart) / elapsed.Seconds()}
+	}
 	return rep, nil
+}
+
+// feedEnd finds the position of the event feed's last event (reading it
+// publishes what has committed) by a binary search on GET /events?after=
+// — positions are gapless — and says whether it could (an admin key).
+func (r *runner) feedEnd(ctx context.Context) (int64, bool) {
+	if r.cfg.AdminKey == "" {
+		return 0, false
+	}
+	beyond := func(pos int64) (bool, bool) { // no event after pos?
+		var page []json.RawMessage
+		if r.get(ctx, fmt.Sprintf("/events?after=%d&limit=1", pos), "", &page) != http.StatusOK {
+			return false, false
+		}
+		return len(page) == 0, true
+	}
+	lo, hi := int64(0), int64(1024) // an event after lo; none after hi
+	for {
+		end, ok := beyond(hi)
+		if !ok {
+			return 0, false
+		}
+		if end {
+			break
+		}
+		lo, hi = hi, hi*2
+	}
+	if end, ok := beyond(lo); !ok || end {
+		return lo, ok
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		end, ok := beyond(mid)
+		if !ok {
+			return 0, false
+		}
+		if end {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi, true
 }
 
 // drive runs op from Clients closed-loop clients, or at Rate requests per
