@@ -257,3 +257,34 @@ type RoomType struct {
 	CreatedAt            store.Timestamp
 	OverbookingAllowance int
 }
+
+type Webhook struct {
+	ID             int64
+	Url            string
+	Description    string
+	Types          string
+	HotelIds       string
+	Secret         string
+	Status         string
+	PausedReason   string
+	Position       int64
+	FailedAttempts int
+	FailingSince   store.Timestamp
+	NextAttemptAt  store.Timestamp
+	CreatedAt      store.Timestamp
+	UpdatedAt      store.Timestamp
+}
+
+type WebhookDelivery struct {
+	ID          int64
+	WebhookID   int64
+	MessageID   string
+	EventType   string
+	Trigger     string
+	Attempt     int
+	Delivered   bool
+	StatusCode  int
+	Error       string
+	DurationMs  int64
+	AttemptedAt store.Timestamp
+}

@@ -263,3 +263,34 @@ type RoomType struct {
 	CreatedAt            string
 	OverbookingAllowance int
 }
+
+type Webhook struct {
+	ID             int64
+	Url            string
+	Description    string
+	Types          string
+	HotelIds       string
+	Secret         string
+	Status         string
+	PausedReason   string
+	Position       int64
+	FailedAttempts int64
+	FailingSince   sql.NullString
+	NextAttemptAt  sql.NullString
+	CreatedAt      string
+	UpdatedAt      string
+}
+
+type WebhookDelivery struct {
+	ID          int64
+	WebhookID   int64
+	MessageID   string
+	EventType   string
+	Trigger     string
+	Attempt     int64
+	Delivered   int64
+	StatusCode  int64
+	Error       string
+	DurationMs  int64
+	AttemptedAt string
+}
