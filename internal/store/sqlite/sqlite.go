@@ -62,7 +62,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		q.Set("_txlock", "immediate") // take the write lock at BEGIN: no deadlocking lock upgrades
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn())
+	w, err := sql.Open(driverName, dsn())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -70,7 +70,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", dsn("query_only(1)"))
+	r, err := sql.Open(driverName, dsn("query_only(1)"))
 	if err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
