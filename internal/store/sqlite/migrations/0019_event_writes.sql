@@ -4,12 +4,9 @@
 -- written (the same subject and kind, its nights adjacent or overlapping,
 -- not yet published) widens that event instead of writing another: a hold
 -- of three nights writes one event, as on PostgreSQL (statement triggers).
--- The publisher still merges what this leaves (store.MergeARIEvents). The
--- index on occurred_at goes: pruning walks the events in id order, oldest
--- first.
+-- The publisher still merges what this leaves (store.MergeARIEvents).
 
 DROP TRIGGER ari_touch_event;
-DROP INDEX event_occurred_idx;
 
 CREATE TRIGGER ari_touch_event AFTER INSERT ON ari_touch FOR EACH ROW
 BEGIN
