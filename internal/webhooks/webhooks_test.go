@@ -559,3 +559,97 @@ func TestValidation(t *testing.T) {
 		}
 	})
 }
+
+// TestReceiverOutageThenRecovers: a receiver down for a while (its
+// connections dropped), then slow (past the attempt's time limit), then
+// answering 500s, then well: every booking event arrives, each id once
+// after de-duplication, in order per booking.
+func TestReceiverOutageThenRecovers(t *testing.T) {
+	each(t, func(t *testing.T, e *bookingtest.Env) {
+		var mu sync.Mutex
+		var delivered []string // ids answered 2xx, in order
+		n := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			n++
+			i := n
+			mu.Unlock()
+			switch {
+			case i <= 3: // down: the connection dropped
+				if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
+					_ = c.Close()
+				}
+				return
+			case i <= 5: // slow: held past the attempt's limit
+				<-r.Context().Done()
+				return
+			case i <= 7:
+				w.WriteHeader(http.StatusInternalServerError)
+				return
+			}
+			var ev hotel.Event
+			if json.Unmarshal(body, &ev) != nil {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			mu.Lock()
+			delivered = append(delivered, ev.ID)
+			mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		defer srv.Close()
+		s := service(e, webhooks.Options{Timeout: 200 * time.Millisecond})
+		ctx := context.Background()
+		w, err := s.Create(ctx, webhooks.Input{URL: str(srv.URL), Types: &hotel.BookingEventTypes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := book(t, e, "Outage One Vexwhistle", 3)
+		b := book(t, e, "Outage Two Vexwhistle", 5)
+		book(t, e, "Outage Three Vexwhistle", 7)
+		if _, err := e.Service.Modify(desk, a.ID, hotel.BookingChange{StayLength: new(3)}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Service.Cancel(desk, b.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Service.Cancel(desk, a.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		want, err := events.NewFeed(e.Store).Read(ctx, hotel.EventFilter{After: w.Position, Types: hotel.BookingEventTypes}, 0)
+		if err != nil || len(want) != 6 {
+			t.Fatalf("feed = %d events, %v; want 6", len(want), err)
+		}
+		stop := dispatch(t, s)
+		last := want[len(want)-1].ID
+		waitFor(t, "every event delivered", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Contains(delivered, last)
+		})
+		stop()
+		mu.Lock()
+		got := slices.Compact(slices.Clone(delivered)) // de-duplicated (a retry after a lost answer repeats its id)
+		mu.Unlock()
+		ids := make([]string, len(want))
+		for i, ev := range want {
+			ids[i] = ev.ID
+		}
+		if !slices.Equal(got, ids) {
+			t.Fatalf("delivered %v; want every event once, in feed order: %v", got, ids)
+		}
+		log, err := s.Deliveries(ctx, w.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, d := range log {
+			kinds[d.Error] = true
+		}
+		t.Logf("attempts failed with: %v", kinds)
+		if !kinds["timeout"] || !kinds["HTTP 500"] || !kinds["connection closed"] {
+			t.Fatalf("the log does not show the outage, the slowness and the 500s: %v", kinds)
+		}
+	})
+}

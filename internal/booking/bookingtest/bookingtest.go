@@ -333,7 +333,9 @@ func (e *Env) CheckInventory(t testing.TB) []hotel.Booking {
 // CheckEvents fails t unless the event feed holds exactly one event per
 // committed change of every booking row, no more and no less: a row at
 // version v has events 1…v, each carrying the version it made, the last
-// one the row's status (rows are never pending here).
+// one the row's status (rows are never pending here) — and that every ARI
+// and catalogue change has its event and every such event its change
+// (store.Events.EventGaps).
 func (e *Env) CheckEvents(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
@@ -378,6 +380,12 @@ func (e *Env) CheckEvents(t testing.TB) {
 	}
 	if len(bySubject) != len(rows) {
 		t.Fatalf("events of %d subjects, %d booking rows", len(bySubject), len(rows))
+	}
+	// And every change of availability, rates, restrictions or the
+	// catalogue has its event, every such event its change.
+	gaps, err := e.Store.EventGaps(ctx, 10)
+	if err != nil || len(gaps) != 0 {
+		t.Fatalf("EventGaps = %+v, %v; want none", gaps, err)
 	}
 }
 
