@@ -83,11 +83,6 @@ type Booking struct {
 	RoomNo               int64
 }
 
-type BookingEventPayload struct {
-	ID      string
-	Payload interface{}
-}
-
 type BookingNight struct {
 	BookingID  string
 	Night      store.Day
