@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hotelplatform/hotel"
@@ -28,7 +29,7 @@ const (
 	MaxWait         = 60 * time.Second
 )
 
-// pollEvery is how often a waiting read looks for new events.
+// pollEvery is how often the feed looks for new events while reads wait.
 const pollEvery = 100 * time.Millisecond
 
 // Feed reads the feed of a store.
@@ -37,6 +38,16 @@ type Feed struct {
 	// OnPublish, when set, is told how many events each publishing
 	// numbered (the metric of events written).
 	OnPublish func(n int)
+
+	// The waiting reads share one poller: while any waits, it publishes
+	// and looks for an event after end every pollEvery, and closes
+	// changed when it finds one, so n waiting reads cost the database one
+	// query each pollEvery, not n.
+	mu      sync.Mutex
+	end     int64         // the last position the poller saw
+	changed chan struct{} // closed when end moves
+	waiting int           // reads waiting
+	polling bool          // a poller runs
 }
 
 // Publish numbers the events committed since the last call (any reader
@@ -64,10 +75,11 @@ func (fd *Feed) Read(ctx context.Context, f hotel.EventFilter, wait time.Duratio
 		return nil, err
 	}
 	deadline := time.Now().Add(wait)
+	if _, err := fd.Publish(ctx); err != nil {
+		return nil, err
+	}
 	for {
-		if _, err := fd.Publish(ctx); err != nil {
-			return nil, err
-		}
+		seen := fd.seen()
 		evs, err := fd.st.ListEvents(ctx, f)
 		if err != nil {
 			return nil, storeError(err)
@@ -76,13 +88,86 @@ func (fd *Feed) Read(ctx context.Context, f hotel.EventFilter, wait time.Duratio
 		if len(evs) > 0 || left <= 0 {
 			return evs, nil
 		}
-		t := time.NewTimer(min(left, pollEvery))
+		changed, end, done := fd.await()
+		if end != seen { // the poller moved on while this read looked: look again
+			done()
+			continue
+		}
+		t := time.NewTimer(left)
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			done()
 			return []hotel.Event{}, nil // the client went away
 		case <-t.C:
+		case <-changed:
+			t.Stop()
 		}
+		done()
+	}
+}
+
+// seen returns the last position the poller saw.
+func (fd *Feed) seen() int64 {
+	fd.mu.Lock()
+	defer fd.mu.Unlock()
+	return fd.end
+}
+
+// await registers a waiting read, starting the poller if none runs, and
+// returns the channel closed when the feed's end moves, the end as the
+// poller last saw it, and done, to call when the read stops waiting.
+func (fd *Feed) await() (changed <-chan struct{}, end int64, done func()) {
+	fd.mu.Lock()
+	defer fd.mu.Unlock()
+	if fd.changed == nil {
+		fd.changed = make(chan struct{})
+	}
+	fd.waiting++
+	if !fd.polling {
+		fd.polling = true
+		go fd.poll()
+	}
+	var once sync.Once
+	return fd.changed, fd.end, func() {
+		once.Do(func() {
+			fd.mu.Lock()
+			fd.waiting--
+			fd.mu.Unlock()
+		})
+	}
+}
+
+// poll looks for new events every pollEvery while reads wait, and wakes
+// them when the feed's end moves; it stops when none waits.
+func (fd *Feed) poll() {
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for range t.C {
+		fd.mu.Lock()
+		if fd.waiting == 0 {
+			fd.polling = false
+			fd.mu.Unlock()
+			return
+		}
+		fd.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := fd.Publish(ctx)
+		var end int64
+		if err == nil {
+			end, err = fd.st.LastEventPosition(ctx)
+		}
+		cancel()
+		if err != nil {
+			continue // the waiting reads answer at their deadline
+		}
+		fd.mu.Lock()
+		if end > fd.end {
+			fd.end = end
+			close(fd.changed)
+			fd.changed = make(chan struct{})
+		}
+		fd.mu.Unlock()
 	}
 }
 

@@ -286,3 +286,81 @@ func TestConsumersHTTP(t *testing.T) {
 		do("POST", "/events/consumers/nobody/ack", `{"ids":["1"]}`, 404)
 	})
 }
+
+// TestLongPollSharesOnePoller: reads waiting at the feed's end cost the
+// database one poll per interval between them, not one each: twenty
+// waiting reads make no further reads of their own while the poller looks
+// five times, and all of them answer with the next change.
+func TestLongPollSharesOnePoller(t *testing.T) {
+	each(t, func(t *testing.T, e *bookingtest.Env) {
+		st := &countedReads{Store: e.Store, polled: make(chan struct{}, 1000), empty: make(chan struct{}, 1000)}
+		fd := events.NewFeed(st)
+		start := behind(t, fd)
+		for len(st.empty) > 0 { // behind's own reads
+			<-st.empty
+		}
+		const readers = 20
+		var wg sync.WaitGroup
+		got := make([][]hotel.Event, readers)
+		for i := range readers {
+			wg.Go(func() {
+				evs, err := fd.Read(context.Background(), hotel.EventFilter{After: start, Types: hotel.BookingEventTypes}, 30*time.Second)
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = evs
+			})
+		}
+		for range readers {
+			<-st.empty
+		}
+		for range 2 { // a first poll may wake them all once, spuriously (the poller learns where the feed ends)
+			<-st.polled
+		}
+		before := st.lists.Load()
+		for range 5 {
+			<-st.polled
+		}
+		if extra := st.lists.Load() - before; extra > readers {
+			t.Fatalf("%d reads of the feed while %d reads waited through 5 polls; want at most one each (a spurious wake)", extra, readers)
+		}
+		b := book(t, e, "Shared Polly")
+		wg.Wait()
+		for i, evs := range got {
+			if len(evs) != 1 || evs[0].Subject != b.ID {
+				t.Fatalf("reader %d = %+v; want the booking's event", i, evs)
+			}
+		}
+	})
+}
+
+// countedReads is a store that counts reads of the feed and says when
+// one found nothing (empty) and when the poller looked (polled).
+type countedReads struct {
+	store.Store
+	lists  atomic.Int64
+	empty  chan struct{}
+	polled chan struct{}
+}
+
+func (s *countedReads) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Event, error) {
+	s.lists.Add(1)
+	evs, err := s.Store.ListEvents(ctx, f)
+	if err == nil && len(evs) == 0 {
+		select {
+		case s.empty <- struct{}{}:
+		default:
+		}
+	}
+	return evs, err
+}
+
+func (s *countedReads) LastEventPosition(ctx context.Context) (int64, error) {
+	defer func() {
+		select {
+		case s.polled <- struct{}{}:
+		default:
+		}
+	}()
+	return s.Store.LastEventPosition(ctx)
+}

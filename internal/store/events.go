@@ -23,6 +23,9 @@ type Events interface {
 	// ListEvents returns at most f.Limit published events after position
 	// f.After, matching f, in position order.
 	ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Event, error)
+	// LastEventPosition returns the position of the last published event
+	// (0: none).
+	LastEventPosition(ctx context.Context) (int64, error)
 	// PruneEvents deletes at most limit published events that occurred
 	// before before, oldest first, and returns how many; when it deletes
 	// any, EventGaps no longer compares the rows created before before.

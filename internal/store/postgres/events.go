@@ -80,6 +80,13 @@ func (s *Store) readEvents(ctx context.Context, sql string, args ...any) ([]hote
 	return out, translate(err)
 }
 
+// LastEventPosition reads the feed's end.
+func (s *Store) LastEventPosition(ctx context.Context) (int64, error) {
+	var pos int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(pos), 0) FROM event`).Scan(&pos)
+	return pos, translate(err)
+}
+
 // PruneEvents deletes old published events, oldest first, and moves the
 // horizon EventGaps compares from.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
