@@ -85,30 +85,33 @@ func dropEventTriggers(b *testing.B, kind storeKind, db map[string]string) {
 
 // feedEnd returns the id of the feed's last event (0: none).
 func feedEnd(b *testing.B, gw string) int64 {
-	b.Helper()
-	var last int64
-	for {
-		var page []hotel.Event
-		benchGet(b, fmt.Sprintf("%s/events?after=%d&limit=1000", gw, last), &page)
-		if len(page) == 0 {
-			return last
-		}
-		_, _ = fmt.Sscan(page[len(page)-1].ID, &last)
-	}
+	_, last := pageEvents(b, gw, "", 0)
+	return last
 }
 
 // countEvents counts the events after position after.
 func countEvents(b *testing.B, gw string, after int64) int {
+	n, _ := pageEvents(b, gw, "", after)
+	return n
+}
+
+// pageEvents reads the feed's events after position after (of type typ;
+// "": every type) to its end, and returns how many and the last one's id.
+func pageEvents(b *testing.B, gw, typ string, after int64) (n int, last int64) {
 	b.Helper()
-	n := 0
+	last = after
+	filter := ""
+	if typ != "" {
+		filter = "&types=" + typ
+	}
 	for {
 		var page []hotel.Event
-		benchGet(b, fmt.Sprintf("%s/events?after=%d&limit=1000", gw, after), &page)
+		benchGet(b, fmt.Sprintf("%s/events?after=%d%s&limit=1000", gw, last, filter), &page)
 		if len(page) == 0 {
-			return n
+			return n, last
 		}
 		n += len(page)
-		_, _ = fmt.Sscan(page[len(page)-1].ID, &after)
+		_, _ = fmt.Sscan(page[len(page)-1].ID, &last)
 	}
 }
 
@@ -213,7 +216,9 @@ func BenchmarkFeedLatency(b *testing.B) {
 			})
 			b.StopTimer()
 			// Wait for the consumer to have every event.
-			deadline := time.Now().Add(30 * time.Second)
+			deadline := time.After(30 * time.Second)
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
 			for {
 				mu.Lock()
 				missing := 0
@@ -226,10 +231,11 @@ func BenchmarkFeedLatency(b *testing.B) {
 				if missing == 0 {
 					break
 				}
-				if time.Now().After(deadline) {
+				select {
+				case <-deadline:
 					b.Fatalf("%d events never reached the consumer", missing)
+				case <-tick.C:
 				}
-				time.Sleep(10 * time.Millisecond) //nolint:forbidigo // a benchmark's wait for its consumer, not a test's synchronisation
 			}
 			cancel()
 			<-done
@@ -260,7 +266,8 @@ func BenchmarkWebhookDeliveries(b *testing.B) {
 			sys := startAll(b, db)
 			b.StopTimer()
 			benchCreate(b, sys.Gateway) // the events to deliver
-			want := int64(countTypes(b, sys.Gateway, hotel.EventBookingCreated))
+			n, _ := pageEvents(b, sys.Gateway, hotel.EventBookingCreated, 0)
+			want := int64(n)
 			var got atomic.Int64
 			all := make(chan struct{})
 			rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -290,21 +297,5 @@ func BenchmarkWebhookDeliveries(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64(want)/time.Since(start).Seconds(), "deliveries/s")
 		})
-	}
-}
-
-// countTypes counts the feed's events of type typ.
-func countTypes(b *testing.B, gw, typ string) int {
-	b.Helper()
-	n := 0
-	var after int64
-	for {
-		var page []hotel.Event
-		benchGet(b, fmt.Sprintf("%s/events?after=%d&types=%s&limit=1000", gw, after, typ), &page)
-		if len(page) == 0 {
-			return n
-		}
-		n += len(page)
-		_, _ = fmt.Sscan(page[len(page)-1].ID, &after)
 	}
 }

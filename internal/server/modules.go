@@ -303,7 +303,8 @@ func startScheduler(p *process) error {
 		jobs = append(jobs, scheduler.Job{
 			Name: JobPublishNATS, Every: time.Second, Lease: 30 * time.Second,
 			Run: func(ctx context.Context, renew func(context.Context) error) (scheduler.Result, error) {
-				return publishNATS(ctx, relay, renew)
+				n, err := relay.PublishFor(ctx, time.Minute, renew)
+				return scheduler.Result{Items: n}, err
 			},
 		})
 	}
@@ -324,29 +325,6 @@ func startScheduler(p *process) error {
 // NATS JetStream (HOTEL_NATS_URL): each run publishes for a minute under
 // the job's lease, so one replica publishes at a time.
 const JobPublishNATS = "publish-nats"
-
-// publishNATS publishes for a minute, or until ctx ends or NATS fails
-// (the next run, a second later, starts again from the stream's last
-// event), renewing the lease every few seconds.
-func publishNATS(ctx context.Context, relay *natsrelay.Relay, renew func(context.Context) error) (scheduler.Result, error) {
-	var res scheduler.Result
-	end := time.Now().Add(time.Minute)
-	renewed := time.Now()
-	for time.Now().Before(end) && ctx.Err() == nil {
-		n, err := relay.PublishOnce(ctx, time.Second)
-		res.Items += n
-		if err != nil && ctx.Err() == nil {
-			return res, err
-		}
-		if time.Since(renewed) > 10*time.Second {
-			if err := renew(ctx); err != nil {
-				return res, err
-			}
-			renewed = time.Now()
-		}
-	}
-	return res, nil
-}
 
 // startGateway prepares the forwarding to the services not in this process.
 func startGateway(p *process) error {

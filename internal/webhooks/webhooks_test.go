@@ -318,7 +318,8 @@ func TestRetriesKeepIDAndOrder(t *testing.T) {
 
 // TestReceiverDownThenPaused: a receiver that refuses connections is
 // retried with backoff until RetryFor has passed; then the subscription is
-// paused, and resuming it (the receiver back) delivers what was waiting.
+// paused, and resuming it (pointed at a receiver that answers) delivers
+// what was waiting.
 func TestReceiverDownThenPaused(t *testing.T) {
 	each(t, func(t *testing.T, e *bookingtest.Env) {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -346,21 +347,19 @@ func TestReceiverDownThenPaused(t *testing.T) {
 		if res.Paused != 1 || res.Delivered != 0 || res.Failed < 2 {
 			t.Fatalf("dispatch %+v", res)
 		}
-		// The receiver comes back on the same address; an admin resumes.
-		l, err = net.Listen("tcp", addr)
-		if err != nil {
-			t.Skipf("the port was taken meanwhile: %v", err)
-		}
-		rc := &receiver{respond: ok, arrived: make(chan string, 10), release: make(chan struct{})}
-		rc.srv = httptest.NewUnstartedServer(newReceiver(t, ok).srv.Config.Handler)
-		rc.srv.Listener.Close()
-		rc.srv.Listener = l
-		rc.srv.Start()
-		defer rc.srv.Close()
-		if _, err := s.Update(context.Background(), w.ID, webhooks.Input{Status: str(hotel.WebhookActive)}); err != nil {
+		// An admin points it at a receiver that answers, and resumes it.
+		rc := newReceiver(t, ok)
+		if _, err := s.Update(context.Background(), w.ID, webhooks.Input{URL: str(rc.srv.URL), Status: str(hotel.WebhookActive)}); err != nil {
 			t.Fatal(err)
 		}
+		waited, err := events.NewFeed(e.Store).Read(context.Background(), hotel.EventFilter{After: w.Position, Limit: 1}, 0)
+		if err != nil || len(waited) != 1 {
+			t.Fatalf("feed = %+v, %v", waited, err)
+		}
 		stop = dispatch(t, s)
+		if ev := verify(t, w.Secret, rc.await(t, 1)[0]); ev.ID != waited[0].ID {
+			t.Fatalf("after resuming, first delivered %+v; want the event that failed, %s", ev, waited[0].ID)
+		}
 		waitFor(t, "delivered after resuming", func() bool {
 			got, err = s.Get(context.Background(), w.ID)
 			return err == nil && got.FailedAttempts == 0 && got.Position > w.Position

@@ -49,8 +49,8 @@ const (
 	HeaderEventType = "Hotel-Event-Type"
 )
 
-// runWait is how long Run's reads of the feed wait for an event.
-const runWait = 30 * time.Second
+// renewEvery is how often PublishFor renews its lease.
+const renewEvery = 10 * time.Second
 
 // Options configure a Relay; the zero value takes every default.
 type Options struct {
@@ -328,24 +328,29 @@ func (r *Relay) publish(ctx context.Context, ev hotel.Event) error {
 	return nil
 }
 
-// Run publishes until ctx ends, each read of the feed waiting up to 30s
-// for an event; after an error it waits before the next try, from 100ms
-// doubling up to ReconnectWait. It returns when ctx ends.
-func (r *Relay) Run(ctx context.Context) {
-	var pause time.Duration
-	for ctx.Err() == nil {
-		if _, err := r.PublishOnce(ctx, runWait); err == nil {
-			pause = 0
-			continue
+// PublishFor publishes for d, or until ctx ends (then it returns nil) or
+// publishing fails (the error; the next call starts again from the
+// stream's last event), each read of the feed waiting up to a second for
+// an event, and renews a lease every renewEvery (renew nil: none). It
+// returns how many events it published.
+func (r *Relay) PublishFor(ctx context.Context, d time.Duration, renew func(context.Context) error) (int, error) {
+	published := 0
+	end := time.Now().Add(d)
+	renewed := time.Now()
+	for time.Now().Before(end) && ctx.Err() == nil {
+		n, err := r.PublishOnce(ctx, time.Second)
+		published += n
+		if err != nil && ctx.Err() == nil {
+			return published, err
 		}
-		pause = min(max(2*pause, 100*time.Millisecond), max(r.opts.ReconnectWait, 100*time.Millisecond))
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-		case <-t.C:
+		if renew != nil && time.Since(renewed) > renewEvery {
+			if err := renew(ctx); err != nil {
+				return published, err
+			}
+			renewed = time.Now()
 		}
 	}
+	return published, nil
 }
 
 // Close closes the connection to NATS; a PublishOnce under way fails.
