@@ -202,6 +202,9 @@ func security(rule auth.Rule) arr {
 	if rule.Service {
 		out = append(out, o("serviceCredential", arr{}))
 	}
+	if rule.User {
+		return append(out, o("session", arr{}))
+	}
 	return append(out, o("apiKey", arr{"admin"}), o("session", arr{"admin"}))
 }
 
