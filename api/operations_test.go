@@ -436,7 +436,7 @@ func operations() []operation {
 			description: "The scheduler's unsettled items of one hotel: bookings left pending or with a change in flight for over a minute (the recovery pass finishes them), " +
 				"and nights whose held rooms drifted from the bookings (the reconcile job's findings). The console's Today page shows them.",
 			params: arr{param("HotelID")}, errors: []int{400},
-			ok:     []response{{status: "200", description: "The items (possibly none).", schema: schema("Attention")}}},
+			ok: []response{{status: "200", description: "The items (possibly none).", schema: schema("Attention")}}},
 		{method: "POST", path: "/auth/sign-in", id: "signIn", tag: "Staff accounts", summary: "Sign in", proxied: true, noQuery: true,
 			description: "Checks a staff user's email and password and opens a session: the answer sets the `hotel_session` cookie and carries the session's CSRF token. " +
 				"A wrong email, a wrong password and a disabled user get the same 401. After 5 failures in a row the account is locked for 15 minutes (429 with `Retry-After`), " +
