@@ -163,3 +163,51 @@ func (c caller) call(t *testing.T, method, url, body string, out any, headers ..
 	}
 	return call(t, method, url, body, out, h...)
 }
+
+// TestUsersCLI: hotel users create, list, disable, enable and
+// revoke-sessions, and what they refuse.
+func TestUsersCLI(t *testing.T) {
+	t.Parallel()
+	db := dbEnv(t, sqliteStore)
+	migrateUp(t, db)
+	ctx := context.Background()
+	if err := run(ctx, []string{"seed"}, env(db), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	pw := createUser(t, db, "Desk@Hotel.Example", hotel.RoleFrontDesk, "--hotels", "111,222")
+	var out strings.Builder
+	users := func(args ...string) error {
+		out.Reset()
+		return run(ctx, append([]string{"users"}, args...), env(db), &out, io.Discard)
+	}
+	if err := users("list"); err != nil || !strings.Contains(out.String(), "desk@hotel.example") ||
+		!strings.Contains(out.String(), "hotels 111,222") || !strings.Contains(out.String(), "active") || strings.Contains(out.String(), pw) {
+		t.Fatalf("users list = %v:\n%s", err, out.String())
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"create", "--email", "desk@hotel.example", "--role", "revenue"}, "exists already"},
+		{[]string{"create", "--email", "a@hotel.example", "--role", "root"}, "--role: must be one of"},
+		{[]string{"create", "--email", "a@hotel.example", "--role", "admin", "--hotels", "111"}, "an admin sees every hotel"},
+		{[]string{"create", "--email", "a@hotel.example", "--role", "revenue", "--hotels", "999"}, "hotel 999 does not exist"},
+		{[]string{"disable", "nobody@hotel.example"}, "no user has email"},
+	} {
+		if err := users(c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("users %v = %v, want %q", c.args, err, c.want)
+		}
+	}
+	if err := users("disable", "desk@hotel.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := users("list"); err != nil || !strings.Contains(out.String(), "disabled") {
+		t.Fatalf("after disable: %v\n%s", err, out.String())
+	}
+	if err := users("enable", "DESK@hotel.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := users("revoke-sessions", "desk@hotel.example"); err != nil || !strings.Contains(out.String(), "revoked 0 session(s)") {
+		t.Fatalf("revoke-sessions = %v: %s", err, out.String())
+	}
+}
