@@ -657,6 +657,9 @@ func driveTraffic(t *testing.T, gw string, round int) {
 	book := func(guest string, hotelID int, roomType string, arrival hotel.Date, nights int) string {
 		return fmt.Sprintf(`{"guest_name":%q,"hotel_id":%d,"room_type":%q,"arrival_date":"%s","stay_length":%d,"adults":1}`, guest, hotelID, roomType, arrival, nights)
 	}
+	expect(call(t, "POST", gw+"/auth/sign-in", `{"email":"observed@hotel.example","password":"observed password"}`, nil), 200, "sign-in")
+	expect(call(t, "POST", gw+"/auth/sign-in", `{"email":"observed@hotel.example","password":"not the password"}`, nil), 401, "failed sign-in")
+
 	var b bookingView
 	expect(call(t, "POST", gw+"/bookings/", book("Observed Guest", 111, "Deluxe Rooms", arrival, 2), &b), 201, "booking")
 	token := []string{"Authorization", "Bearer " + b.AccessToken}
@@ -875,6 +878,11 @@ func TestObservability(t *testing.T) {
 	hooks := newHookReceiver(t)
 	if r := call(t, "POST", sys.Gateway+"/webhooks", `{"url":"`+hooks.srv.URL+`","after":"0"}`, nil, "Authorization", "Bearer "+testAdminKey); r.StatusCode != http.StatusCreated {
 		t.Fatalf("webhook subscription = %d", r.StatusCode)
+	}
+	// A console user, who signs in (and once fails to) in each round.
+	if r := call(t, "POST", sys.Gateway+"/users", `{"email":"observed@hotel.example","role":"revenue","password":"observed password"}`, nil,
+		"Authorization", "Bearer "+testAdminKey); r.StatusCode != http.StatusCreated {
+		t.Fatalf("console user = %d", r.StatusCode)
 	}
 	targets := map[string]string{}
 	for name, p := range sys.procs {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/store"
@@ -28,8 +30,28 @@ const (
 	LockFor           = 15 * time.Minute // how long a lock lasts (each further failure renews it)
 )
 
+// Sign-in results, the values of hotel_signins_total's label result.
+const (
+	SignInSuccess = "success"
+	SignInFailure = "failure" // wrong email or password, or a disabled user
+	SignInLocked  = "locked"  // refused: the account is locked
+)
+
+// NewSignInCounter registers hotel_signins_total with reg.
+func NewSignInCounter(reg prometheus.Registerer) (*prometheus.CounterVec, error) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hotel_signins_total", Help: "Console sign-ins by result: success, failure (wrong email or password, disabled user), locked (refused: the account is locked).",
+	}, []string{"result"})
+	for _, r := range []string{SignInSuccess, SignInFailure, SignInLocked} {
+		c.WithLabelValues(r) // every result exported from the start, at 0
+	}
+	return c, reg.Register(c)
+}
+
 // Options configure a Service.
 type Options struct {
+	// SignIns counts sign-ins by result (NewSignInCounter); nil: none.
+	SignIns *prometheus.CounterVec
 	SessionTTL time.Duration // DefaultSessionTTL when zero
 	Now        func() time.Time
 	Log        *slog.Logger
@@ -242,7 +264,20 @@ type SignedIn struct {
 // SignIn checks email and password and opens a session. Errors:
 // EUNAUTHORIZED, ERATELIMITED (the account is locked; retryAfter says for
 // how long), EUNAVAILABLE.
-func (s *Service) SignIn(ctx context.Context, email, password string) (_ SignedIn, retryAfter time.Duration, _ error) {
+func (s *Service) SignIn(ctx context.Context, email, password string) (_ SignedIn, retryAfter time.Duration, err error) {
+	defer func() {
+		if s.opt.SignIns == nil {
+			return
+		}
+		switch hotel.ErrorCode(err) {
+		case "":
+			s.opt.SignIns.WithLabelValues(SignInSuccess).Inc()
+		case hotel.EUNAUTHORIZED:
+			s.opt.SignIns.WithLabelValues(SignInFailure).Inc()
+		case hotel.ERATELIMITED:
+			s.opt.SignIns.WithLabelValues(SignInLocked).Inc()
+		}
+	}()
 	now := s.opt.Now()
 	email = strings.ToLower(strings.TrimSpace(email))
 	u, err := s.st.UserByEmail(ctx, email)

@@ -285,7 +285,11 @@ func bookingRoutes(p *process) []auth.Route {
 
 // startAccounts builds the staff users' service (the console's sign-in).
 func startAccounts(p *process) error {
-	p.accounts = accounts.New(p.store, accounts.Options{SessionTTL: p.cfg.SessionTTL, Now: p.deps.Now,
+	signIns, err := accounts.NewSignInCounter(p.deps.Metrics.Registry)
+	if err != nil {
+		return err
+	}
+	p.accounts = accounts.New(p.store, accounts.Options{SessionTTL: p.cfg.SessionTTL, Now: p.deps.Now, SignIns: signIns,
 		Log: p.deps.Log.With("component", "accounts"),
 		Hotels: func(ctx context.Context, id int64) error {
 			_, err := p.inventory.GetHotel(ctx, id)
