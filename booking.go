@@ -280,12 +280,20 @@ type BookingChange struct {
 
 // BookingFilter selects bookings, newest first by id (ids are time-ordered).
 type BookingFilter struct {
-	HotelID          int64
+	HotelID int64
+	// HotelIDs, when not empty, admits only bookings of these hotels (the
+	// hotels a caller limited to some may see).
+	HotelIDs         []int64
 	Status           string
 	ArrivalFrom      Date // inclusive
 	ArrivalTo        Date // inclusive
+	DepartureFrom    Date // check-out date, inclusive
+	DepartureTo      Date // check-out date, inclusive
 	ConfirmationCode string
-	Limit            int
+	// GuestName matches bookings any of whose rooms' guest names contains
+	// it, ignoring case.
+	GuestName string
+	Limit     int
 	// BeforeID continues a page: only ids strictly less than it.
 	BeforeID string
 }

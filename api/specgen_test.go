@@ -194,7 +194,7 @@ func security(rule auth.Rule) arr {
 	}
 	var out arr
 	if rule.Scope != "" {
-		out = append(out, o("apiKey", arr{rule.Scope}))
+		out = append(out, o("apiKey", arr{rule.Scope}), o("session", arr{rule.Scope}))
 	}
 	if rule.Owner {
 		out = append(out, o("bookingToken", arr{}))
@@ -202,7 +202,7 @@ func security(rule auth.Rule) arr {
 	if rule.Service {
 		out = append(out, o("serviceCredential", arr{}))
 	}
-	return append(out, o("apiKey", arr{"admin"}))
+	return append(out, o("apiKey", arr{"admin"}), o("session", arr{"admin"}))
 }
 
 func (op operation) render(t *testing.T) obj {
@@ -397,15 +397,22 @@ var tags = arr{
 	o("name", "Reservation holds", "description", "Service to service: the booking service takes rooms for a booking through holds, every night or none. Idempotent on the booking id."),
 	o("name", "Bookings", "description", "A guest's stay: book (anyone), read, change, cancel and check out early."),
 	o("name", "Events", "description", "The feed of committed changes — bookings, availability, rates, restrictions and the catalogue — in commit order, replayable from any position within retention. Needs the `events:read` scope."),
+	o("name", "Staff accounts", "description", "Signing in to the console (a session cookie with a CSRF token), and the admin routes of staff users: roles, hotel limits, disabling, ending sessions."),
 	o("name", "Webhooks", "description", "Subscriptions that deliver the feed to a URL, signed (Standard Webhooks), at least once, in order, retried with backoff; their delivery logs. Admins only."),
 }
 
 var securitySchemes = o(
 	"apiKey", o("type", "http", "scheme", "bearer", "bearerFormat", "hk_...",
 		"description", "A staff **API key** (`hk_` + 12 characters + `_` + 43 characters), shown once at creation "+
-			"(`hotel keys create --name N --scopes s1,s2`) and stored only as a hash. Its scopes — `bookings:read`, "+
-			"`bookings:write`, `guests:read`, `inventory:write`, `events:read`, `admin` — are listed in each operation's security "+
-			"requirement; `admin` holds every scope. `HOTEL_ADMIN_KEY`, when configured, is accepted as an admin key."),
+			"(`hotel keys create --name N --scopes s1,s2 [--hotels 1,2]`) and stored only as a hash. Its scopes — `bookings:read`, "+
+			"`bookings:write`, `guests:read`, `inventory:read`, `inventory:write`, `events:read`, `admin` — are listed in each operation's security "+
+			"requirement; `admin` holds every scope, `inventory:write` holds `inventory:read`. `HOTEL_ADMIN_KEY`, when configured, is accepted as an admin key. "+
+			"A key (or a user) limited to some hotels gets 403 on another hotel's routes and 404 on its bookings."),
+	"session", o("type", "apiKey", "in", "cookie", "name", "hotel_session",
+		"description", "A staff user's **session** (the console's): the cookie `POST /auth/sign-in` sets (`HttpOnly`, `SameSite=Strict`, `Secure` but on loopback). "+
+			"The user's role grants the scopes listed in each operation's security requirement: `front_desk` — `bookings:read`, `bookings:write`, `guests:read`, `inventory:read`; "+
+			"`revenue` — `bookings:read`, `inventory:read`, `inventory:write`; `admin` — every scope. A request that is not a read must also carry the session's CSRF token "+
+			"(`csrf_token` of `GET /auth/session`) in `X-CSRF-Token`, else 403. Used only without an `Authorization` header."),
 	"bookingToken", o("type", "http", "scheme", "bearer", "bearerFormat", "bt_...",
 		"description", "A **booking access token** (`bt_...`), returned once in the 201 answer that creates a booking. "+
 			"It admits its holder to read, change, cancel and check out that booking only; on another booking it gets 404."),
@@ -470,6 +477,7 @@ var parameters = o(
 	"RoomNo", o("name", "room_no", "in", "path", "required", true, "description", "The room's number in its booking (`room_no`: 1 to 9).",
 		"schema", o("type", "integer", "minimum", 1, "maximum", 9)),
 	"ConsumerName", o("name", "name", "in", "path", "required", true, "description", "The consumer's name.", "schema", schema("ConsumerName")),
+	"UserID", o("name", "id", "in", "path", "required", true, "description", "The user's id.", "schema", schema("ID")),
 	"WebhookID", o("name", "id", "in", "path", "required", true, "description", "The subscription's id.", "schema", schema("ID")),
 	"IfMatch", o("name", "If-Match", "in", "header",
 		"description", "The booking's `ETag` as last seen: the change is refused with 412 if the booking has changed since. `*` or absent: no check.",
@@ -983,6 +991,38 @@ var schemas = o(
 			"description", "Ids of booking events processed; other ids are ignored."))),
 	"EventAckResult", o("type", "object", "additionalProperties", false, "required", arr{"acknowledged"},
 		"properties", o("acknowledged", o("type", "integer", "minimum", 0, "description", "How many of them were not acknowledged before."))),
+	"SignIn", o("type", "object", "additionalProperties", false, "required", arr{"email", "password"},
+		"properties", o("email", o("type", "string", "maxLength", 254), "password", o("type", "string", "maxLength", 1024))),
+	"User", o("type", "object", "additionalProperties", false,
+		"required", arr{"id", "email", "role", "hotel_ids", "disabled", "created_at", "updated_at"},
+		"properties", o(
+			"id", schema("ID"), "email", o("type", "string", "format", "email"), "role", schema("Role"),
+			"hotel_ids", o("type", "array", "items", schema("ID"), "description", "The hotels the user is limited to; none: every hotel."),
+			"disabled", o("type", "boolean", "description", "A disabled user cannot sign in, and its sessions ended."),
+			"last_sign_in_at", schema("Timestamp"), "created_at", schema("Timestamp"), "updated_at", schema("Timestamp"),
+			"password", o("type", "string", "description", "The generated first password: in the answer to the user's creation only, when no password was given."))),
+	"Role", o("type", "string", "enum", arr{"front_desk", "revenue", "admin"},
+		"description", "`front_desk`: bookings and guests, the calendar read-only; `revenue`: prices, restrictions and capacity, bookings read-only without guest names; `admin`: everything."),
+	"UserInput", o("type", "object", "additionalProperties", false, "required", arr{"email", "role"},
+		"properties", o(
+			"email", o("type", "string", "format", "email", "maxLength", 254, "description", "Unique; stored in lower case."),
+			"role", schema("Role"),
+			"hotel_ids", o("type", "array", "maxItems", 1000, "items", schema("ID"), "description", "Existing hotels the user is limited to; none: every hotel (an admin sees every hotel)."),
+			"password", o("type", "string", "minLength", 12, "maxLength", 256, "description", "12 to 256 characters; none: one is generated and answered once."))),
+	"UserChange", o("type", "object", "additionalProperties", false,
+		"properties", o(
+			"role", schema("Role"),
+			"hotel_ids", o("type", "array", "maxItems", 1000, "items", schema("ID")),
+			"password", o("type", "string", "minLength", 12, "maxLength", 256),
+			"disabled", o("type", "boolean"))),
+	"Session", o("type", "object", "additionalProperties", false, "required", arr{"user", "scopes", "csrf_token", "expires_at"},
+		"properties", o(
+			"user", schema("User"),
+			"scopes", o("type", "array", "items", o("type", "string"), "description", "The scopes the user's role holds."),
+			"csrf_token", o("type", "string", "description", "Send it in `X-CSRF-Token` with every request of this session that is not a read."),
+			"expires_at", o("$ref", "#/components/schemas/Timestamp", "description", "The session ends then at the latest (`HOTEL_SESSION_TTL`); sooner when unused for `HOTEL_SESSION_IDLE`."))),
+	"SessionsRevoked", o("type", "object", "additionalProperties", false, "required", arr{"revoked"},
+		"properties", o("revoked", o("type", "integer", "minimum", 0, "description", "Sessions that were active."))),
 	"WebhookInput", o("type", "object", "additionalProperties", false, "required", arr{"url"},
 		"properties", o(
 			"url", o("type", "string", "format", "uri", "maxLength", 2000, "description", "Absolute http or https URL, without credentials or fragment; redirects are not followed."),

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,7 +18,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
-const keysUsage = "usage: hotel keys create --name NAME --scopes s1,s2 | hotel keys list | hotel keys revoke NAME   [database flags]"
+const keysUsage = "usage: hotel keys create --name NAME --scopes s1,s2 [--hotels 1,2] | hotel keys list | hotel keys revoke NAME   [database flags]"
 
 // keys manages API keys: create (the key is printed once), list, revoke.
 func keys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -29,6 +30,7 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	fs.SetOutput(stderr)
 	name := fs.String("name", "", "key name (unique among active keys)")
 	scopes := fs.String("scopes", "", "comma-separated scopes: "+strings.Join(hotel.AllScopes, ", "))
+	hotels := fs.String("hotels", "", "comma-separated ids of the hotels the key is limited to (default: every hotel)")
 	own, dbArgs := splitArgs(fs, args)
 	if err := fs.Parse(own); err != nil {
 		return err
@@ -56,15 +58,20 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 		if err != nil {
 			return errors.New(hotel.ErrorMessage(err))
 		}
+		ids, err := hotelLimit(ctx, st, *hotels, sc)
+		if err != nil {
+			return err
+		}
 		key, prefix, hash := auth.NewKey()
-		k := hotel.APIKey{Name: *name, Prefix: prefix, Hash: hash, Scopes: sc}
+		k := hotel.APIKey{Name: *name, Prefix: prefix, Hash: hash, Scopes: sc, HotelIDs: ids}
 		if err := st.CreateAPIKey(ctx, &k); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return fmt.Errorf("an active key is already called %q; revoke it first or choose another name", *name)
 			}
 			return err
 		}
-		fmt.Fprintf(stdout, "created key %q with scopes %s; it is shown only now:\n%s\n", k.Name, strings.Join(sc, ","), key)
+		fmt.Fprintf(stdout, "created key %q with scopes %s (%s); it is shown only now:\n%s\n", k.Name, strings.Join(sc, ","),
+			describeHotels(ids), key)
 		return nil
 	case "list":
 		if len(rest) > 0 {
@@ -75,7 +82,7 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tPREFIX\tSCOPES\tCREATED\tLAST USED\tSTATE")
+		fmt.Fprintln(tw, "NAME\tPREFIX\tSCOPES\tHOTELS\tCREATED\tLAST USED\tSTATE")
 		for _, k := range ks {
 			used, state := "never", "active"
 			if !k.LastUsedAt.IsZero() {
@@ -84,8 +91,8 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 			if k.Revoked {
 				state = "revoked"
 			}
-			fmt.Fprintf(tw, "%s\thk_%s_…\t%s\t%s\t%s\t%s\n", k.Name, k.Prefix, strings.Join(k.Scopes, ","),
-				k.CreatedAt.UTC().Format(time.RFC3339), used, state)
+			fmt.Fprintf(tw, "%s\thk_%s_…\t%s\t%s\t%s\t%s\t%s\n", k.Name, k.Prefix, strings.Join(k.Scopes, ","),
+				describeHotels(k.HotelIDs), k.CreatedAt.UTC().Format(time.RFC3339), used, state)
 		}
 		return tw.Flush()
 	case "revoke":
@@ -103,6 +110,51 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	default:
 		return usageError{keysUsage}
 	}
+}
+
+// hotelLimit reads a --hotels list for a principal with scopes: existing
+// hotels, no limit on admin.
+func hotelLimit(ctx context.Context, st store.Store, list string, scopes []string) ([]int64, error) {
+	ids, err := hotel.ParseHotelIDs("hotels", list)
+	if err == nil {
+		err = hotel.CheckHotelLimit("hotels", ids, scopes)
+	}
+	if err != nil {
+		return nil, errors.New("--hotels: " + fieldReasons(err))
+	}
+	for _, id := range ids {
+		if _, err := st.GetHotel(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("--hotels: hotel %d does not exist", id)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// describeHotels renders a hotel limit for people.
+func describeHotels(ids []int64) string {
+	if len(ids) == 0 {
+		return "every hotel"
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return "hotels " + strings.Join(parts, ",")
+}
+
+// fieldReasons renders a validation error's reasons for a command line.
+func fieldReasons(err error) string {
+	var e *hotel.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return hotel.ErrorMessage(err)
+	}
+	reasons := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		reasons[i] = f.Reason
+	}
+	return strings.Join(reasons, "; ")
 }
 
 // isBool reports whether f takes no value (flag.Bool and the like).

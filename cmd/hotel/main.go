@@ -53,8 +53,12 @@ Usage:
   hotel migrate up|status [flags]  apply or show database migrations
   hotel seed    [--hotels N --days D --seed S] [flags]
                                    load the sample hotels, or a large synthetic data set
-  hotel keys create --name N --scopes s1,s2 | list | revoke NAME
+  hotel keys create --name N --scopes s1,s2 [--hotels 1,2] | list | revoke NAME
                                    manage API keys (a new key is printed once)
+  hotel users create --email E --role R [--hotels 1,2] [--password-stdin]
+            | list | disable E | enable E | revoke-sessions E
+                                   manage the console's staff users (a generated first
+                                   password is printed once)
   hotel jobs run NAME [flags]      run a scheduler job now: complete-checkouts,
                                    recover-pending, reconcile, erase-guest-names,
                                    mark-no-shows (with HOTEL_NO_SHOW_AT)
@@ -91,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seed(ctx, rest, getenv, stdout, stderr)
 	case "keys":
 		return keys(ctx, rest, getenv, stdout, stderr)
+	case "users":
+		return users(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "jobs":
 		return jobs(ctx, rest, getenv, stdout, stderr)
 	case "privacy":

@@ -281,6 +281,7 @@ func exerciseAPI(c *apiClient) {
 	c.do(404, "GET", "/events/consumers/nobody", "", nil, admin...)
 	c.do(401, "GET", "/events", "", nil)
 	exerciseWebhooks(c, evs[0].ID)
+	exerciseAccounts(c, d(0))
 	c.do(200, "POST", "/bookings/"+b1+"/check-out", "", nil, "Authorization", tok1)
 
 	// A few refusals, each a documented problem.
@@ -331,6 +332,44 @@ func exerciseWebhooks(c *apiClient, first string) {
 	c.do(400, "POST", "/webhooks/"+id+"/redeliver", `{}`, nil, admin...)
 	c.do(404, "GET", "/webhooks/999999", "", nil, admin...)
 	c.do(204, "DELETE", "/webhooks/"+id, "", nil, admin...)
+}
+
+// exerciseAccounts goes through the staff user routes: an admin creates a
+// front-desk user of hotel 111, the user signs in, reads the session and
+// searches bookings with it (its CSRF token needed to sign out), and the
+// admin ends its sessions.
+func exerciseAccounts(c *apiClient, today string) {
+	admin := []string{"Authorization", "Bearer " + testAdminKey}
+	var u hotel.User
+	c.do(201, "POST", "/users", `{"email":"Desk.OpenAPI@Hotel.example","role":"front_desk","hotel_ids":[111],"password":"correct horse battery"}`, &u, admin...)
+	c.do(409, "POST", "/users", `{"email":"desk.openapi@hotel.example","role":"revenue"}`, nil, admin...)
+	c.do(400, "POST", "/users", `{"email":"admin.openapi@hotel.example","role":"admin","hotel_ids":[111]}`, nil, admin...)
+	id := strconv.FormatInt(u.ID, 10)
+	c.do(200, "GET", "/users", "", nil, admin...)
+	c.do(200, "GET", "/users/"+id, "", nil, admin...)
+	c.do(200, "PATCH", "/users/"+id, `{"hotel_ids":[111]}`, nil, admin...)
+	c.do(401, "POST", "/auth/sign-in", `{"email":"desk.openapi@hotel.example","password":"wrong horse battery"}`, nil)
+	var sess struct {
+		CSRF string `json:"csrf_token"`
+	}
+	resp := c.do(200, "POST", "/auth/sign-in", `{"email":"desk.openapi@hotel.example","password":"correct horse battery"}`, &sess)
+	var cookie string
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "hotel_session" {
+			cookie = ck.Name + "=" + ck.Value
+		}
+	}
+	if cookie == "" || sess.CSRF == "" {
+		c.t.Fatalf("sign-in set no session cookie (%v) or CSRF token", resp.Header.Values("Set-Cookie"))
+	}
+	c.do(200, "GET", "/auth/session", "", nil, "Cookie", cookie)
+	c.do(200, "GET", "/bookings/?hotel_id=111&arrival_from="+today+"&departure_from="+today+"&guest_name=olive", "", nil, "Cookie", cookie)
+	c.do(403, "GET", "/bookings/?hotel_id=222", "", nil, "Cookie", cookie)
+	c.do(403, "POST", "/auth/sign-out", "", nil, "Cookie", cookie)
+	c.do(204, "POST", "/auth/sign-out", "", nil, "Cookie", cookie, "X-CSRF-Token", sess.CSRF)
+	c.do(401, "GET", "/auth/session", "", nil, "Cookie", cookie)
+	c.do(200, "DELETE", "/users/"+id+"/sessions", "", nil, admin...)
+	c.do(404, "GET", "/users/999999", "", nil, admin...)
 }
 
 // hookReceiver is a webhook receiver on loopback.

@@ -17,12 +17,15 @@ type Authenticator struct {
 	adminHash  []byte      // HOTEL_ADMIN_KEY, hashed; nil when unset
 	serviceKey []byte      // HOTEL_SERVICE_KEY, hashed; nil when unset
 	now        func() time.Time
+	// SessionIdle is how long a staff user's session may go unused before
+	// it ends (DefaultSessionIdle unless set).
+	SessionIdle time.Duration
 }
 
 // NewAuthenticator returns an Authenticator. adminKey and serviceKey come
 // from configuration and may be empty; only their hashes are kept.
 func NewAuthenticator(st store.Store, adminKey, serviceKey string, now func() time.Time) *Authenticator {
-	a := &Authenticator{store: st, now: now}
+	a := &Authenticator{store: st, now: now, SessionIdle: DefaultSessionIdle}
 	if adminKey != "" {
 		a.adminHash = Hash(adminKey)
 	}
@@ -77,7 +80,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (hotel.
 				web.Logger(ctx).WarnContext(ctx, "could not record API key use", "key", k.Name, "err", err)
 			}
 		}
-		return hotel.Principal{Kind: hotel.StaffKey, Name: k.Name, Scopes: k.Scopes}, nil
+		return hotel.Principal{Kind: hotel.StaffKey, Name: k.Name, Scopes: k.Scopes, HotelIDs: k.HotelIDs}, nil
 	}
 	if id, ok := tokenBooking(cred); ok {
 		stored, err := a.store.BookingAccessHash(ctx, id)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hotelplatform/hotel"
@@ -19,6 +20,9 @@ type Rule struct {
 	Scope   string // staff keys holding this scope (admin holds all)
 	Service bool   // the service credential of the platform's own services
 	Owner   bool   // the access token of the booking named by {booking_id}
+	// EveryHotel admits only principals not limited to some hotels (a
+	// route that is no one hotel's, such as creating a hotel).
+	EveryHotel bool
 }
 
 // Route is one route of a server: its ServeMux pattern, who may call it
@@ -43,7 +47,10 @@ func (r Rule) Describe() string {
 		return "as the service behind it decides"
 	}
 	if r.Scope != "" {
-		who = append(who, "keys with "+r.Scope)
+		who = append(who, "keys and users with "+r.Scope)
+	}
+	if r.EveryHotel && len(who) > 0 {
+		who[len(who)-1] += " (not limited to some hotels)"
 	}
 	if r.Owner {
 		who = append(who, "the booking's access token")
@@ -89,15 +96,17 @@ func WithVerified(ctx context.Context, header string, p hotel.Principal) context
 // resolved earlier in the request from the same header.
 func (rt *Router) authenticate(r *http.Request) (hotel.Principal, error) {
 	header := r.Header.Get("Authorization")
-	if v, ok := r.Context().Value(verifiedKey{}).(verified); ok && v.header == header {
+	if v, ok := r.Context().Value(verifiedKey{}).(verified); ok && v.header == header && header != "" {
 		return v.p, nil
 	}
-	return rt.authn.Authenticate(r.Context(), header)
+	return rt.authn.requestPrincipal(r)
 }
 
 // decide applies rule to an authenticated principal.
 func (r Rule) decide(p hotel.Principal, req *http.Request) error {
 	switch {
+	case r.EveryHotel && p.HotelLimited():
+		return errOtherHotel
 	case p.Has(hotel.ScopeAdmin):
 		return nil
 	case r.Service && p.Kind == hotel.Service:
@@ -139,14 +148,14 @@ func (rt *Router) Register(routes ...Route) {
 		if err != nil {
 			panic(fmt.Sprintf("auth: route %q: %v", r.Pattern, err))
 		}
-		rt.mux.Handle(r.Pattern, rt.guard(r.Rule, r.Handler))
+		rt.mux.Handle(r.Pattern, rt.guard(r.Rule, r.Pattern, r.Handler))
 	}
 }
 
 // Check reports what is wrong with the rule of a route's declaration.
 func (r Route) Check() error {
 	switch rule := r.Rule; {
-	case (rule.Public || rule.Forward) && (rule.Public == rule.Forward || rule.Scope != "" || rule.Owner || rule.Service):
+	case (rule.Public || rule.Forward) && (rule.Public == rule.Forward || rule.Scope != "" || rule.Owner || rule.Service || rule.EveryHotel):
 		return errors.New("a public or forwarding rule with other conditions is ambiguous")
 	case rule.Scope != "" && !slices.Contains(hotel.AllScopes, rule.Scope):
 		return fmt.Errorf("unknown scope %q", rule.Scope)
@@ -156,8 +165,39 @@ func (r Route) Check() error {
 	return nil
 }
 
-// guard returns h behind rule.
-func (rt *Router) guard(rule Rule, h http.Handler) http.Handler {
+func hasCookie(r *http.Request, name string) bool {
+	_, err := r.Cookie(name)
+	return err == nil
+}
+
+// errOtherHotel refuses a principal limited to other hotels.
+var errOtherHotel = &hotel.Error{Code: hotel.EFORBIDDEN, Message: "These credentials are limited to other hotels."}
+
+// checkHotel refuses p a route about hotel pathID (the {hotel_id} of the
+// route's path) when p is limited to other hotels. An id that is not a
+// number is left to the handler (400).
+func checkHotel(p hotel.Principal, pathID string) error {
+	if id, err := strconv.ParseInt(pathID, 10, 64); err == nil && !p.MayAccessHotel(id) {
+		return errOtherHotel
+	}
+	return nil
+}
+
+// CheckHotel returns a 403 error unless the caller of ctx may act on hotel
+// id (principals limited to some hotels). Routes with {hotel_id} in their
+// path are checked by the Router; handlers check the hotels named in a
+// query or body with it.
+func CheckHotel(ctx context.Context, id int64) error {
+	if !PrincipalFrom(ctx).MayAccessHotel(id) {
+		return errOtherHotel
+	}
+	return nil
+}
+
+// guard returns h behind rule; on a route about one hotel ({hotel_id} in
+// pattern), a principal limited to other hotels gets 403.
+func (rt *Router) guard(rule Rule, pattern string, h http.Handler) http.Handler {
+	hotelScoped := strings.Contains(pattern, "{hotel_id}")
 	if rule.Forward {
 		return h
 	}
@@ -166,7 +206,7 @@ func (rt *Router) guard(rule Rule, h http.Handler) http.Handler {
 		// still known (its Idempotency-Keys are its own, it sees what its
 		// scopes allow). Bad credentials are ignored, not refused.
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if cred := r.Header.Get("Authorization"); cred != "" {
+			if r.Header.Get("Authorization") != "" || hasCookie(r, SessionCookie) {
 				if p, err := rt.authenticate(r); err == nil {
 					r = r.WithContext(WithPrincipal(r.Context(), p))
 				}
@@ -179,10 +219,10 @@ func (rt *Router) guard(rule Rule, h http.Handler) http.Handler {
 		if err == nil {
 			err = rule.decide(p, r)
 		}
+		if err == nil && hotelScoped {
+			err = checkHotel(p, r.PathValue("hotel_id"))
+		}
 		if err != nil {
-			if hotel.ErrorCode(err) == hotel.EUNAUTHORIZED {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="hotel"`)
-			}
 			web.Error(w, r, err)
 			return
 		}

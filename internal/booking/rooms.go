@@ -96,13 +96,17 @@ func (s *Service) newRows(ctx context.Context, cid string, nb hotel.NewBooking) 
 
 // loadRooms reads booking id (any case) with its further rooms, in one
 // query: room 1 (the booking's own row) first. Errors: ENOTFOUND (a
-// room's own id is not a booking's), EUNAVAILABLE.
+// room's own id is not a booking's, or the booking is of a hotel the
+// caller is limited away from), EUNAVAILABLE.
 func (s *Service) loadRooms(ctx context.Context, id string) ([]hotel.Booking, error) {
 	cid, ok := canonicalID(id)
 	if !ok {
 		return nil, notFound(id)
 	}
 	rows, err := s.store.GetBookingRooms(ctx, cid)
+	if err == nil && !auth.PrincipalFrom(ctx).MayAccessHotel(rows[0].HotelID) {
+		return nil, notFound(id) // a caller limited to other hotels: not theirs to know of
+	}
 	return rows, storeError(err, cid)
 }
 

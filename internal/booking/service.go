@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
@@ -156,6 +157,20 @@ func (s *Service) List(ctx context.Context, f hotel.BookingFilter) (*hotel.Booki
 	if err := checkFilter(&f); err != nil {
 		return nil, err
 	}
+	// What the caller may see: a guest-name search needs guests:read (the
+	// answer would reveal names); a caller limited to some hotels sees
+	// theirs.
+	p := auth.PrincipalFrom(ctx)
+	if f.GuestName != "" && !p.Has(hotel.ScopeGuestsRead) {
+		return nil, hotel.Errorf(hotel.EFORBIDDEN, "Searching by guest name needs the guests:read scope.")
+	}
+	if f.HotelID != 0 {
+		if err := auth.CheckHotel(ctx, f.HotelID); err != nil {
+			return nil, err
+		}
+	} else if p.HotelLimited() {
+		f.HotelIDs = p.HotelIDs
+	}
 	want := f.Limit
 	f.Limit++ // one more row says whether another page exists
 	rows, err := s.store.ListBookings(ctx, f)
@@ -194,6 +209,10 @@ func checkFilter(f *hotel.BookingFilter) error {
 	if !f.ArrivalFrom.IsZero() && !f.ArrivalTo.IsZero() && f.ArrivalTo.Before(f.ArrivalFrom) {
 		v.Add("arrival_to", "must not be before arrival_from")
 	}
+	if !f.DepartureFrom.IsZero() && !f.DepartureTo.IsZero() && f.DepartureTo.Before(f.DepartureFrom) {
+		v.Add("departure_to", "must not be before departure_from")
+	}
+	f.GuestName = strings.TrimSpace(f.GuestName)
 	f.ConfirmationCode = strings.ToUpper(strings.TrimSpace(f.ConfirmationCode))
 	if c := f.ConfirmationCode; c != "" && (len(c) > 16 || strings.ContainsFunc(c, notAlnum)) {
 		v.Add("confirmation_code", "must be a confirmation code such as K7PQ2MXA")

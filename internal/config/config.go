@@ -84,6 +84,9 @@ type Config struct {
 	WebhookAllowNets []netip.Prefix
 	WebhookTimeout   time.Duration
 	WebhookRetryFor  time.Duration
+	// Staff sessions (the console): how long one lasts at most, and unused.
+	SessionTTL  time.Duration
+	SessionIdle time.Duration
 	// NATSURL, when set, has the scheduler publish the event feed to a
 	// NATS JetStream stream.
 	NATSURL string
@@ -159,6 +162,8 @@ var Settings = []Setting{
 	{"HOTEL_WEBHOOK_ALLOW_NETS", "webhook-allow-nets", "", "networks (comma list of CIDRs, e.g. 10.20.0.0/16) webhooks may reach although loopback, link-local or private; empty: only public addresses (no server-side request forgery)"},
 	{"HOTEL_WEBHOOK_TIMEOUT", "webhook-timeout", "10s", "time limit of one webhook delivery attempt"},
 	{"HOTEL_WEBHOOK_RETRY_FOR", "webhook-retry-for", "24h", "how long a webhook subscription retries an event (exponential backoff from 5s, at most 1h apart) before it is paused"},
+	{"HOTEL_SESSION_TTL", "session-ttl", "12h", "how long a staff user's console session lasts at most after sign-in"},
+	{"HOTEL_SESSION_IDLE", "session-idle", "1h", "how long a console session may go unused before it ends (at most HOTEL_SESSION_TTL)"},
 	{"HOTEL_NATS_URL", "nats-url", "", "NATS server(s) (nats://host:4222, comma list) to which the scheduler also publishes every event, to JetStream stream HOTEL_EVENTS on subject hotel.events.<type>.<hotel_id>, the event id as message id; empty: none"},
 	{"HOTEL_GUEST_RETENTION_DAYS", "guest-retention-days", "365", "days guest names are kept after check-out (completed stays) or cancellation (cancelled and failed bookings); then the erase-guest-names job replaces them with (erased). 0 keeps them forever"},
 	{"HOTEL_ADMIN_ADDR", "admin-addr", "", "listen address of the admin listener serving /metrics (empty: none)"},
@@ -335,6 +340,11 @@ func build(get func(string) string) (*Config, error) {
 	c.NATSURL = get("HOTEL_NATS_URL")
 	c.WebhookTimeout = duration(get, "HOTEL_WEBHOOK_TIMEOUT", bad)
 	c.WebhookRetryFor = duration(get, "HOTEL_WEBHOOK_RETRY_FOR", bad)
+	c.SessionTTL = duration(get, "HOTEL_SESSION_TTL", bad)
+	c.SessionIdle = duration(get, "HOTEL_SESSION_IDLE", bad)
+	if c.SessionTTL > 0 && c.SessionIdle > c.SessionTTL {
+		bad("HOTEL_SESSION_IDLE=%s must not exceed HOTEL_SESSION_TTL=%s", c.SessionIdle, c.SessionTTL)
+	}
 	if n, err := strconv.Atoi(get("HOTEL_GUEST_RETENTION_DAYS")); err != nil || n < 0 || n > 36500 {
 		bad("HOTEL_GUEST_RETENTION_DAYS=%q must be a whole number of days from 0 (keep forever) to 36500", get("HOTEL_GUEST_RETENTION_DAYS"))
 	} else {

@@ -140,6 +140,8 @@ func TestLoadDefaults(t *testing.T) {
 		EventRetentionDays: 30,
 		WebhookTimeout:     10 * time.Second,
 		WebhookRetryFor:    24 * time.Hour,
+		SessionTTL:         12 * time.Hour,
+		SessionIdle:        time.Hour,
 		GuestRetentionDays: 365,
 		ReadTimeout:        30 * time.Second,
 		MaxConnsPerClient:  256,

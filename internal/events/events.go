@@ -193,6 +193,29 @@ func check(f *hotel.EventFilter, wait time.Duration) error {
 	return v.Err()
 }
 
+// hotelOf applies the hotel limit of the caller of ctx to a read of the
+// feed: a caller limited to some hotels reads one of them (hotel_id; the
+// one it has when it has one), never another.
+func hotelOf(ctx context.Context, f *hotel.EventFilter) error {
+	p := auth.PrincipalFrom(ctx)
+	switch {
+	case f.HotelID != 0:
+		return auth.CheckHotel(ctx, f.HotelID)
+	case len(p.HotelIDs) == 1:
+		f.HotelID = p.HotelIDs[0]
+	case p.HotelLimited():
+		var v hotel.Validation
+		v.Add("hotel_id", "is required: these credentials are limited to some hotels; read the feed of each")
+		return v.Err()
+	}
+	return nil
+}
+
+// errConsumersUnlimited refuses a caller limited to some hotels the named
+// consumers, which follow every hotel's events.
+var errConsumersUnlimited = hotel.Errorf(hotel.EFORBIDDEN,
+	"Named consumers follow every hotel's events; credentials limited to some hotels read GET /events?hotel_id= instead.")
+
 // storeError is the error of a read the store did not answer.
 func storeError(err error) error {
 	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The event feed is unavailable; try again shortly.", Err: err}
@@ -236,6 +259,10 @@ func (fd *Feed) list(w http.ResponseWriter, r *http.Request) {
 		wait = d
 	}
 	if err := q.Err(); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	if err := hotelOf(r.Context(), &f); err != nil {
 		web.Error(w, r, err)
 		return
 	}

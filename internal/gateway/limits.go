@@ -150,6 +150,30 @@ func (b *buckets) evict(now time.Time) {
 	}
 }
 
+// Sign-in attempts each client address may make (SignInLimit): a burst of
+// SignInBurst, then SignInPerMinute a minute.
+const (
+	SignInBurst     = 10
+	SignInPerMinute = 10
+)
+
+// SignInLimit limits the requests to the sign-in routes ("METHOD /path")
+// per client address, whoever they claim to be, before next: guessing
+// passwords is slow from any one address, whatever the accounts tried
+// (each account also locks after failures in a row, see package accounts).
+// Other requests go to next untouched.
+func SignInLimit(next http.Handler, routes ...string) http.Handler {
+	byIP := func(r *http.Request) (string, bool, *http.Request) { return ClientIP(r), false, r }
+	limited := RateLimit(RateLimitConfig{Rate: SignInPerMinute / 60.0, Burst: SignInBurst}, byIP, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(routes, r.Method+" "+r.URL.Path) {
+			limited.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // ClientIP is the address the request came from (the TCP peer; the
 // gateway is the edge, so X-Forwarded-For from clients is not trusted).
 func ClientIP(r *http.Request) string {

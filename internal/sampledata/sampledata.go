@@ -238,3 +238,18 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 31
 	return x
 }
+
+// SampleUser is a staff user the sample data set comes with.
+type SampleUser struct {
+	Email    string
+	Role     string
+	HotelIDs []int64
+}
+
+// SampleUsers are the console users a fresh deployment with the sample
+// hotels gets (their first passwords are generated and printed once): a
+// front desk of the first hotel only, and a revenue manager of them all.
+var SampleUsers = []SampleUser{
+	{Email: "frontdesk@royal-lancaster.example", Role: hotel.RoleFrontDesk, HotelIDs: []int64{sampleHotels[0].id}},
+	{Email: "revenue@hotels.example", Role: hotel.RoleRevenue},
+}

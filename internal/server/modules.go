@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/api"
+	"github.com/hotelplatform/hotel/internal/accounts"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
@@ -38,6 +40,7 @@ const (
 	inventoryService = "inventory-service" // hotel.InventoryService: in process with the inventory target, else a client of INVENTORY_URL
 	bookingService   = "booking-service"   // the booking service, over the inventory service
 	eventsService    = "events-service"    // the event feed and the webhook subscriptions, over the store
+	accountsService  = "accounts-service"  // staff users and their sessions, over the store
 )
 
 // A module is one part of a hotel process.
@@ -62,12 +65,13 @@ var modules = map[string]module{
 	inventoryService: {needs: []string{storeModule}, start: startInventoryService},
 	bookingService:   {needs: []string{storeModule, inventoryService}, start: startBookingService},
 	eventsService:    {needs: []string{storeModule}, start: startEvents},
+	accountsService:  {needs: []string{storeModule, inventoryService}, start: startAccounts},
 
 	config.TargetInventory: {needs: []string{storeModule, inventoryService}, start: startInventory,
 		routes: func(p *process) []auth.Route {
 			return append(inventoryhttp.Routes(p.inventory, p.keys()), databaseRoute(p))
 		}},
-	config.TargetBooking:   {needs: []string{storeModule, bookingService, eventsService}, start: startBooking, routes: bookingRoutes},
+	config.TargetBooking:   {needs: []string{storeModule, bookingService, eventsService, accountsService}, start: startBooking, routes: bookingRoutes},
 	config.TargetScheduler: {needs: []string{storeModule, bookingService, eventsService}, start: startScheduler},
 	config.TargetGateway:   {start: startGateway, routes: gatewayRoutes, wrap: front},
 }
@@ -185,11 +189,39 @@ func startInventory(p *process) error {
 		}
 		if loaded {
 			p.deps.Log.Info("seeded sample hotels", "hotels", 7, "nights_per_room_type", sampledata.SampleDays)
+			if err := seedUsers(p); err != nil {
+				return err
+			}
 		}
 	}
 	if p.cfg.AdminKey == "" {
 		return bootstrapAdminKey(p)
 	}
+	return nil
+}
+
+// seedUsers gives the sample hotels their console users when the database
+// has none, and prints their first passwords once to stdout (never to the
+// log).
+func seedUsers(p *process) error {
+	existing, err := p.store.ListUsers(p.ctx)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	svc := accounts.New(p.store, accounts.Options{Now: p.deps.Now, Log: p.deps.Log.With("component", "accounts")})
+	var lines []string
+	for _, su := range sampledata.SampleUsers {
+		u, err := svc.CreateUser(p.ctx, accounts.UserInput{Email: &su.Email, Role: &su.Role, HotelIDs: &su.HotelIDs})
+		if hotel.ErrorCode(err) == hotel.ECONFLICT {
+			return nil // another replica made them first
+		}
+		if err != nil {
+			return fmt.Errorf("create the sample users: %w", err)
+		}
+		lines = append(lines, fmt.Sprintf("    %-36s %-11s %s", u.Email, u.Role, u.Password))
+	}
+	fmt.Fprintf(p.deps.Stdout, "\nFirst start: console users of the sample hotels (first passwords, shown only this once):\n\n%s\n\n"+
+		"Sign in at /console/; manage users with: hotel users create|list|disable|revoke-sessions\n\n", strings.Join(lines, "\n"))
 	return nil
 }
 
@@ -244,11 +276,23 @@ func (p *process) keys() *idempotency.Keys {
 }
 
 func bookingRoutes(p *process) []auth.Route {
-	routes := slices.Concat(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(p.feed), webhooks.Routes(p.webhooks))
+	routes := slices.Concat(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(p.feed), webhooks.Routes(p.webhooks),
+		accounts.Routes(p.accounts))
 	prefixed := http.NewServeMux()
 	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
 	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},
 		Handler: http.StripPrefix("/booking", web.ProblemMux(prefixed))})
+}
+
+// startAccounts builds the staff users' service (the console's sign-in).
+func startAccounts(p *process) error {
+	p.accounts = accounts.New(p.store, accounts.Options{SessionTTL: p.cfg.SessionTTL, Now: p.deps.Now,
+		Log: p.deps.Log.With("component", "accounts"),
+		Hotels: func(ctx context.Context, id int64) error {
+			_, err := p.inventory.GetHotel(ctx, id)
+			return err
+		}})
+	return nil
 }
 
 // startEvents builds the event feed (counting the events it numbers) and
@@ -368,6 +412,9 @@ func gatewayRoutes(p *process) []auth.Route {
 			auth.Route{Pattern: "/events/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/webhooks", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/webhooks/", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/auth/", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/users", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/users/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/booking/", Rule: forward, Handler: p.toBookingPrefixed})
 	}
 	return routes
@@ -378,7 +425,8 @@ func gatewayRoutes(p *process) []auth.Route {
 func front(p *process, h http.Handler) http.Handler {
 	identify := gateway.IdentifyByCredential(p.authn, p.cfg.RateExemptAdmin, p.cfg.RateExemptService, auth.WithVerified)
 	return gateway.CORS(p.cfg.CORSOrigins,
-		gateway.RateLimit(gateway.RateLimitConfig{Rate: p.cfg.RateLimit, Burst: p.cfg.RateBurst}, identify, h))
+		gateway.RateLimit(gateway.RateLimitConfig{Rate: p.cfg.RateLimit, Burst: p.cfg.RateBurst}, identify,
+			gateway.SignInLimit(h, "POST "+accounts.SignInPath, "POST /booking"+accounts.SignInPath)))
 }
 
 // SchedulerConfig is the jobs' configuration from cfg.

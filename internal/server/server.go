@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/accounts"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/config"
@@ -68,6 +69,7 @@ type process struct {
 	bookings  *booking.Service
 	feed      *events.Feed
 	webhooks  *webhooks.Service
+	accounts  *accounts.Service
 	authn     *auth.Authenticator
 
 	toInventory, toBooking, toBookingPrefixed http.Handler // the gateway's forwarding
@@ -95,6 +97,9 @@ func New(ctx context.Context, cfg *config.Config, deps Deps) (_ *Server, err err
 		}
 	}
 	p.authn = auth.NewAuthenticator(p.store, cfg.AdminKey, cfg.ServiceKey, deps.Now)
+	if cfg.SessionIdle > 0 {
+		p.authn.SessionIdle = cfg.SessionIdle
+	}
 	mux := http.NewServeMux()
 	router := auth.NewRouter(mux, p.authn)
 	for _, name := range p.plan {

@@ -87,12 +87,12 @@ func TestPlan(t *testing.T) {
 		driver  string
 		want    []string
 	}{
-		{config.AllTargets, "sqlite", []string{"gateway", "store", "inventory-service", "booking-service", "events-service", "booking", "inventory", "scheduler"}},
+		{config.AllTargets, "sqlite", []string{"gateway", "store", "inventory-service", "booking-service", "events-service", "accounts-service", "booking", "inventory", "scheduler"}},
 		{[]string{"gateway"}, "sqlite", []string{"gateway"}},
 		// A gateway reads API keys from a shared database.
 		{[]string{"gateway"}, "postgres", []string{"store", "gateway"}},
 		{[]string{"inventory"}, "sqlite", []string{"store", "inventory-service", "inventory"}},
-		{[]string{"booking"}, "postgres", []string{"store", "inventory-service", "booking-service", "events-service", "booking"}},
+		{[]string{"booking"}, "postgres", []string{"store", "inventory-service", "booking-service", "events-service", "accounts-service", "booking"}},
 		{[]string{"scheduler"}, "sqlite", []string{"store", "inventory-service", "booking-service", "events-service", "scheduler"}},
 		{[]string{"gateway", "inventory"}, "sqlite", []string{"gateway", "store", "inventory-service", "inventory"}},
 	}

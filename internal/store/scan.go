@@ -129,12 +129,35 @@ type APIKeyRow struct {
 	CreatedAt  Timestamp
 	LastUsedAt Timestamp
 	RevokedAt  Timestamp
+	HotelIds   string
 }
 
 // APIKey returns the key r holds.
 func (r APIKeyRow) APIKey() hotel.APIKey {
 	return hotel.APIKey{ID: r.ID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash, Scopes: strings.Split(r.Scopes, ","),
-		CreatedAt: time.Time(r.CreatedAt), LastUsedAt: time.Time(r.LastUsedAt), Revoked: !time.Time(r.RevokedAt).IsZero()}
+		HotelIDs: SplitIDs(r.HotelIds), CreatedAt: time.Time(r.CreatedAt), LastUsedAt: time.Time(r.LastUsedAt),
+		Revoked: !time.Time(r.RevokedAt).IsZero()}
+}
+
+// JoinIDs is the stored form of a list of ids (a comma list, "" for none),
+// as hotel_ids columns hold them.
+func JoinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// SplitIDs reads the stored form of JoinIDs (never nil).
+func SplitIDs(s string) []int64 {
+	ids := []int64{}
+	for part := range strings.SplitSeq(s, ",") {
+		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // AdjustmentColumns select an adjustment a with its room type rt, as
@@ -361,4 +384,10 @@ func RatePlans(rows []RatePlanRow, err error) ([]hotel.RatePlan, error) {
 		}
 	}
 	return out, nil
+}
+
+// EscapeLike escapes the wildcards of s (%, _ and the escape \) for a LIKE
+// pattern with ESCAPE '\' (PostgreSQL's default escape).
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }

@@ -87,6 +87,7 @@ type Store interface {
 	ARIFeed
 	Events
 	Webhooks
+	Users
 }
 
 // Catalogue is the hotel and room type part of the contract.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,12 +67,7 @@ func (r *WebhookRow) Webhook() hotel.Webhook {
 	if r.types != "" {
 		w.Types = strings.Split(r.types, ",")
 	}
-	w.HotelIDs = []int64{}
-	for s := range strings.SplitSeq(r.hotels, ",") {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			w.HotelIDs = append(w.HotelIDs, id)
-		}
-	}
+	w.HotelIDs = SplitIDs(r.hotels)
 	w.FailingSince, w.NextAttemptAt = optTime(r.failing), optTime(r.next)
 	w.CreatedAt, w.UpdatedAt = r.c, r.upd
 	return w
@@ -90,10 +84,6 @@ func optTime(t time.Time) *time.Time {
 // description, types, hotel_ids, status, paused_reason, position,
 // failed_attempts, failing_since, next_attempt_at, and the time at.
 func WebhookArgs(w hotel.Webhook, at time.Time) []any {
-	hotels := make([]string, len(w.HotelIDs))
-	for i, id := range w.HotelIDs {
-		hotels[i] = strconv.FormatInt(id, 10)
-	}
 	var failing, next Timestamp
 	if w.FailingSince != nil {
 		failing = Timestamp(*w.FailingSince)
@@ -101,7 +91,7 @@ func WebhookArgs(w hotel.Webhook, at time.Time) []any {
 	if w.NextAttemptAt != nil {
 		next = Timestamp(*w.NextAttemptAt)
 	}
-	return []any{w.URL, w.Description, strings.Join(w.Types, ","), strings.Join(hotels, ","), w.Status, w.PausedReason,
+	return []any{w.URL, w.Description, strings.Join(w.Types, ","), JoinIDs(w.HotelIDs), w.Status, w.PausedReason,
 		w.Position, w.FailedAttempts, failing, next, Timestamp(at)}
 }
 

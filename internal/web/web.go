@@ -96,6 +96,9 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	case status >= 500:
 		Logger(r.Context()).ErrorContext(r.Context(), "request failed", "code", code, "err", err)
 	}
+	if status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hotel"`) // how to authenticate (RFC 9110 §11.6.1)
+	}
 	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "5") // a dependency is away: say when to come back
 	}

@@ -112,7 +112,8 @@ func (a *api) create(w http.ResponseWriter, r *http.Request, id string) {
 }
 
 // listParams are the query parameters of GET /bookings/.
-var listParams = []string{"limit", "cursor", "hotel_id", "status", "arrival_from", "arrival_to", "confirmation_code"}
+var listParams = []string{"limit", "cursor", "hotel_id", "status", "arrival_from", "arrival_to", "departure_from", "departure_to",
+	"confirmation_code", "guest_name"}
 
 // list handles GET /bookings/: a JSON array, newest first, with a
 // Link: rel="next" header when another page exists.
@@ -123,7 +124,10 @@ func (a *api) list(w http.ResponseWriter, r *http.Request) {
 		Status:           q.String("status", 20),
 		ArrivalFrom:      q.Date("arrival_from"),
 		ArrivalTo:        q.Date("arrival_to"),
+		DepartureFrom:    q.Date("departure_from"),
+		DepartureTo:      q.Date("departure_to"),
 		ConfirmationCode: q.String("confirmation_code", 16),
+		GuestName:        q.String("guest_name", 100),
 		Limit:            int(q.Int64("limit", 1, booking.MaxPageSize)),
 		BeforeID:         q.String("cursor", 64),
 	}

@@ -23,7 +23,8 @@ func Routes(svc hotel.InventoryService, keys *idempotency.Keys) []auth.Route {
 	var (
 		anyone  = auth.Rule{Public: true}
 		writer  = auth.Rule{Scope: hotel.ScopeInventoryWrite}
-		service = auth.Rule{Service: true} // the booking service
+		reader  = auth.Rule{Scope: hotel.ScopeInventoryRead} // inventory:write holds it
+		service = auth.Rule{Service: true}                   // the booking service
 	)
 	return []auth.Route{
 		// Reads (seed routes, search and the catalogue).
@@ -38,22 +39,22 @@ func Routes(svc hotel.InventoryService, keys *idempotency.Keys) []auth.Route {
 		{Pattern: "GET /inventory/hotels/{hotel_id}/room-types/{room_type_id}", Rule: anyone, Handler: handleGetRoomType(svc)},
 
 		// Administration: hotels, room types, calendar, adjustments.
-		{Pattern: "POST /inventory/hotels", Rule: writer, Handler: handleCreateHotel(svc)},
+		{Pattern: "POST /inventory/hotels", Rule: auth.Rule{Scope: hotel.ScopeInventoryWrite, EveryHotel: true}, Handler: handleCreateHotel(svc)},
 		{Pattern: "PATCH /inventory/hotels/{hotel_id}", Rule: writer, Handler: handleUpdateHotel(svc)},
 		{Pattern: "POST /inventory/hotels/{hotel_id}/room-types", Rule: writer, Handler: handleCreateRoomType(svc)},
 		{Pattern: "PATCH /inventory/hotels/{hotel_id}/room-types/{room_type_id}", Rule: writer, Handler: handleUpdateRoomType(svc)},
 		{Pattern: "PUT /inventory/hotels/{hotel_id}/calendar", Rule: writer, Handler: handleSetCalendar(svc)},
 		{Pattern: "POST /inventory/{hotel_id}/adjust", Rule: writer, Handler: handleAdjust(svc, keys)},
-		{Pattern: "GET /inventory/hotels/{hotel_id}/adjustments", Rule: writer, Handler: handleListAdjustments(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/adjustments", Rule: reader, Handler: handleListAdjustments(svc)},
 
 		// Rates and restrictions: rate plans, bulk ARI updates, their log, the ARI calendar.
-		{Pattern: "GET /inventory/hotels/{hotel_id}/rate-plans", Rule: writer, Handler: handleListRatePlans(svc)},
-		{Pattern: "GET /inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", Rule: writer, Handler: handleGetRatePlan(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/rate-plans", Rule: reader, Handler: handleListRatePlans(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", Rule: reader, Handler: handleGetRatePlan(svc)},
 		{Pattern: "POST /inventory/hotels/{hotel_id}/rate-plans", Rule: writer, Handler: handleCreateRatePlan(svc)},
 		{Pattern: "PATCH /inventory/hotels/{hotel_id}/rate-plans/{rate_plan_id}", Rule: writer, Handler: handleUpdateRatePlan(svc)},
 		{Pattern: "POST /inventory/hotels/{hotel_id}/ari", Rule: writer, Handler: handleApplyARI(svc, keys)},
-		{Pattern: "GET /inventory/hotels/{hotel_id}/ari", Rule: writer, Handler: handleARICalendar(svc)},
-		{Pattern: "GET /inventory/hotels/{hotel_id}/ari-changes", Rule: writer, Handler: handleListARIChanges(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/ari", Rule: reader, Handler: handleARICalendar(svc)},
+		{Pattern: "GET /inventory/hotels/{hotel_id}/ari-changes", Rule: reader, Handler: handleListARIChanges(svc)},
 
 		// Reservation holds: only the platform's own services.
 		{Pattern: "PUT /inventory/holds/{booking_id}", Rule: service, Handler: handleCreateHold(svc)},

@@ -196,8 +196,24 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	if !f.ArrivalTo.IsZero() {
 		add("b.arrival_date <=", date(f.ArrivalTo))
 	}
+	if len(f.HotelIDs) > 0 {
+		add("b.hotel_id = ANY(", f.HotelIDs)
+		conds[len(conds)-1] += ")"
+	}
+	if !f.DepartureFrom.IsZero() {
+		add("b.check_out_date >=", date(f.DepartureFrom))
+	}
+	if !f.DepartureTo.IsZero() {
+		add("b.check_out_date <=", date(f.DepartureTo))
+	}
 	if f.ConfirmationCode != "" {
 		add("b.confirmation_code =", f.ConfirmationCode)
+	}
+	if f.GuestName != "" {
+		// Any room's guest, ignoring case.
+		args = append(args, "%"+store.EscapeLike(f.GuestName)+"%")
+		n := "$" + strconv.Itoa(len(args))
+		conds = append(conds, `(b.guest_name ILIKE `+n+` OR EXISTS (SELECT 1 FROM booking r WHERE r.group_id = b.id AND r.guest_name ILIKE `+n+`))`)
 	}
 	if f.BeforeID != "" {
 		before, err := uuid.Parse(f.BeforeID)

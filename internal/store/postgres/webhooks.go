@@ -20,8 +20,8 @@ func webhookArg(i int) string {
 		"::integer", "::timestamptz", "::timestamptz", "::timestamptz", "", "::bigint"}[i]
 }
 
-// deliveryArg is placeholder i of the delivery statements, typed.
-func deliveryArg(i int) string { return "$" + strconv.Itoa(i) }
+// placeholder is placeholder i of a statement shared with the SQLite driver.
+func placeholder(i int) string { return "$" + strconv.Itoa(i) }
 
 // CreateWebhook inserts a subscription.
 func (s *Store) CreateWebhook(ctx context.Context, w *hotel.Webhook) error {
@@ -84,7 +84,7 @@ func (s *Store) SetWebhookState(ctx context.Context, w hotel.Webhook, from int64
 
 // RecordDelivery appends to the delivery log.
 func (s *Store) RecordDelivery(ctx context.Context, d *hotel.WebhookDelivery) error {
-	return translate(s.pool.QueryRow(ctx, store.RecordDeliverySQL(deliveryArg), store.DeliveryArgs(d)...).Scan(&d.ID))
+	return translate(s.pool.QueryRow(ctx, store.RecordDeliverySQL(placeholder), store.DeliveryArgs(d)...).Scan(&d.ID))
 }
 
 // ListDeliveries reads the delivery log, newest first.
@@ -102,6 +102,6 @@ func (s *Store) ListDeliveries(ctx context.Context, id, before int64, limit int)
 
 // PruneDeliveries deletes old attempts.
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int64, error) {
-	tag, err := s.pool.Exec(ctx, store.PruneDeliveriesSQL(deliveryArg), before, limit)
+	tag, err := s.pool.Exec(ctx, store.PruneDeliveriesSQL(placeholder), before, limit)
 	return tag.RowsAffected(), translate(err)
 }

@@ -200,8 +200,27 @@ func (s *Store) ListBookings(ctx context.Context, f hotel.BookingFilter) ([]hote
 	if !f.ArrivalTo.IsZero() {
 		add("b.arrival_date <= ?", f.ArrivalTo.String())
 	}
+	if len(f.HotelIDs) > 0 {
+		conds = append(conds, "b.hotel_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.HotelIDs)), ", ")+")")
+		for _, id := range f.HotelIDs {
+			args = append(args, id)
+		}
+	}
+	if !f.DepartureFrom.IsZero() {
+		add("b.check_out_date >= ?", f.DepartureFrom.String())
+	}
+	if !f.DepartureTo.IsZero() {
+		add("b.check_out_date <= ?", f.DepartureTo.String())
+	}
 	if f.ConfirmationCode != "" {
 		add("b.confirmation_code = ?", f.ConfirmationCode)
+	}
+	if f.GuestName != "" {
+		// Any room's guest; SQLite's LIKE ignores the case of ASCII letters
+		// only, so both sides are lowered.
+		conds = append(conds, `(lower(b.guest_name) LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM booking r WHERE r.group_id = b.id AND lower(r.guest_name) LIKE ? ESCAPE '\'))`)
+		pat := "%" + store.EscapeLike(strings.ToLower(f.GuestName)) + "%"
+		args = append(args, pat, pat)
 	}
 	if f.BeforeID != "" {
 		add("b.id < ?", f.BeforeID)

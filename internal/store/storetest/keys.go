@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -17,7 +18,8 @@ func testAPIKeys(t *testing.T, h Harness) {
 	ctx := context.Background()
 	s := migrated(t, h)
 	hash := sha256.Sum256([]byte("hk_abcdefgh_secret"))
-	k := hotel.APIKey{Name: "frontdesk", Prefix: "abcdefgh", Hash: hash[:], Scopes: []string{hotel.ScopeBookingsRead, hotel.ScopeGuestsRead}}
+	k := hotel.APIKey{Name: "frontdesk", Prefix: "abcdefgh", Hash: hash[:], Scopes: []string{hotel.ScopeBookingsRead, hotel.ScopeGuestsRead},
+		HotelIDs: []int64{3, 1}}
 	if err := s.CreateAPIKey(ctx, &k); err != nil || k.ID == 0 || k.CreatedAt.IsZero() {
 		t.Fatalf("CreateAPIKey = %v, id %d", err, k.ID)
 	}
@@ -26,7 +28,7 @@ func testAPIKeys(t *testing.T, h Harness) {
 		t.Fatal(err)
 	}
 	if got.ID != k.ID || got.Name != "frontdesk" || !bytes.Equal(got.Hash, hash[:]) || len(got.Scopes) != 2 ||
-		got.Scopes[0] != hotel.ScopeBookingsRead || got.Revoked || !got.LastUsedAt.IsZero() || !got.CreatedAt.Equal(k.CreatedAt) {
+		got.Scopes[0] != hotel.ScopeBookingsRead || !slices.Equal(got.HotelIDs, []int64{3, 1}) || got.Revoked || !got.LastUsedAt.IsZero() || !got.CreatedAt.Equal(k.CreatedAt) {
 		t.Fatalf("stored key = %+v, created %+v", got, k)
 	}
 	if _, err := s.APIKeyByPrefix(ctx, "nosuchkey"); !errors.Is(err, store.ErrNotFound) {

@@ -41,6 +41,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ListInventoryPagination", func(t *testing.T) { t.Parallel(); testListPagination(t, h) })
 	t.Run("NoOverbookingConstraint", func(t *testing.T) { t.Parallel(); testOverbookingConstraint(t, h) })
 	t.Run("APIKeys", func(t *testing.T) { t.Parallel(); testAPIKeys(t, h) })
+	t.Run("Users", func(t *testing.T) { t.Parallel(); testUsers(t, h) })
 	t.Run("ConcurrentReadsDuringWrite", func(t *testing.T) { t.Parallel(); testConcurrentReads(t, h) })
 	t.Run("Hotels", func(t *testing.T) { t.Parallel(); testHotels(t, h) })
 	t.Run("RoomTypes", func(t *testing.T) { t.Parallel(); testRoomTypes(t, h) })

@@ -13,7 +13,7 @@ import (
 )
 
 const aPIKeyByPrefix = `-- name: APIKeyByPrefix :one
-SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at FROM api_key WHERE prefix = $1
+SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at, hotel_ids FROM api_key WHERE prefix = $1
 `
 
 func (q *Queries) APIKeyByPrefix(ctx context.Context, db DBTX, prefix string) (APIKey, error) {
@@ -28,6 +28,7 @@ func (q *Queries) APIKeyByPrefix(ctx context.Context, db DBTX, prefix string) (A
 		&i.CreatedAt,
 		&i.LastUsedAt,
 		&i.RevokedAt,
+		&i.HotelIds,
 	)
 	return i, err
 }
@@ -45,7 +46,7 @@ func (q *Queries) BookingAccessHash(ctx context.Context, db DBTX, id uuid.UUID) 
 
 const createAPIKey = `-- name: CreateAPIKey :one
 
-INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id
+INSERT INTO api_key (name, prefix, hash, scopes, hotel_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
 `
 
 type CreateAPIKeyParams struct {
@@ -53,6 +54,7 @@ type CreateAPIKeyParams struct {
 	Prefix    string
 	Hash      []byte
 	Scopes    string
+	HotelIds  string
 	CreatedAt store.Timestamp
 }
 
@@ -63,6 +65,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, db DBTX, arg CreateAPIKeyPar
 		arg.Prefix,
 		arg.Hash,
 		arg.Scopes,
+		arg.HotelIds,
 		arg.CreatedAt,
 	)
 	var id int64
@@ -71,7 +74,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, db DBTX, arg CreateAPIKeyPar
 }
 
 const listAPIKeys = `-- name: ListAPIKeys :many
-SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at FROM api_key ORDER BY id
+SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at, hotel_ids FROM api_key ORDER BY id
 `
 
 func (q *Queries) ListAPIKeys(ctx context.Context, db DBTX) ([]APIKey, error) {
@@ -92,6 +95,7 @@ func (q *Queries) ListAPIKeys(ctx context.Context, db DBTX) ([]APIKey, error) {
 			&i.CreatedAt,
 			&i.LastUsedAt,
 			&i.RevokedAt,
+			&i.HotelIds,
 		); err != nil {
 			return nil, err
 		}

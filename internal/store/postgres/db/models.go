@@ -21,6 +21,7 @@ type APIKey struct {
 	CreatedAt  store.Timestamp
 	LastUsedAt store.Timestamp
 	RevokedAt  store.Timestamp
+	HotelIds   string
 }
 
 type AriChange struct {
@@ -256,6 +257,29 @@ type RoomType struct {
 	MaxOccupancy         int
 	CreatedAt            store.Timestamp
 	OverbookingAllowance int
+}
+
+type StaffSession struct {
+	Hash       []byte
+	UserID     int64
+	CreatedAt  store.Timestamp
+	ExpiresAt  store.Timestamp
+	LastSeenAt store.Timestamp
+	RevokedAt  store.Timestamp
+}
+
+type StaffUser struct {
+	ID             int64
+	Email          string
+	Role           string
+	HotelIds       string
+	PasswordHash   string
+	Disabled       bool
+	FailedAttempts int
+	LockedUntil    store.Timestamp
+	LastSignInAt   store.Timestamp
+	CreatedAt      store.Timestamp
+	UpdatedAt      store.Timestamp
 }
 
 type Webhook struct {

@@ -1,7 +1,7 @@
 -- API keys and booking access tokens (see keys.go).
 
 -- name: CreateAPIKey :one
-INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id;
+INSERT INTO api_key (name, prefix, hash, scopes, hotel_ids, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id;
 
 -- name: APIKeyByPrefix :one
 SELECT * FROM api_key WHERE prefix = $1;

@@ -12,7 +12,7 @@ import (
 )
 
 const aPIKeyByPrefix = `-- name: APIKeyByPrefix :one
-SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at FROM api_key WHERE prefix = ?
+SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at, hotel_ids FROM api_key WHERE prefix = ?
 `
 
 func (q *Queries) APIKeyByPrefix(ctx context.Context, db DBTX, prefix string) (APIKey, error) {
@@ -27,6 +27,7 @@ func (q *Queries) APIKeyByPrefix(ctx context.Context, db DBTX, prefix string) (A
 		&i.CreatedAt,
 		&i.LastUsedAt,
 		&i.RevokedAt,
+		&i.HotelIds,
 	)
 	return i, err
 }
@@ -44,7 +45,7 @@ func (q *Queries) BookingAccessHash(ctx context.Context, db DBTX, id string) ([]
 
 const createAPIKey = `-- name: CreateAPIKey :one
 
-INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id
+INSERT INTO api_key (name, prefix, hash, scopes, hotel_ids, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id
 `
 
 type CreateAPIKeyParams struct {
@@ -52,6 +53,7 @@ type CreateAPIKeyParams struct {
 	Prefix    string
 	Hash      []byte
 	Scopes    string
+	HotelIds  string
 	CreatedAt store.Timestamp
 }
 
@@ -62,6 +64,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, db DBTX, arg CreateAPIKeyPar
 		arg.Prefix,
 		arg.Hash,
 		arg.Scopes,
+		arg.HotelIds,
 		arg.CreatedAt,
 	)
 	var id int64
@@ -70,7 +73,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, db DBTX, arg CreateAPIKeyPar
 }
 
 const listAPIKeys = `-- name: ListAPIKeys :many
-SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at FROM api_key ORDER BY id
+SELECT id, name, prefix, hash, scopes, created_at, last_used_at, revoked_at, hotel_ids FROM api_key ORDER BY id
 `
 
 func (q *Queries) ListAPIKeys(ctx context.Context, db DBTX) ([]APIKey, error) {
@@ -91,6 +94,7 @@ func (q *Queries) ListAPIKeys(ctx context.Context, db DBTX) ([]APIKey, error) {
 			&i.CreatedAt,
 			&i.LastUsedAt,
 			&i.RevokedAt,
+			&i.HotelIds,
 		); err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ type APIKey struct {
 	CreatedAt  store.Timestamp
 	LastUsedAt store.Timestamp
 	RevokedAt  store.Timestamp
+	HotelIds   string
 }
 
 type AriChange struct {
@@ -257,6 +258,29 @@ type RoomType struct {
 	MaxOccupancy         int
 	CreatedAt            string
 	OverbookingAllowance int
+}
+
+type StaffSession struct {
+	Hash       []byte
+	UserID     int64
+	CreatedAt  string
+	ExpiresAt  string
+	LastSeenAt string
+	RevokedAt  sql.NullString
+}
+
+type StaffUser struct {
+	ID             int64
+	Email          string
+	Role           string
+	HotelIds       string
+	PasswordHash   string
+	Disabled       int64
+	FailedAttempts int64
+	LockedUntil    sql.NullString
+	LastSignInAt   sql.NullString
+	CreatedAt      string
+	UpdatedAt      string
 }
 
 type Webhook struct {

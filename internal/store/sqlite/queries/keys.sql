@@ -1,7 +1,7 @@
 -- API keys and booking access tokens (see keys.go).
 
 -- name: CreateAPIKey :one
-INSERT INTO api_key (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id;
+INSERT INTO api_key (name, prefix, hash, scopes, hotel_ids, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id;
 
 -- name: APIKeyByPrefix :one
 SELECT * FROM api_key WHERE prefix = ?;

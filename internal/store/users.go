@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/hotelplatform/hotel"
+)
+
+// Users is the part of the contract for the console's staff users and
+// their sessions. Both drivers run the same statements (below), with their
+// own placeholders.
+type Users interface {
+	// CreateUser inserts u (its PasswordHash set) and sets its ID and
+	// timestamps. Errors: ErrConflict (the email is taken).
+	CreateUser(ctx context.Context, u *hotel.User) error
+	// GetUser reads a user. Errors: ErrNotFound.
+	GetUser(ctx context.Context, id int64) (hotel.User, error)
+	// UserByEmail reads a user by its (normalized) email. Errors: ErrNotFound.
+	UserByEmail(ctx context.Context, email string) (hotel.User, error)
+	// ListUsers reads every user, oldest first.
+	ListUsers(ctx context.Context) ([]hotel.User, error)
+	// UpdateUser writes u's role, hotel limit, disabled flag and password
+	// hash, and sets its UpdatedAt. Errors: ErrNotFound.
+	UpdateUser(ctx context.Context, u *hotel.User) error
+	// SignInFailed counts a failed sign-in of user id and, when the count
+	// reaches lockAfter, locks it until lockUntil; it returns the count.
+	SignInFailed(ctx context.Context, id int64, lockAfter int, lockUntil time.Time) (int, error)
+	// SignInSucceeded clears the failures of user id and records the time.
+	SignInSucceeded(ctx context.Context, id int64, at time.Time) error
+
+	// CreateSession stores a session (its hash, never the token).
+	CreateSession(ctx context.Context, s hotel.Session) error
+	// SessionUser reads the session with hash and its user, in one query.
+	// Errors: ErrNotFound.
+	SessionUser(ctx context.Context, hash []byte) (hotel.Session, hotel.User, error)
+	// TouchSession records a use of the session at at, writing at most once
+	// a minute per session.
+	TouchSession(ctx context.Context, hash []byte, at time.Time) error
+	// RevokeSession ends one session (nothing if it ended already).
+	RevokeSession(ctx context.Context, hash []byte, at time.Time) error
+	// RevokeUserSessions ends every session of user id and returns how many
+	// were active.
+	RevokeUserSessions(ctx context.Context, id int64, at time.Time) (int64, error)
+	// PruneSessions deletes at most limit sessions that expired before
+	// before and returns how many.
+	PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error)
+}
+
+// UserColumns are the columns of table staff_user (as u) a driver reads
+// with UserRow, in order.
+const UserColumns = `u.id, u.email, u.role, u.hotel_ids, u.password_hash, u.disabled, u.failed_attempts,
+       u.locked_until, u.last_sign_in_at, u.created_at, u.updated_at`
+
+// UserRow scans a row of UserColumns.
+type UserRow struct {
+	U        hotel.User
+	hotels   string
+	lastSign time.Time
+}
+
+// Dest returns the scan destinations of UserColumns.
+func (r *UserRow) Dest() []any {
+	u := &r.U
+	return []any{&u.ID, &u.Email, &u.Role, &r.hotels, &u.PasswordHash, &u.Disabled, &u.FailedAttempts,
+		TimeDest(&u.LockedUntil), TimeDest(&r.lastSign), TimeDest(&u.CreatedAt), TimeDest(&u.UpdatedAt)}
+}
+
+// User returns the user scanned.
+func (r *UserRow) User() hotel.User {
+	u := r.U
+	u.HotelIDs = SplitIDs(r.hotels)
+	u.LastSignInAt = optTime(r.lastSign)
+	return u
+}
+
+// SessionColumns are the columns of table staff_session (as s) read with
+// SessionRow, in order.
+const SessionColumns = `s.hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.revoked_at`
+
+// SessionRow scans a row of SessionColumns.
+type SessionRow struct {
+	S       hotel.Session
+	revoked time.Time
+}
+
+// Dest returns the scan destinations of SessionColumns.
+func (r *SessionRow) Dest() []any {
+	s := &r.S
+	return []any{&s.Hash, &s.UserID, TimeDest(&s.CreatedAt), TimeDest(&s.ExpiresAt), TimeDest(&s.LastSeenAt), TimeDest(&r.revoked)}
+}
+
+// Session returns the session scanned.
+func (r *SessionRow) Session() hotel.Session {
+	s := r.S
+	s.Revoked = !r.revoked.IsZero()
+	return s
+}
+
+// The statements of Users; p(i) is a driver's placeholder i.
+
+// CreateUserSQL: p(1) email, p(2) role, p(3) hotel_ids, p(4) password
+// hash, p(5) disabled, p(6) the time.
+func CreateUserSQL(p func(int) string) string {
+	return `INSERT INTO staff_user (email, role, hotel_ids, password_hash, disabled, created_at, updated_at)
+VALUES (` + p(1) + `, ` + p(2) + `, ` + p(3) + `, ` + p(4) + `, ` + p(5) + `, ` + p(6) + `, ` + p(6) + `)
+RETURNING ` + userReturning
+}
+
+// userReturning are UserColumns without the table's alias, for RETURNING.
+var userReturning = strings.ReplaceAll(UserColumns, "u.", "")
+
+// CreateUserArgs are the arguments of CreateUserSQL.
+func CreateUserArgs(u *hotel.User, at time.Time) []any {
+	return []any{u.Email, u.Role, JoinIDs(u.HotelIDs), u.PasswordHash, u.Disabled, Timestamp(at)}
+}
+
+// UpdateUserSQL: p(1) role, p(2) hotel_ids, p(3) password hash, p(4)
+// disabled, p(5) the time, p(6) the id.
+func UpdateUserSQL(p func(int) string) string {
+	return `UPDATE staff_user SET role = ` + p(1) + `, hotel_ids = ` + p(2) + `, password_hash = ` + p(3) +
+		`, disabled = ` + p(4) + `, updated_at = ` + p(5) + ` WHERE id = ` + p(6) + ` RETURNING ` + userReturning
+}
+
+// UpdateUserArgs are the arguments of UpdateUserSQL.
+func UpdateUserArgs(u *hotel.User, at time.Time) []any {
+	return []any{u.Role, JoinIDs(u.HotelIDs), u.PasswordHash, u.Disabled, Timestamp(at), u.ID}
+}
+
+// SignInFailedSQL: p(1) lockAfter, p(2) lockUntil, p(3) the id.
+func SignInFailedSQL(p func(int) string) string {
+	return `UPDATE staff_user SET failed_attempts = failed_attempts + 1,
+    locked_until = CASE WHEN failed_attempts + 1 >= ` + p(1) + ` THEN ` + p(2) + ` ELSE locked_until END
+WHERE id = ` + p(3) + ` RETURNING failed_attempts`
+}
+
+// SignInSucceededSQL: p(1) the time, p(2) the id.
+func SignInSucceededSQL(p func(int) string) string {
+	return `UPDATE staff_user SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ` + p(1) + ` WHERE id = ` + p(2)
+}
+
+// CreateSessionSQL: p(1) hash, p(2) user id, p(3) created, p(4) expires.
+func CreateSessionSQL(p func(int) string) string {
+	return `INSERT INTO staff_session (hash, user_id, created_at, expires_at, last_seen_at)
+VALUES (` + p(1) + `, ` + p(2) + `, ` + p(3) + `, ` + p(4) + `, ` + p(3) + `)`
+}
+
+// SessionUserSQL: p(1) the hash.
+func SessionUserSQL(p func(int) string) string {
+	return `SELECT ` + SessionColumns + `, ` + UserColumns + `
+FROM staff_session s JOIN staff_user u ON u.id = s.user_id WHERE s.hash = ` + p(1)
+}
+
+// TouchSessionSQL: p(1) the time, p(2) a minute before it, p(3) the hash.
+func TouchSessionSQL(p func(int) string) string {
+	return `UPDATE staff_session SET last_seen_at = ` + p(1) + ` WHERE hash = ` + p(3) + ` AND last_seen_at < ` + p(2)
+}
+
+// RevokeSessionSQL: p(1) the time, p(2) the hash.
+func RevokeSessionSQL(p func(int) string) string {
+	return `UPDATE staff_session SET revoked_at = ` + p(1) + ` WHERE hash = ` + p(2) + ` AND revoked_at IS NULL`
+}
+
+// RevokeUserSessionsSQL: p(1) the time, p(2) the user id, p(3) the time
+// again (sessions expired by then are not counted).
+func RevokeUserSessionsSQL(p func(int) string) string {
+	return `UPDATE staff_session SET revoked_at = ` + p(1) + ` WHERE user_id = ` + p(2) +
+		` AND revoked_at IS NULL AND expires_at > ` + p(3)
+}
+
+// PruneSessionsSQL: p(1) before, p(2) limit.
+func PruneSessionsSQL(p func(int) string) string {
+	return `DELETE FROM staff_session WHERE hash IN (SELECT hash FROM staff_session WHERE expires_at < ` + p(1) +
+		` ORDER BY expires_at LIMIT ` + p(2) + `)`
+}
