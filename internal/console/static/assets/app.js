@@ -15,12 +15,12 @@ const ROLE_SCOPES = {
   admin: ['admin'],
 };
 
-export const state = { user: null, hotels: null, hotelId: null };
+export const state = { user: null, scopes: null, hotels: null, hotelId: null };
 
 export function can(scope) {
   const u = state.user;
   if (!u) return false;
-  const scopes = u.scopes || ROLE_SCOPES[u.role] || [];
+  const scopes = state.scopes || ROLE_SCOPES[u.role] || [];
   return scopes.includes('admin') || scopes.includes(scope) || (scope === 'inventory:read' && scopes.includes('inventory:write'));
 }
 
@@ -58,6 +58,7 @@ setUnauthorizedHandler(() => {
 
 export function signedIn(session) {
   state.user = session.user;
+  state.scopes = session.scopes || null;
   setCsrf(session.csrf_token);
   state.hotels = null;
 }

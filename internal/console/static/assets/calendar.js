@@ -134,21 +134,23 @@ function table(cal, hotel, editor) {
     }));
   const body = h('tbody');
   for (const row of cal.rows) {
-    const tr = h('tr', { class: row.kind === 'room' ? 'room-row' : 'plan-row' });
+    const tr = row.kind === 'room'
+      ? h('tr', { class: 'room-row', 'data-room-type': row.rt.room_type_id })
+      : h('tr', { class: 'plan-row', 'data-plan': row.plan.code });
     if (row.kind === 'room') {
       tr.append(h('th', { scope: 'row' }, row.rt.room_type, h('span', { class: 'sub' }, 'rooms available')));
       for (const d of cal.dates) {
         const n = row.nights.get(d);
         tr.append(n
-          ? h('td', { class: `occ ${occupancyClass(n.total_rooms, n.available_rooms)}` }, `${n.available_rooms} of ${n.total_rooms}`)
-          : h('td', { class: 'occ occ-none' }, h('span', { 'aria-hidden': 'true' }, '—'), vh('no inventory')));
+          ? h('td', { class: `occ ${occupancyClass(n.total_rooms, n.available_rooms)}`, 'data-date': d }, `${n.available_rooms} of ${n.total_rooms}`)
+          : h('td', { class: 'occ occ-none', 'data-date': d }, h('span', { 'aria-hidden': 'true' }, '—'), vh('no inventory')));
       }
     } else {
       tr.append(h('th', { scope: 'row' }, row.plan.code, h('span', { class: 'sub' }, row.info ? row.info.name : (row.plan.sellable ? '' : 'not sellable'))));
       row.cells = [];
       cal.dates.forEach((d, c) => {
         const n = row.nights.get(d);
-        const td = h('td', { class: 'cell', tabindex: '-1', 'data-r': row.index, 'data-c': c },
+        const td = h('td', { class: 'cell', tabindex: '-1', 'data-r': row.index, 'data-c': c, 'data-date': d },
           n && n.price !== undefined ? h('span', { class: 'price' }, n.price) : h('span', { class: 'price none' }, h('span', { 'aria-hidden': 'true' }, '—'), vh('no price')),
           n ? badges(n.restrictions || {}) : null);
         row.cells.push(td);

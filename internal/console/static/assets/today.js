@@ -1,7 +1,7 @@
 // Today at one hotel: arrivals, departures, guests in house, occupancy
 // tonight and for the next 14 nights, and what the scheduler found
 // unsettled or drifting.
-import { h, vh, alertBox, addDays, todayIn, longDate } from './dom.js';
+import { h, alertBox, addDays, todayIn, longDate } from './dom.js';
 import { api, ApiError } from './api.js';
 import { bookingTable } from './bookings.js';
 
@@ -98,5 +98,5 @@ function attention(a) {
     unsettled.length ? [h('h3', {}, 'Unsettled bookings'), h('ul', {}, unsettled.map((u) => h('li', {},
       h('a', { href: `/console/bookings/${encodeURIComponent(u.booking_id)}` }, u.confirmation_code || u.booking_id), ` — ${u.status}`, u.since ? ` since ${u.since}` : '')))] : null,
     drift.length ? [h('h3', {}, 'Rooms held differ from bookings'), h('ul', {}, drift.map((d) => h('li', {},
-      `Room type ${d.room_type_id}, ${d.date}: ${d.held} held`, vh(','), ` ${d.bookings} booking${d.bookings === 1 ? '' : 's'}`)))] : null);
+      `Room type ${d.room_type_id}, ${d.date}: ${d.held} room${d.held === 1 ? '' : 's'} held for ${d.bookings} booking${d.bookings === 1 ? '' : 's'}`)))] : null);
 }
