@@ -208,6 +208,15 @@ try {
     });
     log(`calendar: ${plan} ${from}…${to} ${before} → ${newPrice}, seen in /inventory/search`);
 
+    // Cells select by keyboard too: Enter on one, Shift+arrows extend.
+    await calendarCell(page, plan, from).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    check(await page.getByLabel('To', { exact: true }).inputValue() === addDays(from, 2), 'Shift+ArrowRight did not extend the selection');
+    check(await page.locator('table.calendar td.cell.selected').count() === 6, 'Enter and Shift+arrows did not select 3 days × 2 plans');
+
     // The edit form alone, by keyboard: restrictions on one night, previewed.
     await page.getByLabel('From', { exact: true }).fill(to);
     await page.getByLabel('To', { exact: true }).fill(to);
@@ -216,7 +225,8 @@ try {
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Preview' }).focus();
     await page.keyboard.press('Enter');
-    await page.locator('.preview li', { hasText: 'closed to arrival off → on' }).waitFor();
+    await page.locator('.preview li', { hasText: 'closed to arrival off → on' }).first().waitFor();
+    check(await page.locator('.preview li').count() === 2, 'the preview of closing one night to arrival on two plans does not list two cells');
     await context.close();
   }
 
@@ -326,7 +336,7 @@ try {
       await page.getByRole('button', { name: 'Preview' }).click();
       await page.locator('.preview li').first().waitFor();
       await axeCheck(page, `calendar${suffix}`);
-      await page.locator('table.calendar').scrollIntoViewIfNeeded();
+      await page.evaluate(() => { window.scrollTo(0, 0); document.querySelector('.scroll').scrollLeft = 0; });
       await screenshot(page, `calendar${suffix}`);
       await page.goto(`/console/bookings?hotel=${hotelA}&status=confirmed`);
       await page.locator('table.list').waitFor();

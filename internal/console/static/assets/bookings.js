@@ -91,7 +91,7 @@ export function accessAlert(e, what) {
 
 function describeFee(fee, currency) {
   if (!fee || !Object.keys(fee).length) return 'nothing';
-  if (fee.nights !== undefined) return `the first ${fee.nights} night${fee.nights === 1 ? '' : 's'}`;
+  if (fee.nights !== undefined) return fee.nights === 1 ? 'the first night' : `the first ${fee.nights} nights`;
   if (fee.percent_bp !== undefined) return `${fee.percent_bp / 100} % of the stay`;
   if (fee.amount !== undefined) return money(fee.amount, currency);
   return 'a fee';
@@ -109,6 +109,11 @@ function describePolicy(p, currency) {
   }
   return `Free to cancel until ${when}; after that it costs ${describeFee(p.fee, currency)}.`;
 }
+
+// hotelTime shows an RFC 3339 instant given with the hotel's offset as
+// the hotel's wall time; utcTime shows a UTC timestamp to the minute.
+const hotelTime = (s) => (s ? `${s.slice(0, 10)} ${s.slice(11, 16)} hotel time` : undefined);
+const utcTime = (s) => (s ? `${s.slice(0, 10)} ${s.slice(11, 16)} UTC` : undefined);
 
 const dl = (pairs) => h('dl', { class: 'facts' }, pairs.filter((p) => p && p[1] !== undefined && p[1] !== null && p[1] !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 
@@ -151,10 +156,10 @@ export async function renderDetail(ctx) {
     ['Check-out', b.check_out_date],
     ['Nights', String(b.stay_length)],
     ['Party', party],
-    ['Checked in', b.checked_in_at],
+    ['Checked in', utcTime(b.checked_in_at)],
     ['Departed on', b.departed_on],
-    ['Cancelled', b.cancelled_at],
-    ['Booked', b.created_at],
+    ['Cancelled', utcTime(b.cancelled_at)],
+    ['Booked', utcTime(b.created_at)],
   ]));
   const rooms = b.rooms ? h('section', { 'aria-labelledby': 'rooms-h' }, h('h2', { id: 'rooms-h' }, 'Rooms'),
     h('ul', {}, b.rooms.map((r) => h('li', {}, `Room ${r.room_no} (${r.confirmation_code}): ${r.room_type}, ${statusLabel(r.reservation_status)}, ${money(r.total_price, r.currency)}`)))) : null;
@@ -170,12 +175,12 @@ export async function renderDetail(ctx) {
   const confirmed = b.reservation_status === 'confirmed';
   const policy = h('section', { 'aria-labelledby': 'policy-h' }, h('h2', { id: 'policy-h' }, 'Policy'), dl([
     ['Cancellation', describePolicy(plan.cancellation_policy, b.currency)],
-    ['Free cancellation until', b.cancellation_deadline],
+    ['Free cancellation until', hotelTime(b.cancellation_deadline)],
     [confirmed ? 'Fee to cancel now' : 'Cancellation fee', b.cancellation_fee !== undefined ? money(b.cancellation_fee, b.currency) : undefined],
     ['Fee after the deadline', b.late_cancellation_fee !== undefined ? money(b.late_cancellation_fee, b.currency) : undefined],
     ['No-show', plan.no_show_policy && plan.no_show_policy.fee ? `costs ${describeFee(plan.no_show_policy.fee, b.currency)}` : undefined],
     ['No-show fee', b.no_show_fee ? money(b.no_show_fee, b.currency) : undefined],
-    ['Guarantee', b.guarantee && b.guarantee.kind !== 'none' ? `${b.guarantee.kind} ${money(b.guarantee.amount, b.currency)}${b.guarantee.due_at ? `, due ${b.guarantee.due_at}` : ''}` : undefined],
+    ['Guarantee', b.guarantee && b.guarantee.kind !== 'none' ? `${b.guarantee.kind} ${money(b.guarantee.amount, b.currency)}${b.guarantee.due_at ? `, due ${hotelTime(b.guarantee.due_at)}` : ''}` : undefined],
   ]));
 
   const actions = h('section', { 'aria-labelledby': 'actions-h' }, h('h2', { id: 'actions-h' }, 'Actions'));
@@ -195,7 +200,8 @@ export async function renderDetail(ctx) {
       await api('POST', `/bookings/${b.booking_id}/check-in`);
       await reload('Checked in.');
     }) }, 'Check in');
-    actions.append(h('div', { class: 'actions' }, checkIn, cancelControl(b, act, reload)));
+    const cancel = cancelControl(b, act, reload);
+    actions.append(h('div', { class: 'actions' }, checkIn, cancel.button), cancel.box);
     actions.append(changeForm(b, etag, act, reload));
   } else if (canWrite && b.reservation_status === 'checked_in') {
     const checkOut = h('button', { type: 'button', onclick: () => act(checkOut, async () => {
@@ -222,13 +228,13 @@ function cancelControl(b, act, reload) {
     const keep = h('button', { type: 'button', class: 'secondary', onclick: () => { box.hidden = true; open.disabled = false; open.setAttribute('aria-expanded', 'false'); open.focus(); } }, 'Keep booking');
     box.replaceChildren(h('h3', { id: 'cancel-h' }, 'Cancel this booking?'),
       h('p', { class: 'fee' }, c.free_cancellation ? `Cancelling now is free (fee ${money(c.cancellation_fee, c.currency)}).` : `Cancelling now costs ${money(c.cancellation_fee, c.currency)}.`),
-      c.cancellation_deadline ? h('p', {}, `Free cancellation ${c.free_cancellation ? 'until' : 'ended'} ${c.cancellation_deadline}.`) : h('p', {}, 'The stay is non-refundable.'),
+      c.cancellation_deadline ? h('p', {}, `Free cancellation ${c.free_cancellation ? 'until' : 'ended'} ${hotelTime(c.cancellation_deadline)}.`) : h('p', {}, 'The stay is non-refundable.'),
       h('div', { class: 'actions' }, confirm, keep));
     box.hidden = false;
     open.setAttribute('aria-expanded', 'true');
     confirm.focus();
   }) }, 'Cancel booking');
-  return h('div', { class: 'cancel' }, open, box);
+  return { button: open, box };
 }
 
 // changeForm changes the dates or the room type (PATCH with If-Match).

@@ -55,7 +55,12 @@ export async function render(ctx) {
   fill(s.departures, dep, bookings('Departures today', (b) => ACTIVE.has(b.reservation_status)));
   fill(s.inhouse, inh, bookings('Guests in house', () => true));
   fill(s.occupancy, occ, (rows) => occupancy(rows, today));
-  fill(s.attention, att, attention);
+  if (att.status === 'rejected' && att.reason instanceof ApiError && att.reason.status === 404) {
+    s.attention.querySelector('.loading').remove();
+    s.attention.append(h('p', {}, 'This server does not report unsettled bookings or drift yet.'));
+  } else {
+    fill(s.attention, att, attention);
+  }
 }
 
 // occupancy sums the hotel's room types per night: rooms taken of rooms.
