@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -107,14 +108,14 @@ func secure(w http.ResponseWriter) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// redirect sends /console to /console/, keeping the query.
+// redirect sends /console to /console/, keeping the query. The target is
+// always this origin's /console/ (the query, parsed and encoded again,
+// cannot change its path or host), so it cannot redirect anywhere else.
 func redirect(w http.ResponseWriter, r *http.Request) {
 	secure(w)
-	target := Path
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
-	http.Redirect(w, r, target, http.StatusMovedPermanently)
+	target := url.URL{Path: Path, RawQuery: r.URL.Query().Encode()}
+	w.Header().Set("Location", target.String())
+	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // page answers index.html for every page path: the client routes.
