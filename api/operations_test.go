@@ -444,6 +444,11 @@ func operations() []operation {
 			description: "Records that the consumer processed these booking events: they leave its unacknowledged view. Acknowledging again changes nothing.",
 			params:      arr{param("ConsumerName")}, body: schema("EventAck"), bodyExample: o("ids", arr{"1042", "1043"}), errors: []int{404},
 			ok: []response{{status: "200", description: "Acknowledged.", schema: schema("EventAckResult")}}},
+		{method: "GET", path: "/scheduler/hotels/{hotel_id}/attention", id: "getAttention", tag: "Bookings", summary: "What needs a hotel's attention", proxied: true, noQuery: true,
+			description: "The scheduler's unsettled items of one hotel: bookings left pending or with a change in flight for over a minute (the recovery pass finishes them), " +
+				"and nights whose held rooms drifted from the bookings (the reconcile job's findings). The console's Today page shows them.",
+			params: arr{param("HotelID")}, errors: []int{400},
+			ok: []response{{status: "200", description: "The items (possibly none).", schema: schema("Attention")}}},
 		{method: "POST", path: "/auth/sign-in", id: "signIn", tag: "Staff accounts", summary: "Sign in", proxied: true, noQuery: true,
 			description: "Checks a staff user's email and password and opens a session: the answer sets the `hotel_session` cookie and carries the session's CSRF token. " +
 				"A wrong email, a wrong password and a disabled user get the same 401. After 5 failures in a row the account is locked for 15 minutes (429 with `Retry-After`), " +

@@ -202,6 +202,9 @@ func security(rule auth.Rule) arr {
 	if rule.Service {
 		out = append(out, o("serviceCredential", arr{}))
 	}
+	if rule.User {
+		return append(out, o("session", arr{}))
+	}
 	return append(out, o("apiKey", arr{"admin"}), o("session", arr{"admin"}))
 }
 
@@ -991,6 +994,17 @@ var schemas = o(
 			"description", "Ids of booking events processed; other ids are ignored."))),
 	"EventAckResult", o("type", "object", "additionalProperties", false, "required", arr{"acknowledged"},
 		"properties", o("acknowledged", o("type", "integer", "minimum", 0, "description", "How many of them were not acknowledged before."))),
+	"Attention", o("type", "object", "additionalProperties", false, "required", arr{"unsettled", "drift"},
+		"properties", o(
+			"unsettled", o("type", "array", "maxItems", 200, "description", "Bookings pending, or with a change in flight, for over a minute: the recovery pass settles them.",
+				"items", o("type", "object", "additionalProperties", false, "required", arr{"booking_id", "confirmation_code", "status", "since"},
+					"properties", o("booking_id", schema("BookingID"), "confirmation_code", o("type", "string"), "status", schema("BookingStatus"),
+						"since", o("$ref", "#/components/schemas/Timestamp", "description", "Its last update.")))),
+			"drift", o("type", "array", "maxItems", 200, "description", "Nights whose held rooms differ from the bookings holding them (the reconcile job's findings).",
+				"items", o("type", "object", "additionalProperties", false, "required", arr{"room_type_id", "date", "held", "bookings"},
+					"properties", o("room_type_id", schema("ID"), "date", schema("Date"),
+						"held", o("type", "integer", "description", "Rooms the night holds."),
+						"bookings", o("type", "integer", "description", "Bookings that should hold it.")))))),
 	"SignIn", o("type", "object", "additionalProperties", false, "required", arr{"email", "password"},
 		"properties", o("email", o("type", "string", "maxLength", 254), "password", o("type", "string", "maxLength", 1024))),
 	"User", o("type", "object", "additionalProperties", false,

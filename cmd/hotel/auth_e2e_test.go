@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,10 +23,10 @@ import (
 var keyPattern = regexp.MustCompile(`hk_[a-z2-7]{12}_[A-Za-z0-9_-]{43}`)
 
 // createKey runs `hotel keys create` and returns the printed key.
-func createKey(t *testing.T, db map[string]string, name, scopes string) string {
+func createKey(t *testing.T, db map[string]string, name, scopes string, args ...string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"keys", "create", "--name", name, "--scopes", scopes}, env(db), &out, &errOut); err != nil {
+	if err := run(context.Background(), append([]string{"keys", "create", "--name", name, "--scopes", scopes}, args...), env(db), &out, &errOut); err != nil {
 		t.Fatalf("keys create %s: %v\n%s", name, err, errOut.String())
 	}
 	key := keyPattern.FindString(out.String())
@@ -125,7 +127,28 @@ type caller struct {
 	header string
 	p      hotel.Principal // what the caller is, if its credentials are good
 	bad    bool            // credentials are wrong or revoked
+	// cookie and csrf are a signed-in staff user's session cookie
+	// ("hotel_session=…") and its CSRF token, sent instead of a header.
+	cookie, csrf string
 }
+
+// send sets c's credentials on req.
+func (c caller) send(req *http.Request) {
+	if c.header != "" {
+		req.Header.Set("Authorization", c.header)
+	}
+	if c.cookie != "" {
+		req.Header.Set("Cookie", c.cookie)
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+}
+
+// matrixHotel is the hotel the access matrix's routes name ({hotel_id});
+// otherHotel the one the limited callers are limited to.
+const (
+	matrixHotel = 111
+	otherHotel  = 222
+)
 
 func callers(t *testing.T, db map[string]string) []caller {
 	cs := []caller{
@@ -136,6 +159,10 @@ func callers(t *testing.T, db map[string]string) []caller {
 		{name: "HOTEL_ADMIN_KEY", header: "Bearer " + testAdminKey, p: hotel.Principal{Kind: hotel.StaffKey, Scopes: []string{hotel.ScopeAdmin}}},
 	}
 	migrateUp(t, db)
+	// The sample hotels, which keys and users are limited to.
+	if err := run(context.Background(), []string{"seed"}, env(db), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
 	revoked := createKey(t, db, "revoked", "admin")
 	if err := run(context.Background(), []string{"keys", "revoke", "revoked"}, env(db), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
@@ -144,8 +171,91 @@ func callers(t *testing.T, db map[string]string) []caller {
 	for _, sc := range hotel.AllScopes {
 		key := createKey(t, db, "key-"+strings.ReplaceAll(sc, ":", "-"), sc)
 		cs = append(cs, caller{name: sc, header: "Bearer " + key, p: hotel.Principal{Kind: hotel.StaffKey, Scopes: []string{sc}}})
+		if sc == hotel.ScopeAdmin {
+			continue // an admin sees every hotel
+		}
+		// The same scope, limited to another hotel than the matrix's.
+		key = createKey(t, db, "key-"+strings.ReplaceAll(sc, ":", "-")+"-h222", sc, "--hotels", fmt.Sprint(otherHotel))
+		cs = append(cs, caller{name: sc + " of hotel 222", header: "Bearer " + key,
+			p: hotel.Principal{Kind: hotel.StaffKey, Scopes: []string{sc}, HotelIDs: []int64{otherHotel}}})
 	}
 	return cs
+}
+
+var passwordPattern = regexp.MustCompile(`first password \(shown only now\): (\S+)`)
+
+// createUser runs `hotel users create` and returns the printed password.
+func createUser(t *testing.T, db map[string]string, email, role string, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), append([]string{"users", "create", "--email", email, "--role", role}, args...), env(db), &out, &errOut); err != nil {
+		t.Fatalf("users create %s: %v\n%s", email, err, errOut.String())
+	}
+	m := passwordPattern.FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("users create printed no password: %q", out.String())
+	}
+	privacy.watch("a password", m[1])
+	return m[1]
+}
+
+// userCallers creates staff users (before the system starts) and returns
+// the function that signs them in through the gateway once it runs.
+func userCallers(t *testing.T, db map[string]string) func(gw string) []caller {
+	users := []struct {
+		email, role string
+		hotels      []int64
+	}{
+		{"desk222@hotel.example", hotel.RoleFrontDesk, []int64{otherHotel}},
+		{"desk111@hotel.example", hotel.RoleFrontDesk, []int64{matrixHotel}},
+		{"revenue@hotel.example", hotel.RoleRevenue, nil},
+		{"admin@hotel.example", hotel.RoleAdmin, nil},
+	}
+	passwords := make([]string, len(users))
+	for i, u := range users {
+		var args []string
+		if len(u.hotels) > 0 {
+			args = []string{"--hotels", fmt.Sprint(u.hotels[0])}
+		}
+		passwords[i] = createUser(t, db, u.email, u.role, args...)
+	}
+	return func(gw string) []caller {
+		var cs []caller
+		for i, u := range users {
+			cookie, csrf := signIn(t, gw, u.email, passwords[i])
+			cs = append(cs, caller{name: "user " + u.email, cookie: cookie, csrf: csrf,
+				p: hotel.Principal{Kind: hotel.StaffUser, Scopes: hotel.RoleScopes[u.role], HotelIDs: u.hotels}})
+		}
+		return cs
+	}
+}
+
+// signIn signs a staff user in through gw and returns its session cookie
+// ("hotel_session=…") and CSRF token.
+func signIn(t *testing.T, gw, email, password string) (cookie, csrf string) {
+	t.Helper()
+	body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
+	req, _ := http.NewRequest("POST", gw+"/auth/sign-in", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign in %s = %d (%v)", email, resp.StatusCode, err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == auth.SessionCookie {
+			privacy.watch("a session cookie", c.Value)
+			return c.Name + "=" + c.Value, s.CSRF
+		}
+	}
+	t.Fatalf("sign in %s set no session cookie", email)
+	return "", ""
 }
 
 // TestServeRefusesGuessableSecrets: `hotel serve` does not start with an
@@ -195,7 +305,16 @@ func concrete(pattern string) (string, string) {
 // checkAccessMatrix calls every declared route as every caller.
 func checkAccessMatrix(t *testing.T, gateway string, cs []caller) {
 	routes := server.Routes()
-	for _, route := range routes {
+	// Signing out ends the session the later routes are called with: last.
+	ordered := slices.Clone(routes)
+	last := func(r auth.Route) int {
+		if strings.HasSuffix(r.Pattern, "/sign-out") {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(ordered, func(a, b auth.Route) int { return cmp.Compare(last(a), last(b)) })
+	for _, route := range ordered {
 		rule := route.Rule
 		method, path := concrete(route.Pattern)
 		if rule.Forward {
@@ -206,20 +325,27 @@ func checkAccessMatrix(t *testing.T, gateway string, cs []caller) {
 		}
 		for _, c := range cs {
 			req, _ := http.NewRequest(method, gateway+path, nil)
-			if c.header != "" {
-				req.Header.Set("Authorization", c.header)
-			}
+			c.send(req)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatalf("%s %s: %v", method, path, err)
 			}
 			resp.Body.Close()
 			allowed := rule.Public || rule.Forward || c.p.Has(hotel.ScopeAdmin) ||
-				(rule.Scope != "" && c.p.Has(rule.Scope)) || (rule.Service && c.p.Kind == hotel.Service)
+				(rule.Scope != "" && c.p.Has(rule.Scope)) || (rule.Service && c.p.Kind == hotel.Service) ||
+				(rule.User && c.p.Kind == hotel.StaffUser)
 			denied := resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden
+			// The hotel dimension: a caller limited to other hotels than
+			// the route's, or a route that is no one hotel's.
+			otherHotels := !rule.Public && !rule.Forward &&
+				((strings.Contains(route.Pattern, "{hotel_id}") && !c.p.MayAccessHotel(matrixHotel)) || (rule.EveryHotel && c.p.HotelLimited()))
 			switch {
 			case resp.StatusCode >= 500:
 				t.Errorf("%s %s as %s = %d", method, path, c.name, resp.StatusCode)
+			case allowed && otherHotels:
+				if resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s as %s (limited to other hotels) = %d, want 403", method, path, c.name, resp.StatusCode)
+				}
 			case !allowed && rule.Owner && c.p.Kind == hotel.BookingOwner:
 				// Another booking's token: the booking is not revealed.
 				if resp.StatusCode != http.StatusNotFound {
@@ -243,6 +369,9 @@ func checkNoSecretsInLogs(t *testing.T, sys *system, cs []caller) {
 		for _, c := range cs {
 			if secret := strings.TrimPrefix(c.header, "Bearer "); len(secret) > 8 && strings.Contains(logs, secret) {
 				t.Errorf("the %s credential appears in the %s log", c.name, name)
+			}
+			if _, session, _ := strings.Cut(c.cookie, "="); session != "" && (strings.Contains(logs, session) || strings.Contains(logs, c.csrf)) {
+				t.Errorf("the session cookie or CSRF token of %s appears in the %s log", c.name, name)
 			}
 		}
 	}

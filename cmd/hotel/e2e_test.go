@@ -282,6 +282,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Parallel()
 				db := dbEnv(t, kind)
 				cs := callers(t, db)
+				signInUsers := userCallers(t, db)
 				var sys *system
 				if mode == "all" {
 					sys = startAll(t, db)
@@ -290,6 +291,7 @@ func TestEndToEnd(t *testing.T) {
 				}
 				checkInventoryAPI(t, sys.Gateway)
 				cs = append(cs, bookingTokenCaller(t, sys.Gateway))
+				cs = append(cs, signInUsers(sys.Gateway)...)
 				checkAccessMatrix(t, sys.Gateway, cs)
 				checkBookingFlow(t, sys, cs)
 				checkNoSecretsInLogs(t, sys, cs)

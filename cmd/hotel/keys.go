@@ -31,17 +31,7 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	name := fs.String("name", "", "key name (unique among active keys)")
 	scopes := fs.String("scopes", "", "comma-separated scopes: "+strings.Join(hotel.AllScopes, ", "))
 	hotels := fs.String("hotels", "", "comma-separated ids of the hotels the key is limited to (default: every hotel)")
-	own, dbArgs := splitArgs(fs, args)
-	if err := fs.Parse(own); err != nil {
-		return err
-	}
-	cfg, rest, err := config.Load("keys", dbArgs, getenv, stderr, dbFlags...)
-	if err != nil {
-		return err
-	}
-	rest = append(fs.Args(), rest...)
-	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	st, err := openExisting(ctx, cfg, log)
+	st, rest, err := openForCommand(ctx, "keys", fs, args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -110,6 +100,23 @@ func keys(ctx context.Context, args []string, getenv func(string) string, stdout
 	default:
 		return usageError{keysUsage}
 	}
+}
+
+// openForCommand parses the arguments of a command that manages records
+// in the database: its own flags (fs) and the database flags, and opens
+// the database (its schema made already). It returns the arguments left.
+func openForCommand(ctx context.Context, name string, fs *flag.FlagSet, args []string, getenv func(string) string,
+	stderr io.Writer) (store.Store, []string, error) {
+	own, dbArgs := splitArgs(fs, args)
+	if err := fs.Parse(own); err != nil {
+		return nil, nil, err
+	}
+	cfg, rest, err := config.Load(name, dbArgs, getenv, stderr, dbFlags...)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openExisting(ctx, cfg, telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel))
+	return st, append(fs.Args(), rest...), err
 }
 
 // hotelLimit reads a --hotels list for a principal with scopes: existing

@@ -365,6 +365,8 @@ func exerciseAccounts(c *apiClient, today string) {
 	c.do(200, "GET", "/auth/session", "", nil, "Cookie", cookie)
 	c.do(200, "GET", "/bookings/?hotel_id=111&arrival_from="+today+"&departure_from="+today+"&guest_name=olive", "", nil, "Cookie", cookie)
 	c.do(403, "GET", "/bookings/?hotel_id=222", "", nil, "Cookie", cookie)
+	c.do(200, "GET", "/scheduler/hotels/111/attention", "", nil, "Cookie", cookie)
+	c.do(403, "GET", "/scheduler/hotels/222/attention", "", nil, "Cookie", cookie)
 	c.do(403, "POST", "/auth/sign-out", "", nil, "Cookie", cookie)
 	c.do(204, "POST", "/auth/sign-out", "", nil, "Cookie", cookie, "X-CSRF-Token", sess.CSRF)
 	c.do(401, "GET", "/auth/session", "", nil, "Cookie", cookie)

@@ -14,9 +14,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/accounts"
-	"github.com/hotelplatform/hotel/internal/config"
 	"github.com/hotelplatform/hotel/internal/store"
-	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
 const usersUsage = "usage: hotel users create --email E --role front_desk|revenue|admin [--hotels 1,2] [--password-stdin] | " +
@@ -36,17 +34,7 @@ func users(ctx context.Context, args []string, getenv func(string) string, stdin
 	role := fs.String("role", "", "role: "+strings.Join(hotel.AllRoles, ", "))
 	hotels := fs.String("hotels", "", "comma-separated ids of the hotels the user is limited to (default: every hotel)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input instead of generating one")
-	own, dbArgs := splitArgs(fs, args)
-	if err := fs.Parse(own); err != nil {
-		return err
-	}
-	cfg, rest, err := config.Load("users", dbArgs, getenv, stderr, dbFlags...)
-	if err != nil {
-		return err
-	}
-	rest = append(fs.Args(), rest...)
-	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel)
-	st, err := openExisting(ctx, cfg, log)
+	st, rest, err := openForCommand(ctx, "users", fs, args, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -284,7 +284,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (_ SignedI
 func (s *Service) SignOut(ctx context.Context) error {
 	p := auth.PrincipalFrom(ctx)
 	if p.Kind != hotel.StaffUser || p.Session == nil {
-		return hotel.Errorf(hotel.EINVALID, "Only a session signed in with a cookie can sign out; API keys are revoked with hotel keys revoke.")
+		return errNoSession
 	}
 	if err := s.st.RevokeSession(ctx, p.Session, s.opt.Now()); err != nil {
 		return unavailable(err)
@@ -297,8 +297,8 @@ func (s *Service) SignOut(ctx context.Context) error {
 // cookie's token) and when it ends.
 func (s *Service) Session(ctx context.Context, token string) (SignedIn, error) {
 	p := auth.PrincipalFrom(ctx)
-	if p.Kind != hotel.StaffUser {
-		return SignedIn{}, &hotel.Error{Code: hotel.EUNAUTHORIZED, Message: "Not signed in: POST /auth/sign-in first."}
+	if p.Kind != hotel.StaffUser || p.Session == nil {
+		return SignedIn{}, errNoSession
 	}
 	ss, u, err := s.st.SessionUser(ctx, p.Session)
 	if err != nil {
@@ -321,11 +321,16 @@ func unavailable(err error) error {
 	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "Staff accounts are unavailable; try again shortly.", Err: err}
 }
 
-// secureCookie reports whether the session cookie of a request to host
-// must be Secure: always, but on loopback (a developer's `make run` over
-// plain HTTP).
+// secureCookie reports whether the session cookie of a request must be
+// Secure: always, but on loopback (a developer's `make run` over plain
+// HTTP). The host is the one the client named: the gateway's
+// X-Forwarded-Host when a service answers through it (the gateway sets
+// it), else the request's.
 func secureCookie(r *http.Request) bool {
 	host := r.Host
+	if fh := r.Header.Get("X-Forwarded-Host"); fh != "" {
+		host = fh
+	}
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

@@ -23,6 +23,7 @@ type Rule struct {
 	// EveryHotel admits only principals not limited to some hotels (a
 	// route that is no one hotel's, such as creating a hotel).
 	EveryHotel bool
+	User       bool // any signed-in staff user (its session)
 }
 
 // Route is one route of a server: its ServeMux pattern, who may call it
@@ -57,6 +58,9 @@ func (r Rule) Describe() string {
 	}
 	if r.Service {
 		who = append(who, "the service credential")
+	}
+	if r.User {
+		return strings.Join(append(who, "a signed-in staff user"), ", ")
 	}
 	return strings.Join(append(who, "admin"), ", ")
 }
@@ -111,6 +115,8 @@ func (r Rule) decide(p hotel.Principal, req *http.Request) error {
 		return nil
 	case r.Service && p.Kind == hotel.Service:
 		return nil
+	case r.User && p.Kind == hotel.StaffUser:
+		return nil
 	case r.Scope != "" && p.Has(r.Scope):
 		return nil
 	case r.Owner && p.Kind == hotel.BookingOwner:
@@ -155,7 +161,7 @@ func (rt *Router) Register(routes ...Route) {
 // Check reports what is wrong with the rule of a route's declaration.
 func (r Route) Check() error {
 	switch rule := r.Rule; {
-	case (rule.Public || rule.Forward) && (rule.Public == rule.Forward || rule.Scope != "" || rule.Owner || rule.Service || rule.EveryHotel):
+	case (rule.Public || rule.Forward) && (rule.Public == rule.Forward || rule.Scope != "" || rule.Owner || rule.Service || rule.EveryHotel || rule.User):
 		return errors.New("a public or forwarding rule with other conditions is ambiguous")
 	case rule.Scope != "" && !slices.Contains(hotel.AllScopes, rule.Scope):
 		return fmt.Errorf("unknown scope %q", rule.Scope)

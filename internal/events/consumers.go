@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
-	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/web"
 )
@@ -138,10 +137,6 @@ type ackResult struct {
 // putConsumer handles PUT /events/consumers/{name}: 201 (with Location)
 // when it creates the consumer, 200 when it moves its position.
 func (fd *Feed) putConsumer(w http.ResponseWriter, r *http.Request) {
-	if auth.PrincipalFrom(r.Context()).HotelLimited() {
-		web.Error(w, r, errConsumersUnlimited)
-		return
-	}
 	body, err := web.Decode[consumerBody](w, r)
 	if err != nil {
 		web.Error(w, r, err)
@@ -170,10 +165,6 @@ func (fd *Feed) putConsumer(w http.ResponseWriter, r *http.Request) {
 
 // getConsumer handles GET /events/consumers/{name}.
 func (fd *Feed) getConsumer(w http.ResponseWriter, r *http.Request) {
-	if auth.PrincipalFrom(r.Context()).HotelLimited() {
-		web.Error(w, r, errConsumersUnlimited)
-		return
-	}
 	if err := web.NewQuery(r).Err(); err != nil {
 		web.Error(w, r, err)
 		return
@@ -189,10 +180,6 @@ func (fd *Feed) getConsumer(w http.ResponseWriter, r *http.Request) {
 
 // unacknowledged handles GET /events/consumers/{name}/unacknowledged.
 func (fd *Feed) unacknowledged(w http.ResponseWriter, r *http.Request) {
-	if auth.PrincipalFrom(r.Context()).HotelLimited() {
-		web.Error(w, r, errConsumersUnlimited)
-		return
-	}
 	q := web.NewQuery(r, "limit")
 	limit := int(q.Int64("limit", 1, MaxPageSize))
 	if err := q.Err(); err != nil {
@@ -213,10 +200,6 @@ func (fd *Feed) unacknowledged(w http.ResponseWriter, r *http.Request) {
 
 // ack handles POST /events/consumers/{name}/ack.
 func (fd *Feed) ack(w http.ResponseWriter, r *http.Request) {
-	if auth.PrincipalFrom(r.Context()).HotelLimited() {
-		web.Error(w, r, errConsumersUnlimited)
-		return
-	}
 	body, err := web.Decode[ackBody](w, r)
 	if err != nil {
 		web.Error(w, r, err)

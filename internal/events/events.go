@@ -211,11 +211,6 @@ func hotelOf(ctx context.Context, f *hotel.EventFilter) error {
 	return nil
 }
 
-// errConsumersUnlimited refuses a caller limited to some hotels the named
-// consumers, which follow every hotel's events.
-var errConsumersUnlimited = hotel.Errorf(hotel.EFORBIDDEN,
-	"Named consumers follow every hotel's events; credentials limited to some hotels read GET /events?hotel_id= instead.")
-
 // storeError is the error of a read the store did not answer.
 func storeError(err error) error {
 	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "The event feed is unavailable; try again shortly.", Err: err}
@@ -225,12 +220,15 @@ func storeError(err error) error {
 // /events and the named consumers' routes.
 func Routes(fd *Feed) []auth.Route {
 	reader := auth.Rule{Scope: hotel.ScopeEventsRead}
+	// Named consumers follow every hotel's events: credentials limited to
+	// some hotels read GET /events?hotel_id= instead.
+	consumer := auth.Rule{Scope: hotel.ScopeEventsRead, EveryHotel: true}
 	return []auth.Route{
 		{Pattern: "GET /events", Rule: reader, Handler: http.HandlerFunc(fd.list)},
-		{Pattern: "PUT /events/consumers/{name}", Rule: reader, Handler: http.HandlerFunc(fd.putConsumer)},
-		{Pattern: "GET /events/consumers/{name}", Rule: reader, Handler: http.HandlerFunc(fd.getConsumer)},
-		{Pattern: "GET /events/consumers/{name}/unacknowledged", Rule: reader, Handler: http.HandlerFunc(fd.unacknowledged)},
-		{Pattern: "POST /events/consumers/{name}/ack", Rule: reader, Handler: http.HandlerFunc(fd.ack)},
+		{Pattern: "PUT /events/consumers/{name}", Rule: consumer, Handler: http.HandlerFunc(fd.putConsumer)},
+		{Pattern: "GET /events/consumers/{name}", Rule: consumer, Handler: http.HandlerFunc(fd.getConsumer)},
+		{Pattern: "GET /events/consumers/{name}/unacknowledged", Rule: consumer, Handler: http.HandlerFunc(fd.unacknowledged)},
+		{Pattern: "POST /events/consumers/{name}/ack", Rule: consumer, Handler: http.HandlerFunc(fd.ack)},
 	}
 }
 

@@ -21,6 +21,7 @@ const (
 	JobEraseGuestNames   = "erase-guest-names"
 	JobMarkNoShows       = "mark-no-shows"
 	JobPruneEvents       = "prune-events"
+	JobPruneSessions     = "prune-sessions"
 )
 
 // Store is what the jobs read and write: due stays, leases, drift, and the
@@ -29,6 +30,7 @@ type Store interface {
 	store.Jobs
 	store.Events
 	store.Webhooks
+	store.Users
 }
 
 // Bookings is what the jobs need of the booking service.
@@ -164,6 +166,12 @@ func Jobs(st Store, b Bookings, cfg Config, now func() time.Time, log *slog.Logg
 			},
 		},
 	}
+	jobs = append(jobs, Job{
+		Name: JobPruneSessions, Every: cfg.PruneEvery, Lease: 10 * time.Minute,
+		Run: func(ctx context.Context, renew func(context.Context) error) (Result, error) {
+			return pruneSessions(ctx, st, cfg, now, renew)
+		},
+	})
 	if cfg.NoShows {
 		jobs = append(jobs, Job{
 			Name: JobMarkNoShows, Every: cfg.NoShowEvery, Lease: 10 * time.Minute,
@@ -173,6 +181,28 @@ func Jobs(st Store, b Bookings, cfg Config, now func() time.Time, log *slog.Logg
 		})
 	}
 	return jobs
+}
+
+// pruneSessions deletes, batch by batch, the staff sessions that ended
+// (expired) a day ago or more: a day's grace keeps a recently ended one
+// answering "the session has ended" rather than looking unknown.
+func pruneSessions(ctx context.Context, st store.Users, cfg Config, now func() time.Time, renew func(context.Context) error) (Result, error) {
+	res := Result{Counts: map[string]int{"pruned": 0}}
+	before := now().Add(-24 * time.Hour)
+	for {
+		n, err := st.PruneSessions(ctx, before, cfg.BatchSize)
+		res.Items += int(n)
+		res.Counts["pruned"] += int(n)
+		if err != nil {
+			return res, fmt.Errorf("prune sessions: %w", err)
+		}
+		if n < int64(cfg.BatchSize) {
+			return res, nil
+		}
+		if err := renew(ctx); err != nil {
+			return res, err
+		}
+	}
 }
 
 // eraseGuestNames erases, batch by batch, the guest data of the bookings

@@ -478,6 +478,27 @@ func TestReconcileRepairs(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("drift = %v, want %v", got, want)
 		}
+		// The hotel's staff see the same nights (and another hotel none),
+		// and then the booking marked in flight (more than a minute ago);
+		// its nights are then left out of the drift until it settles.
+		now := e.clock.Now()
+		att, err := scheduler.ReadAttention(ctx, e.st, bookingtest.London, now)
+		if err != nil || len(att.Drift) != 4 || att.Drift[0].Date.String() != "2030-01-03" || att.Drift[0].Held != 3 ||
+			att.Drift[0].Bookings != 1 || len(att.Unsettled) != 0 {
+			t.Fatalf("attention = %+v, %v", att, err)
+		}
+		e.exec(t, fmt.Sprintf(`UPDATE booking SET sync_pending = true WHERE id = '%s'`, a.ID))
+		if att, err := scheduler.ReadAttention(ctx, e.st, bookingtest.London, now.Add(time.Hour)); err != nil || len(att.Drift) != 3 ||
+			len(att.Unsettled) != 1 || att.Unsettled[0].BookingID != a.ID || att.Unsettled[0].ConfirmationCode != a.ConfirmationCode {
+			t.Fatalf("attention with a booking in flight = %+v, %v", att, err)
+		}
+		if att, err := scheduler.ReadAttention(ctx, e.st, bookingtest.London, now); err != nil || len(att.Unsettled) != 0 {
+			t.Fatalf("attention for a booking marked just now = %+v, %v", att, err)
+		}
+		if att, err := scheduler.ReadAttention(ctx, e.st, bookingtest.London+1, now.Add(time.Hour)); err != nil || len(att.Drift)+len(att.Unsettled) != 0 {
+			t.Fatalf("another hotel's attention = %+v, %v", att, err)
+		}
+		e.exec(t, fmt.Sprintf(`UPDATE booking SET sync_pending = false WHERE id = '%s'`, a.ID))
 		// The job reports the same, without repairing.
 		if res := run(t, e.scheduler(t, scheduler.Config{}), scheduler.JobReconcile); res.Items != 4 {
 			t.Fatalf("reconcile job found %d drifting nights, want 4", res.Items)

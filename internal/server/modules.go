@@ -277,7 +277,7 @@ func (p *process) keys() *idempotency.Keys {
 
 func bookingRoutes(p *process) []auth.Route {
 	routes := slices.Concat(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(p.feed), webhooks.Routes(p.webhooks),
-		accounts.Routes(p.accounts))
+		accounts.Routes(p.accounts), scheduler.AttentionRoutes(p.store, p.deps.Now))
 	prefixed := http.NewServeMux()
 	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)
 	return append(routes, auth.Route{Pattern: "/booking/", Rule: auth.Rule{Forward: true},
@@ -413,6 +413,7 @@ func gatewayRoutes(p *process) []auth.Route {
 			auth.Route{Pattern: "/webhooks", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/webhooks/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/auth/", Rule: forward, Handler: p.toBooking},
+			auth.Route{Pattern: "/scheduler/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/users", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/users/", Rule: forward, Handler: p.toBooking},
 			auth.Route{Pattern: "/booking/", Rule: forward, Handler: p.toBookingPrefixed})
