@@ -318,6 +318,7 @@ try {
   //    bypasses the CSP) and screenshots.
   {
     const b = await book(hotelA, rt.room_type, addDays(todayA, 3), 3, `Screenshot Guest ${crypto.randomBytes(2).toString('hex')}`);
+    await book(hotelA, roomTypesA[1].room_type, todayA, 2, `Arriving Guest ${crypto.randomBytes(2).toString('hex')}`);
     for (const [width, height, suffix] of [[1280, 800, ''], [390, 844, '-phone']]) {
       const { context, page } = await newContext(`axe ${width}px`, { width, height, bypassCSP: true });
       await page.goto('/console/today');
@@ -327,6 +328,8 @@ try {
       await signIn(page, users.admin, `/console/today?hotel=${hotelA}`);
       await page.locator('section.occupancy svg').waitFor();
       await page.locator('.today-grid .loading').first().waitFor({ state: 'detached' });
+      check(await page.locator('.today-grid .alert').count() === 0, `a Today panel failed: ${await page.locator('.today-grid').textContent()}`);
+      await page.locator('section.arrivals table.list').waitFor();
       await axeCheck(page, `today${suffix}`);
       await screenshot(page, `today${suffix}`);
       await openCalendar(page, hotelA, todayA);

@@ -33,7 +33,7 @@ export async function render(ctx) {
     list({ departure_from: today, departure_to: today }),
     list({ status: 'checked_in' }),
     api('GET', `/inventory/${hotelId}`, { query: { start_date: today, end_date: addDays(today, NIGHTS - 1) } }).then((r) => r.data),
-    api('GET', '/bookings/attention', { query: { hotel_id: hotelId } }).then((r) => r.data),
+    api('GET', `/scheduler/hotels/${hotelId}/attention`).then((r) => r.data),
   ]);
   if (!page.current()) return;
   if (results.some((r) => r.status === 'rejected' && r.reason instanceof ApiError && r.reason.status === 403)) {
