@@ -52,7 +52,7 @@ func TestPagesServeIndex(t *testing.T) {
 	t.Parallel()
 	h := handler(t)
 	index := files["index.html"].plain
-	for _, target := range []string{"/console/", "/console/sign-in", "/console/calendar?hotel=3&days=90", "/console/bookings/01a22edb-0000-7000-8000-000000000000", "/console/today"} {
+	for _, target := range []string{"/console", "/console/", "/console/sign-in", "/console/calendar?hotel=3&days=90", "/console/bookings/01a22edb-0000-7000-8000-000000000000", "/console/today"} {
 		rec := get(t, h, target, nil)
 		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), index) {
 			t.Errorf("GET %s = %d, %d bytes; want 200 and index.html", target, rec.Code, rec.Body.Len())
@@ -62,15 +62,6 @@ func TestPagesServeIndex(t *testing.T) {
 		}
 		checkSecurityHeaders(t, target, rec)
 	}
-}
-
-func TestRedirectToSlash(t *testing.T) {
-	t.Parallel()
-	rec := get(t, handler(t), "/console?hotel=3", nil)
-	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/console/?hotel=3" {
-		t.Fatalf("GET /console = %d Location %q; want 301 to /console/?hotel=3", rec.Code, rec.Header().Get("Location"))
-	}
-	checkSecurityHeaders(t, "/console", rec)
 }
 
 // TestAssets: each asset with its type, an ETag that answers 304, gzip to
@@ -115,12 +106,16 @@ func TestAssets(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("%d assets embedded", n)
 	}
-	for _, target := range []string{"/console/assets/nope.js", "/console/assets/"} {
+	for _, target := range []string{"/console/assets/nope.js", "/console/assets/%2e%2e%2findex.html"} {
 		rec := get(t, h, target, nil)
 		if rec.Code != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", target, rec.Code)
 		}
 		checkSecurityHeaders(t, target, rec)
+	}
+	// Not an asset: a page path, answered the page.
+	if rec := get(t, h, "/console/assets/", nil); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), files["index.html"].plain) {
+		t.Errorf("GET /console/assets/ = %d, want the page", rec.Code)
 	}
 }
 
