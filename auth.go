@@ -2,6 +2,7 @@ package hotel
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -63,6 +64,19 @@ func (p Principal) Has(scope string) bool {
 		}
 	}
 	return false
+}
+
+// LogID names p in logs without personal data: a staff user by its id
+// (its email stays out of logs), an API key by its name, anyone else by
+// kind.
+func (p Principal) LogID() string {
+	switch p.Kind {
+	case StaffUser:
+		return "user:" + strconv.FormatInt(p.UserID, 10)
+	case StaffKey:
+		return "key:" + p.Name
+	}
+	return string(p.Kind)
 }
 
 // MayAccessHotel reports whether p's hotel limit admits hotel id: every

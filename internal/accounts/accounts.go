@@ -106,7 +106,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (NewUser, error)
 		}
 		return NewUser{}, unavailable(err)
 	}
-	s.opt.Log.InfoContext(ctx, "staff user created", "user_id", u.ID, "role", u.Role, "by", auth.PrincipalFrom(ctx).Name)
+	s.opt.Log.InfoContext(ctx, "staff user created", "user_id", u.ID, "role", u.Role, "by", auth.PrincipalFrom(ctx).LogID())
 	return NewUser{User: u, Password: generated}, nil
 }
 
@@ -135,7 +135,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (hotel
 		}
 	}
 	s.opt.Log.InfoContext(ctx, "staff user changed", "user_id", u.ID, "role", u.Role, "disabled", u.Disabled,
-		"by", auth.PrincipalFrom(ctx).Name)
+		"by", auth.PrincipalFrom(ctx).LogID())
 	return u, nil
 }
 
@@ -222,7 +222,7 @@ func (s *Service) RevokeSessions(ctx context.Context, id int64) (int64, error) {
 	if err != nil {
 		return 0, unavailable(err)
 	}
-	s.opt.Log.InfoContext(ctx, "staff user's sessions revoked", "user_id", id, "sessions", n, "by", auth.PrincipalFrom(ctx).Name)
+	s.opt.Log.InfoContext(ctx, "staff user's sessions revoked", "user_id", id, "sessions", n, "by", auth.PrincipalFrom(ctx).LogID())
 	return n, nil
 }
 

@@ -263,6 +263,9 @@ func TestListInvalid(t *testing.T) {
 			{"arrival_from=2030-13-01", []hotel.FieldError{fe("arrival_from", "must be a real date in YYYY-MM-DD form")}},
 			{"arrival_to=tomorrow", []hotel.FieldError{fe("arrival_to", "must be a real date in YYYY-MM-DD form")}},
 			{"arrival_from=2030-01-05&arrival_to=2030-01-04", []hotel.FieldError{fe("arrival_to", "must not be before arrival_from")}},
+			{"departure_from=2030-01-05&departure_to=2030-01-04", []hotel.FieldError{fe("departure_to", "must not be before departure_from")}},
+			{"departure_to=soon", []hotel.FieldError{fe("departure_to", "must be a real date in YYYY-MM-DD form")}},
+			{"guest_name=" + strings.Repeat("x", 101), []hotel.FieldError{fe("guest_name", "must be at most 100 bytes")}},
 			{"confirmation_code=AB-12", []hotel.FieldError{fe("confirmation_code", "must be a confirmation code such as K7PQ2MXA")}},
 			{"confirmation_code=" + strings.Repeat("A", 17), []hotel.FieldError{fe("confirmation_code", "must be at most 16 bytes")}},
 			{"limit=0", []hotel.FieldError{fe("limit", "must be an integer between 1 and 500")}},
@@ -270,8 +273,8 @@ func TestListInvalid(t *testing.T) {
 			{"limit=ten", []hotel.FieldError{fe("limit", "must be an integer between 1 and 500")}},
 			{"cursor=abc", []hotel.FieldError{fe("cursor", "not a cursor returned by this API")}},
 			{"status=confirmed&status=cancelled", []hotel.FieldError{fe("status", "must be given at most once")}},
-			{"hotel=100", []hotel.FieldError{fe("hotel", "unknown query parameter; allowed: limit, cursor, hotel_id, status, arrival_from, arrival_to, confirmation_code")}},
-			{"start_date=2030-01-01", []hotel.FieldError{fe("start_date", "unknown query parameter; allowed: limit, cursor, hotel_id, status, arrival_from, arrival_to, confirmation_code")}},
+			{"hotel=100", []hotel.FieldError{fe("hotel", "unknown query parameter; allowed: limit, cursor, hotel_id, status, arrival_from, arrival_to, departure_from, departure_to, confirmation_code, guest_name")}},
+			{"start_date=2030-01-01", []hotel.FieldError{fe("start_date", "unknown query parameter; allowed: limit, cursor, hotel_id, status, arrival_from, arrival_to, departure_from, departure_to, confirmation_code, guest_name")}},
 			{"a=%zz", []hotel.FieldError{fe("query", "is not a valid URL query string")}},
 		} {
 			r := b.do(t, http.MethodGet, "/bookings/?"+c.query, nil, "Authorization", bearer(adminKey))
