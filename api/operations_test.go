@@ -206,6 +206,19 @@ func operations() []operation {
 		{method: "GET", path: api.BundlePath, id: "docsScript", tag: "Operations", summary: "API reference script",
 			description: "Redoc's standalone bundle (MIT), used by `/docs`.", params: arr{ifNoneMatch},
 			ok: assetOK("The script.", "text/javascript", o("type", "string"))},
+		{method: "GET", path: "/console", id: "consoleRoot", tag: "Operations", summary: "Staff console (HTML, root)", noQuery: true,
+			description: "The staff console's page, as at `/console/`: its script goes on to `/console/today`.", params: arr{ifNoneMatch},
+			ok: assetOK("The HTML page.", "text/html", o("type", "string"), "Content-Security-Policy")},
+		{method: "GET", path: "/console/", id: "consolePage", tag: "Operations", summary: "Staff console (HTML)", noQuery: true,
+			description: "The staff console's page, for this path and every path under it but `/console/assets/` (`/console/calendar`, " +
+				"`/console/bookings/{booking_id}`, …): the same HTML, routed in the browser. It holds no data; its script calls this API " +
+				"with the signed-in user's session. Served from the binary under a strict Content-Security-Policy; loads nothing from any other host.",
+			params: arr{ifNoneMatch},
+			ok:     assetOK("The HTML page.", "text/html", o("type", "string"), "Content-Security-Policy")},
+		{method: "GET", path: "/console/assets/{file}", id: "consoleAsset", tag: "Operations", summary: "Staff console assets", noQuery: true, errors: []int{404},
+			description: "The console's scripts (ES modules, `text/javascript`) and stylesheet (`app.css`, `text/css`).",
+			params:      arr{o("name", "file", "in", "path", "required", true, "description", "The file's name, e.g. `app.js`.", "schema", o("type", "string")), ifNoneMatch},
+			ok:          assetOK("The file.", "text/javascript", o("type", "string"), "Content-Security-Policy")},
 
 		{method: "GET", path: "/inventory/database", id: "databaseIdentity", tag: "Operations", summary: "The inventory database's identity",
 			proxied: true, noQuery: true, unavailableFromServer: true,

@@ -43,6 +43,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && ! command -v initdb >/dev/null 2>&1 \
   exit 1
 fi
 
+scripts/browser.sh     # Debian's chromium and the pinned playwright-core/axe-core (the console's browser test)
 scripts/prometheus.sh  # installs Prometheus if missing (the observability test runs it); promtool checks config, rules, rule tests
 scripts/gotest.sh -race "${pkgs[@]}"
 

@@ -132,7 +132,7 @@ func exerciseAPI(c *apiClient) {
 	c.do(200, "GET", "/readyz", "", nil)
 	c.do(200, "GET", "/inventory/database", "", nil, admin...)
 	c.do(401, "GET", "/inventory/database", "", nil)
-	for _, p := range []string{api.SpecPath, api.DocsPath, api.BundlePath} {
+	for _, p := range []string{api.SpecPath, api.DocsPath, api.BundlePath, "/console", "/console/", "/console/assets/app.js"} {
 		r := c.do(200, "GET", p, "", nil)
 		c.do(304, "GET", p, "", nil, "If-None-Match", r.Header.Get("ETag"))
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/booking"
 	"github.com/hotelplatform/hotel/internal/booking/bookinghttp"
 	"github.com/hotelplatform/hotel/internal/config"
+	"github.com/hotelplatform/hotel/internal/console"
 	"github.com/hotelplatform/hotel/internal/events"
 	"github.com/hotelplatform/hotel/internal/events/natsrelay"
 	"github.com/hotelplatform/hotel/internal/gateway"
@@ -400,6 +401,7 @@ func startGateway(p *process) error {
 // services not in this process, which enforce their own rules.
 func gatewayRoutes(p *process) []auth.Route {
 	routes := append([]auth.Route{{Pattern: "GET /{$}", Rule: auth.Rule{Public: true}, Handler: gateway.HandleRoot()}}, api.Routes()...)
+	routes = append(routes, console.Routes()...)
 	forward := auth.Rule{Forward: true}
 	if !p.runs(config.TargetInventory) {
 		routes = append(routes,
