@@ -194,7 +194,7 @@ func security(rule auth.Rule) arr {
 	}
 	var out arr
 	if rule.Scope != "" {
-		out = append(out, o("apiKey", arr{rule.Scope}), o("session", arr{rule.Scope}))
+		out = append(out, o("apiKey", arr{rule.Scope}), o("sessionCookie", arr{rule.Scope}))
 	}
 	if rule.Owner {
 		out = append(out, o("bookingToken", arr{}))
@@ -203,9 +203,9 @@ func security(rule auth.Rule) arr {
 		out = append(out, o("serviceCredential", arr{}))
 	}
 	if rule.User {
-		return append(out, o("session", arr{}))
+		return append(out, o("sessionCookie", arr{}))
 	}
-	return append(out, o("apiKey", arr{"admin"}), o("session", arr{"admin"}))
+	return append(out, o("apiKey", arr{"admin"}), o("sessionCookie", arr{"admin"}))
 }
 
 func (op operation) render(t *testing.T) obj {
@@ -411,7 +411,7 @@ var securitySchemes = o(
 			"`bookings:write`, `guests:read`, `inventory:read`, `inventory:write`, `events:read`, `admin` — are listed in each operation's security "+
 			"requirement; `admin` holds every scope, `inventory:write` holds `inventory:read`. `HOTEL_ADMIN_KEY`, when configured, is accepted as an admin key. "+
 			"A key (or a user) limited to some hotels gets 403 on another hotel's routes and 404 on its bookings."),
-	"session", o("type", "apiKey", "in", "cookie", "name", "hotel_session",
+	"sessionCookie", o("type", "apiKey", "in", "cookie", "name", "hotel_session",
 		"description", "A staff user's **session** (the console's): the cookie `POST /auth/sign-in` sets (`HttpOnly`, `SameSite=Strict`, `Secure` but on loopback). "+
 			"The user's role grants the scopes listed in each operation's security requirement: `front_desk` — `bookings:read`, `bookings:write`, `guests:read`, `inventory:read`; "+
 			"`revenue` — `bookings:read`, `inventory:read`, `inventory:write`; `admin` — every scope. A request that is not a read must also carry the session's CSRF token "+

@@ -30,17 +30,17 @@ const (
 	LockFor           = 15 * time.Minute // how long a lock lasts (each further failure renews it)
 )
 
-// Sign-in results, the values of hotel_signins_total's label result.
+// Sign-in results, the values of hotel_sign_ins_total's label result.
 const (
 	SignInSuccess = "success"
 	SignInFailure = "failure" // wrong email or password, or a disabled user
 	SignInLocked  = "locked"  // refused: the account is locked
 )
 
-// NewSignInCounter registers hotel_signins_total with reg.
+// NewSignInCounter registers hotel_sign_ins_total with reg.
 func NewSignInCounter(reg prometheus.Registerer) (*prometheus.CounterVec, error) {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "hotel_signins_total", Help: "Console sign-ins by result: success, failure (wrong email or password, disabled user), locked (refused: the account is locked).",
+		Name: "hotel_sign_ins_total", Help: "Console sign-ins by result: success, failure (wrong email or password, disabled user), locked (refused: the account is locked).",
 	}, []string{"result"})
 	for _, r := range []string{SignInSuccess, SignInFailure, SignInLocked} {
 		c.WithLabelValues(r) // every result exported from the start, at 0
@@ -51,7 +51,7 @@ func NewSignInCounter(reg prometheus.Registerer) (*prometheus.CounterVec, error)
 // Options configure a Service.
 type Options struct {
 	// SignIns counts sign-ins by result (NewSignInCounter); nil: none.
-	SignIns *prometheus.CounterVec
+	SignIns    *prometheus.CounterVec
 	SessionTTL time.Duration // DefaultSessionTTL when zero
 	Now        func() time.Time
 	Log        *slog.Logger
@@ -379,6 +379,7 @@ func secureCookie(r *http.Request) bool {
 // sessionCookie is the cookie of a session token (empty: one that ends
 // the browser's session).
 func sessionCookie(r *http.Request, token string, expires time.Time) *http.Cookie {
+	//nolint:gosec // Secure but on loopback (secureCookie), HttpOnly and SameSite=Strict
 	c := &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secureCookie(r),
 		SameSite: http.SameSiteStrictMode}
 	if token == "" {

@@ -129,13 +129,13 @@ type APIKeyRow struct {
 	CreatedAt  Timestamp
 	LastUsedAt Timestamp
 	RevokedAt  Timestamp
-	HotelIds   string
+	HotelIDs   string
 }
 
 // APIKey returns the key r holds.
 func (r APIKeyRow) APIKey() hotel.APIKey {
 	return hotel.APIKey{ID: r.ID, Name: r.Name, Prefix: r.Prefix, Hash: r.Hash, Scopes: strings.Split(r.Scopes, ","),
-		HotelIDs: SplitIDs(r.HotelIds), CreatedAt: time.Time(r.CreatedAt), LastUsedAt: time.Time(r.LastUsedAt),
+		HotelIDs: SplitIDs(r.HotelIDs), CreatedAt: time.Time(r.CreatedAt), LastUsedAt: time.Time(r.LastUsedAt),
 		Revoked: !time.Time(r.RevokedAt).IsZero()}
 }
 

@@ -100,7 +100,7 @@ func (r *SessionRow) Session() hotel.Session {
 
 // The statements of Users; p(i) is a driver's placeholder i.
 
-// CreateUserSQL: p(1) email, p(2) role, p(3) hotel_ids, p(4) password
+// CreateUserSQL is the statement of CreateUser: p(1) email, p(2) role, p(3) hotel_ids, p(4) password
 // hash, p(5) disabled, p(6) the time.
 func CreateUserSQL(p func(int) string) string {
 	return `INSERT INTO staff_user (email, role, hotel_ids, password_hash, disabled, created_at, updated_at)
@@ -116,7 +116,7 @@ func CreateUserArgs(u *hotel.User, at time.Time) []any {
 	return []any{u.Email, u.Role, JoinIDs(u.HotelIDs), u.PasswordHash, u.Disabled, Timestamp(at)}
 }
 
-// UpdateUserSQL: p(1) role, p(2) hotel_ids, p(3) password hash, p(4)
+// UpdateUserSQL is the statement of UpdateUser: p(1) role, p(2) hotel_ids, p(3) password hash, p(4)
 // disabled, p(5) the time, p(6) the id.
 func UpdateUserSQL(p func(int) string) string {
 	return `UPDATE staff_user SET role = ` + p(1) + `, hotel_ids = ` + p(2) + `, password_hash = ` + p(3) +
@@ -128,48 +128,48 @@ func UpdateUserArgs(u *hotel.User, at time.Time) []any {
 	return []any{u.Role, JoinIDs(u.HotelIDs), u.PasswordHash, u.Disabled, Timestamp(at), u.ID}
 }
 
-// SignInFailedSQL: p(1) lockAfter, p(2) lockUntil, p(3) the id.
+// SignInFailedSQL is the statement of SignInFailed: p(1) lockAfter, p(2) lockUntil, p(3) the id.
 func SignInFailedSQL(p func(int) string) string {
 	return `UPDATE staff_user SET failed_attempts = failed_attempts + 1,
     locked_until = CASE WHEN failed_attempts + 1 >= ` + p(1) + ` THEN ` + p(2) + ` ELSE locked_until END
 WHERE id = ` + p(3) + ` RETURNING failed_attempts`
 }
 
-// SignInSucceededSQL: p(1) the time, p(2) the id.
+// SignInSucceededSQL is the statement of SignInSucceeded: p(1) the time, p(2) the id.
 func SignInSucceededSQL(p func(int) string) string {
 	return `UPDATE staff_user SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ` + p(1) + ` WHERE id = ` + p(2)
 }
 
-// CreateSessionSQL: p(1) hash, p(2) user id, p(3) created, p(4) expires.
+// CreateSessionSQL is the statement of CreateSession: p(1) hash, p(2) user id, p(3) created, p(4) expires.
 func CreateSessionSQL(p func(int) string) string {
 	return `INSERT INTO staff_session (hash, user_id, created_at, expires_at, last_seen_at)
 VALUES (` + p(1) + `, ` + p(2) + `, ` + p(3) + `, ` + p(4) + `, ` + p(3) + `)`
 }
 
-// SessionUserSQL: p(1) the hash.
+// SessionUserSQL is the statement of SessionUser: p(1) the hash.
 func SessionUserSQL(p func(int) string) string {
 	return `SELECT ` + SessionColumns + `, ` + UserColumns + `
 FROM staff_session s JOIN staff_user u ON u.id = s.user_id WHERE s.hash = ` + p(1)
 }
 
-// TouchSessionSQL: p(1) the time, p(2) a minute before it, p(3) the hash.
+// TouchSessionSQL is the statement of TouchSession: p(1) the time, p(2) a minute before it, p(3) the hash.
 func TouchSessionSQL(p func(int) string) string {
 	return `UPDATE staff_session SET last_seen_at = ` + p(1) + ` WHERE hash = ` + p(3) + ` AND last_seen_at < ` + p(2)
 }
 
-// RevokeSessionSQL: p(1) the time, p(2) the hash.
+// RevokeSessionSQL is the statement of RevokeSession: p(1) the time, p(2) the hash.
 func RevokeSessionSQL(p func(int) string) string {
 	return `UPDATE staff_session SET revoked_at = ` + p(1) + ` WHERE hash = ` + p(2) + ` AND revoked_at IS NULL`
 }
 
-// RevokeUserSessionsSQL: p(1) the time, p(2) the user id, p(3) the time
+// RevokeUserSessionsSQL is the statement of RevokeUserSessions: p(1) the time, p(2) the user id, p(3) the time
 // again (sessions expired by then are not counted).
 func RevokeUserSessionsSQL(p func(int) string) string {
 	return `UPDATE staff_session SET revoked_at = ` + p(1) + ` WHERE user_id = ` + p(2) +
 		` AND revoked_at IS NULL AND expires_at > ` + p(3)
 }
 
-// PruneSessionsSQL: p(1) before, p(2) limit.
+// PruneSessionsSQL is the statement of PruneSessions: p(1) before, p(2) limit.
 func PruneSessionsSQL(p func(int) string) string {
 	return `DELETE FROM staff_session WHERE hash IN (SELECT hash FROM staff_session WHERE expires_at < ` + p(1) +
 		` ORDER BY expires_at LIMIT ` + p(2) + `)`

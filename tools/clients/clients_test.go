@@ -113,6 +113,11 @@ func (s security) ServiceCredential(context.Context, ogenclient.OperationName) (
 	return ogenclient.ServiceCredential{}, ogenerrors.ErrSkipClientSecurity
 }
 
+// SessionCookie: the console's session is a browser's, not these clients'.
+func (s security) SessionCookie(context.Context, ogenclient.OperationName) (ogenclient.SessionCookie, error) {
+	return ogenclient.SessionCookie{}, ogenerrors.ErrSkipClientSecurity
+}
+
 func TestGeneratedClients(t *testing.T) {
 	base := server(t)
 	ctx := context.Background()

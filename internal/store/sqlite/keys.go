@@ -22,7 +22,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *hotel.APIKey) error {
 	k.CreatedAt = store.Stamp(k.CreatedAt)
 	var err error
 	k.ID, err = queries.CreateAPIKey(ctx, s.w, db.CreateAPIKeyParams{
-		Name: k.Name, Prefix: k.Prefix, Hash: k.Hash, Scopes: strings.Join(k.Scopes, ","), HotelIds: store.JoinIDs(k.HotelIDs), CreatedAt: store.Timestamp(k.CreatedAt)})
+		Name: k.Name, Prefix: k.Prefix, Hash: k.Hash, Scopes: strings.Join(k.Scopes, ","), HotelIDs: store.JoinIDs(k.HotelIDs), CreatedAt: store.Timestamp(k.CreatedAt)})
 	return translate(err)
 }
 

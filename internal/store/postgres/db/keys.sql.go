@@ -28,7 +28,7 @@ func (q *Queries) APIKeyByPrefix(ctx context.Context, db DBTX, prefix string) (A
 		&i.CreatedAt,
 		&i.LastUsedAt,
 		&i.RevokedAt,
-		&i.HotelIds,
+		&i.HotelIDs,
 	)
 	return i, err
 }
@@ -54,7 +54,7 @@ type CreateAPIKeyParams struct {
 	Prefix    string
 	Hash      []byte
 	Scopes    string
-	HotelIds  string
+	HotelIDs  string
 	CreatedAt store.Timestamp
 }
 
@@ -65,7 +65,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, db DBTX, arg CreateAPIKeyPar
 		arg.Prefix,
 		arg.Hash,
 		arg.Scopes,
-		arg.HotelIds,
+		arg.HotelIDs,
 		arg.CreatedAt,
 	)
 	var id int64
@@ -95,7 +95,7 @@ func (q *Queries) ListAPIKeys(ctx context.Context, db DBTX) ([]APIKey, error) {
 			&i.CreatedAt,
 			&i.LastUsedAt,
 			&i.RevokedAt,
-			&i.HotelIds,
+			&i.HotelIDs,
 		); err != nil {
 			return nil, err
 		}

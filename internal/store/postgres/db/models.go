@@ -21,7 +21,7 @@ type APIKey struct {
 	CreatedAt  store.Timestamp
 	LastUsedAt store.Timestamp
 	RevokedAt  store.Timestamp
-	HotelIds   string
+	HotelIDs   string
 }
 
 type AriChange struct {
@@ -272,7 +272,7 @@ type StaffUser struct {
 	ID             int64
 	Email          string
 	Role           string
-	HotelIds       string
+	HotelIDs       string
 	PasswordHash   string
 	Disabled       bool
 	FailedAttempts int
@@ -287,7 +287,7 @@ type Webhook struct {
 	Url            string
 	Description    string
 	Types          string
-	HotelIds       string
+	HotelIDs       string
 	Secret         string
 	Status         string
 	PausedReason   string

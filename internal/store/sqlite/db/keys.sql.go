@@ -27,7 +27,7 @@ func (q *Queries) APIKeyByPrefix(ctx context.Context, db DBTX, prefix string) (A
 		&i.CreatedAt,
 		&i.LastUsedAt,
 		&i.RevokedAt,
-		&i.HotelIds,
+		&i.HotelIDs,
 	)
 	return i, err
 }
@@ -53,7 +53,7 @@ type CreateAPIKeyParams struct {
 	Prefix    string
 	Hash      []byte
 	Scopes    string
-	HotelIds  string
+	HotelIDs  string
 	CreatedAt store.Timestamp
 }
 
@@ -64,7 +64,7 @@ func (q *Queries) CreateAPIKey(ctx context.Context, db DBTX, arg CreateAPIKeyPar
 		arg.Prefix,
 		arg.Hash,
 		arg.Scopes,
-		arg.HotelIds,
+		arg.HotelIDs,
 		arg.CreatedAt,
 	)
 	var id int64
@@ -94,7 +94,7 @@ func (q *Queries) ListAPIKeys(ctx context.Context, db DBTX) ([]APIKey, error) {
 			&i.CreatedAt,
 			&i.LastUsedAt,
 			&i.RevokedAt,
-			&i.HotelIds,
+			&i.HotelIDs,
 		); err != nil {
 			return nil, err
 		}

@@ -19,7 +19,7 @@ type APIKey struct {
 	CreatedAt  store.Timestamp
 	LastUsedAt store.Timestamp
 	RevokedAt  store.Timestamp
-	HotelIds   string
+	HotelIDs   string
 }
 
 type AriChange struct {
@@ -273,7 +273,7 @@ type StaffUser struct {
 	ID             int64
 	Email          string
 	Role           string
-	HotelIds       string
+	HotelIDs       string
 	PasswordHash   string
 	Disabled       int64
 	FailedAttempts int64
@@ -288,7 +288,7 @@ type Webhook struct {
 	Url            string
 	Description    string
 	Types          string
-	HotelIds       string
+	HotelIDs       string
 	Secret         string
 	Status         string
 	PausedReason   string
