@@ -18,13 +18,8 @@ package api
 
 import (
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	_ "embed" // the document and the docs page are embedded
-	"encoding/hex"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/hotelplatform/hotel/internal/auth"
@@ -93,26 +88,14 @@ func ServedBundle() []byte {
 	return bytes.ReplaceAll(b, []byte("\n//# sourceMappingURL=redoc.standalone.js.map"), nil)
 }
 
-// asset is an embedded file served with a strong ETag (If-None-Match → 304)
-// and, to clients that accept it, gzip-compressed.
+// asset is an embedded document served as a web.Asset, prepared at its
+// first request, with its own Content-Security-Policy.
 type asset struct {
 	contentType, csp string
 	body             func() []byte
 
-	once        sync.Once
-	etag        string
-	plain, gzip []byte
-}
-
-func (a *asset) prepare() {
-	a.plain = a.body()
-	sum := sha256.Sum256(a.plain)
-	a.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	_, _ = zw.Write(a.plain)
-	_ = zw.Close()
-	a.gzip = gz.Bytes()
+	once     sync.Once
+	prepared *web.Asset
 }
 
 func (a *asset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -120,50 +103,9 @@ func (a *asset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	a.once.Do(a.prepare)
-	h := w.Header()
-	h.Set("ETag", a.etag)
-	h.Set("Cache-Control", "no-cache") // revalidate: a new binary may serve a new document
-	h.Set("Vary", "Accept-Encoding")
+	a.once.Do(func() { a.prepared = web.NewAsset(a.contentType, a.body()) })
 	if a.csp != "" {
-		h.Set("Content-Security-Policy", a.csp)
+		w.Header().Set("Content-Security-Policy", a.csp)
 	}
-	if matches(r.Header.Get("If-None-Match"), a.etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := a.plain
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body = a.gzip
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("Content-Type", a.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}
-
-// matches reports whether an If-None-Match header names etag (or is *).
-func matches(ifNoneMatch, etag string) bool {
-	for tag := range strings.SplitSeq(ifNoneMatch, ",") {
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == etag || tag == "*" {
-			return true
-		}
-	}
-	return false
-}
-
-// acceptsGzip reports whether an Accept-Encoding header admits gzip.
-func acceptsGzip(acceptEncoding string) bool {
-	for enc := range strings.SplitSeq(acceptEncoding, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(enc), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
+	a.prepared.Serve(w, r)
 }

@@ -12,16 +12,11 @@
 package console
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/hotelplatform/hotel"
@@ -42,18 +37,10 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 //go:embed static
 var static embed.FS
 
-// file is an embedded file prepared for serving: its content type, a
-// strong ETag from its content, and its gzip-compressed form.
-type file struct {
-	contentType string
-	etag        string
-	plain, gzip []byte
-}
-
 // files are the embedded files by their path under static/, prepared once
-// at start (a few tens of kilobytes).
-var files = func() map[string]*file {
-	out := map[string]*file{}
+// at start for serving (a few tens of kilobytes).
+var files = func() map[string]*web.Asset {
+	out := map[string]*web.Asset{}
 	err := fs.WalkDir(static, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -62,11 +49,6 @@ var files = func() map[string]*file {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		var gz bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-		_, _ = zw.Write(b)
-		_ = zw.Close()
 		ct := mime.TypeByExtension(path.Ext(p))
 		switch path.Ext(p) { // not left to the system's MIME table
 		case ".js":
@@ -78,7 +60,7 @@ var files = func() map[string]*file {
 		case ".svg":
 			ct = "image/svg+xml"
 		}
-		out[strings.TrimPrefix(p, "static/")] = &file{contentType: ct, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, plain: b, gzip: gz.Bytes()}
+		out[strings.TrimPrefix(p, "static/")] = web.NewAsset(ct, b)
 		return nil
 	})
 	if err != nil {
@@ -114,7 +96,7 @@ func secure(w http.ResponseWriter) {
 // page answers index.html for every page path: the client routes.
 func page(w http.ResponseWriter, r *http.Request) {
 	secure(w)
-	serve(w, r, files["index.html"])
+	files["index.html"].Serve(w, r)
 }
 
 // asset answers an embedded file of assets/ (one path segment: the
@@ -127,54 +109,5 @@ func asset(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, hotel.Errorf(hotel.ENOTFOUND, "No console asset %s.", r.URL.Path))
 		return
 	}
-	serve(w, r, f)
-}
-
-// serve writes f with its ETag (If-None-Match → 304), gzip-compressed to
-// clients that accept it. Every answer is revalidated (no-cache): a new
-// binary may serve new files under the same names, and a 304 costs a
-// round trip, not the body.
-func serve(w http.ResponseWriter, r *http.Request, f *file) {
-	h := w.Header()
-	h.Set("ETag", f.etag)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Encoding")
-	if matches(r.Header.Get("If-None-Match"), f.etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := f.plain
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body = f.gzip
-		h.Set("Content-Encoding", "gzip")
-	}
-	h.Set("Content-Type", f.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}
-
-// matches reports whether an If-None-Match header names etag (or is *).
-func matches(ifNoneMatch, etag string) bool {
-	for tag := range strings.SplitSeq(ifNoneMatch, ",") {
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == etag || tag == "*" {
-			return true
-		}
-	}
-	return false
-}
-
-// acceptsGzip reports whether an Accept-Encoding header admits gzip.
-func acceptsGzip(acceptEncoding string) bool {
-	for enc := range strings.SplitSeq(acceptEncoding, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(enc), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
+	f.Serve(w, r)
 }

@@ -51,7 +51,7 @@ func checkSecurityHeaders(t *testing.T, target string, rec *httptest.ResponseRec
 func TestPagesServeIndex(t *testing.T) {
 	t.Parallel()
 	h := handler(t)
-	index := files["index.html"].plain
+	index := indexHTML(t)
 	for _, target := range []string{"/console", "/console/", "/console/sign-in", "/console/calendar?hotel=3&days=90", "/console/bookings/01a22edb-0000-7000-8000-000000000000", "/console/today"} {
 		rec := get(t, h, target, nil)
 		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), index) {
@@ -71,14 +71,18 @@ func TestAssets(t *testing.T) {
 	h := handler(t)
 	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 	n := 0
-	for name, f := range files {
+	for name := range files {
 		if !strings.HasPrefix(name, "assets/") {
 			continue
 		}
 		n++
 		target := "/console/" + name
+		want, err := static.ReadFile("static/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		rec := get(t, h, target, nil)
-		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), f.plain) {
+		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), want) {
 			t.Fatalf("GET %s = %d", target, rec.Code)
 		}
 		for ext, ct := range types {
@@ -99,7 +103,7 @@ func TestAssets(t *testing.T) {
 		if err != nil || rec.Header().Get("Content-Encoding") != "gzip" {
 			t.Fatalf("GET %s gzip: %v, Content-Encoding %q", target, err, rec.Header().Get("Content-Encoding"))
 		}
-		if b, err := io.ReadAll(zr); err != nil || !bytes.Equal(b, f.plain) {
+		if b, err := io.ReadAll(zr); err != nil || !bytes.Equal(b, want) {
 			t.Errorf("GET %s gzip: body differs (%v)", target, err)
 		}
 	}
@@ -114,7 +118,7 @@ func TestAssets(t *testing.T) {
 		checkSecurityHeaders(t, target, rec)
 	}
 	// Not an asset: a page path, answered the page.
-	if rec := get(t, h, "/console/assets/", nil); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), files["index.html"].plain) {
+	if rec := get(t, h, "/console/assets/", nil); rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), indexHTML(t)) {
 		t.Errorf("GET /console/assets/ = %d, want the page", rec.Code)
 	}
 }
@@ -133,11 +137,25 @@ func TestNoInlineCode(t *testing.T) {
 		regexp.MustCompile(`\beval\(|new Function\(|setAttribute\('style'`),
 		regexp.MustCompile(`innerHTML|insertAdjacentHTML|document\.write`),
 	}
-	for name, f := range files {
+	for name := range files {
+		b, err := static.ReadFile("static/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, re := range bad {
-			if loc := re.FindIndex(f.plain); loc != nil {
-				t.Errorf("%s: %q at byte %d breaks the CSP or builds HTML from text", name, f.plain[loc[0]:loc[1]], loc[0])
+			if loc := re.FindIndex(b); loc != nil {
+				t.Errorf("%s: %q at byte %d breaks the CSP or builds HTML from text", name, b[loc[0]:loc[1]], loc[0])
 			}
 		}
 	}
+}
+
+// indexHTML is the embedded page as written.
+func indexHTML(t *testing.T) []byte {
+	t.Helper()
+	b, err := static.ReadFile("static/index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
