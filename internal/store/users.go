@@ -174,3 +174,120 @@ func PruneSessionsSQL(p func(int) string) string {
 	return `DELETE FROM staff_session WHERE hash IN (SELECT hash FROM staff_session WHERE expires_at < ` + p(1) +
 		` ORDER BY expires_at LIMIT ` + p(2) + `)`
 }
+
+// Conn is what the statements shared by both drivers need of a driver's
+// connections: one row, every row, or a statement's count.
+type Conn interface {
+	QueryRow(ctx context.Context, query string, args ...any) Row
+	Each(ctx context.Context, dest []any, fn func() error, query string, args ...any) error
+	Exec(ctx context.Context, query string, args ...any) (int64, error)
+}
+
+// SQLUsers implements Users once for both drivers: R reads, W writes (the
+// same pool on PostgreSQL; SQLite's reader and single writer), P is the
+// driver's placeholder and Translate its error mapping.
+type SQLUsers struct {
+	R, W      Conn
+	P         func(int) string
+	Translate func(error) error
+}
+
+// CreateUser inserts a user.
+func (q SQLUsers) CreateUser(ctx context.Context, u *hotel.User) error {
+	var r UserRow
+	if err := q.W.QueryRow(ctx, CreateUserSQL(q.P), CreateUserArgs(u, time.Now())...).Scan(r.Dest()...); err != nil {
+		return q.Translate(err)
+	}
+	*u = r.User()
+	return nil
+}
+
+// GetUser reads a user.
+func (q SQLUsers) GetUser(ctx context.Context, id int64) (hotel.User, error) {
+	var r UserRow
+	err := q.R.QueryRow(ctx, `SELECT `+UserColumns+` FROM staff_user u WHERE u.id = `+q.P(1), id).Scan(r.Dest()...)
+	return r.User(), q.Translate(err)
+}
+
+// UserByEmail reads a user by email.
+func (q SQLUsers) UserByEmail(ctx context.Context, email string) (hotel.User, error) {
+	var r UserRow
+	err := q.R.QueryRow(ctx, `SELECT `+UserColumns+` FROM staff_user u WHERE u.email = `+q.P(1), email).Scan(r.Dest()...)
+	return r.User(), q.Translate(err)
+}
+
+// ListUsers reads every user.
+func (q SQLUsers) ListUsers(ctx context.Context) ([]hotel.User, error) {
+	var (
+		r   UserRow
+		out []hotel.User
+	)
+	err := q.R.Each(ctx, r.Dest(), func() error {
+		out = append(out, r.User())
+		return nil
+	}, `SELECT `+UserColumns+` FROM staff_user u ORDER BY u.id`)
+	return out, q.Translate(err)
+}
+
+// UpdateUser writes an admin's change.
+func (q SQLUsers) UpdateUser(ctx context.Context, u *hotel.User) error {
+	var r UserRow
+	if err := q.W.QueryRow(ctx, UpdateUserSQL(q.P), UpdateUserArgs(u, time.Now())...).Scan(r.Dest()...); err != nil {
+		return q.Translate(err)
+	}
+	*u = r.User()
+	return nil
+}
+
+// SignInFailed counts a failed sign-in.
+func (q SQLUsers) SignInFailed(ctx context.Context, id int64, lockAfter int, lockUntil time.Time) (int, error) {
+	var n int
+	err := q.W.QueryRow(ctx, SignInFailedSQL(q.P), lockAfter, Timestamp(lockUntil), id).Scan(&n)
+	return n, q.Translate(err)
+}
+
+// SignInSucceeded clears the failures.
+func (q SQLUsers) SignInSucceeded(ctx context.Context, id int64, at time.Time) error {
+	_, err := q.W.Exec(ctx, SignInSucceededSQL(q.P), Timestamp(at), id)
+	return q.Translate(err)
+}
+
+// CreateSession stores a session.
+func (q SQLUsers) CreateSession(ctx context.Context, ss hotel.Session) error {
+	_, err := q.W.Exec(ctx, CreateSessionSQL(q.P), ss.Hash, ss.UserID, Timestamp(ss.CreatedAt), Timestamp(ss.ExpiresAt))
+	return q.Translate(err)
+}
+
+// SessionUser reads a session and its user.
+func (q SQLUsers) SessionUser(ctx context.Context, hash []byte) (hotel.Session, hotel.User, error) {
+	var (
+		sr SessionRow
+		ur UserRow
+	)
+	err := q.R.QueryRow(ctx, SessionUserSQL(q.P), hash).Scan(append(sr.Dest(), ur.Dest()...)...)
+	return sr.Session(), ur.User(), q.Translate(err)
+}
+
+// TouchSession records a use, at most once a minute.
+func (q SQLUsers) TouchSession(ctx context.Context, hash []byte, at time.Time) error {
+	_, err := q.W.Exec(ctx, TouchSessionSQL(q.P), Timestamp(at), Timestamp(at.Add(-time.Minute)), hash)
+	return q.Translate(err)
+}
+
+// RevokeSession ends one session.
+func (q SQLUsers) RevokeSession(ctx context.Context, hash []byte, at time.Time) error {
+	_, err := q.W.Exec(ctx, RevokeSessionSQL(q.P), Timestamp(at), hash)
+	return q.Translate(err)
+}
+
+// RevokeUserSessions ends every session of a user.
+func (q SQLUsers) RevokeUserSessions(ctx context.Context, id int64, at time.Time) (int64, error) {
+	n, err := q.W.Exec(ctx, RevokeUserSessionsSQL(q.P), Timestamp(at), id, Timestamp(at))
+	return n, q.Translate(err)
+}
+
+// PruneSessions deletes expired sessions.
+func (q SQLUsers) PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error) {
+	n, err := q.W.Exec(ctx, PruneSessionsSQL(q.P), Timestamp(before), limit)
+	return n, q.Translate(err)
+}

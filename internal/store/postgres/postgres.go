@@ -33,6 +33,7 @@ const migrationLockID = 0x686f74656c6d6967
 type Store struct {
 	pool       *pgxpool.Pool
 	migrations []store.Migration
+	store.SQLUsers // staff users and sessions: statements shared with SQLite
 }
 
 var _ store.Store = (*Store)(nil)
@@ -89,7 +90,9 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	for attempt := 1; ; attempt++ {
 		err = pool.Ping(ctx)
 		if err == nil {
-			return &Store{pool: pool, migrations: ms}, nil
+			s := &Store{pool: pool, migrations: ms}
+			s.SQLUsers = s.users()
+			return s, nil
 		}
 		if !isConnectError(err) || time.Now().Add(backoff).After(deadline) {
 			pool.Close()

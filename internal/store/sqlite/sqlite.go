@@ -33,6 +33,7 @@ type Store struct {
 	r          *sql.DB // read-only connections, concurrent under WAL
 	path       string
 	migrations []store.Migration
+	store.SQLUsers // staff users and sessions: statements shared with PostgreSQL
 }
 
 var _ store.Store = (*Store)(nil)
@@ -79,6 +80,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s := &Store{w: w, r: r, path: path, migrations: ms}
+	s.SQLUsers = s.users()
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -130,6 +132,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{w: w, r: r, path: path, migrations: ms}
+	s.SQLUsers = s.users()
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

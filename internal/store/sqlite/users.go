@@ -2,119 +2,33 @@ package sqlite
 
 import (
 	"context"
-	"time"
+	"database/sql"
 
-	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/store"
 )
 
-// Staff users and their sessions (store.Users): the statements are
-// store's, with this driver's placeholders.
+// sharedConn is a pool as store.Conn, for the statements shared with the
+// PostgreSQL driver (store.SQLUsers).
+type sharedConn struct{ db *sql.DB }
 
-// CreateUser inserts a user.
-func (s *Store) CreateUser(ctx context.Context, u *hotel.User) error {
-	var r store.UserRow
-	if err := s.w.QueryRowContext(ctx, store.CreateUserSQL(numbered), store.CreateUserArgs(u, time.Now())...).Scan(r.Dest()...); err != nil {
-		return translate(err)
-	}
-	*u = r.User()
-	return nil
+func (c sharedConn) QueryRow(ctx context.Context, query string, args ...any) store.Row {
+	return c.db.QueryRowContext(ctx, query, args...)
 }
 
-// GetUser reads a user.
-func (s *Store) GetUser(ctx context.Context, id int64) (hotel.User, error) {
-	var r store.UserRow
-	err := s.r.QueryRowContext(ctx, `SELECT `+store.UserColumns+` FROM staff_user u WHERE u.id = `+numbered(1), id).Scan(r.Dest()...)
-	return r.User(), translate(err)
+func (c sharedConn) Each(ctx context.Context, dest []any, fn func() error, query string, args ...any) error {
+	return each(ctx, c.db, dest, fn, query, args...)
 }
 
-// UserByEmail reads a user by email.
-func (s *Store) UserByEmail(ctx context.Context, email string) (hotel.User, error) {
-	var r store.UserRow
-	err := s.r.QueryRowContext(ctx, `SELECT `+store.UserColumns+` FROM staff_user u WHERE u.email = `+numbered(1), email).Scan(r.Dest()...)
-	return r.User(), translate(err)
-}
-
-// ListUsers reads every user.
-func (s *Store) ListUsers(ctx context.Context) ([]hotel.User, error) {
-	var (
-		r   store.UserRow
-		out []hotel.User
-	)
-	err := each(ctx, s.r, r.Dest(), func() error {
-		out = append(out, r.User())
-		return nil
-	}, `SELECT `+store.UserColumns+` FROM staff_user u ORDER BY u.id`)
-	return out, translate(err)
-}
-
-// UpdateUser writes an admin's change.
-func (s *Store) UpdateUser(ctx context.Context, u *hotel.User) error {
-	var r store.UserRow
-	if err := s.w.QueryRowContext(ctx, store.UpdateUserSQL(numbered), store.UpdateUserArgs(u, time.Now())...).Scan(r.Dest()...); err != nil {
-		return translate(err)
-	}
-	*u = r.User()
-	return nil
-}
-
-// SignInFailed counts a failed sign-in.
-func (s *Store) SignInFailed(ctx context.Context, id int64, lockAfter int, lockUntil time.Time) (int, error) {
-	var n int
-	err := s.w.QueryRowContext(ctx, store.SignInFailedSQL(numbered), lockAfter, store.Timestamp(lockUntil), id).Scan(&n)
-	return n, translate(err)
-}
-
-// SignInSucceeded clears the failures.
-func (s *Store) SignInSucceeded(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.w.ExecContext(ctx, store.SignInSucceededSQL(numbered), store.Timestamp(at), id)
-	return translate(err)
-}
-
-// CreateSession stores a session.
-func (s *Store) CreateSession(ctx context.Context, ss hotel.Session) error {
-	_, err := s.w.ExecContext(ctx, store.CreateSessionSQL(numbered), ss.Hash, ss.UserID, store.Timestamp(ss.CreatedAt), store.Timestamp(ss.ExpiresAt))
-	return translate(err)
-}
-
-// SessionUser reads a session and its user.
-func (s *Store) SessionUser(ctx context.Context, hash []byte) (hotel.Session, hotel.User, error) {
-	var (
-		sr store.SessionRow
-		ur store.UserRow
-	)
-	err := s.r.QueryRowContext(ctx, store.SessionUserSQL(numbered), hash).Scan(append(sr.Dest(), ur.Dest()...)...)
-	return sr.Session(), ur.User(), translate(err)
-}
-
-// TouchSession records a use, at most once a minute.
-func (s *Store) TouchSession(ctx context.Context, hash []byte, at time.Time) error {
-	_, err := s.w.ExecContext(ctx, store.TouchSessionSQL(numbered), store.Timestamp(at), store.Timestamp(at.Add(-time.Minute)), hash)
-	return translate(err)
-}
-
-// RevokeSession ends one session.
-func (s *Store) RevokeSession(ctx context.Context, hash []byte, at time.Time) error {
-	_, err := s.w.ExecContext(ctx, store.RevokeSessionSQL(numbered), store.Timestamp(at), hash)
-	return translate(err)
-}
-
-// RevokeUserSessions ends every session of a user.
-func (s *Store) RevokeUserSessions(ctx context.Context, id int64, at time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, store.RevokeUserSessionsSQL(numbered), store.Timestamp(at), id, store.Timestamp(at))
+func (c sharedConn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := c.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return n, translate(err)
+	return res.RowsAffected()
 }
 
-// PruneSessions deletes expired sessions.
-func (s *Store) PruneSessions(ctx context.Context, before time.Time, limit int) (int64, error) {
-	res, err := s.w.ExecContext(ctx, store.PruneSessionsSQL(numbered), store.Timestamp(before), limit)
-	if err != nil {
-		return 0, translate(err)
-	}
-	n, err := res.RowsAffected()
-	return n, translate(err)
+// users are the staff users and their sessions (store.Users): reads on the
+// readers, writes on the writer.
+func (s *Store) users() store.SQLUsers {
+	return store.SQLUsers{R: sharedConn{s.r}, W: sharedConn{s.w}, P: numbered, Translate: translate}
 }
