@@ -31,8 +31,8 @@ const migrationLockID = 0x686f74656c6d6967
 
 // Store is the PostgreSQL implementation of store.Store.
 type Store struct {
-	pool       *pgxpool.Pool
-	migrations []store.Migration
+	pool           *pgxpool.Pool
+	migrations     []store.Migration
 	store.SQLUsers // staff users and sessions: statements shared with SQLite
 }
 

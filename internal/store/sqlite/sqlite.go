@@ -29,10 +29,10 @@ var migrationFS embed.FS
 
 // Store is the SQLite implementation of store.Store.
 type Store struct {
-	w          *sql.DB // exactly one connection: SQLite has one writer at a time
-	r          *sql.DB // read-only connections, concurrent under WAL
-	path       string
-	migrations []store.Migration
+	w              *sql.DB // exactly one connection: SQLite has one writer at a time
+	r              *sql.DB // read-only connections, concurrent under WAL
+	path           string
+	migrations     []store.Migration
 	store.SQLUsers // staff users and sessions: statements shared with PostgreSQL
 }
 
