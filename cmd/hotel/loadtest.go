@@ -206,7 +206,7 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 	}
 	fmt.Fprintf(w, ", %.1fs: %d requests, %.0f/s\n\n", rep.Duration, rep.Requests, rep.Throughput)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "operation\tcount\tper s\tp50 ms\tp95 ms\tp99 ms\tmax ms\tstatuses\t")
+	fmt.Fprintln(tw, "operation\tcount\tper s\tp50 ms\tp95 ms\tp99 ms\tmax ms\taccepted p99\trefused p99\tstatuses\t")
 	names := make([]string, 0, len(rep.Ops))
 	for n := range rep.Ops {
 		names = append(names, n)
@@ -222,7 +222,12 @@ func printReport(w io.Writer, rep *loadtest.Report) {
 		if s.NotProblem > 0 {
 			codes = append(codes, fmt.Sprintf("(%d not problem+json)", s.NotProblem))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n", n, s.Count, s.Throughput, s.P50, s.P95, s.P99, s.Max, strings.Join(codes, " "))
+		refused := "–"
+		if s.Statuses["503"] > 0 {
+			refused = fmt.Sprintf("%.1f", s.RefusedP99)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t\n", n, s.Count, s.Throughput, s.P50, s.P95, s.P99, s.Max,
+			s.AcceptedP99, refused, strings.Join(codes, " "))
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\nbookings confirmed to clients: %d (%d on a retry with the same Idempotency-Key; %d retries sent); lost: %d\n",

@@ -55,6 +55,12 @@ type Config struct {
 	// MaxConns bounds the listener's connections (0: from the open-file
 	// limit), MaxConnsPerClient those of one client address.
 	MaxConns, MaxConnsPerClient int
+	// MaxInFlight bounds the requests a service works on at once, by class
+	// of route (AdmissionClasses); a class not named takes its default, 0
+	// leaves it unbounded. AdmissionWait is how long a request may wait
+	// for a slot before 503.
+	MaxInFlight   map[string]int
+	AdmissionWait time.Duration
 	UpstreamTimeout             time.Duration
 
 	// Bookings
@@ -154,6 +160,8 @@ var Settings = []Setting{
 	{"HOTEL_RATE_LIMIT_EXEMPT", "rate-limit-exempt", "admin,service", "callers not rate limited: a comma list of admin (admin keys) and service (the service credential), or none"},
 	{"HOTEL_MAX_CONNS", "max-conns", "0", "connections the listener holds at most; 0: three quarters of the open-file limit"},
 	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold at the gateway; beyond it its longest-idle connection is closed, or the new one if none is idle (services behind the gateway bound only the total)"},
+	{"HOTEL_MAX_IN_FLIGHT", "max-in-flight", "", "requests each service works on at once, by class of route: comma list of class=N for bookings (the booking flow and its holds), reads (searches, inventory, calendar, catalogue), writes (other changes: ARI, catalogue, users, webhooks), feed (the event feed's long polls); 0 unbounds a class; a class not named: bookings and reads 32 per CPU (at least 64), writes 8 per CPU (at least 16), feed 512"},
+	{"HOTEL_ADMISSION_WAIT", "admission-wait", "50ms", "how long a request may wait for a slot of its class before it is refused with 503 and Retry-After (0s: refused at once)"},
 	{"HOTEL_CORS_ORIGINS", "cors-origins", "", "browser origins allowed to call the API (comma list, e.g. https://book.example.com; * for any); empty: no CORS"},
 	{"HOTEL_CHECKOUT_RUN_AT", "checkout-run-at", "03:00", "hotel-local time of day (HH:MM) from which the previous day's check-outs are completed"},
 	{"HOTEL_COMPLETE_UNCHECKED", "complete-unchecked", "true", "the daily completion also completes confirmed stays past check-out that were never checked in (false: only checked-in stays; use with HOTEL_NO_SHOW_AT)"},
@@ -360,6 +368,12 @@ func build(get func(string) string) (*Config, error) {
 	} else {
 		c.MaxConns = n
 	}
+	c.MaxInFlight = maxInFlight(get("HOTEL_MAX_IN_FLIGHT"), bad)
+	if d, err := time.ParseDuration(get("HOTEL_ADMISSION_WAIT")); err != nil || d < 0 || d > 10*time.Second {
+		bad("HOTEL_ADMISSION_WAIT=%q must be a duration from 0s to 10s such as 50ms", get("HOTEL_ADMISSION_WAIT"))
+	} else {
+		c.AdmissionWait = d
+	}
 	if n, err := strconv.Atoi(get("HOTEL_MAX_CONNS_PER_CLIENT")); err != nil || n < 1 || n > 10_000_000 {
 		bad("HOTEL_MAX_CONNS_PER_CLIENT=%q must be a whole number of connections, at least 1", get("HOTEL_MAX_CONNS_PER_CLIENT"))
 	} else {
@@ -477,6 +491,41 @@ func joinLines(errs []error) error {
 		msgs[i] = e.Error()
 	}
 	return errors.New(strings.Join(msgs, "\n  - "))
+}
+
+// AdmissionClasses are the classes of routes HOTEL_MAX_IN_FLIGHT bounds,
+// in the order the README lists them.
+var AdmissionClasses = []string{"bookings", "reads", "writes", "feed"}
+
+// DefaultInFlight is a class's bound on a machine of cpus CPUs.
+func DefaultInFlight(class string, cpus int) int {
+	switch class {
+	case "bookings", "reads":
+		return max(64, 32*cpus)
+	case "writes":
+		return max(16, 8*cpus)
+	}
+	return 512
+}
+
+// maxInFlight reads HOTEL_MAX_IN_FLIGHT: class=N pairs.
+func maxInFlight(s string, bad func(string, ...any)) map[string]int {
+	out := map[string]int{}
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		class, v, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		class = strings.TrimSpace(class)
+		if !ok || err != nil || n < 0 || n > 1_000_000 || !slices.Contains(AdmissionClasses, class) {
+			bad("HOTEL_MAX_IN_FLIGHT has %q; want class=N with a class of %s and N from 0 (unbounded)", part, strings.Join(AdmissionClasses, ", "))
+			continue
+		}
+		out[class] = n
+	}
+	return out
 }
 
 func duration(get func(string) string, name string, bad func(string, ...any)) time.Duration {

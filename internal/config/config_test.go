@@ -145,6 +145,8 @@ func TestLoadDefaults(t *testing.T) {
 		GuestRetentionDays: 365,
 		ReadTimeout:        30 * time.Second,
 		MaxConnsPerClient:  256,
+		MaxInFlight:        map[string]int{},
+		AdmissionWait:      50 * time.Millisecond,
 		RateLimit:          50,
 		RateBurst:          100,
 		RateExemptAdmin:    true,
@@ -342,6 +344,21 @@ func TestLoadValidation(t *testing.T) {
 			name:      "bad rate limits and origins",
 			env:       map[string]string{"HOTEL_RATE_LIMIT": "fast", "HOTEL_RATE_BURST": "0", "HOTEL_RATE_LIMIT_EXEMPT": "root", "HOTEL_CORS_ORIGINS": "book.example.com,https://x.example/path"},
 			wantInErr: []string{`HOTEL_RATE_LIMIT="fast"`, `HOTEL_RATE_BURST="0"`, `HOTEL_RATE_LIMIT_EXEMPT="root"`, `"book.example.com" is not an origin`, `"https://x.example/path" is not an origin`},
+		},
+		{
+			name: "admission bounds",
+			env:  map[string]string{"HOTEL_MAX_IN_FLIGHT": "bookings=10, reads=0", "HOTEL_ADMISSION_WAIT": "0s"},
+			check: func(c *config.Config) string {
+				if fmt.Sprint(c.MaxInFlight) != "map[bookings:10 reads:0]" || c.AdmissionWait != 0 {
+					return fmt.Sprintf("%v %v", c.MaxInFlight, c.AdmissionWait)
+				}
+				return ""
+			},
+		},
+		{
+			name:      "bad admission bounds",
+			env:       map[string]string{"HOTEL_MAX_IN_FLIGHT": "searches=5,bookings=-1,reads", "HOTEL_ADMISSION_WAIT": "1h"},
+			wantInErr: []string{`HOTEL_MAX_IN_FLIGHT has "searches=5"`, `"bookings=-1"`, `"reads"`, `HOTEL_ADMISSION_WAIT="1h"`},
 		},
 		{
 			name:      "bad check-out run time",

@@ -114,7 +114,15 @@ type OpStat struct {
 	NotProblem int `json:"errors_not_problem_json,omitempty"`
 	// NoRetryAfter counts 503 answers without Retry-After.
 	NoRetryAfter int `json:"unavailable_without_retry_after,omitempty"`
-	durations    []time.Duration
+	// AcceptedP99 is the p99 of the answers that were not 503 (the
+	// requests the system took on); RefusedP99 and RefusedMax those of the
+	// 503s (how fast an overloaded system says no).
+	AcceptedP99 float64 `json:"accepted_p99_ms"`
+	RefusedP99  float64 `json:"refused_p99_ms,omitempty"`
+	RefusedMax  float64 `json:"refused_max_ms,omitempty"`
+	durations   []time.Duration
+	accepted    []time.Duration
+	refused     []time.Duration
 }
 
 // RushResult says whether the rush oversold the contested night.
@@ -617,24 +625,31 @@ func (r *runner) record(op string, d time.Duration, status string, a answer) {
 		s.NoRetryAfter++
 	}
 	s.durations = append(s.durations, d)
+	if status == "503" {
+		s.refused = append(s.refused, d)
+	} else {
+		s.accepted = append(s.accepted, d)
+	}
 }
 
 // finish computes the percentiles.
 func (s *OpStat) finish(elapsed time.Duration) {
-	slices.Sort(s.durations)
-	at := func(q float64) float64 {
-		if len(s.durations) == 0 {
-			return 0
-		}
-		i := min(len(s.durations)-1, int(q*float64(len(s.durations))))
-		return float64(s.durations[i].Microseconds()) / 1000
-	}
-	s.P50, s.P95, s.P99 = at(0.50), at(0.95), at(0.99)
-	if n := len(s.durations); n > 0 {
-		s.Max = float64(s.durations[n-1].Microseconds()) / 1000
-	}
+	s.P50, s.P95, s.P99, s.Max = percentile(s.durations, 0.50), percentile(s.durations, 0.95), percentile(s.durations, 0.99), percentile(s.durations, 1)
+	s.AcceptedP99 = percentile(s.accepted, 0.99)
+	s.RefusedP99, s.RefusedMax = percentile(s.refused, 0.99), percentile(s.refused, 1)
 	s.Throughput = float64(s.Count) / elapsed.Seconds()
-	s.durations = nil
+	s.durations, s.accepted, s.refused = nil, nil, nil
+}
+
+// percentile is quantile q of ds in milliseconds (1: the largest; 0 for
+// none); it sorts ds.
+func percentile(ds []time.Duration, q float64) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := min(len(ds)-1, int(q*float64(len(ds))))
+	return float64(ds[i].Microseconds()) / 1000
 }
 
 // patience bounds how long the reads around the run — the catalogue before

@@ -16,7 +16,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
+	"strings"
 	"sort"
 	"sync"
 	"time"
@@ -109,12 +111,58 @@ func New(ctx context.Context, cfg *config.Config, deps Deps) (_ *Server, err err
 	}
 	router.Register(opsRoutes(slices.Concat(p.checks, p.upstreamChecks))...)
 	h := web.ProblemMux(mux)
+	if p.runs(config.TargetBooking) || p.runs(config.TargetInventory) {
+		// The services bound their work (a gateway alone forwards: the
+		// services behind it refuse what they cannot take).
+		adm, err := web.NewAdmission(admissionClasses(cfg), cfg.AdmissionWait, admissionClass, deps.Metrics.Registry)
+		if err != nil {
+			return nil, err
+		}
+		h = adm.Wrap(h)
+	}
 	for _, name := range p.plan {
 		if wrap := modules[name].wrap; wrap != nil {
 			h = wrap(p, h)
 		}
 	}
 	return &Server{Handler: h, p: p}, nil
+}
+
+// admissionClasses are the bounds of cfg (HOTEL_MAX_IN_FLIGHT), each
+// class's default for this machine's CPUs where not set.
+func admissionClasses(cfg *config.Config) []web.AdmissionClass {
+	var out []web.AdmissionClass
+	for _, c := range config.AdmissionClasses {
+		n, ok := cfg.MaxInFlight[c]
+		if !ok {
+			n = config.DefaultInFlight(c, runtime.GOMAXPROCS(0))
+		}
+		out = append(out, web.AdmissionClass{Name: c, Limit: n})
+	}
+	return out
+}
+
+// admissionClass is the class of routes of r (config.AdmissionClasses):
+// the booking flow — bookings and the holds the booking service takes for
+// them — apart from reads and other changes, so a flood of searches never
+// takes the slots of bookings; the event feed's long polls (cheap while
+// they wait) apart too; probes never wait.
+func admissionClass(r *http.Request) string {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/booking/") { // the seed's prefix of the booking service
+		p = p[len("/booking"):]
+	}
+	switch {
+	case p == "/healthz" || p == "/readyz" || r.URL.Path == "/":
+		return ""
+	case strings.HasPrefix(p, "/bookings"), strings.HasPrefix(p, "/inventory/holds"), strings.HasPrefix(p, "/inventory/hold-groups"):
+		return "bookings"
+	case strings.HasPrefix(p, "/events"):
+		return "feed"
+	case r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions:
+		return "reads"
+	}
+	return "writes"
 }
 
 // Close stops the background loops, waits for them and closes the store.

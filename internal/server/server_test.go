@@ -161,3 +161,30 @@ func TestReadyzFloodChecksOnce(t *testing.T) {
 		t.Fatalf("200 probes in %v ran the check %d times, want at most %d (once a second)", time.Since(start), n, most)
 	}
 }
+
+// TestAdmissionClass: the class of each kind of route.
+func TestAdmissionClass(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ method, path, want string }{
+		{"POST", "/bookings/", "bookings"},
+		{"POST", "/bookings", "bookings"},
+		{"GET", "/bookings/0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "bookings"},
+		{"DELETE", "/booking/bookings/x", "bookings"},
+		{"PUT", "/inventory/holds/x", "bookings"},
+		{"PUT", "/inventory/hold-groups/x", "bookings"},
+		{"GET", "/inventory/search", "reads"},
+		{"GET", "/inventory/hotels/111/ari", "reads"},
+		{"GET", "/console/today", "reads"},
+		{"POST", "/inventory/hotels/111/ari", "writes"},
+		{"POST", "/auth/sign-in", "writes"},
+		{"GET", "/events", "feed"},
+		{"GET", "/booking/events", "feed"},
+		{"GET", "/healthz", ""},
+		{"GET", "/booking/readyz", ""},
+	} {
+		r := httptest.NewRequest(c.method, c.path, nil)
+		if got := admissionClass(r); got != c.want {
+			t.Errorf("%s %s: class %q, want %q", c.method, c.path, got, c.want)
+		}
+	}
+}
