@@ -59,9 +59,9 @@ type Config struct {
 	// of route (AdmissionClasses); a class not named takes its default, 0
 	// leaves it unbounded. AdmissionWait is how long a request may wait
 	// for a slot before 503.
-	MaxInFlight   map[string]int
-	AdmissionWait time.Duration
-	UpstreamTimeout             time.Duration
+	MaxInFlight     map[string]int
+	AdmissionWait   time.Duration
+	UpstreamTimeout time.Duration
 
 	// Bookings
 	MaxStayNights    int           // longest bookable stay

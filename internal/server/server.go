@@ -18,8 +18,8 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
