@@ -30,9 +30,11 @@
 #                                  sustained for reads): latency without
 #                                  the queueing of a saturated closed loop
 #   RUSH_CLIENTS=200               rush
-#   SCENARIOS="mixed mixed-open rush modify-storm"
+#   SCENARIOS="mixed mixed-open rush modify-storm overload"
 #                                  which loadtest scenarios to run (empty:
-#                                  none, the wrk runs only)
+#                                  none, the wrk runs only); overload runs
+#                                  mixed open loop at twice the rate mixed
+#                                  sustained (mixed must run first)
 #   WRK_DURATION=20 WRK_CLIENTS=8  create runs (pgbench uses the same clients
 #                                  and seconds); READ_CLIENTS=32 for the reads
 #                                  and hello-world runs
@@ -55,7 +57,7 @@ MODES=${MODES:-sqlite all split}
 DURATION=${DURATION:-30s}
 CLIENTS=${CLIENTS:-16}
 RUSH_CLIENTS=${RUSH_CLIENTS:-200}
-SCENARIOS=${SCENARIOS-mixed mixed-open rush modify-storm}
+SCENARIOS=${SCENARIOS-mixed mixed-open rush modify-storm overload}
 MIXED_RATE=${MIXED_RATE:-400}
 WRK_DURATION=${WRK_DURATION:-20}
 WRK_CLIENTS=${WRK_CLIENTS:-8}
@@ -210,6 +212,14 @@ for mode in $MODES; do
         for p in "${procs[@]}"; do echo "${p%%:*} $(rss "${p#*:}")"; done >"$OUT/$mode-rss.txt"
         ;;
       mixed-open) loadtest "$mode" mixed mixed-open "${dbenv[@]}" -- --rate "$MIXED_RATE" --duration "$DURATION" ;;
+      overload)
+        # Open loop at twice the rate the closed-loop mixed run sustained
+        # (run mixed first), so past capacity: the services must refuse
+        # the excess early (503) and keep the accepted requests fast.
+        sustained=$(jq -r '.throughput_per_second | floor' "$OUT/$mode-mixed.json" 2>/dev/null || echo 0)
+        [ "${sustained:-0}" -gt 0 ] || sustained=$MIXED_RATE
+        echo "$sustained" >"$OUT/$mode-sustained.txt"
+        loadtest "$mode" mixed overload "${dbenv[@]}" -- --rate "$((2 * sustained))" --duration "$DURATION" ;;
       rush) loadtest "$mode" rush rush "${dbenv[@]}" -- --clients "$RUSH_CLIENTS" ;;
       modify-storm) loadtest "$mode" modify-storm modify-storm "${dbenv[@]}" -- --clients "$CLIENTS" --duration "$DURATION" ;;
       *) echo "unknown scenario $s" >&2; exit 1 ;;
@@ -294,6 +304,24 @@ hello=$(rps "$OUT/wrk-hello.txt")
         " | \(.bookings_created) | \(.lost_bookings | length) | \(if .rush then (.rush.oversold | tostring) + " (" + (.rush.bookings_covering_night | tostring) + " won " + (.rush.rooms_available_before | tostring) + " rooms)" else "–" end) | \(if .invariants then .invariants.drifting_nights else "not checked" end) |"' "$f"
     done
   done
+  if [[ " $SCENARIOS " == *" overload "* ]]; then
+    echo
+    echo "## Overload: open loop at twice the sustained rate"
+    echo
+    echo "Sustained: the closed-loop mixed run's requests/s in the same run. Accepted: answers other than 503; refused: 503 (with Retry-After)."
+    echo
+    echo "| mode | sustained/s | offered/s | answered/s | per operation: accepted p99 ms, refused p99 / max ms, statuses | lost | drift |"
+    echo "|---|---|---|---|---|---|---|"
+    for mode in $MODES; do
+      f=$OUT/$mode-overload.json
+      [ -s "$f" ] || { echo "| $mode | failed: see logs/$mode-overload.loadtest.log | | | | | |"; continue; }
+      sus=$(cat "$OUT/$mode-sustained.txt")
+      jq -r --arg m "$mode" --arg sus "$sus" '
+        "| \($m) | \($sus) | \(($sus | tonumber) * 2) | \(.throughput_per_second | floor) | " +
+        ([.operations | to_entries[] | "\(.key): \(.value.accepted_p99_ms), \(.value.refused_p99_ms // "–") / \(.value.refused_max_ms // "–") \(.value.statuses | to_entries | map("\(.key)×\(.value)") | join(" "))"] | join("<br>")) +
+        " | \(.lost_bookings | length) | \(if .invariants then .invariants.drifting_nights else "not checked" end) |"' "$f"
+    done
+  fi
   echo
   echo "## Memory after mixed, closed loop (resident / peak resident, MB)"
   echo
