@@ -108,7 +108,7 @@ func New(ctx context.Context, cfg *config.Config, deps Deps) (_ *Server, err err
 		}
 	}
 	router.Register(opsRoutes(slices.Concat(p.checks, p.upstreamChecks))...)
-	h := web.ProblemMux(mux)
+	h := readRouting(web.ProblemMux(mux), cfg.DatabaseReadURL != "" && p.store != nil, cfg.MaxReplicaLag)
 	for _, name := range p.plan {
 		if wrap := modules[name].wrap; wrap != nil {
 			h = wrap(p, h)
