@@ -106,7 +106,9 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 		if lostErr != nil {
-			defer func() { fmt.Fprintln(stdout, "lost booking changes: re-check them with the guests and the channels (see README, Failover)") }()
+			defer func() {
+				fmt.Fprintln(stdout, "lost booking changes: re-check them with the guests and the channels (see README, Failover)")
+			}()
 		}
 		rep, err := scheduler.Reconcile(ctx, st, b, *repair)
 		if err != nil {
@@ -157,7 +159,7 @@ func checkLost(ctx context.Context, cfg *config.Config, log *slog.Logger, st sto
 	if err != nil {
 		return fmt.Errorf("--lost-from: %w", err)
 	}
-	defer old.Close()
+	defer func() { _ = old.Close() }()
 	oldID, err1 := old.DatabaseID(ctx)
 	hereID, err2 := here.DatabaseID(ctx)
 	if err := errors.Join(err1, err2); err != nil {

@@ -204,7 +204,9 @@ func TestReadReplica(t *testing.T) {
 		t.Errorf("the standby counts %d booking inserts of its own", n)
 	}
 	eventually(t, 10*time.Second, func() bool { return roomsLeft(t, sys.Gateway) == before-bookings },
-		func() string { return fmt.Sprintf("search shows %d rooms left, want %d", roomsLeft(t, sys.Gateway), before-bookings) })
+		func() string {
+			return fmt.Sprintf("search shows %d rooms left, want %d", roomsLeft(t, sys.Gateway), before-bookings)
+		})
 
 	// Paused: the standby falls behind; past the bound it is skipped.
 	if err := standby.PauseReplay(); err != nil {

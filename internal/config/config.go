@@ -48,7 +48,7 @@ type Config struct {
 	DatabaseReadURL string
 	MaxReplicaLag   time.Duration
 	AutoMigrate     bool
-	SeedSample       bool
+	SeedSample      bool
 
 	// Serving
 	Addr            string

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hotelplatform/hotel/internal/accounts"
 	"github.com/hotelplatform/hotel/internal/auth"
 	"github.com/hotelplatform/hotel/internal/store"
 )
@@ -49,7 +50,7 @@ func readRouting(h http.Handler, replicas bool, maxLag time.Duration) http.Handl
 		default:
 			ctx = store.ReadPrimary(ctx)
 			if replicas {
-				w = &tokenWriter{ResponseWriter: w, age: cookieAge}
+				w = &tokenWriter{ResponseWriter: w, age: cookieAge, secure: accounts.SecureCookie(r)}
 			}
 		}
 		h.ServeHTTP(w, r.WithContext(ctx))
@@ -80,6 +81,7 @@ func readAfter(r *http.Request) (time.Time, bool) {
 type tokenWriter struct {
 	http.ResponseWriter
 	age     int
+	secure  bool // the cookie is Secure (but on loopback)
 	written bool
 }
 
@@ -91,8 +93,9 @@ func (w *tokenWriter) WriteHeader(code int) {
 			// Rounded up: the token must not be before the commit.
 			v := strconv.FormatInt(time.Now().Add(time.Millisecond-1).UnixMilli(), 10)
 			hdr.Set(ReadAfterHeader, v)
+			//nolint:gosec // Secure but on loopback (accounts.SecureCookie), HttpOnly, SameSite=Lax
 			hdr.Add("Set-Cookie", (&http.Cookie{Name: ReadAfterCookie, Value: v, Path: "/", MaxAge: w.age,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode}).String())
+				HttpOnly: true, Secure: w.secure, SameSite: http.SameSiteLaxMode}).String())
 		}
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -76,7 +76,7 @@ type Index struct {
 	src Source
 	opt Options
 
-	pollMu sync.Mutex
+	pollMu     sync.Mutex
 	cursor     store.TouchCursor
 	cursorAt   time.Time // when cursor was taken, for pruning
 	pruneAfter store.TouchCursor
@@ -561,7 +561,6 @@ func narrow(ids []int64, id int64) []int64 {
 // ensureLocked loads the hotels of ids not loaded yet. pollMu is held.
 func (x *Index) ensureLocked(ctx context.Context, ids []int64) error {
 	x.mu.RLock()
-	base := x.base
 	var missing []int64
 	for _, id := range ids {
 		if _, ok := x.hotels[id]; !ok {
@@ -577,7 +576,7 @@ func (x *Index) ensureLocked(ctx context.Context, ids []int64) error {
 		return err
 	}
 	x.mu.RLock()
-	base = x.base
+	base := x.base // after pinLocked, which may have started afresh
 	missing = missing[:0]
 	for _, id := range ids {
 		if _, ok := x.hotels[id]; !ok {

@@ -61,17 +61,17 @@ func (s *Store) ARITouches(ctx context.Context, c store.TouchCursor) ([]store.AR
 	err := s.read(ctx, func(q dbtx) error {
 		out, next = nil, store.TouchCursor{}
 		return each(ctx, q, append(append([]any{&xmin}, store.ARITouchDest(&t)...), &txid), func() error {
-		next.Pos = xmin
-		if t.ID == 0 {
-			return nil // no touch
-		}
-		if txid >= xmin {
-			next.Seen = append(next.Seen, t.ID)
-		}
-		if from != nil && !seen[t.ID] {
-			out = append(out, t)
-		}
-		return nil
+			next.Pos = xmin
+			if t.ID == 0 {
+				return nil // no touch
+			}
+			if txid >= xmin {
+				next.Seen = append(next.Seen, t.ID)
+			}
+			if from != nil && !seen[t.ID] {
+				out = append(out, t)
+			}
+			return nil
 		}, touchesSQL, from)
 	})
 	if err != nil {
