@@ -21,6 +21,10 @@ import (
 // dbFlags are the flags of every command that opens the database.
 var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout"}
 
+// serveDBFlags are the database flags only serve uses (the other commands
+// read and write the primary alone).
+var serveDBFlags = []string{"database-read-url", "max-replica-lag"}
+
 // openStore opens the configured store, retrying an unreachable PostgreSQL
 // for cfg.DBConnectTimeout.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
@@ -28,7 +32,9 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store
 }
 
 // openTracedStore is openStore with a span for every PostgreSQL statement
-// made within a traced request (SQLite statements are not traced).
+// made within a traced request (SQLite statements are not traced) and, for
+// serve (tracing not nil), the standbys of DATABASE_READ_URL: the other
+// commands read and write the primary alone.
 func openTracedStore(ctx context.Context, cfg *config.Config, log *slog.Logger, tracing *telemetry.Tracing) (store.Store, error) {
 	switch cfg.Driver {
 	case "postgres":
@@ -38,6 +44,7 @@ func openTracedStore(ctx context.Context, cfg *config.Config, log *slog.Logger, 
 		}
 		if tracing != nil {
 			o.Tracer = telemetry.PgxTracer{Tracer: tracing.Tracer("store")}
+			o.ReadURLs, o.MaxReplicaLag = config.SplitReadURLs(cfg.DatabaseReadURL), cfg.MaxReplicaLag
 		}
 		return postgres.Open(ctx, cfg.DatabaseURL, o)
 	default:

@@ -17,6 +17,7 @@ import (
 	"github.com/hotelplatform/hotel/internal/scheduler"
 	"github.com/hotelplatform/hotel/internal/server"
 	"github.com/hotelplatform/hotel/internal/store"
+	"github.com/hotelplatform/hotel/internal/store/postgres"
 	"github.com/hotelplatform/hotel/internal/telemetry"
 )
 
@@ -60,7 +61,7 @@ func jobs(ctx context.Context, args []string, getenv func(string) string, stdout
 	})
 }
 
-const checkUsage = "usage: hotel check [--repair]   [database flags]"
+const checkUsage = "usage: hotel check [--repair] [--lost-from OLD_PRIMARY_URL [--since RFC3339]]   [database flags]"
 
 // errDrift makes `hotel check` exit non-zero when inventory and bookings differ.
 var errDrift = errors.New("inventory differs from bookings")
@@ -71,6 +72,8 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	repair := fs.Bool("repair", false, "fix drift from the bookings, which are the source of truth")
+	lostFrom := fs.String("lost-from", "", "after a failover: the old primary (its data directory started on its own, read-only) whose booking changes to look for here")
+	sinceFlag := fs.String("since", "", "with --lost-from: only booking rows the old primary changed at or after this time (RFC 3339)")
 	own, dbArgs := splitArgs(fs, args)
 	if err := fs.Parse(own); err != nil {
 		return err
@@ -82,10 +85,30 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(rest) > 0 || fs.NArg() > 0 {
 		return usageError{checkUsage}
 	}
+	var since time.Time
+	if *sinceFlag != "" {
+		if since, err = time.Parse(time.RFC3339, *sinceFlag); err != nil {
+			return fmt.Errorf("--since=%q must be a time as 2026-12-06T08:00:00Z (RFC 3339)", *sinceFlag)
+		}
+	}
+	if *lostFrom != "" && cfg.Driver != "postgres" {
+		return errors.New("--lost-from needs a PostgreSQL DATABASE_URL: failover is PostgreSQL's")
+	}
 	log := telemetry.NewLogger(stderr, cfg.LogFormat, cfg.LogLevel).With("service", "hotel", "target", "check")
 	return withServices(ctx, cfg, log, func(st store.Store, b *booking.Service) error {
+		var lostErr error
+		if *lostFrom != "" {
+			if lostErr = checkLost(ctx, cfg, log, st, *lostFrom, since, stdout); lostErr != nil && !errors.Is(lostErr, errLost) {
+				return lostErr
+			}
+		}
 		if err := checkEvents(ctx, st, stdout); err != nil {
 			return err
+		}
+		if lostErr != nil {
+			defer func() {
+				fmt.Fprintln(stdout, "lost booking changes: re-check them with the guests and the channels (see README, Failover)")
+			}()
 		}
 		rep, err := scheduler.Reconcile(ctx, st, b, *repair)
 		if err != nil {
@@ -93,7 +116,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		if len(rep.Drift) == 0 {
 			fmt.Fprintln(stdout, "ok: on every night, held rooms equal the bookings that hold them")
-			return nil
+			return lostErr
 		}
 		fmt.Fprintf(stdout, "drift on %d night(s):\n", len(rep.Drift))
 		for _, d := range rep.Drift {
@@ -116,6 +139,57 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(stdout, "ok: no drift remains")
 		return nil
 	})
+}
+
+// errLost makes `hotel check --lost-from` exit non-zero when the old
+// primary has booking changes this database lacks.
+var errLost = errors.New("booking changes of the old primary are missing")
+
+// checkLost compares the booking rows of the old primary at oldURL (opened
+// read-only) changed since since with this database's, and lists each
+// one missing here or at a lower version: what an asynchronous failover
+// lost, to re-check.
+func checkLost(ctx context.Context, cfg *config.Config, log *slog.Logger, st store.Store, oldURL string, since time.Time, stdout io.Writer) error {
+	here, ok := st.(*postgres.Store)
+	if !ok {
+		return errors.New("--lost-from needs a PostgreSQL DATABASE_URL")
+	}
+	old, err := postgres.Open(ctx, oldURL, postgres.Options{ConnectTimeout: cfg.DBConnectTimeout, ReadOnly: true,
+		Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
+	if err != nil {
+		return fmt.Errorf("--lost-from: %w", err)
+	}
+	defer func() { _ = old.Close() }()
+	oldID, err1 := old.DatabaseID(ctx)
+	hereID, err2 := here.DatabaseID(ctx)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("--lost-from: database identity: %w", err)
+	}
+	if oldID != hereID {
+		return fmt.Errorf("--lost-from names another database (identity %s, this one %s): not the old primary of this one", oldID, hereID)
+	}
+	rows, err := old.BookingVersions(ctx, since)
+	if err != nil {
+		return fmt.Errorf("--lost-from: read the old primary's bookings: %w", err)
+	}
+	lost, err := here.LostBookings(ctx, rows)
+	if err != nil {
+		return err
+	}
+	if len(lost) == 0 {
+		fmt.Fprintf(stdout, "ok: every booking change of the old primary (%d rows) is here\n", len(rows))
+		return nil
+	}
+	fmt.Fprintf(stdout, "lost: %d booking change(s) of the old primary are not here:\n", len(lost))
+	for _, l := range lost {
+		here := "missing"
+		if l.Here != nil {
+			here = fmt.Sprintf("version %d (%s)", l.Here.Version, l.Here.Status)
+		}
+		fmt.Fprintf(stdout, "  booking %s version %d (%s, %s): here %s\n", l.Old.ID, l.Old.Version, l.Old.Status,
+			l.Old.Updated.UTC().Format(time.RFC3339Nano), here)
+	}
+	return errLost
 }
 
 // errEventGaps makes `hotel check` exit non-zero when a change has no

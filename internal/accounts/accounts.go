@@ -356,12 +356,12 @@ func unavailable(err error) error {
 	return &hotel.Error{Code: hotel.EUNAVAILABLE, Message: "Staff accounts are unavailable; try again shortly.", Err: err}
 }
 
-// secureCookie reports whether the session cookie of a request must be
+// SecureCookie reports whether the session cookie of a request must be
 // Secure: always, but on loopback (a developer's `make run` over plain
 // HTTP). The host is the one the client named: the gateway's
 // X-Forwarded-Host when a service answers through it (the gateway sets
 // it), else the request's.
-func secureCookie(r *http.Request) bool {
+func SecureCookie(r *http.Request) bool {
 	host := r.Host
 	if fh := r.Header.Get("X-Forwarded-Host"); fh != "" {
 		host = fh
@@ -379,8 +379,8 @@ func secureCookie(r *http.Request) bool {
 // sessionCookie is the cookie of a session token (empty: one that ends
 // the browser's session).
 func sessionCookie(r *http.Request, token string, expires time.Time) *http.Cookie {
-	//nolint:gosec // Secure but on loopback (secureCookie), HttpOnly and SameSite=Strict
-	c := &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secureCookie(r),
+	//nolint:gosec // Secure but on loopback (SecureCookie), HttpOnly and SameSite=Strict
+	c := &http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: SecureCookie(r),
 		SameSite: http.SameSiteStrictMode}
 	if token == "" {
 		c.MaxAge = -1

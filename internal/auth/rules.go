@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/store"
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
@@ -232,6 +233,12 @@ func (rt *Router) guard(rule Rule, pattern string, h http.Handler) http.Handler 
 			web.Error(w, r, err)
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+		ctx := WithPrincipal(r.Context(), p)
+		if p.Kind == hotel.Service {
+			// Another service of the platform: the booking service, whose
+			// calls must see what it just wrote (a hold, then its booking).
+			ctx = store.ReadPrimary(ctx)
+		}
+		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -42,8 +42,13 @@ type Config struct {
 	SQLitePath       string // for the sqlite driver
 	DataDir          string
 	DBConnectTimeout time.Duration
-	AutoMigrate      bool
-	SeedSample       bool
+	// DatabaseReadURL names the PostgreSQL standbys the reads that may lag
+	// go to (empty: none); MaxReplicaLag is how far behind the primary
+	// one may be and still be read.
+	DatabaseReadURL string
+	MaxReplicaLag   time.Duration
+	AutoMigrate     bool
+	SeedSample      bool
 
 	// Serving
 	Addr            string
@@ -136,6 +141,8 @@ type Setting struct {
 // Settings lists every setting; the README's table is made from the same facts.
 var Settings = []Setting{
 	{"DATABASE_URL", "database-url", "", "PostgreSQL URL (postgres:// or postgresql://); empty uses the embedded SQLite file in HOTEL_DATA_DIR"},
+	{"DATABASE_READ_URL", "database-read-url", "", "PostgreSQL standbys (postgres:// URLs, comma-separated; a URL of several hosts is one standby each) that search, the ARI calendar, the catalogue, inventory listings and the event feed read from; empty: everything reads the primary"},
+	{"HOTEL_MAX_REPLICA_LAG", "max-replica-lag", "1s", "how far behind the primary a standby may be and still be read (10ms-1m); one further behind is skipped until it catches up"},
 	{"HOTEL_DATA_DIR", "data-dir", "./data", "directory of the SQLite database file (hotel.db)"},
 	{"HOTEL_ADDR", "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free port)"},
 	{"HOTEL_TARGET", "target", "all", "targets to run: all, or a comma list of gateway, booking, inventory, scheduler"},
@@ -296,6 +303,19 @@ func build(get func(string) string) (*Config, error) {
 		c.Driver, c.SQLitePath = driver, path
 	}
 	c.DBConnectTimeout = duration(get, "HOTEL_DB_CONNECT_TIMEOUT", bad)
+	c.DatabaseReadURL = strings.TrimSpace(get("DATABASE_READ_URL"))
+	if c.DatabaseReadURL != "" {
+		if err := checkReadURLs(c.DatabaseReadURL); err != nil {
+			errs = append(errs, err)
+		} else if c.Driver != "postgres" {
+			bad("DATABASE_READ_URL needs a PostgreSQL DATABASE_URL (the primary); SQLite has no standbys")
+		}
+	}
+	if d, err := time.ParseDuration(get("HOTEL_MAX_REPLICA_LAG")); err != nil || d < 10*time.Millisecond || d > time.Minute {
+		bad("HOTEL_MAX_REPLICA_LAG=%q must be a duration from 10ms to 1m, such as 1s", get("HOTEL_MAX_REPLICA_LAG"))
+	} else {
+		c.MaxReplicaLag = d
+	}
 	c.ShutdownTimeout = duration(get, "HOTEL_SHUTDOWN_TIMEOUT", bad)
 	c.UpstreamTimeout = duration(get, "HOTEL_UPSTREAM_TIMEOUT", bad)
 	c.ReadTimeout = duration(get, "HOTEL_READ_TIMEOUT", bad)
@@ -601,6 +621,35 @@ func ParseDatabaseURL(s string) (driver, sqlitePath string, err error) {
 	default:
 		return "", "", fmt.Errorf("DATABASE_URL scheme %q is not supported; use postgres:// or postgresql://, or leave it empty for SQLite", scheme)
 	}
+}
+
+// checkReadURLs checks DATABASE_READ_URL: postgres:// URLs separated by
+// commas. Errors never repeat a URL, which may hold a password.
+func checkReadURLs(s string) error {
+	for i, u := range SplitReadURLs(s) {
+		if driver, _, err := ParseDatabaseURL(u); err != nil || driver != "postgres" {
+			return fmt.Errorf("DATABASE_READ_URL: URL %d is not a PostgreSQL URL; expected postgres://user:$PASSWORD@standby:5432/dbname, comma-separated", i+1)
+		}
+	}
+	return nil
+}
+
+// SplitReadURLs splits DATABASE_READ_URL into its URLs: pieces separated
+// by commas, where a piece that does not begin with a scheme continues the
+// URL before it (the hosts of a multi-host URL).
+func SplitReadURLs(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		p := strings.TrimSpace(part)
+		switch {
+		case p == "":
+		case len(out) == 0, strings.Contains(p, "://"):
+			out = append(out, p)
+		default:
+			out[len(out)-1] += "," + p
+		}
+	}
+	return out
 }
 
 // validScheme reports whether s is an RFC 3986 scheme:

@@ -124,6 +124,7 @@ func TestLoadDefaults(t *testing.T) {
 		SQLitePath:         filepath.Join("data", "hotel.db"),
 		DataDir:            "./data",
 		DBConnectTimeout:   30 * time.Second,
+		MaxReplicaLag:      time.Second,
 		AutoMigrate:        true,
 		SeedSample:         true,
 		Addr:               "127.0.0.1:8080",
@@ -276,6 +277,36 @@ func TestLoadValidation(t *testing.T) {
 		wantInErr []string                    // every one must appear; none means success
 		check     func(*config.Config) string // for successes: "" or what is wrong
 	}{
+		// Read replicas.
+		{
+			name: "read replicas",
+			env: map[string]string{"DATABASE_URL": "postgres://u@primary-a:5432,primary-b:5432/hotel?target_session_attrs=read-write",
+				"DATABASE_READ_URL": "postgres://u:secret@r1:5432/hotel, postgres://u:secret@r2:5432,r3:5433/hotel", "HOTEL_MAX_REPLICA_LAG": "250ms"},
+			check: func(c *config.Config) string {
+				if got := config.SplitReadURLs(c.DatabaseReadURL); len(got) != 2 || got[1] != "postgres://u:secret@r2:5432,r3:5433/hotel" {
+					return fmt.Sprintf("SplitReadURLs = %q", got)
+				}
+				if c.MaxReplicaLag != 250*time.Millisecond {
+					return fmt.Sprintf("MaxReplicaLag = %v", c.MaxReplicaLag)
+				}
+				return ""
+			},
+		},
+		{
+			name:      "read replicas without PostgreSQL",
+			env:       map[string]string{"DATABASE_READ_URL": "postgres://u@r1/hotel"},
+			wantInErr: []string{"DATABASE_READ_URL needs a PostgreSQL DATABASE_URL"},
+		},
+		{
+			name:      "read replica not a PostgreSQL URL",
+			env:       map[string]string{"DATABASE_URL": "postgres://u@p/hotel", "DATABASE_READ_URL": "postgres://u@r1/hotel,mysql://u:secret@r2/hotel"},
+			wantInErr: []string{"DATABASE_READ_URL: URL 2 is not a PostgreSQL URL"},
+		},
+		{
+			name:      "replica lag too short",
+			env:       map[string]string{"HOTEL_MAX_REPLICA_LAG": "1ms"},
+			wantInErr: []string{`HOTEL_MAX_REPLICA_LAG="1ms" must be a duration from 10ms to 1m`},
+		},
 		// Privacy.
 		{
 			name:      "guest retention negative",

@@ -90,6 +90,9 @@ func startStore(p *process) error {
 		}
 		p.deps.Metrics.RegisterDatabase(p.deps.Name, p.cfg.Driver, ps.PoolStats, pending)
 	}
+	if rs, ok := st.(interface{ ReplicaStats() []store.ReplicaStats }); ok && p.cfg.DatabaseReadURL != "" && p.deps.Metrics != nil {
+		p.deps.Metrics.RegisterReplicas(p.deps.Name, rs.ReplicaStats)
+	}
 	p.checks = append(p.checks, readyCheck{"database", func(ctx context.Context) error {
 		if err := st.Ping(ctx); err != nil {
 			return errors.New("unreachable")
@@ -276,7 +279,7 @@ func (p *process) keys() *idempotency.Keys {
 }
 
 func bookingRoutes(p *process) []auth.Route {
-	routes := slices.Concat(bookinghttp.Routes(p.bookings, p.keys()), events.Routes(p.feed), webhooks.Routes(p.webhooks),
+	routes := slices.Concat(primaryReads(bookinghttp.Routes(p.bookings, p.keys())), events.Routes(p.feed), webhooks.Routes(p.webhooks),
 		accounts.Routes(p.accounts), scheduler.AttentionRoutes(p.store, p.deps.Now))
 	prefixed := http.NewServeMux()
 	auth.NewRouter(prefixed, p.authn).Register(slices.Concat(routes, opsRoutes(p.checks))...)

@@ -110,7 +110,7 @@ func New(ctx context.Context, cfg *config.Config, deps Deps) (_ *Server, err err
 		}
 	}
 	router.Register(opsRoutes(slices.Concat(p.checks, p.upstreamChecks))...)
-	h := web.ProblemMux(mux)
+	h := readRouting(web.ProblemMux(mux), cfg.DatabaseReadURL != "" && p.store != nil, cfg.MaxReplicaLag)
 	if p.runs(config.TargetBooking) || p.runs(config.TargetInventory) {
 		// The services bound their work (a gateway alone forwards: the
 		// services behind it refuse what they cannot take).

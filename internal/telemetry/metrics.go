@@ -190,6 +190,43 @@ func (m *Metrics) RegisterSearchIndex(service string, stats func() ariindex.Stat
 	}))
 }
 
+// RegisterReplicas adds the read replicas' series, read at scrape time
+// from stats: hotel_db_replica_lag_seconds, hotel_db_replica_in_use and
+// hotel_db_replica_reads_total, labelled by replica (host:port).
+func (m *Metrics) RegisterReplicas(service string, stats func() []store.ReplicaStats) {
+	m.Registerer(service).MustRegister(replicaCollector(stats))
+}
+
+var (
+	replicaLagDesc = prometheus.NewDesc("hotel_db_replica_lag_seconds",
+		"How far a PostgreSQL standby of DATABASE_READ_URL is behind the primary (0: it has replayed everything the primary had written at the last check).", []string{"replica"}, nil)
+	replicaInUseDesc = prometheus.NewDesc("hotel_db_replica_in_use",
+		"1 when reads go to the standby, 0 while it is skipped (unreachable, or behind by more than HOTEL_MAX_REPLICA_LAG).", []string{"replica"}, nil)
+	replicaReadsDesc = prometheus.NewDesc("hotel_db_replica_reads_total",
+		"Reads sent to the standby.", []string{"replica"}, nil)
+)
+
+// replicaCollector collects the replicas' series.
+type replicaCollector func() []store.ReplicaStats
+
+func (c replicaCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- replicaLagDesc
+	ch <- replicaInUseDesc
+	ch <- replicaReadsDesc
+}
+
+func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, r := range c() {
+		inUse := 0.0
+		if r.InUse {
+			inUse = 1
+		}
+		ch <- prometheus.MustNewConstMetric(replicaLagDesc, prometheus.GaugeValue, r.Lag, r.Name)
+		ch <- prometheus.MustNewConstMetric(replicaInUseDesc, prometheus.GaugeValue, inUse, r.Name)
+		ch <- prometheus.MustNewConstMetric(replicaReadsDesc, prometheus.CounterValue, float64(r.Reads), r.Name)
+	}
+}
+
 // RegisterDatabase adds the database series: errors and pool connections
 // (read at scrape time from stats) and, with oldestUnsettled (the store's
 // OldestUnsettled), the age of the oldest booking create or change in

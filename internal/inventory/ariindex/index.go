@@ -93,6 +93,9 @@ type Index struct {
 	// database matched them (the key is the query's text).
 	locations map[string][]int64
 	stats     Stats
+	// server is the database server the index reads (see pinLocked);
+	// written under pollMu and mu.
+	server string
 }
 
 // Stats count what the index did and holds.
@@ -226,11 +229,18 @@ func (x *Index) Search(ctx context.Context, q hotel.SearchQuery, now time.Time) 
 	if err != nil || ids == nil {
 		return nil, nil, false, err
 	}
+	if !x.serves(ctx) {
+		// The caller must see more than the index's server has replayed
+		// (its own write): the database answers, from a server that has.
+		x.count(func(s *Stats) { s.Fallbacks++ })
+		return nil, nil, false, nil
+	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.base != base {
 		return nil, nil, false, nil // the window moved meanwhile
 	}
+
 	plans := 0
 	for _, id := range ids {
 		if h := x.hotels[id]; h != nil {
@@ -361,6 +371,50 @@ func (x *Index) resetLocked(base int64) {
 	x.stats.Resets++
 }
 
+// pinLocked returns ctx with the index's reads pinned to one server of a
+// store that reads from replicas (store.ReadPinner) — the one a read
+// would go to now, whatever the request's context says — and, when that
+// is not the server of the reads before, drops what the index holds and
+// takes a cursor there: two servers are not at the same point of the
+// history (a standby behind the other would give back older rows for
+// touches already applied). The first standby in use is kept while it
+// stays in use, so this happens when standbys come and go. pollMu is held.
+func (x *Index) pinLocked(ctx context.Context) (context.Context, error) {
+	p, ok := x.src.(store.ReadPinner)
+	if !ok {
+		return ctx, nil
+	}
+	ctx, server := p.PinReads(store.WithReadRoute(ctx, store.ReadRoute{}))
+	x.mu.RLock()
+	same := server == x.server
+	x.mu.RUnlock()
+	if same {
+		return ctx, nil
+	}
+	x.mu.Lock()
+	first := x.server == ""
+	x.server = server
+	if !first {
+		x.resetLocked(x.base)
+	}
+	x.mu.Unlock()
+	x.cursor = store.TouchCursor{}
+	return ctx, x.applyPoll(ctx) // takes the cursor
+}
+
+// serves reports whether the server the index reads holds what ctx's
+// reads must see (store.ReadPinner.Serves).
+func (x *Index) serves(ctx context.Context) bool {
+	p, ok := x.src.(store.ReadPinner)
+	if !ok {
+		return true
+	}
+	x.mu.RLock()
+	server := x.server
+	x.mu.RUnlock()
+	return server == "" || p.Serves(ctx, server)
+}
+
 // pollLocked applies a poll unless one that began after since was
 // applied already. pollMu is held.
 func (x *Index) pollLocked(ctx context.Context, since time.Time) error {
@@ -371,6 +425,10 @@ func (x *Index) pollLocked(ctx context.Context, since time.Time) error {
 		return nil // a poll that began after since finished while this one waited
 	}
 	began := time.Now()
+	ctx, err := x.pinLocked(ctx)
+	if err != nil {
+		return fmt.Errorf("search index: poll: %w", err)
+	}
 	if !polled.IsZero() && began.Sub(polled) > x.opt.Retention/2 {
 		// The touches since the last poll may be pruned: start again.
 		x.cursor = store.TouchCursor{}
@@ -463,6 +521,10 @@ func (x *Index) locateLocked(ctx context.Context, q hotel.SearchQuery) ([]int64,
 	if q.Location == "" {
 		return []int64{q.HotelID}, nil
 	}
+	ctx, err := x.pinLocked(ctx) // the same server as the feed's: one that knows the hotels the feed told of
+	if err != nil {
+		return nil, err
+	}
 	ids := []int64{}
 	f := hotel.HotelFilter{Location: q.Location, Limit: 1000}
 	for {
@@ -499,8 +561,23 @@ func narrow(ids []int64, id int64) []int64 {
 // ensureLocked loads the hotels of ids not loaded yet. pollMu is held.
 func (x *Index) ensureLocked(ctx context.Context, ids []int64) error {
 	x.mu.RLock()
-	base := x.base
 	var missing []int64
+	for _, id := range ids {
+		if _, ok := x.hotels[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	x.mu.RUnlock()
+	if len(missing) == 0 {
+		return nil
+	}
+	ctx, err := x.pinLocked(ctx)
+	if err != nil {
+		return err
+	}
+	x.mu.RLock()
+	base := x.base // after pinLocked, which may have started afresh
+	missing = missing[:0]
 	for _, id := range ids {
 		if _, ok := x.hotels[id]; !ok {
 			missing = append(missing, id)

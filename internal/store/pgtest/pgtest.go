@@ -89,6 +89,8 @@ type server struct {
 	// durable: commits survive a crash of the server (synchronous_commit
 	// on; fsync stays off, only a crash of the machine would lose them).
 	durable bool
+	// extra are more command-line options of postgres (a standby's).
+	extra []string
 
 	idle chan *pgx.Conn // idle admin connections (a tiny pool)
 }
@@ -284,6 +286,7 @@ func (s *server) launch(fresh bool) error {
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "fsync=off", "-c", "synchronous_commit="+syncCommit, "-c", "full_page_writes=off",
 		"-c", "max_connections=300", "-c", "shared_buffers=128MB")
+	s.cmd.Args = append(s.cmd.Args, s.extra...)
 	s.cmd.Dir = s.dir
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGKILL}

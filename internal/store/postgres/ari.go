@@ -28,7 +28,7 @@ func (s *Store) LoadARI(ctx context.Context, q hotel.ARIQuery) (hotel.ARISnapsho
 	if s.unitOf(ctx) != nil {
 		return snap, s.write(ctx, read)
 	}
-	return snap, translate(read(s.pool))
+	return snap, translate(s.read(ctx, read))
 }
 
 func loadARI(ctx context.Context, tx dbtx, q hotel.ARIQuery) (hotel.ARISnapshot, error) {

@@ -10,7 +10,11 @@ import (
 
 // GetHotel returns one hotel.
 func (s *Store) GetHotel(ctx context.Context, id int64) (hotel.Hotel, error) {
-	r, err := queries.GetHotel(ctx, s.pool, id)
+	var r db.GetHotelRow
+	err := s.read(ctx, func(q dbtx) (err error) {
+		r, err = queries.GetHotel(ctx, q, id)
+		return err
+	})
 	if err != nil {
 		return hotel.Hotel{}, translate(err)
 	}
@@ -34,25 +38,37 @@ func (s *Store) UpdateHotel(ctx context.Context, h hotel.Hotel) error {
 
 // ListHotels returns at most f.Limit hotels with id > f.AfterID, by id.
 func (s *Store) ListHotels(ctx context.Context, f hotel.HotelFilter) ([]hotel.Hotel, error) {
-	if f.Location != "" {
-		rows, err := queries.ListHotelsIn(ctx, s.pool, db.ListHotelsInParams{Location: f.Location, AfterID: f.AfterID, Max: int32(f.Limit)})
-		hs, err := store.Hotels(rows, err, func(r db.ListHotelsInRow) store.HotelRow { return store.HotelRow(r) })
-		return hs, translate(err)
-	}
-	rows, err := queries.ListHotels(ctx, s.pool, db.ListHotelsParams{AfterID: f.AfterID, Max: int32(f.Limit)})
-	hs, err := store.Hotels(rows, err, func(r db.ListHotelsRow) store.HotelRow { return store.HotelRow(r) })
+	var hs []hotel.Hotel
+	err := s.read(ctx, func(q dbtx) error {
+		if f.Location != "" {
+			rows, err := queries.ListHotelsIn(ctx, q, db.ListHotelsInParams{Location: f.Location, AfterID: f.AfterID, Max: int32(f.Limit)})
+			hs, err = store.Hotels(rows, err, func(r db.ListHotelsInRow) store.HotelRow { return store.HotelRow(r) })
+			return err
+		}
+		rows, err := queries.ListHotels(ctx, q, db.ListHotelsParams{AfterID: f.AfterID, Max: int32(f.Limit)})
+		hs, err = store.Hotels(rows, err, func(r db.ListHotelsRow) store.HotelRow { return store.HotelRow(r) })
+		return err
+	})
 	return hs, translate(err)
 }
 
 // ListRoomTypes returns a hotel's room types ordered by id.
 func (s *Store) ListRoomTypes(ctx context.Context, hotelID int64) ([]hotel.RoomType, error) {
-	rows, err := queries.ListRoomTypes(ctx, s.pool, hotelID)
+	var rows []db.ListRoomTypesRow
+	err := s.read(ctx, func(q dbtx) (err error) {
+		rows, err = queries.ListRoomTypes(ctx, q, hotelID)
+		return err
+	})
 	return store.Convert(rows, func(r db.ListRoomTypesRow) hotel.RoomType { return hotel.RoomType(r) }), translate(err)
 }
 
 // GetRoomType returns one room type of a hotel.
 func (s *Store) GetRoomType(ctx context.Context, hotelID, id int64) (hotel.RoomType, error) {
-	rt, err := queries.GetRoomType(ctx, s.pool, db.GetRoomTypeParams{HotelID: hotelID, ID: id})
+	var rt db.GetRoomTypeRow
+	err := s.read(ctx, func(q dbtx) (err error) {
+		rt, err = queries.GetRoomType(ctx, q, db.GetRoomTypeParams{HotelID: hotelID, ID: id})
+		return err
+	})
 	return hotel.RoomType(rt), translate(err)
 }
 
@@ -87,7 +103,11 @@ func (s *Store) UpdateRoomType(ctx context.Context, rt hotel.RoomType) error {
 
 // ListRatePlans returns a hotel's rate plans by room type, then id.
 func (s *Store) ListRatePlans(ctx context.Context, hotelID int64) ([]hotel.RatePlan, error) {
-	rows, err := queries.ListRatePlans(ctx, s.pool, hotelID)
+	var rows []db.ListRatePlansRow
+	err := s.read(ctx, func(q dbtx) (err error) {
+		rows, err = queries.ListRatePlans(ctx, q, hotelID)
+		return err
+	})
 	plans, err := store.RatePlans(store.Convert(rows, func(r db.ListRatePlansRow) store.RatePlanRow { return store.RatePlanRow(r) }), err)
 	return plans, translate(err)
 }

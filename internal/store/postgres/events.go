@@ -65,25 +65,32 @@ func (s *Store) ListEvents(ctx context.Context, f hotel.EventFilter) ([]hotel.Ev
 	if types == nil {
 		types = []string{}
 	}
-	return s.readEvents(ctx, listEventsSQL, f.After, types, f.HotelID, f.Limit)
+	var out []hotel.Event
+	err := s.read(ctx, func(q dbtx) (err error) {
+		out, err = readEvents(ctx, q, listEventsSQL, f.After, types, f.HotelID, f.Limit)
+		return err
+	})
+	return out, translate(err)
 }
 
 // readEvents runs a query of store.EventColumns and returns its events.
-func (s *Store) readEvents(ctx context.Context, sql string, args ...any) ([]hotel.Event, error) {
+func readEvents(ctx context.Context, q dbtx, sql string, args ...any) ([]hotel.Event, error) {
 	var out []hotel.Event
 	var r store.EventRow
-	err := each(ctx, s.pool, store.EventDest(&r), func() error {
+	err := each(ctx, q, store.EventDest(&r), func() error {
 		e, err := r.Event()
 		out = append(out, e)
 		return err
 	}, sql, args...)
-	return out, translate(err)
+	return out, err
 }
 
 // LastEventPosition reads the feed's end.
 func (s *Store) LastEventPosition(ctx context.Context) (int64, error) {
 	var pos int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(pos), 0) FROM event`).Scan(&pos)
+	err := s.read(ctx, func(q dbtx) error {
+		return q.QueryRow(ctx, `SELECT coalesce(max(pos), 0) FROM event`).Scan(&pos)
+	})
 	return pos, translate(err)
 }
 
@@ -172,5 +179,6 @@ ON CONFLICT DO NOTHING`, name, positions, at)
 
 // UnackedEvents reads a consumer's unacknowledged view.
 func (s *Store) UnackedEvents(ctx context.Context, name string, limit int) ([]hotel.Event, error) {
-	return s.readEvents(ctx, store.UnackedSQL(func(i int) string { return "$" + strconv.Itoa(i) }), name, limit)
+	evs, err := readEvents(ctx, s.pool, store.UnackedSQL(func(i int) string { return "$" + strconv.Itoa(i) }), name, limit)
+	return evs, translate(err)
 }

@@ -32,6 +32,7 @@ const migrationLockID = 0x686f74656c6d6967
 // Store is the PostgreSQL implementation of store.Store.
 type Store struct {
 	pool           *pgxpool.Pool
+	replicas       *replicaSet // nil: no DATABASE_READ_URL
 	migrations     []store.Migration
 	store.SQLUsers // staff users and sessions: statements shared with SQLite
 }
@@ -51,6 +52,36 @@ type Options struct {
 	// ReadOnly makes every transaction read-only (for a check of a database
 	// that may not be this binary's): any write fails.
 	ReadOnly bool
+	// ReadURLs are the standbys' URLs (DATABASE_READ_URL, split with
+	// SplitReadURLs): reads that may lag go to them (see replicas.go).
+	ReadURLs []string
+	// MaxReplicaLag is how far behind the primary a standby may be and
+	// still be read (default 1 s).
+	MaxReplicaLag time.Duration
+	// ReplicaCheckEvery is how often the standbys' lag is measured
+	// (default MaxReplicaLag/4, from 50 ms to 1 s).
+	ReplicaCheckEvery time.Duration
+}
+
+// configure applies o to a pool's configuration.
+func configure(cfg *pgxpool.Config, o Options) {
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	if o.Tracer != nil {
+		cfg.ConnConfig.Tracer = o.Tracer
+	}
+	if o.ReadOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+		if cfg.ConnConfig.ValidateConnect != nil {
+			// target_session_attrs=read-write would refuse every server
+			// once transactions are read-only: look for the primary instead.
+			cfg.ConnConfig.ValidateConnect = pgconn.ValidateConnectTargetSessionAttrsPrimary
+		}
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 }
 
 // Open connects to the database at url (postgres:// or postgresql://, or a
@@ -65,18 +96,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL connection string (expected postgres://user:$PASSWORD@host:5432/dbname)")
 	}
-	if o.MaxConns > 0 {
-		cfg.MaxConns = o.MaxConns
-	}
-	if o.Tracer != nil {
-		cfg.ConnConfig.Tracer = o.Tracer
-	}
-	if o.ReadOnly {
-		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
-	}
-	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
-		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
-	}
+	configure(cfg, o)
 	where := net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port)))
 	if strings.HasPrefix(cfg.ConnConfig.Host, "/") {
 		where = cfg.ConnConfig.Host
@@ -92,6 +112,12 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 		if err == nil {
 			s := &Store{pool: pool, migrations: ms}
 			s.SQLUsers = s.users()
+			if len(o.ReadURLs) > 0 {
+				if s.replicas, err = openReplicas(ctx, pool, o.ReadURLs, o); err != nil {
+					pool.Close()
+					return nil, err
+				}
+			}
 			return s, nil
 		}
 		if !isConnectError(err) || time.Now().Add(backoff).After(deadline) {
@@ -150,7 +176,13 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 func (s *Store) Ping(ctx context.Context) error { return translate(s.pool.Ping(ctx)) }
 
 // Close closes the pool.
-func (s *Store) Close() error { s.pool.Close(); return nil }
+func (s *Store) Close() error {
+	if s.replicas != nil {
+		s.replicas.close()
+	}
+	s.pool.Close()
+	return nil
+}
 
 // translate maps pgx and PostgreSQL errors onto the store sentinels.
 func translate(err error) error { return errs.Translate(err) }
@@ -439,18 +471,22 @@ JOIN room_type rt ON rt.id = n.room_type_id`
 		q += "\nWHERE " + strings.Join(where, " AND ")
 	}
 	q += "\nORDER BY n.hotel_id, n.night, n.room_type_id LIMIT " + arg(f.Limit)
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	out := make([]hotel.InventoryItem, 0, min(f.Limit, 1024))
-	for rows.Next() {
-		it, err := store.ScanInventoryItem(rows)
+	var out []hotel.InventoryItem
+	err := s.read(ctx, func(db dbtx) error {
+		rows, err := db.Query(ctx, q, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, it)
-	}
-	return out, translate(rows.Err())
+		defer rows.Close()
+		out = make([]hotel.InventoryItem, 0, min(f.Limit, 1024))
+		for rows.Next() {
+			it, err := store.ScanInventoryItem(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return rows.Err()
+	})
+	return out, translate(err)
 }

@@ -16,8 +16,10 @@ import (
 // GetRatePlan returns one plan of a hotel.
 func (s *Store) GetRatePlan(ctx context.Context, hotelID, id int64) (hotel.RatePlan, error) {
 	var r store.RatePlanRow
-	err := s.pool.QueryRow(ctx, `SELECT `+store.RatePlanColumns+` FROM rate_plan WHERE hotel_id = $1 AND id = $2`, hotelID, id).
-		Scan(store.RatePlanDest(&r)...)
+	err := s.read(ctx, func(q dbtx) error {
+		return q.QueryRow(ctx, `SELECT `+store.RatePlanColumns+` FROM rate_plan WHERE hotel_id = $1 AND id = $2`, hotelID, id).
+			Scan(store.RatePlanDest(&r)...)
+	})
 	if err != nil {
 		return hotel.RatePlan{}, translate(err)
 	}

@@ -58,19 +58,22 @@ func (s *Store) ARITouches(ctx context.Context, c store.TouchCursor) ([]store.AR
 	var next store.TouchCursor
 	var t store.ARITouch
 	var xmin, txid int64
-	err := each(ctx, s.pool, append(append([]any{&xmin}, store.ARITouchDest(&t)...), &txid), func() error {
-		next.Pos = xmin
-		if t.ID == 0 {
-			return nil // no touch
-		}
-		if txid >= xmin {
-			next.Seen = append(next.Seen, t.ID)
-		}
-		if from != nil && !seen[t.ID] {
-			out = append(out, t)
-		}
-		return nil
-	}, touchesSQL, from)
+	err := s.read(ctx, func(q dbtx) error {
+		out, next = nil, store.TouchCursor{}
+		return each(ctx, q, append(append([]any{&xmin}, store.ARITouchDest(&t)...), &txid), func() error {
+			next.Pos = xmin
+			if t.ID == 0 {
+				return nil // no touch
+			}
+			if txid >= xmin {
+				next.Seen = append(next.Seen, t.ID)
+			}
+			if from != nil && !seen[t.ID] {
+				out = append(out, t)
+			}
+			return nil
+		}, touchesSQL, from)
+	})
 	if err != nil {
 		return nil, c, translate(err)
 	}
@@ -120,7 +123,7 @@ JOIN restriction_night ON hotel_id = r.h AND (r.rt = 0 OR room_type_id = r.rt) A
 	if len(reads) == 0 {
 		return out, nil
 	}
-	if err := readAll(ctx, s.pool, reads); err != nil {
+	if err := s.read(ctx, func(q dbtx) error { out = store.ARIRows{}; return readAll(ctx, q, reads) }); err != nil {
 		return store.ARIRows{}, translate(err)
 	}
 	return out, nil
