@@ -19,7 +19,7 @@ import (
 )
 
 // dbFlags are the flags of every command that opens the database.
-var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout"}
+var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout", "db-pooler"}
 
 // openStore opens the configured store, retrying an unreachable PostgreSQL
 // for cfg.DBConnectTimeout.
@@ -34,6 +34,7 @@ func openTracedStore(ctx context.Context, cfg *config.Config, log *slog.Logger, 
 	case "postgres":
 		o := postgres.Options{
 			ConnectTimeout: cfg.DBConnectTimeout,
+			Pooler:         cfg.DBPooler,
 			Logf:           func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
 		}
 		if tracing != nil {
@@ -108,6 +109,7 @@ func openReadOnly(ctx context.Context, cfg *config.Config, log *slog.Logger) (st
 	}
 	st, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
 		ConnectTimeout: cfg.DBConnectTimeout,
+		Pooler:         cfg.DBPooler,
 		Logf:           func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
 		ReadOnly:       true,
 	})
