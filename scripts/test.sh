@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, vet, and every test with the race detector,
 # against SQLite and a real PostgreSQL (each test binary that needs one starts a
-# throwaway cluster unless TEST_DATABASE_URL is set). Fails if any test was
+# throwaway cluster unless TEST_DATABASE_URL is set), then the end-to-end suite
+# once more through PgBouncer (scripts/test-pgbouncer.sh). Fails if any test was
 # skipped: a skipped test proves nothing.
 #
 # The deployment validations (deploy/..., `make deploy-check`) build Helm and
@@ -45,7 +46,11 @@ fi
 
 scripts/browser.sh     # Debian's chromium and the pinned playwright-core/axe-core (the console's browser test)
 scripts/prometheus.sh  # installs Prometheus if missing (the observability test runs it); promtool checks config, rules, rule tests
+scripts/pgbouncer.sh   # Debian's pgbouncer if missing (pgtest starts a throwaway one in front of its cluster)
 scripts/gotest.sh -race "${pkgs[@]}"
+# The end-to-end suite once more, every database reached through PgBouncer
+# in transaction pooling mode (README.md, "PgBouncer").
+scripts/test-pgbouncer.sh
 
 if [ -n "$deploy_pid" ]; then
   echo "deploy-check (started in the background):"

@@ -19,7 +19,7 @@ import (
 )
 
 // dbFlags are the flags of every command that opens the database.
-var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout"}
+var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout", "db-pooler"}
 
 // serveDBFlags are the database flags only serve uses (the other commands
 // read and write the primary alone).
@@ -40,6 +40,7 @@ func openTracedStore(ctx context.Context, cfg *config.Config, log *slog.Logger, 
 	case "postgres":
 		o := postgres.Options{
 			ConnectTimeout: cfg.DBConnectTimeout,
+			Pooler:         cfg.DBPooler,
 			Logf:           func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
 		}
 		if tracing != nil {
@@ -115,6 +116,7 @@ func openReadOnly(ctx context.Context, cfg *config.Config, log *slog.Logger) (st
 	}
 	st, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{
 		ConnectTimeout: cfg.DBConnectTimeout,
+		Pooler:         cfg.DBPooler,
 		Logf:           func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) },
 		ReadOnly:       true,
 	})

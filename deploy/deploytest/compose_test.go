@@ -22,14 +22,18 @@ var composeSecrets = map[string]string{
 	"HOTEL_SERVICE_KEY":      "service-key-from-dotenv-0123456789abcdef01",
 }
 
-func loadCompose(t *testing.T, extra map[string]string) (*types.Project, error) {
+func loadCompose(t *testing.T, extra map[string]string, overrides ...string) (*types.Project, error) {
 	t.Helper()
 	var env []string
 	for k, v := range extra {
 		env = append(env, k+"="+v)
 	}
+	files := []string{rootPath(t, "docker-compose.yml")}
+	for _, o := range overrides {
+		files = append(files, rootPath(t, o))
+	}
 	opts, err := cli.NewProjectOptions(
-		[]string{rootPath(t, "docker-compose.yml")},
+		files,
 		cli.WithWorkingDirectory(root(t)),
 		cli.WithEnvFiles(rootPath(t, ".env.example")),
 		cli.WithDotEnv,
@@ -246,6 +250,78 @@ func TestCompose(t *testing.T) {
 	}
 	if r := list(otel, "service", "pipelines", "traces", "receivers"); len(r) == 0 || r[0] != "otlp" {
 		t.Errorf("otel collector traces pipeline receivers %v", r)
+	}
+}
+
+// The PgBouncer override: a pinned PgBouncer in transaction pooling mode in
+// front of PostgreSQL; the four services reach the database through it with
+// HOTEL_DB_POOLER=pgbouncer and keep everything else; the migration does not.
+func TestComposePgBouncer(t *testing.T) {
+	const override = "deploy/compose/pgbouncer.yml"
+	if _, err := loadCompose(t, map[string]string{"HOTEL_ADMIN_KEY": "a", "HOTEL_SERVICE_KEY": "b", "GRAFANA_ADMIN_PASSWORD": "c"}, override); err == nil ||
+		!strings.Contains(err.Error(), "POSTGRES_PASSWORD") {
+		t.Errorf("without POSTGRES_PASSWORD: want an error naming it, got %v", err)
+	}
+	p, err := loadCompose(t, composeSecrets, override)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := string(readFile(t, override))
+	for k, v := range composeSecrets {
+		if strings.Contains(raw, v) {
+			t.Errorf("%s contains the value of %s", override, k)
+		}
+	}
+	want := []string{"alloy", "booking", "gateway", "grafana", "inventory", "loki", "migrate", "otel-collector", "pgbouncer", "postgres", "prometheus", "scheduler"}
+	got := p.ServiceNames()
+	sort.Strings(got)
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("services: got %v, want %v", got, want)
+	}
+	pw := composeSecrets["POSTGRES_PASSWORD"]
+	pgb := p.Services["pgbouncer"]
+	if !strings.Contains(pgb.Image, ":") || strings.HasSuffix(pgb.Image, ":latest") {
+		t.Errorf("pgbouncer: image %q is not pinned", pgb.Image)
+	}
+	checkEnv(t, pgb, map[string]string{
+		"DATABASE_URL": "postgres://hotel:" + pw + "@postgres:5432/hotel",
+		"POOL_MODE":    "transaction",
+		"LISTEN_PORT":  "6432",
+	})
+	checkDepends(t, pgb, map[string]string{"postgres": types.ServiceConditionHealthy})
+	if len(pgb.Ports) != 0 {
+		t.Errorf("pgbouncer publishes %+v; only the gateway publishes a port", pgb.Ports)
+	}
+
+	checkEnv(t, p.Services["migrate"], map[string]string{"DATABASE_URL": "postgres://hotel:" + pw + "@postgres:5432/hotel?sslmode=disable"})
+	if _, ok := p.Services["migrate"].Environment["HOTEL_DB_POOLER"]; ok {
+		t.Error("migrate: the migration goes straight to PostgreSQL, without HOTEL_DB_POOLER")
+	}
+	for _, name := range []string{"inventory", "booking", "scheduler", "gateway"} {
+		s := p.Services[name]
+		checkHotelImage(t, p, s)
+		checkEnv(t, s, map[string]string{
+			"DATABASE_URL":       "postgres://hotel:" + pw + "@pgbouncer:6432/hotel?sslmode=disable",
+			"HOTEL_DB_POOLER":    "pgbouncer",
+			"HOTEL_TARGET":       name,
+			"HOTEL_AUTO_MIGRATE": "false",
+			"HOTEL_SERVICE_KEY":  composeSecrets["HOTEL_SERVICE_KEY"],
+		})
+		deps := map[string]string{
+			"postgres":  types.ServiceConditionHealthy,
+			"migrate":   types.ServiceConditionCompletedSuccessfully,
+			"pgbouncer": types.ServiceConditionStarted,
+		}
+		if name != "inventory" {
+			deps["inventory"] = types.ServiceConditionHealthy
+		}
+		if name == "gateway" {
+			deps["booking"] = types.ServiceConditionHealthy
+		}
+		checkDepends(t, s, deps)
+		if !s.ReadOnly || s.HealthCheck == nil {
+			t.Errorf("%s: the override must keep read_only and the health check", name)
+		}
 	}
 }
 

@@ -64,22 +64,41 @@ func TestHelmChart(t *testing.T) {
 	chartDir := rootPath(t, chart)
 	out := t.TempDir()
 	var rendered []string
+	// Each values file, and the default values with the optional PgBouncer.
+	type render struct {
+		name, file string
+		set        []string
+		pgbouncer  bool
+	}
+	var renders []render
 	for _, v := range valuesFiles {
-		t.Run(v.file, func(t *testing.T) {
+		renders = append(renders, render{name: v.file, file: v.file})
+	}
+	renders = append(renders, render{name: "values.yaml+pgbouncer", file: "values.yaml", set: []string{"--set", "pgbouncer.enabled=true"}, pgbouncer: true})
+	for _, r := range renders {
+		var v = valuesFiles[0]
+		for _, f := range valuesFiles {
+			if f.file == r.file {
+				v = f
+			}
+		}
+		t.Run(r.name, func(t *testing.T) {
 			valuesPath := filepath.Join(chartDir, v.file)
-			if o, err := goTool(t, root(t), helmPkg, "lint", "--strict", chartDir, "-f", valuesPath); err != nil {
-				t.Fatalf("helm lint --strict -f %s: %v\n%s", v.file, err, o)
+			if o, err := goTool(t, root(t), helmPkg, append([]string{"lint", "--strict", chartDir, "-f", valuesPath}, r.set...)...); err != nil {
+				t.Fatalf("helm lint --strict -f %s %v: %v\n%s", v.file, r.set, err, o)
 			}
-			o, err := goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--namespace", v.namespace, "-f", valuesPath)
+			o, err := goTool(t, root(t), helmPkg, append([]string{"template", "hotel", chartDir, "--namespace", v.namespace, "-f", valuesPath}, r.set...)...)
 			if err != nil {
-				t.Fatalf("helm template -f %s: %v\n%s", v.file, err, o)
+				t.Fatalf("helm template -f %s %v: %v\n%s", v.file, r.set, err, o)
 			}
-			f := filepath.Join(out, strings.TrimSuffix(v.file, ".yaml")+".rendered.yaml")
+			f := filepath.Join(out, strings.ReplaceAll(strings.TrimSuffix(r.name, ".yaml"), "+", "-")+".rendered.yaml")
 			if err := os.WriteFile(f, []byte(o), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			rendered = append(rendered, f)
-			checkRendered(t, v.file, v.namespace, v.linkerd, v.hpa, v.pdb, v.serviceMonitor, yamlDocs(t, v.file, []byte(o)))
+			docs := yamlDocs(t, r.name, []byte(o))
+			checkRendered(t, r.name, v.namespace, v.linkerd, v.hpa, v.pdb, v.serviceMonitor, docs)
+			checkPgBouncer(t, r.name, r.pgbouncer, docs)
 		})
 	}
 	if t.Failed() {
@@ -279,6 +298,77 @@ func checkRendered(t *testing.T, file, namespace, linkerd string, hpa, pdb, serv
 		}
 		if ns := list(sm, "spec", "namespaceSelector", "matchNames"); len(ns) != 1 || ns[0] != namespace {
 			t.Errorf("%s: ServiceMonitor namespaceSelector %v", file, ns)
+		}
+	}
+}
+
+// checkPgBouncer: the optional PgBouncer (transaction pooling) renders, or
+// nothing of it does; with it every service runs with HOTEL_DB_POOLER and
+// the migration Job reaches the primary directly.
+func checkPgBouncer(t *testing.T, file string, enabled bool, docs []map[string]any) {
+	t.Helper()
+	var dep, svc, pdb, job map[string]any
+	pooler := map[string]string{}
+	for _, d := range docs {
+		switch kind, name := str(d, "kind"), str(d, "metadata", "name"); {
+		case kind == "Deployment" && name == "hotel-pgbouncer":
+			dep = d
+		case kind == "Service" && name == "hotel-pgbouncer":
+			svc = d
+		case kind == "PodDisruptionBudget" && name == "hotel-pgbouncer":
+			pdb = d
+		case kind == "Job" && name == "hotel-migrate":
+			job = d
+		case kind == "Deployment":
+			pooler[name] = envOf(t, file+": "+name, dig(d, "spec", "template", "spec", "containers", 0))["HOTEL_DB_POOLER"]
+		}
+	}
+	if !enabled {
+		if dep != nil || svc != nil || pdb != nil {
+			t.Errorf("%s: PgBouncer rendered although pgbouncer.enabled is false", file)
+		}
+		for name, v := range pooler {
+			if v != "" {
+				t.Errorf("%s: %s has HOTEL_DB_POOLER=%s without PgBouncer", file, name, v)
+			}
+		}
+		return
+	}
+	if dep == nil || svc == nil || pdb == nil {
+		t.Fatalf("%s: PgBouncer Deployment %v, Service %v, PDB %v", file, dep != nil, svc != nil, pdb != nil)
+	}
+	for _, c := range components {
+		if pooler["hotel-"+c] != "pgbouncer" {
+			t.Errorf("%s: hotel-%s HOTEL_DB_POOLER=%q, want pgbouncer", file, c, pooler["hotel-"+c])
+		}
+	}
+	pod := dig(dep, "spec", "template", "spec")
+	ctr := dig(pod, "containers", 0)
+	checkContainerSecurity(t, file+": hotel-pgbouncer", ctr)
+	if dig(pod, "securityContext", "runAsNonRoot") != true {
+		t.Errorf("%s: hotel-pgbouncer pod securityContext %v", file, dig(pod, "securityContext"))
+	}
+	env := envOf(t, file+": hotel-pgbouncer", ctr)
+	if env["POOL_MODE"] != "transaction" || env["DATABASE_URL"] != "secretKeyRef" || env["LISTEN_PORT"] != "6432" {
+		t.Errorf("%s: hotel-pgbouncer env %v: want transaction pooling, the upstream from a Secret, port 6432", file, env)
+	}
+	if img := str(ctr, "image"); !strings.Contains(img, ":") || strings.HasSuffix(img, ":latest") {
+		t.Errorf("%s: hotel-pgbouncer image %q is not pinned", file, img)
+	}
+	podLabels, _ := dig(dep, "spec", "template", "metadata", "labels").(map[string]any)
+	for what, sel := range map[string]any{"Service": dig(svc, "spec", "selector"), "PDB": dig(pdb, "spec", "selector", "matchLabels")} {
+		m, _ := sel.(map[string]any)
+		if len(m) == 0 || !subset(m, podLabels) || m["app.kubernetes.io/component"] != "pgbouncer" {
+			t.Errorf("%s: the PgBouncer %s does not select its pods: %v", file, what, sel)
+		}
+	}
+	if str(svc, "spec", "ports", 0, "targetPort") != "postgres" || fmt.Sprint(dig(svc, "spec", "ports", 0, "port")) != "6432" {
+		t.Errorf("%s: hotel-pgbouncer Service ports %v", file, dig(svc, "spec", "ports"))
+	}
+	// The migration hook runs before PgBouncer exists: the primary's URL.
+	for _, e := range list(dig(job, "spec", "template", "spec", "containers", 0), "env") {
+		if str(e, "name") == "DATABASE_URL" && str(e, "valueFrom", "secretKeyRef", "key") != "DIRECT_DATABASE_URL" {
+			t.Errorf("%s: the migration Job's DATABASE_URL is %v, want the direct URL", file, dig(e, "valueFrom"))
 		}
 	}
 }

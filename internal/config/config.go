@@ -31,6 +31,12 @@ const (
 	TargetScheduler = "scheduler"
 )
 
+// Values of HOTEL_DB_POOLER.
+const (
+	PoolerNone      = "none"
+	PoolerPgBouncer = "pgbouncer"
+)
+
 // AllTargets is what --target=all expands to.
 var AllTargets = []string{TargetGateway, TargetBooking, TargetInventory, TargetScheduler}
 
@@ -47,8 +53,11 @@ type Config struct {
 	// one may be and still be read.
 	DatabaseReadURL string
 	MaxReplicaLag   time.Duration
-	AutoMigrate     bool
-	SeedSample      bool
+	// DBPooler is what sits between the processes and PostgreSQL:
+	// PoolerNone or PoolerPgBouncer (transaction pooling).
+	DBPooler    string
+	AutoMigrate bool
+	SeedSample  bool
 
 	// Serving
 	Addr            string
@@ -153,6 +162,7 @@ var Settings = []Setting{
 	{"HOTEL_AUTO_MIGRATE", "auto-migrate", "true", "apply database migrations at serve start"},
 	{"HOTEL_SEED_SAMPLE", "seed-sample", "true", "seed the sample hotels when the database is empty"},
 	{"HOTEL_DB_CONNECT_TIMEOUT", "db-connect-timeout", "30s", "how long to retry an unreachable database at start"},
+	{"HOTEL_DB_POOLER", "db-pooler", "none", "what DATABASE_URL reaches: none (PostgreSQL itself, or a pooler in session mode) or pgbouncer (PgBouncer in transaction pooling: no named prepared statements, default_query_exec_mode=cache_describe unless DATABASE_URL names one, no startup parameters)"},
 	{"HOTEL_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may run after SIGTERM"},
 	{"HOTEL_UPSTREAM_TIMEOUT", "upstream-timeout", "30s", "timeout of calls between services in split mode"},
 	{"HOTEL_READ_TIMEOUT", "read-timeout", "30s", "longest a client may take to send a request (headers and body); slower clients are cut off"},
@@ -315,6 +325,12 @@ func build(get func(string) string) (*Config, error) {
 		bad("HOTEL_MAX_REPLICA_LAG=%q must be a duration from 10ms to 1m, such as 1s", get("HOTEL_MAX_REPLICA_LAG"))
 	} else {
 		c.MaxReplicaLag = d
+	}
+	switch v := strings.ToLower(strings.TrimSpace(get("HOTEL_DB_POOLER"))); v {
+	case PoolerNone, PoolerPgBouncer:
+		c.DBPooler = v
+	default:
+		bad("HOTEL_DB_POOLER=%q must be none or pgbouncer (PgBouncer in transaction pooling mode)", get("HOTEL_DB_POOLER"))
 	}
 	c.ShutdownTimeout = duration(get, "HOTEL_SHUTDOWN_TIMEOUT", bad)
 	c.UpstreamTimeout = duration(get, "HOTEL_UPSTREAM_TIMEOUT", bad)

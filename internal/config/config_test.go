@@ -125,6 +125,7 @@ func TestLoadDefaults(t *testing.T) {
 		DataDir:            "./data",
 		DBConnectTimeout:   30 * time.Second,
 		MaxReplicaLag:      time.Second,
+		DBPooler:           config.PoolerNone,
 		AutoMigrate:        true,
 		SeedSample:         true,
 		Addr:               "127.0.0.1:8080",
@@ -589,6 +590,21 @@ func TestLoadValidation(t *testing.T) {
 				}
 				return ""
 			},
+		},
+		{
+			name: "pgbouncer pooler",
+			env:  map[string]string{"HOTEL_DB_POOLER": "PgBouncer"},
+			check: func(c *config.Config) string {
+				if c.DBPooler != config.PoolerPgBouncer {
+					return "DBPooler = " + c.DBPooler
+				}
+				return ""
+			},
+		},
+		{
+			name:      "unknown pooler",
+			env:       map[string]string{"HOTEL_DB_POOLER": "pgpool"},
+			wantInErr: []string{`HOTEL_DB_POOLER="pgpool" must be none or pgbouncer`},
 		},
 		{
 			name:      "duration without unit",

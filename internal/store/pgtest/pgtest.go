@@ -93,6 +93,10 @@ type server struct {
 	extra []string
 
 	idle chan *pgx.Conn // idle admin connections (a tiny pool)
+
+	bmu        sync.Mutex
+	bouncer    *bouncer // PgBouncer in front, once started (pgbouncer.go)
+	bouncerErr error
 }
 
 // Run runs the tests in m and afterwards stops the PostgreSQL cluster if one
@@ -118,7 +122,23 @@ func Run(m *testing.M) int {
 // to the calling test, dropped (WITH (FORCE)) when the test finishes. It is
 // safe to call from parallel tests. The first call in a test binary starts
 // the server. Any failure fails the test; it never skips.
+//
+// With TEST_DB_POOLER=pgbouncer the URL reaches the database through PgBouncer
+// in transaction pooling mode, as NewPgBouncerDatabase's, and names
+// default_query_exec_mode=cache_describe (PgBouncerExecMode): the suite
+// runs as an operator runs the platform behind PgBouncer.
 func NewDatabase(t testing.TB) string {
+	t.Helper()
+	if Pooled() {
+		return withExecMode(NewPgBouncerDatabase(t), PgBouncerExecMode)
+	}
+	return get(t).newDatabase(t, true)
+}
+
+// NewDirectDatabase is NewDatabase reaching the server directly, also under
+// TEST_DB_POOLER=pgbouncer: for a test of what only a session of the
+// server itself has (a startup parameter, say).
+func NewDirectDatabase(t testing.TB) string {
 	t.Helper()
 	return get(t).newDatabase(t, true)
 }
@@ -149,7 +169,8 @@ func (s *server) newDatabase(t testing.TB, drop bool) string {
 
 // AdminURL returns a postgres:// URL of the server's maintenance database
 // (starting the server if needed), for tests that need server-wide access,
-// e.g. to inspect pg_database or terminate connections.
+// e.g. to inspect pg_database or terminate connections. It reaches the
+// server directly, also under TEST_DB_POOLER=pgbouncer.
 func AdminURL(t testing.TB) string {
 	t.Helper()
 	return get(t).admin.String()
@@ -168,6 +189,14 @@ func get(t testing.TB) *server {
 		if state.err == nil && state.srv.cmd != nil {
 			t.Logf("pgtest: started PostgreSQL at %s in %v", state.srv.admin.Host, time.Since(begin).Round(time.Millisecond))
 		}
+		if state.err == nil && Pooled() {
+			if b, err := state.srv.pgbouncer(); err != nil {
+				state.err = err
+			} else {
+				t.Logf("pgtest: %s=pgbouncer: databases through PgBouncer (transaction pooling) at %s, started in %v",
+					envPooler, b.addr, b.started.Round(time.Millisecond))
+			}
+		}
 	}
 	if state.err != nil {
 		t.Fatalf("pgtest: %v", state.err)
@@ -176,6 +205,9 @@ func get(t testing.TB) *server {
 }
 
 func start() (*server, error) {
+	if err := checkPoolerEnv(); err != nil {
+		return nil, err
+	}
 	if raw := os.Getenv(envURL); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
@@ -381,31 +413,44 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// startProcess starts s.cmd from a goroutine locked to its OS thread that
-// stays alive until the server exits: Pdeathsig fires when the *thread* that
-// forked the child dies, and the Go runtime may otherwise retire threads.
+// startProcess starts s.cmd (see startLocked).
 func (s *server) startProcess() error {
-	done := make(chan struct{})
+	done, err := startLocked(s.cmd)
 	s.done = done
-	cmd := s.cmd
+	return err
+}
+
+// startLocked starts cmd from a goroutine locked to its OS thread that
+// stays alive until the process exits: Pdeathsig fires when the *thread*
+// that forked the child dies, and the Go runtime may otherwise retire
+// threads. done is closed once the process has exited.
+func startLocked(cmd *exec.Cmd) (done chan struct{}, err error) {
+	done = make(chan struct{})
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		if err := cmd.Start(); err != nil {
 			errc <- err
+			close(done)
 			return
 		}
 		errc <- nil
 		_ = cmd.Wait()
 		close(done)
 	}()
-	return <-errc
+	return done, <-errc
 }
 
 // waitReady polls until the server accepts connections on its TCP port and
 // reports our data directory (not some other cluster that won the port).
 func (s *server) waitReady() error {
+	return waitFor(s.done, s.ping)
+}
+
+// waitFor polls ping until it succeeds, the process whose done channel is
+// given exits, or startTimeout passes.
+func waitFor(done <-chan struct{}, ping func(context.Context) error) error {
 	deadline := time.NewTimer(startTimeout)
 	defer deadline.Stop()
 	delay := 10 * time.Millisecond
@@ -413,8 +458,7 @@ func (s *server) waitReady() error {
 	defer tick.Stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := s.done
-	go func() { // abort a hanging connect attempt as soon as postgres exits
+	go func() { // abort a hanging connect attempt as soon as the process exits
 		select {
 		case <-done:
 			cancel()
@@ -422,13 +466,13 @@ func (s *server) waitReady() error {
 		}
 	}()
 	for {
-		err := s.ping(ctx)
+		err := ping(ctx)
 		if err == nil {
 			return nil
 		}
 		select {
-		case <-s.done:
-			return fmt.Errorf("postgres exited: %v", s.cmd.ProcessState)
+		case <-done:
+			return errors.New("the process exited")
 		case <-deadline.C:
 			return fmt.Errorf("not accepting connections after %v: %v", startTimeout, err)
 		case <-tick.C:
@@ -494,11 +538,18 @@ func (s *server) exec(sql string) error {
 // stop shuts the cluster down (see shutdown) and removes its directory; for
 // an external server it only closes the admin connections.
 func (s *server) stop() error {
+	var berr error
+	s.bmu.Lock()
+	if s.bouncer != nil {
+		berr = s.bouncer.stop()
+		s.bouncer, s.bouncerErr = nil, errors.New("pgbouncer already stopped")
+	}
+	s.bmu.Unlock()
 	if s.cmd == nil {
 		s.closeIdle()
-		return nil
+		return berr
 	}
-	return errors.Join(s.shutdown(), os.RemoveAll(s.dir))
+	return errors.Join(berr, s.shutdown(), os.RemoveAll(s.dir))
 }
 
 // shutdown stops the postgres process (SIGINT = fast shutdown: open

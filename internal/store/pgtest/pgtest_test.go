@@ -452,3 +452,79 @@ func TestClusterCrash(t *testing.T) {
 		t.Error("Crash of a stopped cluster succeeded")
 	}
 }
+
+// TestPgBouncerDatabase: the URL reaches the test's own database through
+// PgBouncer in transaction pooling mode, which the admin console shows.
+func TestPgBouncerDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := NewPgBouncerDatabase(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Query().Has("default_query_exec_mode") {
+		t.Errorf("NewPgBouncerDatabase's URL names an exec mode: %s", dsn)
+	}
+	conn := connect(t, withExecMode(dsn, PgBouncerExecMode))
+	defer conn.Close(ctx)
+	var db string
+	if err := conn.QueryRow(ctx, "SELECT current_database() WHERE $1::int = 1", 1).Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	if db != dbName(t, dsn) {
+		t.Errorf("through PgBouncer: database %q, want %q", db, dbName(t, dsn))
+	}
+
+	// The admin console (simple protocol only) of the same bouncer.
+	u.Path = "/pgbouncer"
+	console := connect(t, withExecMode(u.String(), "simple_protocol"))
+	defer console.Close(ctx)
+	rows, err := console.Query(ctx, "SHOW CONFIG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := map[string]string{}
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		config[fmt.Sprint(vals[0])] = fmt.Sprint(vals[1])
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if config["pool_mode"] != "transaction" {
+		t.Errorf("pool_mode = %q, want transaction", config["pool_mode"])
+	}
+
+	// Transaction pooling: a transaction holds its server connection, a
+	// statement of another client meanwhile gets another one.
+	other := connect(t, withExecMode(dsn, PgBouncerExecMode))
+	defer other.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var inTx, outside int32
+	if err := tx.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&inTx); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&outside); err != nil {
+		t.Fatal(err)
+	}
+	if inTx == outside {
+		t.Errorf("a statement shared the server connection (pid %d) of another client's open transaction", inTx)
+	}
+}
+
+func TestPoolerEnv(t *testing.T) {
+	for v, ok := range map[string]bool{"": true, "none": true, "pgbouncer": true, "pgpool": false} {
+		t.Setenv(envPooler, v)
+		if err := checkPoolerEnv(); (err == nil) != ok {
+			t.Errorf("%s=%q: %v", envPooler, v, err)
+		}
+	}
+}

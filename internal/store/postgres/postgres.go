@@ -50,7 +50,9 @@ type Options struct {
 	// Tracer, if set, receives every statement the pool runs (spans).
 	Tracer pgx.QueryTracer
 	// ReadOnly makes every transaction read-only (for a check of a database
-	// that may not be this binary's): any write fails.
+	// that may not be this binary's): any write fails. It is a startup
+	// parameter, which PgBouncer refuses: behind PgBouncer the check's
+	// statements are reads by their code alone (see PoolerPgBouncer).
 	ReadOnly bool
 	// ReadURLs are the standbys' URLs (DATABASE_READ_URL, split with
 	// SplitReadURLs): reads that may lag go to them (see replicas.go).
@@ -61,10 +63,22 @@ type Options struct {
 	// ReplicaCheckEvery is how often the standbys' lag is measured
 	// (default MaxReplicaLag/4, from 50 ms to 1 s).
 	ReplicaCheckEvery time.Duration
+	// Pooler is what the URL reaches: "" or "none" (PostgreSQL, or a pooler
+	// in session mode) or PoolerPgBouncer.
+	Pooler string
 }
 
-// configure applies o to a pool's configuration.
-func configure(cfg *pgxpool.Config, o Options) {
+// configure applies o to the configuration of a pool of url.
+func configure(cfg *pgxpool.Config, url string, o Options) error {
+	switch o.Pooler {
+	case "", "none":
+	case PoolerPgBouncer:
+		if !namesExecMode(url) {
+			cfg.ConnConfig.DefaultQueryExecMode = DefaultExecModePgBouncer
+		}
+	default:
+		return fmt.Errorf("unknown pooler %q (none or %s)", o.Pooler, PoolerPgBouncer)
+	}
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
 	}
@@ -72,7 +86,9 @@ func configure(cfg *pgxpool.Config, o Options) {
 		cfg.ConnConfig.Tracer = o.Tracer
 	}
 	if o.ReadOnly {
-		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+		if o.Pooler != PoolerPgBouncer { // PgBouncer refuses the startup parameter
+			cfg.ConnConfig.RuntimeParams[readOnlyParam] = "on"
+		}
 		if cfg.ConnConfig.ValidateConnect != nil {
 			// target_session_attrs=read-write would refuse every server
 			// once transactions are read-only: look for the primary instead.
@@ -82,7 +98,31 @@ func configure(cfg *pgxpool.Config, o Options) {
 	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > 5*time.Second {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	return nil
 }
+
+// PoolerPgBouncer is PgBouncer in transaction pooling mode in front of
+// the database: each transaction (each statement outside one) may run on
+// another server connection. Named prepared statements do not survive
+// that (PgBouncer before 1.21, or without max_prepared_statements), so
+// the pool uses DefaultExecModePgBouncer unless the URL names a
+// default_query_exec_mode, and sends no startup parameter PgBouncer
+// refuses. Everything else the driver does is transaction-scoped already:
+// advisory locks are pg_advisory_xact_lock, COPY and the temporary table
+// of a load run inside one transaction (ON COMMIT DROP), and no SET,
+// LISTEN or session statement_timeout is used.
+const PoolerPgBouncer = "pgbouncer"
+
+// DefaultExecModePgBouncer is the query exec mode behind PgBouncer:
+// statement descriptions (parameter and result types) are cached per
+// connection, and each execution sends its SQL with the unnamed statement
+// (Parse, Bind, Execute, Sync), which PgBouncer keeps on one server
+// connection. Same types and binary formats as the default
+// cache_statement, one round trip once described.
+const DefaultExecModePgBouncer = pgx.QueryExecModeCacheDescribe
+
+// readOnlyParam is the startup parameter that makes a session read-only.
+const readOnlyParam = "default_transaction_read_only"
 
 // Open connects to the database at url (postgres:// or postgresql://, or a
 // key=value DSN), retrying with backoff for up to o.ConnectTimeout while the
@@ -96,7 +136,9 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL connection string (expected postgres://user:$PASSWORD@host:5432/dbname)")
 	}
-	configure(cfg, o)
+	if err := configure(cfg, url, o); err != nil {
+		return nil, err
+	}
 	where := net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port)))
 	if strings.HasPrefix(cfg.ConnConfig.Host, "/") {
 		where = cfg.ConnConfig.Host
@@ -120,6 +162,20 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 			}
 			return s, nil
 		}
+		if _, ok := cfg.ConnConfig.RuntimeParams[readOnlyParam]; ok && refusedStartupParam(err, readOnlyParam) {
+			// PgBouncer (HOTEL_DB_POOLER not set): it passes on no such
+			// parameter. Connect without it; the check only reads.
+			if o.Logf != nil {
+				o.Logf("the server at %s refuses the startup parameter %s (PgBouncer? set HOTEL_DB_POOLER=pgbouncer): "+
+					"reading without the server's read-only guard", where, readOnlyParam)
+			}
+			pool.Close()
+			delete(cfg.ConnConfig.RuntimeParams, readOnlyParam)
+			if pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+				return nil, fmt.Errorf("PostgreSQL at %s: %w", where, err)
+			}
+			continue
+		}
 		if !isConnectError(err) || time.Now().Add(backoff).After(deadline) {
 			pool.Close()
 			return nil, fmt.Errorf("cannot use PostgreSQL at %s database %q (tried %d times over %s): %s",
@@ -138,6 +194,25 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 		}
 		backoff = min(backoff*2, 5*time.Second)
 	}
+}
+
+// namesExecMode reports whether the connection string sets pgx's
+// default_query_exec_mode (pgx.ParseConfig consumes it).
+func namesExecMode(url string) bool {
+	pc, err := pgconn.ParseConfig(url)
+	if err != nil {
+		return false
+	}
+	_, ok := pc.RuntimeParams["default_query_exec_mode"]
+	return ok
+}
+
+// refusedStartupParam reports whether err is PgBouncer refusing the
+// startup parameter name ("unsupported startup parameter: NAME").
+func refusedStartupParam(err error, name string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.Contains(pgErr.Message, "unsupported startup parameter") &&
+		strings.Contains(pgErr.Message, name)
 }
 
 // isConnectError reports whether err means "server not there (yet)" rather

@@ -229,11 +229,13 @@ func TestMoneyCentsMigration(t *testing.T) {
 }
 
 // TestReadOnly: a read-only store reads (the schema, the identity) and
-// cannot write, not even the schema into a database without it.
+// cannot write, not even the schema into a database without it. The guard
+// is a startup parameter, which PgBouncer does not pass on (see
+// TestPgBouncerReadOnly): the database is reached directly.
 func TestReadOnly(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := pgtest.NewDatabase(t)
+	url := pgtest.NewDirectDatabase(t)
 	ro, err := Open(ctx, url, Options{ConnectTimeout: 10 * time.Second, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)

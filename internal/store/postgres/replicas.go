@@ -105,7 +105,10 @@ func openReplicas(ctx context.Context, primary *pgxpool.Pool, urls []string, o O
 			one.ConnConfig.Host, one.ConnConfig.Port = h.host, h.port
 			one.ConnConfig.Fallbacks = nil
 			one.ConnConfig.ValidateConnect = nil // the check decides whether a standby is used
-			configure(one, o)
+			if err := configure(one, u, o); err != nil {
+				rs.close()
+				return nil, err
+			}
 			// A standby is only ever read: make that certain.
 			one.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 			name := net.JoinHostPort(h.host, strconv.Itoa(int(h.port)))
