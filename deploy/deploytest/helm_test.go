@@ -69,12 +69,14 @@ func TestHelmChart(t *testing.T) {
 		name, file string
 		set        []string
 		pgbouncer  bool
+		replicas   bool
 	}
 	var renders []render
 	for _, v := range valuesFiles {
 		renders = append(renders, render{name: v.file, file: v.file})
 	}
 	renders = append(renders, render{name: "values.yaml+pgbouncer", file: "values.yaml", set: []string{"--set", "pgbouncer.enabled=true"}, pgbouncer: true})
+	renders = append(renders, render{name: "values.yaml+replicas", file: "values.yaml", set: []string{"--set", "readReplicas.enabled=true"}, replicas: true})
 	for _, r := range renders {
 		var v = valuesFiles[0]
 		for _, f := range valuesFiles {
@@ -99,6 +101,7 @@ func TestHelmChart(t *testing.T) {
 			docs := yamlDocs(t, r.name, []byte(o))
 			checkRendered(t, r.name, v.namespace, v.linkerd, v.hpa, v.pdb, v.serviceMonitor, docs)
 			checkPgBouncer(t, r.name, r.pgbouncer, docs)
+			checkReadReplicas(t, r.name, r.replicas, docs)
 		})
 	}
 	if t.Failed() {
@@ -384,6 +387,31 @@ func checkContainerSecurity(t *testing.T, where string, ctr any) {
 
 // envOf returns the container's env: the value, or "secretKeyRef" for a
 // variable read from a Secret (which must name both the Secret and the key).
+// checkReadReplicas: with readReplicas.enabled the booking, inventory and
+// scheduler components read DATABASE_READ_URL from the Secret and get the
+// lag bound; the gateway (no database reads of its own to route) and every
+// component without it get neither.
+func checkReadReplicas(t *testing.T, file string, enabled bool, docs []map[string]any) {
+	t.Helper()
+	seen := 0
+	for _, d := range docs {
+		name := str(d, "metadata", "name")
+		if str(d, "kind") != "Deployment" || name == "hotel-pgbouncer" {
+			continue
+		}
+		seen++
+		env := envOf(t, file+": "+name, dig(d, "spec", "template", "spec", "containers", 0))
+		want := enabled && name != "hotel-gateway"
+		if (env["DATABASE_READ_URL"] == "secretKeyRef") != want || (env["HOTEL_MAX_REPLICA_LAG"] == "1s") != want {
+			t.Errorf("%s: %s DATABASE_READ_URL %q, HOTEL_MAX_REPLICA_LAG %q (read replicas enabled: %v)", file, name,
+				env["DATABASE_READ_URL"], env["HOTEL_MAX_REPLICA_LAG"], enabled)
+		}
+	}
+	if seen == 0 {
+		t.Errorf("%s: no component Deployment rendered", file)
+	}
+}
+
 func envOf(t *testing.T, where string, ctr any) map[string]string {
 	t.Helper()
 	env := map[string]string{}
