@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotelplatform/hotel/internal/gateway"
 	"github.com/hotelplatform/hotel/internal/gateway/redistest"
 )
 
@@ -146,6 +147,39 @@ func TestGatewaysShareRateLimit(t *testing.T) {
 		if n == 0 {
 			t.Errorf("gateway %d allowed nothing: the requests did not reach every replica (%v)", g, r.perGateway)
 		}
+	}
+	// Sign-in attempts per address are shared too: 10 at once, then 10 a
+	// minute, across the replicas. (With an admin key, exempt from the
+	// request limit: only the sign-in limit counts them.)
+	c := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 5)}}).DialContext}}
+	start, tried, signIns := time.Now(), 0, 0
+	for i := range 3 * gateway.SignInBurst {
+		req, _ := http.NewRequest(http.MethodPost, s.gws[i%3].URL+"/auth/sign-in", strings.NewReader(`{"email":"nobody@hotel.example","password":"not a password"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+testAdminKey)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		tried++
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests:
+			if p := resp.Header.Get("RateLimit-Policy"); p != "10;w=60" {
+				t.Errorf("sign-in 429 with policy %q, want the sign-in limit's 10;w=60", p)
+			}
+		case http.StatusUnauthorized:
+			signIns++
+		default:
+			t.Errorf("sign-in attempt %d = %d, want 401 or 429", i, resp.StatusCode)
+		}
+	}
+	mostSignIns := gateway.SignInBurst + int(time.Since(start).Minutes()*gateway.SignInPerMinute) + 1
+	t.Logf("%d of %d sign-in attempts from one address reached the accounts through 3 gateways (the shared limit allows %d)", signIns, tried, mostSignIns)
+	if signIns < gateway.SignInBurst || signIns > mostSignIns {
+		t.Errorf("%d sign-in attempts from one address got through 3 gateways; the shared limit allows %d to %d", signIns, gateway.SignInBurst, mostSignIns)
 	}
 	if n := s.redisErrors(t); n != 0 {
 		t.Errorf("hotel_rate_limit_redis_errors_total = %v with Redis up", n)
