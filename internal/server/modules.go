@@ -467,7 +467,7 @@ func front(p *process, h http.Handler) http.Handler {
 // HOTEL_REDIS_URL, else this process's own.
 func (p *process) limiter(name string, l gateway.Limit) gateway.Limiter {
 	if p.redis == nil || l.Rate <= 0 {
-		return gateway.NewMemoryLimiter(l, gateway.MemoryOptions{Now: p.deps.Now})
+		return gateway.NewMemoryLimiter(l, gateway.MemoryOptions{})
 	}
 	return gateway.NewRedisLimiter(p.redis, l, gateway.RedisOptions{Name: name, Timeout: p.cfg.RedisTimeout,
 		Errors: p.limiterErrors, Log: p.deps.Log.With("component", "ratelimit")})
