@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/gateway/redistest"
 )
 
 // BenchmarkCreateBooking measures bookings created per second through the
@@ -113,6 +114,38 @@ func BenchmarkInventoryRead(b *testing.B) {
 			}, func(status int) bool { return status == http.StatusOK })
 			if failed > 0 {
 				b.Fatalf("%d of %d reads failed", failed, b.N)
+			}
+		})
+	}
+}
+
+// BenchmarkGatewayRateLimit measures GET / (the gateway's own answer,
+// rate limited like every API request) through the real server,
+// all-in-one, from parallel clients: with the in-memory limiter (the
+// ceiling) and with the limits shared through a local Redis, in one run.
+// The difference per request is what Redis costs the gateway.
+//
+//	go test -run '^$' -bench GatewayRateLimit -benchtime 20000x -count 5 ./cmd/hotel/
+func BenchmarkGatewayRateLimit(b *testing.B) {
+	rs := redistest.Start(b)
+	for _, shared := range []bool{false, true} {
+		name := "memory"
+		if shared {
+			name = "redis"
+		}
+		b.Run(name, func(b *testing.B) {
+			db := dbEnv(b, sqliteStore)
+			db["LOG_LEVEL"] = "info" // as in production: one access-log line per request
+			if shared {
+				db["HOTEL_REDIS_URL"] = rs.URL()
+			}
+			sys := startAll(b, db)
+			failed := benchHTTP(b, 4, "requests/s", func(*rand.Rand) *http.Request {
+				req, _ := http.NewRequest(http.MethodGet, sys.Gateway+"/", nil)
+				return req
+			}, func(status int) bool { return status == http.StatusOK })
+			if failed > 0 {
+				b.Fatalf("%d of %d requests failed", failed, b.N)
 			}
 		})
 	}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/events/natsrelay/natstest"
+	"github.com/hotelplatform/hotel/internal/gateway/redistest"
 	"github.com/hotelplatform/hotel/internal/server"
 )
 
@@ -293,7 +294,10 @@ func startSplitObserved(t *testing.T, db map[string]string) *system {
 	inv := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "inventory"}, db))
 	book := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "booking", "INVENTORY_URL": inv.URL}, db))
 	sched := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "scheduler", "INVENTORY_URL": inv.URL}, db))
-	gw := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey}, admin))
+	// The gateway shares its rate limits through Redis, as a deployment
+	// of several would.
+	gw := startServe(t, overlay(map[string]string{"HOTEL_TARGET": "gateway", "INVENTORY_URL": inv.URL, "BOOKING_URL": book.URL, "HOTEL_ADMIN_KEY": testAdminKey,
+		"HOTEL_REDIS_URL": redistest.Start(t).URL(), "HOTEL_REDIS_TIMEOUT": "1s"}, admin))
 	return &system{Gateway: gw.URL, procs: map[string]*proc{"inventory": inv, "booking": book, "scheduler": sched, "gateway": gw}}
 }
 
@@ -701,13 +705,14 @@ func driveTraffic(t *testing.T, gw string, round int) {
 // Expressions that may return nothing in a healthy system, and why. All
 // others must return data after driveTraffic.
 var mayBeEmpty = map[string]string{
-	"Responses by status class/3xx":           "the API redirects nothing the traffic asks",
-	"Responses by status class/5xx":           "a healthy run answers no 5xx",
-	"Gateway responses/3xx":                   "the API redirects nothing the traffic asks",
-	"Gateway responses/5xx":                   "a healthy run answers no 5xx",
-	"Gateway responses/429 rate limited":      "the tests' rate limit is far above the traffic",
-	"Database errors/{{service}} {{driver}}":  "a healthy run has no database errors",
-	"Webhook lag/subscription {{webhook_id}}": "a healthy subscription is caught up (only those behind are shown)",
+	"Responses by status class/3xx":                     "the API redirects nothing the traffic asks",
+	"Responses by status class/5xx":                     "a healthy run answers no 5xx",
+	"Gateway responses/3xx":                             "the API redirects nothing the traffic asks",
+	"Gateway responses/5xx":                             "a healthy run answers no 5xx",
+	"Gateway responses/429 rate limited":                "the tests' rate limit is far above the traffic",
+	"Database errors/{{service}} {{driver}}":            "a healthy run has no database errors",
+	"Webhook lag/subscription {{webhook_id}}":           "a healthy subscription is caught up (only those behind are shown)",
+	"Rate limits without Redis/{{target}} {{instance}}": "a healthy Redis decides every request (its series is 0)",
 }
 
 // selectorsMayBeEmpty: series selectors (metric and matchers, as written)

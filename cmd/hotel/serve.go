@@ -21,7 +21,7 @@ import (
 )
 
 var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "guest-retention-days", "admin-addr",
-	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-conns", "max-conns-per-client", "rate-limit", "rate-burst", "rate-limit-exempt", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, append(serveDBFlags, dbFlags...)...)
+	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-conns", "max-conns-per-client", "rate-limit", "rate-burst", "rate-limit-exempt", "redis-url", "redis-timeout", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, append(serveDBFlags, dbFlags...)...)
 
 // serve runs the configured targets until ctx is done, then shuts down
 // gracefully: stop accepting, let in-flight requests finish, close the store.

@@ -77,7 +77,7 @@ func TestCompose(t *testing.T) {
 		}
 	}
 
-	want := []string{"alloy", "booking", "gateway", "grafana", "inventory", "loki", "migrate", "otel-collector", "postgres", "prometheus", "scheduler"}
+	want := []string{"alloy", "booking", "gateway", "grafana", "inventory", "loki", "migrate", "otel-collector", "postgres", "prometheus", "redis", "scheduler"}
 	got := p.ServiceNames()
 	sort.Strings(got)
 	if strings.Join(got, " ") != strings.Join(want, " ") {
@@ -153,7 +153,11 @@ func TestCompose(t *testing.T) {
 		}
 		if name == "gateway" {
 			env["BOOKING_URL"] = "http://booking:8080"
+			env["HOTEL_REDIS_URL"] = "redis://redis:6379/0"
 			deps["booking"] = types.ServiceConditionHealthy
+			deps["redis"] = types.ServiceConditionHealthy
+		} else if _, ok := s.Environment["HOTEL_REDIS_URL"]; ok {
+			t.Errorf("%s: only the gateway rate limits; it has HOTEL_REDIS_URL", name)
 		}
 		checkEnv(t, s, env)
 		checkDepends(t, s, deps)
@@ -170,6 +174,22 @@ func TestCompose(t *testing.T) {
 		} else if len(s.Ports) != 0 {
 			t.Errorf("%s: only the gateway publishes a port, got %+v", name, s.Ports)
 		}
+	}
+
+	// Redis for the gateways' shared rate limits: pinned, health-checked,
+	// unpublished, locked down, nothing persisted.
+	rd := p.Services["redis"]
+	if !strings.HasPrefix(rd.Image, "redis:7.") {
+		t.Errorf("redis: image %q, want a pinned Redis 7", rd.Image)
+	}
+	if hc := rd.HealthCheck; hc == nil || strings.Join(hc.Test, " ") != "CMD redis-cli ping" {
+		t.Errorf("redis: want healthcheck [CMD redis-cli ping], got %+v", hc)
+	}
+	if cmd := strings.Join(rd.Command, " "); !strings.Contains(cmd, "--save  --appendonly no") || !strings.Contains(cmd, "--maxmemory-policy volatile-ttl") {
+		t.Errorf("redis: command %q should persist nothing and evict expiring keys first", cmd)
+	}
+	if len(rd.Ports) != 0 || !rd.ReadOnly || strings.Join(rd.CapDrop, ",") != "ALL" || rd.User == "" || len(rd.Volumes) != 0 {
+		t.Errorf("redis: want no published port, read_only, cap_drop [ALL], a non-root user and no volume: %+v", rd)
 	}
 
 	// Prometheus: deploy/prometheus (config and rules) with the Compose
@@ -272,7 +292,7 @@ func TestComposePgBouncer(t *testing.T) {
 			t.Errorf("%s contains the value of %s", override, k)
 		}
 	}
-	want := []string{"alloy", "booking", "gateway", "grafana", "inventory", "loki", "migrate", "otel-collector", "pgbouncer", "postgres", "prometheus", "scheduler"}
+	want := []string{"alloy", "booking", "gateway", "grafana", "inventory", "loki", "migrate", "otel-collector", "pgbouncer", "postgres", "prometheus", "redis", "scheduler"}
 	got := p.ServiceNames()
 	sort.Strings(got)
 	if strings.Join(got, " ") != strings.Join(want, " ") {
@@ -317,6 +337,7 @@ func TestComposePgBouncer(t *testing.T) {
 		}
 		if name == "gateway" {
 			deps["booking"] = types.ServiceConditionHealthy
+			deps["redis"] = types.ServiceConditionHealthy // the shared rate limits
 		}
 		checkDepends(t, s, deps)
 		if !s.ReadOnly || s.HealthCheck == nil {

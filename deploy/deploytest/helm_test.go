@@ -19,10 +19,11 @@ var components = []string{"booking", "gateway", "inventory", "scheduler"}
 var valuesFiles = []struct {
 	file, namespace, linkerd string
 	hpa, pdb, serviceMonitor bool
+	redis                    string // the gateways' shared rate limits: "" none, "chart" the chart's Redis, "secret" an external one
 }{
-	{"values.yaml", "hotel", "enabled", true, true, false},
-	{"values-dev.yaml", "hotel-dev", "disabled", false, false, false},
-	{"values-prod.yaml", "hotel-prod", "enabled", true, true, true},
+	{"values.yaml", "hotel", "enabled", true, true, false, ""},
+	{"values-dev.yaml", "hotel-dev", "disabled", false, false, false, "chart"},
+	{"values-prod.yaml", "hotel-prod", "enabled", true, true, true, "secret"},
 }
 
 func TestHelmValuesFiles(t *testing.T) {
@@ -102,6 +103,7 @@ func TestHelmChart(t *testing.T) {
 			checkRendered(t, r.name, v.namespace, v.linkerd, v.hpa, v.pdb, v.serviceMonitor, docs)
 			checkPgBouncer(t, r.name, r.pgbouncer, docs)
 			checkReadReplicas(t, r.name, r.replicas, docs)
+			checkRedis(t, r.name, v.redis, docs)
 		})
 	}
 	if t.Failed() {
@@ -149,6 +151,11 @@ func TestHelmChart(t *testing.T) {
 	o, err = goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--set", "secrets.databaseUrl.name=")
 	if err == nil || !strings.Contains(o, "DATABASE_URL") {
 		t.Errorf("helm template without a DATABASE_URL Secret name should fail naming it: %v\n%s", err, o)
+	}
+	// The gateways use one Redis: the chart's or an external one.
+	o, err = goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--set", "redis.enabled=true", "--set", "secrets.redisUrl.name=hotel-redis")
+	if err == nil || !strings.Contains(o, "not both") {
+		t.Errorf("helm template with both Redis settings should fail: %v\n%s", err, o)
 	}
 	// A PodDisruptionBudget takes minAvailable or maxUnavailable, not both.
 	o, err = goTool(t, root(t), helmPkg, "template", "hotel", chartDir, "--set", "components.scheduler.pdb.minAvailable=1")
@@ -373,6 +380,59 @@ func checkPgBouncer(t *testing.T, file string, enabled bool, docs []map[string]a
 		if str(e, "name") == "DATABASE_URL" && str(e, "valueFrom", "secretKeyRef", "key") != "DIRECT_DATABASE_URL" {
 			t.Errorf("%s: the migration Job's DATABASE_URL is %v, want the direct URL", file, dig(e, "valueFrom"))
 		}
+	}
+}
+
+// checkRedis checks the gateways' shared rate limits as want says: none
+// (""), through the chart's own Redis ("chart": a locked-down Deployment
+// and its Service, no persistence) or an external one ("secret": its URL
+// from a Secret).
+func checkRedis(t *testing.T, file, want string, docs []map[string]any) {
+	t.Helper()
+	var gw, dep, svc map[string]any
+	for _, d := range docs {
+		switch kind, name := str(d, "kind"), str(d, "metadata", "name"); {
+		case kind == "Deployment" && name == "hotel-gateway":
+			gw = d
+		case kind == "Deployment" && name == "hotel-redis":
+			dep = d
+		case kind == "Service" && name == "hotel-redis":
+			svc = d
+		}
+	}
+	env := envOf(t, file+": hotel-gateway", dig(gw, "spec", "template", "spec", "containers", 0))
+	wantURL, wantTimeout := map[string]string{"": "", "chart": "redis://hotel-redis:6379/0", "secret": "secretKeyRef"}[want], "50ms"
+	if want == "" {
+		wantTimeout = ""
+	}
+	if env["HOTEL_REDIS_URL"] != wantURL || env["HOTEL_REDIS_TIMEOUT"] != wantTimeout {
+		t.Errorf("%s: gateway HOTEL_REDIS_URL=%q HOTEL_REDIS_TIMEOUT=%q, want %q %q", file, env["HOTEL_REDIS_URL"], env["HOTEL_REDIS_TIMEOUT"], wantURL, wantTimeout)
+	}
+	if (dep != nil) != (want == "chart") || (svc != nil) != (want == "chart") {
+		t.Fatalf("%s: Redis Deployment rendered=%v, Service rendered=%v; want them with the chart's own Redis only", file, dep != nil, svc != nil)
+	}
+	if dep == nil {
+		return
+	}
+	pod := dig(dep, "spec", "template", "spec")
+	ctr := dig(pod, "containers", 0)
+	checkContainerSecurity(t, file+": hotel-redis", ctr)
+	if dig(pod, "securityContext", "runAsNonRoot") != true || dig(pod, "automountServiceAccountToken") != false {
+		t.Errorf("%s: hotel-redis pod %v", file, pod)
+	}
+	if img := str(ctr, "image"); !strings.HasPrefix(img, "redis:7.") || strings.HasSuffix(img, ":latest") {
+		t.Errorf("%s: hotel-redis image %q is not a pinned Redis 7", file, img)
+	}
+	args := fmt.Sprint(dig(ctr, "args"))
+	for _, a := range []string{"--save ", "--appendonly no", "--maxmemory-policy volatile-ttl"} {
+		if !strings.Contains(args, a) {
+			t.Errorf("%s: hotel-redis args %s lack %q (no persistence, expiring keys evicted first)", file, args, a)
+		}
+	}
+	podLabels, _ := dig(dep, "spec", "template", "metadata", "labels").(map[string]any)
+	sel, _ := dig(svc, "spec", "selector").(map[string]any)
+	if len(sel) == 0 || !subset(sel, podLabels) || fmt.Sprint(dig(svc, "spec", "ports", 0, "port")) != "6379" {
+		t.Errorf("%s: Service hotel-redis %v does not serve the Redis pod %v on 6379", file, dig(svc, "spec"), podLabels)
 	}
 }
 

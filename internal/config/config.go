@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+	"github.com/redis/go-redis/v9"
 )
 
 // Targets a process can run.
@@ -120,6 +121,10 @@ type Config struct {
 	RateExemptAdmin   bool     // admin keys are not limited
 	RateExemptService bool     // the service credential is not limited
 	CORSOrigins       []string // allowed browser origins; "*" any
+	// RedisURL, when set, has gateway replicas share their rate limits
+	// through that Redis; RedisTimeout bounds each decision's call to it.
+	RedisURL     string
+	RedisTimeout time.Duration
 
 	// OTLPEndpoint is where traces go (OTEL_EXPORTER_OTLP_ENDPOINT); empty: nowhere.
 	OTLPEndpoint string
@@ -175,6 +180,8 @@ var Settings = []Setting{
 	{"HOTEL_RATE_LIMIT", "rate-limit", "50", "requests per second each client may make through the gateway (its verified staff key, else its IP); 0 turns limiting off"},
 	{"HOTEL_RATE_BURST", "rate-burst", "100", "requests a client may make at once before the rate applies"},
 	{"HOTEL_RATE_LIMIT_EXEMPT", "rate-limit-exempt", "admin,service", "callers not rate limited: a comma list of admin (admin keys) and service (the service credential), or none"},
+	{"HOTEL_REDIS_URL", "redis-url", "", "Redis (redis://[:PASSWORD@]host:6379[/db], rediss:// for TLS) through which gateway replicas share every client's rate limits; empty: each gateway limits on its own. While Redis is unreachable each gateway limits on its own (fail open to the replica's limit)"},
+	{"HOTEL_REDIS_TIMEOUT", "redis-timeout", "50ms", "longest a rate-limit decision waits for Redis before the gateway decides on its own (1ms-5s)"},
 	{"HOTEL_MAX_CONNS", "max-conns", "0", "connections the listener holds at most; 0: three quarters of the open-file limit"},
 	{"HOTEL_MAX_CONNS_PER_CLIENT", "max-conns-per-client", "256", "connections one client address may hold at the gateway; beyond it its longest-idle connection is closed, or the new one if none is idle (services behind the gateway bound only the total)"},
 	{"HOTEL_MAX_IN_FLIGHT", "max-in-flight", "", "requests each service works on at once, by class of route: comma list of class=N for bookings (the booking flow and its holds), reads (searches, inventory, calendar, catalogue), writes (other changes: ARI, catalogue, users, webhooks), feed (the event feed's long polls); 0 unbounds a class; a class not named: bookings and reads 32 per CPU (at least 64), writes 8 per CPU (at least 16), feed 512"},
@@ -431,6 +438,17 @@ func build(get func(string) string) (*Config, error) {
 			bad("HOTEL_RATE_LIMIT_EXEMPT=%q must be a comma list of admin and service, or none", get("HOTEL_RATE_LIMIT_EXEMPT"))
 		}
 	}
+	c.RedisURL = strings.TrimSpace(get("HOTEL_REDIS_URL"))
+	if c.RedisURL != "" {
+		if msg := checkRedisURL(c.RedisURL); msg != "" {
+			bad("HOTEL_REDIS_URL %s; expected redis://[:PASSWORD@]host:6379[/db], rediss://… (TLS) or unix:///path/redis.sock, or empty", msg)
+		}
+	}
+	if d, err := time.ParseDuration(get("HOTEL_REDIS_TIMEOUT")); err != nil || d < time.Millisecond || d > 5*time.Second {
+		bad("HOTEL_REDIS_TIMEOUT=%q must be a duration from 1ms to 5s, such as 50ms", get("HOTEL_REDIS_TIMEOUT"))
+	} else {
+		c.RedisTimeout = d
+	}
 	for _, o := range strings.Split(get("HOTEL_CORS_ORIGINS"), ",") {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		if o == "" {
@@ -680,6 +698,33 @@ func validScheme(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// checkRedisURL says what is wrong with a HOTEL_REDIS_URL, or "" if
+// nothing; never quoting the URL, which may hold a password.
+func checkRedisURL(s string) string {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "is not a URL"
+	case u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix":
+		return fmt.Sprintf("has scheme %q", clip(u.Scheme))
+	case u.Scheme != "unix" && u.Host == "":
+		return "names no host"
+	case u.Scheme == "unix" && u.Path == "":
+		return "names no socket path"
+	}
+	if _, err := redis.ParseURL(s); err != nil {
+		return "is not a valid Redis URL (its database must be a number, as in /0)"
+	}
+	return ""
+}
+
+func clip(s string) string {
+	if len(s) > 20 {
+		s = s[:20] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
 }
 
 func checkServiceURL(s string) error {

@@ -153,6 +153,7 @@ func TestLoadDefaults(t *testing.T) {
 		RateBurst:          100,
 		RateExemptAdmin:    true,
 		RateExemptService:  true,
+		RedisTimeout:       50 * time.Millisecond,
 		LogLevel:           slog.LevelInfo,
 		LogFormat:          "json",
 	}
@@ -388,9 +389,34 @@ func TestLoadValidation(t *testing.T) {
 			},
 		},
 		{
+			name: "shared rate limits through Redis",
+			env:  map[string]string{"HOTEL_REDIS_URL": " rediss://:s3cret-pw@redis.example:6380/2 ", "HOTEL_REDIS_TIMEOUT": "200ms"},
+			check: func(c *config.Config) string {
+				if c.RedisURL != "rediss://:s3cret-pw@redis.example:6380/2" || c.RedisTimeout != 200*time.Millisecond {
+					return fmt.Sprintf("RedisURL, RedisTimeout = %q, %v", c.RedisURL, c.RedisTimeout)
+				}
+				return ""
+			},
+		},
+		{
 			name:      "bad admission bounds",
 			env:       map[string]string{"HOTEL_MAX_IN_FLIGHT": "searches=5,bookings=-1,reads", "HOTEL_ADMISSION_WAIT": "1h"},
 			wantInErr: []string{`HOTEL_MAX_IN_FLIGHT has "searches=5"`, `"bookings=-1"`, `"reads"`, `HOTEL_ADMISSION_WAIT="1h"`},
+		},
+		{
+			name:      "Redis URL of another scheme",
+			env:       map[string]string{"HOTEL_REDIS_URL": "http://:s3cret-pw@redis:6379"},
+			wantInErr: []string{`HOTEL_REDIS_URL has scheme "http"; expected redis://`},
+		},
+		{
+			name:      "Redis URL without host, bad database, bad timeout",
+			env:       map[string]string{"HOTEL_REDIS_URL": "redis:///0", "HOTEL_REDIS_TIMEOUT": "0s"},
+			wantInErr: []string{"HOTEL_REDIS_URL names no host", `HOTEL_REDIS_TIMEOUT="0s" must be a duration from 1ms to 5s`},
+		},
+		{
+			name:      "Redis URL with a database that is not a number",
+			env:       map[string]string{"HOTEL_REDIS_URL": "redis://:s3cret-pw@redis:6379/cache"},
+			wantInErr: []string{"HOTEL_REDIS_URL is not a valid Redis URL"},
 		},
 		{
 			name:      "bad check-out run time",

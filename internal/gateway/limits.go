@@ -24,41 +24,55 @@ import (
 // it learnt, such as the resolved principal).
 type Identify func(r *http.Request) (client string, exempt bool, next *http.Request)
 
-// RateLimitConfig tunes RateLimit.
-type RateLimitConfig struct {
-	// Rate is the sustained requests per second allowed per client; zero
-	// or less turns limiting off.
-	Rate float64
-	// Burst is how many requests a client may make at once.
+// Limit is a token bucket: Rate requests a second sustained, and Burst
+// at once (the bucket's size).
+type Limit struct {
+	Rate  float64
 	Burst int
-	// MaxClients bounds the buckets kept (default 100,000); idle ones are
-	// dropped first.
-	MaxClients int
-	// Now is the clock (default time.Now).
-	Now func() time.Time
+}
+
+// window is how long an empty bucket takes to fill again.
+func (l Limit) window() time.Duration {
+	return time.Duration(float64(l.Burst) / l.Rate * float64(time.Second))
+}
+
+// Decision is a limiter's answer for one request.
+type Decision struct {
+	Allowed bool
+	// Remaining is how many more requests the client may make at once.
+	Remaining int
+	// RetryAfter is, when refused, how long until a request is allowed.
+	RetryAfter time.Duration
+	// ResetAfter is how long until the client's bucket is full again.
+	ResetAfter time.Duration
+}
+
+// A Limiter spends one request of a client's allowance. MemoryLimiter
+// keeps the buckets in the process; RedisLimiter shares them between
+// gateway replicas. A Limiter always decides: one that cannot reach what
+// it shares decides on its own (see RedisLimiter).
+type Limiter interface {
+	// Limit is the bucket every client has.
+	Limit() Limit
+	// Take spends one request of client's bucket.
+	Take(ctx context.Context, client string) Decision
 }
 
 // unlimited are the routes never limited: probes.
 var unlimited = []string{"/healthz", "/readyz"}
 
-// RateLimit limits each client to a token bucket of cfg.Rate requests per
-// second with bursts of cfg.Burst. Every limited answer carries
-// RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset; a refused
-// request gets 429 problem+json with Retry-After.
-func RateLimit(cfg RateLimitConfig, identify Identify, next http.Handler) http.Handler {
-	if cfg.Rate <= 0 {
+// RateLimit limits each client (as identify names it) with lim; a nil lim,
+// or one of rate zero, limits nothing. Every limited answer carries
+// RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset and
+// RateLimit-Policy; a refused request gets 429 problem+json with
+// Retry-After.
+func RateLimit(lim Limiter, identify Identify, next http.Handler) http.Handler {
+	if lim == nil || lim.Limit().Rate <= 0 {
 		return next
 	}
-	if cfg.Burst < 1 {
-		cfg.Burst = 1
-	}
-	if cfg.MaxClients <= 0 {
-		cfg.MaxClients = 100_000
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	b := &buckets{cfg: cfg, m: map[string]*bucket{}}
+	l := lim.Limit()
+	limit := strconv.Itoa(l.Burst)
+	policy := fmt.Sprintf("%d;w=%d", l.Burst, seconds(l.window()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if slices.Contains(unlimited, r.URL.Path) {
 			next.ServeHTTP(w, r)
@@ -69,16 +83,16 @@ func RateLimit(cfg RateLimitConfig, identify Identify, next http.Handler) http.H
 			next.ServeHTTP(w, r)
 			return
 		}
-		now := cfg.Now()
-		allowed, remaining, wait, reset := b.take(client, now)
+		d := lim.Take(r.Context(), client)
 		h := w.Header()
-		h.Set("RateLimit-Limit", strconv.Itoa(cfg.Burst))
-		h.Set("RateLimit-Remaining", strconv.Itoa(remaining))
-		h.Set("RateLimit-Reset", strconv.Itoa(seconds(reset)))
-		h.Set("RateLimit-Policy", fmt.Sprintf("%d;w=%d", cfg.Burst, seconds(time.Duration(float64(cfg.Burst)/cfg.Rate*float64(time.Second)))))
-		if !allowed {
-			h.Set("Retry-After", strconv.Itoa(seconds(wait)))
-			web.Error(w, r, hotel.Errorf(hotel.ERATELIMITED, "Too many requests from this client; retry after %d second(s).", seconds(wait)))
+		h.Set("RateLimit-Limit", limit)
+		h.Set("RateLimit-Remaining", strconv.Itoa(max(0, d.Remaining)))
+		h.Set("RateLimit-Reset", strconv.Itoa(seconds(d.ResetAfter)))
+		h.Set("RateLimit-Policy", policy)
+		if !d.Allowed {
+			wait := max(1, seconds(d.RetryAfter))
+			h.Set("Retry-After", strconv.Itoa(wait))
+			web.Error(w, r, hotel.Errorf(hotel.ERATELIMITED, "Too many requests from this client; retry after %d second(s).", wait))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -93,51 +107,78 @@ func seconds(d time.Duration) int {
 	return int(math.Ceil(d.Seconds()))
 }
 
+// MemoryOptions tune a MemoryLimiter.
+type MemoryOptions struct {
+	// MaxClients bounds the buckets kept (default 100,000); idle ones are
+	// dropped first.
+	MaxClients int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// MemoryLimiter keeps each client's token bucket in this process: one
+// gateway's view of its clients.
+type MemoryLimiter struct {
+	limit Limit
+	opts  MemoryOptions
+	mu    sync.Mutex
+	m     map[string]*bucket
+}
+
+// NewMemoryLimiter returns a limiter giving each client a bucket of l
+// (a Burst under 1 is 1).
+func NewMemoryLimiter(l Limit, o MemoryOptions) *MemoryLimiter {
+	l.Burst = max(1, l.Burst)
+	if o.MaxClients <= 0 {
+		o.MaxClients = 100_000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &MemoryLimiter{limit: l, opts: o, m: map[string]*bucket{}}
+}
+
+// Limit is the bucket every client has.
+func (b *MemoryLimiter) Limit() Limit { return b.limit }
+
 type bucket struct {
 	lim  *rate.Limiter
 	seen time.Time
 }
 
-// buckets are the clients' token buckets.
-type buckets struct {
-	cfg RateLimitConfig
-	mu  sync.Mutex
-	m   map[string]*bucket
-}
-
-// take spends a token of client's bucket at now. It reports whether the
-// request may go ahead, the tokens left, how long until one is available
-// (when refused) and until the bucket is full again.
-func (b *buckets) take(client string, now time.Time) (ok bool, remaining int, wait, reset time.Duration) {
+// Take spends a token of client's bucket.
+func (b *MemoryLimiter) Take(_ context.Context, client string) Decision {
+	now := b.opts.Now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	bk, found := b.m[client]
 	if !found {
-		if len(b.m) >= b.cfg.MaxClients {
+		if len(b.m) >= b.opts.MaxClients {
 			b.evict(now)
 		}
-		bk = &bucket{lim: rate.NewLimiter(rate.Limit(b.cfg.Rate), b.cfg.Burst)}
+		bk = &bucket{lim: rate.NewLimiter(rate.Limit(b.limit.Rate), b.limit.Burst)}
 		b.m[client] = bk
 	}
 	bk.seen = now
-	ok = bk.lim.AllowN(now, 1)
+	d := Decision{Allowed: bk.lim.AllowN(now, 1)}
 	tokens := bk.lim.TokensAt(now)
-	if !ok {
-		wait = time.Duration((1 - tokens) / b.cfg.Rate * float64(time.Second))
+	if !d.Allowed {
+		d.RetryAfter = time.Duration((1 - tokens) / b.limit.Rate * float64(time.Second))
 	}
-	reset = time.Duration((float64(b.cfg.Burst) - tokens) / b.cfg.Rate * float64(time.Second))
-	return ok, max(0, int(tokens)), wait, reset
+	d.ResetAfter = time.Duration((float64(b.limit.Burst) - tokens) / b.limit.Rate * float64(time.Second))
+	d.Remaining = max(0, int(tokens))
+	return d
 }
 
 // evict drops the buckets that have refilled (idle clients lose nothing),
 // or, if none has, half of them, least recently seen first.
-func (b *buckets) evict(now time.Time) {
+func (b *MemoryLimiter) evict(now time.Time) {
 	for k, bk := range b.m {
-		if bk.lim.TokensAt(now) >= float64(b.cfg.Burst) {
+		if bk.lim.TokensAt(now) >= float64(b.limit.Burst) {
 			delete(b.m, k)
 		}
 	}
-	if len(b.m) < b.cfg.MaxClients {
+	if len(b.m) < b.opts.MaxClients {
 		return
 	}
 	keys := make([]string, 0, len(b.m))
@@ -157,14 +198,18 @@ const (
 	SignInPerMinute = 10
 )
 
+// SignInRate is the bucket of sign-in attempts each client address has.
+var SignInRate = Limit{Rate: SignInPerMinute / 60.0, Burst: SignInBurst}
+
 // SignInLimit limits the requests to the sign-in routes ("METHOD /path")
-// per client address, whoever they claim to be, before next: guessing
-// passwords is slow from any one address, whatever the accounts tried
-// (each account also locks after failures in a row, see package accounts).
-// Other requests go to next untouched.
-func SignInLimit(next http.Handler, routes ...string) http.Handler {
+// per client address with lim (whose limit should be SignInRate), whoever
+// they claim to be, before next: guessing passwords is slow from any one
+// address, whatever the accounts tried (each account also locks after
+// failures in a row, see package accounts). Other requests go to next
+// untouched.
+func SignInLimit(lim Limiter, next http.Handler, routes ...string) http.Handler {
 	byIP := func(r *http.Request) (string, bool, *http.Request) { return ClientIP(r), false, r }
-	limited := RateLimit(RateLimitConfig{Rate: SignInPerMinute / 60.0, Burst: SignInBurst}, byIP, next)
+	limited := RateLimit(lim, byIP, next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if slices.Contains(routes, r.Method+" "+r.URL.Path) {
 			limited.ServeHTTP(w, r)

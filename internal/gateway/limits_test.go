@@ -57,7 +57,7 @@ func TestRateLimit(t *testing.T) {
 		return ctx
 	})
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := web.Middleware(discard(), gateway.RateLimit(gateway.RateLimitConfig{Rate: 2, Burst: 3, Now: clk.Now}, identify, ok))
+	h := web.Middleware(discard(), gateway.RateLimit(gateway.NewMemoryLimiter(gateway.Limit{Rate: 2, Burst: 3}, gateway.MemoryOptions{Now: clk.Now}), identify, ok))
 	do := func(from, header, path string) *http.Response {
 		r := httptest.NewRequest(http.MethodGet, path, nil)
 		r.RemoteAddr = from + ":40000"
@@ -132,7 +132,7 @@ func TestRateLimit(t *testing.T) {
 func TestRateLimitOff(t *testing.T) {
 	t.Parallel()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := gateway.RateLimit(gateway.RateLimitConfig{Rate: 0}, nil, ok)
+	h := gateway.RateLimit(gateway.NewMemoryLimiter(gateway.Limit{Rate: 0}, gateway.MemoryOptions{}), nil, ok)
 	for range 1000 {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
@@ -147,7 +147,7 @@ func TestRateLimitEvictsIdleClients(t *testing.T) {
 	clk := &clock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
 	identify := func(r *http.Request) (string, bool, *http.Request) { return r.Header.Get("X-Client"), false, r }
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := gateway.RateLimit(gateway.RateLimitConfig{Rate: 1, Burst: 1, MaxClients: 10, Now: clk.Now}, identify, ok)
+	h := gateway.RateLimit(gateway.NewMemoryLimiter(gateway.Limit{Rate: 1, Burst: 1}, gateway.MemoryOptions{MaxClients: 10, Now: clk.Now}), identify, ok)
 	hit := func(client string) int {
 		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		r.Header.Set("X-Client", client)

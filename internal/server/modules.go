@@ -378,8 +378,35 @@ func startScheduler(p *process) error {
 // the job's lease, so one replica publishes at a time.
 const JobPublishNATS = "publish-nats"
 
-// startGateway prepares the forwarding to the services not in this process.
+// startGateway prepares the forwarding to the services not in this process
+// and, with HOTEL_REDIS_URL, the Redis its rate limits are shared through.
 func startGateway(p *process) error {
+	if p.cfg.RedisURL != "" {
+		rdb, err := gateway.NewRedisClient(p.cfg.RedisURL, p.cfg.RedisTimeout)
+		if err != nil {
+			return fmt.Errorf("HOTEL_REDIS_URL: %w", err)
+		}
+		p.redis = rdb
+		p.limiterErrors = prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hotel_rate_limit_redis_errors_total",
+			Help: "Rate-limit decisions Redis did not make (unreachable, slow or failing), made by the gateway replica's own buckets instead.",
+		})
+		if p.deps.Metrics != nil {
+			if err := p.deps.Metrics.Registry.Register(p.limiterErrors); err != nil {
+				return err
+			}
+		}
+		// Fail open: a Redis down at start is waited for by no one.
+		ctx, cancel := context.WithTimeout(p.ctx, time.Second)
+		err = rdb.Ping(ctx).Err()
+		cancel()
+		if err != nil {
+			p.deps.Log.Warn("rate limiter: Redis unreachable at start; each replica limits on its own until it answers",
+				"redis", rdb.Options().Addr, "err", err)
+		} else {
+			p.deps.Log.Info("rate limits shared through Redis", "redis", rdb.Options().Addr, "timeout", p.cfg.RedisTimeout.String())
+		}
+	}
 	if !p.runs(config.TargetInventory) {
 		replicas, err := p.replicas(p.cfg.InventoryURL)
 		if err != nil {
@@ -429,12 +456,24 @@ func gatewayRoutes(p *process) []auth.Route {
 }
 
 // front is the gateway's front door: browsers from the allowed origins, and
-// a token bucket per client (its verified key, else its IP).
+// a token bucket per client (its verified key, else its IP), and one per
+// address for sign-ins; shared between replicas through Redis if there is
+// one.
 func front(p *process, h http.Handler) http.Handler {
 	identify := gateway.IdentifyByCredential(p.authn, p.cfg.RateExemptAdmin, p.cfg.RateExemptService, auth.WithVerified)
 	return gateway.CORS(p.cfg.CORSOrigins,
-		gateway.RateLimit(gateway.RateLimitConfig{Rate: p.cfg.RateLimit, Burst: p.cfg.RateBurst}, identify,
-			gateway.SignInLimit(h, "POST "+accounts.SignInPath, "POST /booking"+accounts.SignInPath)))
+		gateway.RateLimit(p.limiter("requests", gateway.Limit{Rate: p.cfg.RateLimit, Burst: p.cfg.RateBurst}), identify,
+			gateway.SignInLimit(p.limiter("sign-in", gateway.SignInRate), h, "POST "+accounts.SignInPath, "POST /booking"+accounts.SignInPath)))
+}
+
+// limiter is a limiter of l named name: shared through Redis with
+// HOTEL_REDIS_URL, else this process's own.
+func (p *process) limiter(name string, l gateway.Limit) gateway.Limiter {
+	if p.redis == nil || l.Rate <= 0 {
+		return gateway.NewMemoryLimiter(l, gateway.MemoryOptions{})
+	}
+	return gateway.NewRedisLimiter(p.redis, l, gateway.RedisOptions{Name: name, Timeout: p.cfg.RedisTimeout,
+		Errors: p.limiterErrors, Log: p.deps.Log.With("component", "ratelimit")})
 }
 
 // SchedulerConfig is the jobs' configuration from cfg.

@@ -23,6 +23,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/hotelplatform/hotel"
 	"github.com/hotelplatform/hotel/internal/accounts"
 	"github.com/hotelplatform/hotel/internal/auth"
@@ -74,7 +77,9 @@ type process struct {
 	accounts  *accounts.Service
 	authn     *auth.Authenticator
 
-	toInventory, toBooking, toBookingPrefixed http.Handler // the gateway's forwarding
+	toInventory, toBooking, toBookingPrefixed http.Handler       // the gateway's forwarding
+	redis                                     *redis.Client      // the gateway's shared rate limits (HOTEL_REDIS_URL)
+	limiterErrors                             prometheus.Counter // decisions Redis did not make
 
 	checks         []readyCheck // of this process's own services
 	upstreamChecks []readyCheck // the gateway's, of the services it forwards to
@@ -173,6 +178,9 @@ func (p *process) close() {
 	p.background.Wait()
 	if p.store != nil {
 		_ = p.store.Close()
+	}
+	if p.redis != nil {
+		_ = p.redis.Close()
 	}
 	p.transport.CloseIdleConnections()
 }

@@ -59,3 +59,22 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ required (printf "secrets: the Secret holding %s must be named" .env) .ref.name }}
       key: {{ required (printf "secrets: the key of %s must be named" .env) .ref.key }}
 {{- end -}}
+
+{{/* The gateway's shared rate limits: HOTEL_REDIS_URL from the external
+Redis' Secret, or the chart's own Redis; nothing without either. */}}
+{{- define "hotel.redisEnv" -}}
+{{- $ext := (.Values.secrets.redisUrl | default dict).name -}}
+{{- if and $ext .Values.redis.enabled -}}
+{{- fail "redis.enabled and secrets.redisUrl.name: the gateways use one Redis; choose the chart's own or an external one, not both" -}}
+{{- end -}}
+{{- if $ext -}}
+{{ include "hotel.secretEnv" (dict "env" "HOTEL_REDIS_URL" "ref" .Values.secrets.redisUrl) }}
+{{- else if .Values.redis.enabled -}}
+- name: HOTEL_REDIS_URL
+  value: {{ printf "redis://%s-redis:6379/0" (include "hotel.fullname" .) | quote }}
+{{- end }}
+{{- if or $ext .Values.redis.enabled }}
+- name: HOTEL_REDIS_TIMEOUT
+  value: {{ .Values.redis.timeout | quote }}
+{{- end -}}
+{{- end -}}
