@@ -21,9 +21,6 @@ import (
 // dbFlags are the flags of every command that opens the database.
 var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout", "db-pooler"}
 
-// serveDBFlags are the database flags only serve uses (the other commands
-// read and write the primary alone).
-var serveDBFlags = []string{"database-read-url", "max-replica-lag"}
 
 // openStore opens the configured store, retrying an unreachable PostgreSQL
 // for cfg.DBConnectTimeout.

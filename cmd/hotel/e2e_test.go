@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -567,5 +569,24 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 	if err := run(context.Background(), nil, env(nil), io.Discard, io.Discard); !errors.As(err, &ue) {
 		t.Fatalf("no command = %v, want a usage error", err)
+	}
+}
+
+// TestServeTakesEveryDocumentedFlag: every flag the README's configuration
+// table names is one `hotel serve` accepts.
+func TestServeTakesEveryDocumentedFlag(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile("(?m)^\\| `[A-Z_]+` \\| `--([a-z-]+)` \\|").FindAllStringSubmatch(string(b), -1)
+	if len(rows) < 30 {
+		t.Fatalf("found %d flags in the README's configuration table", len(rows))
+	}
+	for _, r := range rows {
+		if !slices.Contains(serveFlags, r[1]) {
+			t.Errorf("the README documents --%s, which serve does not take", r[1])
+		}
 	}
 }

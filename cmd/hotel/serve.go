@@ -20,8 +20,18 @@ import (
 	"github.com/hotelplatform/hotel/internal/web"
 )
 
-var serveFlags = append([]string{"addr", "target", "inventory-url", "booking-url", "auto-migrate", "seed-sample", "checkout-run-at", "guest-retention-days", "admin-addr",
-	"shutdown-timeout", "upstream-timeout", "read-timeout", "max-conns", "max-conns-per-client", "rate-limit", "rate-burst", "rate-limit-exempt", "redis-url", "redis-timeout", "cors-origins", "max-stay-nights", "inventory-timeout", "recover-after"}, append(serveDBFlags, dbFlags...)...)
+// serveFlags are the flag of every setting: serve runs the targets, and
+// every setting is one of theirs (the README's configuration table lists
+// each with its flag).
+var serveFlags = func() []string {
+	var out []string
+	for _, st := range config.Settings {
+		if st.Flag != "" {
+			out = append(out, st.Flag)
+		}
+	}
+	return out
+}()
 
 // serve runs the configured targets until ctx is done, then shuts down
 // gracefully: stop accepting, let in-flight requests finish, close the store.
