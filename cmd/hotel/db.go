@@ -21,7 +21,6 @@ import (
 // dbFlags are the flags of every command that opens the database.
 var dbFlags = []string{"database-url", "data-dir", "log-level", "log-format", "db-connect-timeout", "db-pooler"}
 
-
 // openStore opens the configured store, retrying an unreachable PostgreSQL
 // for cfg.DBConnectTimeout.
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (store.Store, error) {
