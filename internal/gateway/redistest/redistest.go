@@ -9,7 +9,6 @@
 package redistest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +21,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/hotelplatform/hotel/internal/testproc"
 )
 
 // ReadyTimeout bounds the wait for a started server to answer PING.
@@ -35,9 +36,7 @@ type Server struct {
 
 	mu   sync.Mutex
 	port int
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has exited
-	logs *buffer
+	proc *testproc.Proc // nil while stopped
 }
 
 // Start starts a server on a free 127.0.0.1 port and waits until it
@@ -92,14 +91,13 @@ func (s *Server) Stop() error {
 }
 
 func (s *Server) stop() error {
-	if s.cmd == nil {
+	if s.proc == nil {
 		return nil
 	}
-	if err := s.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("kill redis-server: %w", err)
+	if err := s.proc.Kill(); err != nil {
+		return err
 	}
-	<-s.done
-	s.cmd = nil
+	s.proc = nil
 	return nil
 }
 
@@ -108,52 +106,29 @@ func (s *Server) stop() error {
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return nil
 	}
 	args := []string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "", "--databases", "1"}
-	s.logs = &buffer{}
-	cmd := exec.CommandContext(context.Background(), s.bin, args...) //nolint:gosec // the test's own redis-server
-	cmd.Stdout, cmd.Stderr = s.logs, s.logs
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", s.bin, err)
+	p, err := testproc.Start(s.bin, args...)
+	if err != nil {
+		return err
 	}
-	s.cmd, s.done = cmd, make(chan struct{})
-	go func(done chan struct{}) {
-		_ = cmd.Wait()
-		close(done)
-	}(s.done)
-	if err := s.ready(); err != nil {
+	s.proc = p
+	if err := p.Ready(ReadyTimeout, s.pings); err != nil {
 		_ = s.stop()
-		return fmt.Errorf("redis-server %s did not come up: %w; its log:\n%s", args, err, s.logs.String())
+		return fmt.Errorf("redis-server %s did not come up: %w; its log:\n%s", args, err, p.Logs())
 	}
 	return nil
 }
 
-// ready waits until the server answers PING, exits, or ReadyTimeout passes.
-func (s *Server) ready() error {
-	ctx, cancel := context.WithTimeout(context.Background(), ReadyTimeout)
-	defer cancel()
+// pings reports whether the server answers PING.
+func (s *Server) pings(ctx context.Context) error {
 	c := redis.NewClient(&redis.Options{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)), MaxRetries: -1,
 		DialTimeout: time.Second, ReadTimeout: time.Second, DisableIdentity: true})
 	defer func() { _ = c.Close() }()
-	var last error
-	for pause := time.Millisecond; ; pause = min(2*pause, 50*time.Millisecond) {
-		if last = c.Ping(ctx).Err(); last == nil {
-			return nil
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-s.done:
-			t.Stop()
-			return errors.New("it exited")
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("not ready after %v: %w", ReadyTimeout, last)
-		case <-t.C:
-		}
-	}
+	return c.Ping(ctx).Err()
 }
 
 // freePort returns a 127.0.0.1 port nothing listens on now.
@@ -182,22 +157,4 @@ func Binary() (string, error) {
 		return "/usr/bin/redis-server", nil
 	}
 	return "", errors.New("no redis-server on PATH or in /usr/bin, and no REDIS_SERVER_BIN: install it (apt-get install redis-server; .ci/run does)")
-}
-
-// buffer is a bytes.Buffer safe for concurrent use: the server's log.
-type buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

@@ -25,6 +25,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/hotelplatform/hotel/internal/testproc"
 )
 
 // Version is the nats-server built when none is installed.
@@ -41,9 +43,7 @@ type Server struct {
 
 	mu   sync.Mutex
 	port int
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has exited
-	logs *buffer
+	proc *testproc.Proc // nil while stopped
 }
 
 // Start starts a server on a free 127.0.0.1 port and waits until it
@@ -89,14 +89,13 @@ func (s *Server) Stop() error {
 }
 
 func (s *Server) stop() error {
-	if s.cmd == nil {
+	if s.proc == nil {
 		return nil
 	}
-	if err := s.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("kill nats-server: %w", err)
+	if err := s.proc.Kill(); err != nil {
+		return err
 	}
-	<-s.done
-	s.cmd = nil
+	s.proc = nil
 	return nil
 }
 
@@ -105,7 +104,7 @@ func (s *Server) stop() error {
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return nil
 	}
 	// The first start takes a random port, read back from the ports file.
@@ -120,20 +119,14 @@ func (s *Server) Start() error {
 	if portsDir != "" {
 		args = append(args, "--ports_file_dir", portsDir)
 	}
-	s.logs = &buffer{}
-	cmd := exec.CommandContext(context.Background(), s.bin, args...) //nolint:gosec // the test's own nats-server
-	cmd.Stdout, cmd.Stderr = s.logs, s.logs
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", s.bin, err)
+	p, err := testproc.Start(s.bin, args...)
+	if err != nil {
+		return err
 	}
-	s.cmd, s.done = cmd, make(chan struct{})
-	go func(done chan struct{}) {
-		_ = cmd.Wait()
-		close(done)
-	}(s.done)
-	if err := s.ready(portsDir); err != nil {
+	s.proc = p
+	if err := p.Ready(ReadyTimeout, s.serving(portsDir)); err != nil {
 		_ = s.stop()
-		return fmt.Errorf("nats-server %s did not come up: %w; its log:\n%s", args, err, s.logs.String())
+		return fmt.Errorf("nats-server %s did not come up: %w; its log:\n%s", args, err, p.Logs())
 	}
 	return nil
 }
@@ -146,41 +139,24 @@ func (s *Server) Restart() error {
 	return s.Start()
 }
 
-// ready waits until the server answers a JetStream request (reading its
-// port from the ports file in portsDir first, if given), the server exits,
-// or ReadyTimeout passes.
-func (s *Server) ready(portsDir string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), ReadyTimeout)
-	defer cancel()
-	var last error
-	for pause := time.Millisecond; ; pause = min(2*pause, 50*time.Millisecond) {
+// serving is the readiness check of a start: the server answers a
+// JetStream request (its port read from the ports file in portsDir first,
+// if given).
+func (s *Server) serving(portsDir string) func(context.Context) error {
+	return func(ctx context.Context) error {
 		if portsDir != "" {
-			last = s.readPort(portsDir)
-			if last == nil {
-				portsDir = ""
+			if err := s.readPort(portsDir); err != nil {
+				return err
 			}
+			portsDir = ""
 		}
-		if portsDir == "" {
-			if last = serves(ctx, "nats://127.0.0.1:"+strconv.Itoa(s.port)); last == nil {
-				return nil
-			}
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-s.done:
-			t.Stop()
-			return errors.New("it exited")
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("not ready after %v: %w", ReadyTimeout, last)
-		case <-t.C:
-		}
+		return serves(ctx, "nats://127.0.0.1:"+strconv.Itoa(s.port))
 	}
 }
 
 // readPort sets s.port from the ports file in dir.
 func (s *Server) readPort(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*_"+strconv.Itoa(s.cmd.Process.Pid)+".ports"))
+	files, err := filepath.Glob(filepath.Join(dir, "*_"+strconv.Itoa(s.proc.Pid())+".ports"))
 	if err != nil || len(files) == 0 {
 		return errors.New("no ports file yet")
 	}
@@ -291,22 +267,4 @@ func build(t testing.TB) (string, error) {
 	}
 	t.Logf("natstest: built %s in %v", bin, time.Since(begin).Round(time.Second))
 	return bin, nil
-}
-
-// buffer is a bytes.Buffer safe for concurrent use: the server's log.
-type buffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
