@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"github.com/hotelplatform/hotel"
+	"github.com/hotelplatform/hotel/internal/auth"
 )
 
 // consolePassword is the password of the console users the browser test
 // creates.
-const consolePassword = "console-test-pass-0123456789"
+var consolePassword = auth.NewPassword()
 
 // TestConsoleBrowser drives the staff console in headless Chromium
 // (Debian's) with playwright-core, against the real server: all-in-one on

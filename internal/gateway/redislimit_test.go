@@ -267,8 +267,8 @@ func TestRedisLimiterSlowRedis(t *testing.T) {
 
 func TestNewRedisClientBadURL(t *testing.T) {
 	t.Parallel()
-	for _, u := range []string{"http://:s3cret@redis:6379", "redis://:s3cret@redis:6379/db"} {
-		if _, err := gateway.NewRedisClient(u, 0); err == nil || strings.Contains(err.Error(), "s3cret") {
+	for _, u := range []string{"http://:change-me@redis:6379", "redis://:change-me@redis:6379/db"} {
+		if _, err := gateway.NewRedisClient(u, 0); err == nil || strings.Contains(err.Error(), "change-me") {
 			t.Errorf("NewRedisClient(%q) = %v, want an error without the password", u, err)
 		}
 	}

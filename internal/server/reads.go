@@ -35,10 +35,14 @@ const (
 	ReadAfterCookie = "hotel_read_after"
 )
 
-// readRouting routes the reads of each request (see above); with replicas,
-// it also gives every successful write's response its token, unless a
-// service behind this one (the gateway forwarding) gave it one.
+// readRouting routes the reads of each request (see above) and gives
+// every successful write's response its token, unless a service behind
+// this one (the gateway forwarding) gave it one. Without replicas every
+// read is the primary's: h as it is, nothing added to each request.
 func readRouting(h http.Handler, replicas bool, maxLag time.Duration) http.Handler {
+	if !replicas {
+		return h
+	}
 	cookieAge := int((maxLag + time.Second - 1) / time.Second) // whole seconds, rounded up
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -49,9 +53,7 @@ func readRouting(h http.Handler, replicas bool, maxLag time.Duration) http.Handl
 			}
 		default:
 			ctx = store.ReadPrimary(ctx)
-			if replicas {
-				w = &tokenWriter{ResponseWriter: w, age: cookieAge, secure: accounts.SecureCookie(r)}
-			}
+			w = &tokenWriter{ResponseWriter: w, age: cookieAge, secure: accounts.SecureCookie(r)}
 		}
 		h.ServeHTTP(w, r.WithContext(ctx))
 	})
